@@ -1,0 +1,90 @@
+/**
+ * The observer contract: an adversary = a vantage point + a streaming feature
+ * extractor with bounded memory + a scorer for one task.
+ *
+ * The engine feeds the extractor (`tap`) only what would be on the wire at the vantage
+ * point: per endpoint, the time, size and direction of each packet. It never says which
+ * packets are padding or cover, who talks to whom, or where messages begin. Ground
+ * truth reaches the observer only in `score`, to label the cases it scores; the scorer
+ * MUST NOT use it to compute a score.
+ *
+ * Observers never import a shaper: the adversary does not know the defense's code.
+ *
+ * Taps see each direction of each endpoint in time order; the two directions of one
+ * endpoint, and different endpoints, may interleave out of order.
+ */
+import type { z } from "zod";
+import type { Rng } from "../sim/rng.ts";
+import type { Micros } from "../sim/time.ts";
+import type { Direction } from "../sim/trace.ts";
+import type { Truth } from "../sim/truth.ts";
+
+/**
+ * Where an observer sits.
+ * - `local`: the device's own access link (a Wi-Fi observer), per user;
+ * - `isp`: the same access links, one hop further, for every user of the ISP;
+ * - `vpn-exit`: between the VPN server and the messaging server, per user tunnel (only on VPN paths);
+ * - `server`: the messaging server's view of each user's connection;
+ * - `global`: every access link and every server link at once.
+ */
+export const VANTAGES = ["local", "isp", "vpn-exit", "server", "global"] as const;
+export type VantageName = (typeof VANTAGES)[number];
+
+export const TASKS = ["link", "activity", "burst", "content"] as const;
+export type TaskName = (typeof TASKS)[number];
+
+/** Streaming feature extraction: one call per packet seen. MUST be O(1) and allocation-free. */
+export interface Tap {
+  packet(endpoint: number, time: Micros, size: number, dir: Direction): void;
+}
+
+/**
+ * What a scorer returns: a score per case, higher meaning "more likely positive", split
+ * by the ground-truth label. The lab (not the observer) turns scores into ROC, TPR at
+ * FPR, AUC and their confidence intervals.
+ */
+export interface TaskScores {
+  readonly task: TaskName;
+  readonly positives: Float64Array;
+  readonly negatives: Float64Array;
+  /**
+   * For identification metrics (top-k among N): for each positive case, the rank (0 =
+   * best) of the true answer among `candidates` candidates. Optional.
+   */
+  readonly ranks?: Int32Array;
+  readonly candidates?: number;
+  /**
+   * Cluster id of each positive and negative case (e.g. the user), for a bootstrap that
+   * resamples clusters rather than correlated cases. Optional.
+   */
+  readonly positiveClusters?: Int32Array;
+  readonly negativeClusters?: Int32Array;
+}
+
+export interface ObserverContext {
+  readonly users: number;
+  readonly start: Micros;
+  readonly end: Micros;
+  readonly rng: Rng;
+}
+
+export interface Observer {
+  readonly tap: Tap;
+  /** Scores the task. Truth is read only to label cases. */
+  score(truth: Truth): TaskScores;
+}
+
+export interface ObserverDefinition<P extends Record<string, unknown> = Record<string, unknown>> {
+  readonly name: string;
+  readonly summary: string;
+  readonly citation: string;
+  readonly task: TaskName;
+  /** The vantage this observer sits at unless the experiment says otherwise. */
+  readonly vantage: VantageName;
+  readonly vantages: readonly VantageName[];
+  /** What it sees, and what it cannot see, in plain words (shown in `chaff observers` and reports). */
+  readonly sees: string;
+  readonly cannotSee: string;
+  readonly schema: z.ZodType<P>;
+  create(params: P, ctx: ObserverContext): Observer;
+}

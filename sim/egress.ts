@@ -23,11 +23,11 @@ import { COVER, PADDING, REAL, type Kind } from "./trace.ts";
 /** Where the egress reports what it put on the wire. */
 export interface EgressSink {
   /**
-   * `bytes` real (payload) bytes of flow `flow` left in the packet being sent; `completed`
-   * says this piece finished one queued packet, whose added delay is `addedDelay`.
-   * Called before `onWire` for the same packet.
+   * `wire` bytes of a queued packet of flow `flow`, `bytes` of them real (payload), left in
+   * the packet being sent; `completed` says this piece finished that queued packet, whose
+   * added delay is `addedDelay`. Called before `onWire` for the same packet.
    */
-  onPiece(egress: Egress, flow: number, bytes: number, completed: boolean, addedDelay: Micros, arrival: Micros): void;
+  onPiece(egress: Egress, flow: number, bytes: number, wire: number, completed: boolean, addedDelay: Micros, arrival: Micros): void;
   /** One packet left: handed to the link at `sent`, finished serializing at `finish`, arrives at `arrival`. */
   onWire(egress: Egress, sent: Micros, finish: Micros, arrival: Micros, size: number, payload: number, kind: Kind, flow: number): void;
 }
@@ -79,6 +79,7 @@ export class Egress implements ShaperActions {
   // scratch for the pieces of one outgoing packet
   private pFlow = new Int32Array(8);
   private pPay = new Int32Array(8);
+  private pWire = new Int32Array(8);
   private pDone = new Uint8Array(8);
   private pVirt = new Float64Array(8);
 
@@ -344,6 +345,7 @@ export class Egress implements ShaperActions {
       if (pieces === this.pFlow.length) this.growPieces();
       this.pFlow[pieces] = this.qFlow[h];
       this.pPay[pieces] = pay;
+      this.pWire[pieces] = take;
       this.pVirt[pieces] = this.qVirt[h];
       const done = this.qWire[h] === 0;
       this.pDone[pieces] = done ? 1 : 0;
@@ -359,7 +361,7 @@ export class Egress implements ShaperActions {
     const finish = this.link.lastFinish;
     for (let k = 0; k < pieces; k++) {
       const done = this.pDone[k] === 1;
-      this.sink.onPiece(this, this.pFlow[k], this.pPay[k], done, done ? finish - this.pVirt[k] : 0, arrival);
+      this.sink.onPiece(this, this.pFlow[k], this.pPay[k], this.pWire[k], done, done ? finish - this.pVirt[k] : 0, arrival);
     }
     const s = this.stats;
     s.wirePackets++;
@@ -401,12 +403,15 @@ export class Egress implements ShaperActions {
     f.set(this.pFlow);
     const p = new Int32Array(cap);
     p.set(this.pPay);
+    const w = new Int32Array(cap);
+    w.set(this.pWire);
     const d = new Uint8Array(cap);
     d.set(this.pDone);
     const v = new Float64Array(cap);
     v.set(this.pVirt);
     this.pFlow = f;
     this.pPay = p;
+    this.pWire = w;
     this.pDone = d;
     this.pVirt = v;
   }

@@ -4,7 +4,7 @@
  * Events are ordered by (time, class, sequence): at equal times a lower class runs
  * first, and within a class the event pushed first runs first. The sequence number is
  * the push counter, so ties break the same way on every run and on every machine. An
- * event carries a type and two integer arguments; the heap stores them in parallel
+ * event carries a type and three integer arguments; the heap stores them in parallel
  * typed arrays and grows by doubling, so steady-state push/pop allocates nothing.
  *
  * @example
@@ -24,6 +24,7 @@ export class EventQueue {
   private types: Int32Array;
   private as: Int32Array;
   private bs: Int32Array;
+  private cs: Int32Array;
   private count = 0;
   private seq = 0;
 
@@ -32,6 +33,7 @@ export class EventQueue {
   type = 0;
   a = 0;
   b = 0;
+  c = 0;
 
   constructor(capacity = 1024) {
     this.times = new Float64Array(capacity);
@@ -39,6 +41,7 @@ export class EventQueue {
     this.types = new Int32Array(capacity);
     this.as = new Int32Array(capacity);
     this.bs = new Int32Array(capacity);
+    this.cs = new Int32Array(capacity);
   }
 
   get size(): number {
@@ -50,7 +53,7 @@ export class EventQueue {
     return this.count === 0 ? Infinity : this.times[0];
   }
 
-  push(time: Micros, cls: number, type: number, a: number, b: number): void {
+  push(time: Micros, cls: number, type: number, a: number, b: number, c = 0): void {
     if (this.count === this.times.length) this.grow();
     const tie = cls * SEQ_SPAN + this.seq++;
     const times = this.times;
@@ -65,6 +68,7 @@ export class EventQueue {
       this.types[i] = this.types[p];
       this.as[i] = this.as[p];
       this.bs[i] = this.bs[p];
+      this.cs[i] = this.cs[p];
       i = p;
     }
     times[i] = time;
@@ -72,9 +76,10 @@ export class EventQueue {
     this.types[i] = type;
     this.as[i] = a;
     this.bs[i] = b;
+    this.cs[i] = c;
   }
 
-  /** Removes the earliest event into `time`, `type`, `a`, `b`. Returns false when empty. */
+  /** Removes the earliest event into `time`, `type`, `a`, `b`, `c`. Returns false when empty. */
   pop(): boolean {
     if (this.count === 0) return false;
     const times = this.times;
@@ -82,10 +87,12 @@ export class EventQueue {
     const types = this.types;
     const as = this.as;
     const bs = this.bs;
+    const cs = this.cs;
     this.time = times[0];
     this.type = types[0];
     this.a = as[0];
     this.b = bs[0];
+    this.c = cs[0];
     const n = --this.count;
     if (n === 0) return true;
     const t = times[n];
@@ -93,25 +100,28 @@ export class EventQueue {
     const ty = types[n];
     const a = as[n];
     const b = bs[n];
+    const c = cs[n];
     let i = 0;
     for (;;) {
-      let c = 2 * i + 1;
-      if (c >= n) break;
-      const r = c + 1;
-      if (r < n && (times[r] < times[c] || (times[r] === times[c] && ties[r] < ties[c]))) c = r;
-      if (t < times[c] || (t === times[c] && tie < ties[c])) break;
-      times[i] = times[c];
-      ties[i] = ties[c];
-      types[i] = types[c];
-      as[i] = as[c];
-      bs[i] = bs[c];
-      i = c;
+      let k = 2 * i + 1;
+      if (k >= n) break;
+      const r = k + 1;
+      if (r < n && (times[r] < times[k] || (times[r] === times[k] && ties[r] < ties[k]))) k = r;
+      if (t < times[k] || (t === times[k] && tie < ties[k])) break;
+      times[i] = times[k];
+      ties[i] = ties[k];
+      types[i] = types[k];
+      as[i] = as[k];
+      bs[i] = bs[k];
+      cs[i] = cs[k];
+      i = k;
     }
     times[i] = t;
     ties[i] = tie;
     types[i] = ty;
     as[i] = a;
     bs[i] = b;
+    cs[i] = c;
     return true;
   }
 
@@ -127,5 +137,6 @@ export class EventQueue {
     this.types = grow(this.types, (n) => new Int32Array(n));
     this.as = grow(this.as, (n) => new Int32Array(n));
     this.bs = grow(this.bs, (n) => new Int32Array(n));
+    this.cs = grow(this.cs, (n) => new Int32Array(n));
   }
 }

@@ -35,21 +35,25 @@ export class Link {
   /** Arrival time of the last packet at the far end. */
   lastArrival: Micros = 0;
 
-  constructor(spec: LinkSpec, rng: Rng | null) {
+  /** Bytes on this link's wire for a packet of `size` (encapsulation); identity when null. */
+  private readonly wireSize: ((size: number) => number) | null;
+
+  constructor(spec: LinkSpec, rng: Rng | null, wireSize: ((size: number) => number) | null = null) {
     this.spec = spec;
+    this.wireSize = wireSize;
     this.rng = spec.jitter > 0 ? rng : null;
     this.usPerByte = Number.isFinite(spec.bandwidthBps) ? 8e6 / spec.bandwidthBps : 0;
   }
 
   /** Serialization time of `size` bytes, in whole µs. */
   serialization(size: number): Micros {
-    return Math.round(size * this.usPerByte);
+    return Math.round((this.wireSize === null ? size : this.wireSize(size)) * this.usPerByte);
   }
 
   /** Sends `size` bytes at `now`; returns the arrival time at the far end. */
   transmit(now: Micros, size: number): Micros {
     const start = now > this.freeAt ? now : this.freeAt;
-    const finish = start + Math.round(size * this.usPerByte);
+    const finish = start + Math.round((this.wireSize === null ? size : this.wireSize(size)) * this.usPerByte);
     this.freeAt = finish;
     this.lastFinish = finish;
     let arrival = finish + this.spec.latency;

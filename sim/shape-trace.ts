@@ -50,7 +50,7 @@ export function shapeTrace(shaper: Shaper, input: Trace, opts: ShapeTraceOptions
   const addedDelays: number[] = [];
   const countOnly = opts.countOnly === true;
   const sink: EgressSink = {
-    onPiece(_e, flow, bytes, completed, added) {
+    onPiece(_e, flow, bytes, _wire, completed, added) {
       if (countOnly) return;
       pieces.push({ flow, bytes });
       if (completed) addedDelays.push(added);

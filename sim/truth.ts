@@ -21,17 +21,17 @@ export const TYPE_CODE: Record<MessageType, number> = Object.fromEntries(MESSAGE
 export const CONVERSATION_KINDS = ["direct", "group", "voice-call", "video-call", "background"] as const;
 export type ConversationKind = (typeof CONVERSATION_KINDS)[number];
 
-function growF64(a: Float64Array): Float64Array {
+function growF64(a: Float64Array): Float64Array<ArrayBuffer> {
   const b = new Float64Array(a.length * 2);
   b.set(a);
   return b;
 }
-function growI32(a: Int32Array): Int32Array {
+function growI32(a: Int32Array): Int32Array<ArrayBuffer> {
   const b = new Int32Array(a.length * 2);
   b.set(a);
   return b;
 }
-function growU8(a: Uint8Array): Uint8Array {
+function growU8(a: Uint8Array): Uint8Array<ArrayBuffer> {
   const b = new Uint8Array(a.length * 2);
   b.set(a);
   return b;

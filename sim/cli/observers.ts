@@ -1,0 +1,26 @@
+/** `chaff observers [--json]`: every observer, its vantage(s), task, and what it sees and cannot see. */
+import { z } from "zod";
+import { loadObservers } from "../../observers/registry.ts";
+
+export async function listObservers(opts: { json?: boolean }): Promise<void> {
+  const defs = await loadObservers();
+  const rows = [...defs.values()].map((d) => ({
+    name: d.name,
+    summary: d.summary,
+    citation: d.citation,
+    task: d.task,
+    vantage: d.vantage,
+    vantages: d.vantages,
+    sees: d.sees,
+    cannotSee: d.cannotSee,
+    defaults: d.schema.parse({}),
+    parameters: z.toJSONSchema(d.schema, { io: "input", unrepresentable: "any" }),
+  }));
+  if (opts.json) {
+    process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+    return;
+  }
+  for (const r of rows) {
+    process.stdout.write(`${r.name} (${r.task} task, at ${r.vantages.join(" / ")}) — ${r.summary}\n  cites: ${r.citation}\n  sees: ${r.sees}\n  cannot see: ${r.cannotSee}\n  defaults: ${JSON.stringify(r.defaults)}\n\n`);
+  }
+}

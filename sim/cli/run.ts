@@ -1,0 +1,40 @@
+/**
+ * `chaff run [experiment.json] [--seed N] [--out DIR]`: runs an experiment (the built-in
+ * default without a file), writes `<out>/<id>/` and prints the privacy/cost table.
+ */
+import { resolve } from "node:path";
+import { prettyJson } from "../canonical-json.ts";
+import { reportMarkdown, summaryTable, textTable, findings } from "../report.ts";
+import { REPO_ROOT, runId, writeRun } from "../results.ts";
+import { runExperiment } from "../run.ts";
+import { loadExperiment } from "./load-experiment.ts";
+import { progress } from "./progress.ts";
+
+export interface RunOptions {
+  seed?: string;
+  out?: string;
+  quiet?: boolean;
+}
+
+export async function runCommand(file: string | undefined, opts: RunOptions): Promise<void> {
+  const { experiment } = await loadExperiment(file, { seed: opts.seed });
+  const out = resolve(opts.out ?? resolve(REPO_ROOT, "results", "runs"));
+  const bar = progress(`chaff run ${experiment.name}`, { quiet: opts.quiet });
+  const arms = experiment.defenses.length;
+  const result = await runExperiment(experiment, {
+    onProgress: (arm, f) => bar.update((arm + f) / arms, experiment.defenses[arm].name),
+  });
+  bar.stop();
+  const id = runId(experiment.name, experiment.seed, experiment);
+  const files = {
+    "metrics.json": prettyJson(result.metrics),
+    "report.md": reportMarkdown(result.metrics),
+  };
+  const dir = writeRun(out, id, experiment, files);
+  if (!opts.quiet) {
+    process.stdout.write(`\n${experiment.name}: ${result.metrics.users} users, ${experiment.durationSeconds} s simulated, seed ${experiment.seed}\n\n`);
+    process.stdout.write(`${textTable(summaryTable(result.metrics))}\n\n`);
+    for (const f of findings(result.metrics)) process.stdout.write(`- ${f.replace(/`/g, "")}\n`);
+    process.stdout.write(`\nwrote ${dir}\n`);
+  }
+}

@@ -1,0 +1,9 @@
+/** `chaff schema [--out FILE]`: the experiment file's JSON Schema, for editors and auditors. */
+import { writeFileSync } from "node:fs";
+import { experimentJsonSchema } from "../experiment.ts";
+
+export function schemaCommand(opts: { out?: string }): void {
+  const text = `${JSON.stringify(experimentJsonSchema(), null, 2)}\n`;
+  if (opts.out) writeFileSync(opts.out, text);
+  else process.stdout.write(text);
+}

@@ -1,0 +1,28 @@
+/** `chaff shapers [--json]`: every shaper, its parameters with defaults, and its citation. */
+import { z } from "zod";
+import { loadShapers } from "../../shapers/registry.ts";
+
+export async function listShapers(opts: { json?: boolean }): Promise<void> {
+  const defs = await loadShapers();
+  const rows = [...defs.values()].map((d) => ({
+    name: d.name,
+    summary: d.summary,
+    citation: d.citation,
+    declaration: d.declaration,
+    defaults: d.schema.parse({}),
+    parameters: z.toJSONSchema(d.schema, { io: "input", unrepresentable: "any" }),
+  }));
+  if (opts.json) {
+    process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+    return;
+  }
+  for (const r of rows) {
+    process.stdout.write(`${r.name} — ${r.summary}\n  cites: ${r.citation}\n`);
+    const props = ((r.parameters as { properties?: Record<string, { description?: string }> }).properties ?? {});
+    for (const [k, v] of Object.entries(props)) {
+      process.stdout.write(`  ${k} = ${JSON.stringify((r.defaults as Record<string, unknown>)[k])}${v.description ? `  (${v.description})` : ""}\n`);
+    }
+    const does = Object.entries(r.declaration).filter(([, v]) => v).map(([k]) => k);
+    process.stdout.write(`  declares: ${does.length ? does.join(", ") : "nothing (passive)"}\n\n`);
+  }
+}

@@ -4,8 +4,9 @@
  * Events are ordered by (time, class, sequence): at equal times a lower class runs
  * first, and within a class the event pushed first runs first. The sequence number is
  * the push counter, so ties break the same way on every run and on every machine. An
- * event carries a type and three integer arguments; the heap stores them in parallel
- * typed arrays and grows by doubling, so steady-state push/pop allocates nothing.
+ * event carries a type and three integer arguments, kept in a slot pool beside the
+ * heap so that sifting moves only (time, tie, slot). Arrays grow by doubling;
+ * steady-state push/pop allocates nothing.
  *
  * @example
  * const q = new EventQueue();
@@ -19,12 +20,14 @@ import type { Micros } from "./time.ts";
 const SEQ_SPAN = 2 ** 44;
 
 export class EventQueue {
+  // heap
   private times: Float64Array;
   private ties: Float64Array;
-  private types: Int32Array;
-  private as: Int32Array;
-  private bs: Int32Array;
-  private cs: Int32Array;
+  private slots: Int32Array;
+  // slot pool: 4 ints per slot (type, a, b, c) and a free list
+  private data: Int32Array;
+  private free: Int32Array;
+  private freeCount: number;
   private count = 0;
   private seq = 0;
 
@@ -38,10 +41,11 @@ export class EventQueue {
   constructor(capacity = 1024) {
     this.times = new Float64Array(capacity);
     this.ties = new Float64Array(capacity);
-    this.types = new Int32Array(capacity);
-    this.as = new Int32Array(capacity);
-    this.bs = new Int32Array(capacity);
-    this.cs = new Int32Array(capacity);
+    this.slots = new Int32Array(capacity);
+    this.data = new Int32Array(capacity * 4);
+    this.free = new Int32Array(capacity);
+    for (let i = 0; i < capacity; i++) this.free[i] = capacity - 1 - i;
+    this.freeCount = capacity;
   }
 
   get size(): number {
@@ -54,10 +58,17 @@ export class EventQueue {
   }
 
   push(time: Micros, cls: number, type: number, a: number, b: number, c = 0): void {
-    if (this.count === this.times.length) this.grow();
+    if (this.freeCount === 0) this.grow();
+    const slot = this.free[--this.freeCount];
+    const d = slot << 2;
+    this.data[d] = type;
+    this.data[d + 1] = a;
+    this.data[d + 2] = b;
+    this.data[d + 3] = c;
     const tie = cls * SEQ_SPAN + this.seq++;
     const times = this.times;
     const ties = this.ties;
+    const slots = this.slots;
     let i = this.count++;
     while (i > 0) {
       const p = (i - 1) >> 1;
@@ -65,18 +76,12 @@ export class EventQueue {
       if (pt < time || (pt === time && ties[p] < tie)) break;
       times[i] = pt;
       ties[i] = ties[p];
-      this.types[i] = this.types[p];
-      this.as[i] = this.as[p];
-      this.bs[i] = this.bs[p];
-      this.cs[i] = this.cs[p];
+      slots[i] = slots[p];
       i = p;
     }
     times[i] = time;
     ties[i] = tie;
-    this.types[i] = type;
-    this.as[i] = a;
-    this.bs[i] = b;
-    this.cs[i] = c;
+    slots[i] = slot;
   }
 
   /** Removes the earliest event into `time`, `type`, `a`, `b`, `c`. Returns false when empty. */
@@ -84,59 +89,58 @@ export class EventQueue {
     if (this.count === 0) return false;
     const times = this.times;
     const ties = this.ties;
-    const types = this.types;
-    const as = this.as;
-    const bs = this.bs;
-    const cs = this.cs;
+    const slots = this.slots;
+    const top = slots[0];
+    const d = top << 2;
     this.time = times[0];
-    this.type = types[0];
-    this.a = as[0];
-    this.b = bs[0];
-    this.c = cs[0];
+    this.type = this.data[d];
+    this.a = this.data[d + 1];
+    this.b = this.data[d + 2];
+    this.c = this.data[d + 3];
+    this.free[this.freeCount++] = top;
     const n = --this.count;
     if (n === 0) return true;
     const t = times[n];
     const tie = ties[n];
-    const ty = types[n];
-    const a = as[n];
-    const b = bs[n];
-    const c = cs[n];
+    const s = slots[n];
     let i = 0;
     for (;;) {
       let k = 2 * i + 1;
       if (k >= n) break;
       const r = k + 1;
       if (r < n && (times[r] < times[k] || (times[r] === times[k] && ties[r] < ties[k]))) k = r;
-      if (t < times[k] || (t === times[k] && tie < ties[k])) break;
-      times[i] = times[k];
+      const tk = times[k];
+      if (t < tk || (t === tk && tie < ties[k])) break;
+      times[i] = tk;
       ties[i] = ties[k];
-      types[i] = types[k];
-      as[i] = as[k];
-      bs[i] = bs[k];
-      cs[i] = cs[k];
+      slots[i] = slots[k];
       i = k;
     }
     times[i] = t;
     ties[i] = tie;
-    types[i] = ty;
-    as[i] = a;
-    bs[i] = b;
-    cs[i] = c;
+    slots[i] = s;
     return true;
   }
 
   private grow(): void {
-    const c = this.times.length * 2;
-    const grow = <T extends Float64Array | Int32Array>(old: T, make: (n: number) => T): T => {
-      const next = make(c);
-      next.set(old);
-      return next;
-    };
-    this.times = grow(this.times, (n) => new Float64Array(n));
-    this.ties = grow(this.ties, (n) => new Float64Array(n));
-    this.types = grow(this.types, (n) => new Int32Array(n));
-    this.as = grow(this.as, (n) => new Int32Array(n));
-    this.bs = grow(this.bs, (n) => new Int32Array(n));
-    this.cs = grow(this.cs, (n) => new Int32Array(n));
+    const old = this.times.length;
+    const cap = old * 2;
+    const times = new Float64Array(cap);
+    times.set(this.times);
+    const ties = new Float64Array(cap);
+    ties.set(this.ties);
+    const slots = new Int32Array(cap);
+    slots.set(this.slots);
+    const data = new Int32Array(cap * 4);
+    data.set(this.data);
+    const free = new Int32Array(cap);
+    // all old slots are in use (the free list is empty when we grow); the new ones are free
+    for (let i = 0; i < cap - old; i++) free[i] = cap - 1 - i;
+    this.times = times;
+    this.ties = ties;
+    this.slots = slots;
+    this.data = data;
+    this.free = free;
+    this.freeCount = cap - old;
   }
 }

@@ -1,6 +1,7 @@
 /** `chaff shapers [--json]`: every shaper, its parameters with defaults, and its citation. */
+import type { Command } from "commander";
 import { z } from "zod";
-import { loadShapers } from "../../shapers/registry.ts";
+import { loadShapers } from "../../../shapers/registry.ts";
 
 export async function listShapers(opts: { json?: boolean }): Promise<void> {
   const defs = await loadShapers();
@@ -25,4 +26,8 @@ export async function listShapers(opts: { json?: boolean }): Promise<void> {
     const does = Object.entries(r.declaration).filter(([, v]) => v).map(([k]) => k);
     process.stdout.write(`  declares: ${does.length ? does.join(", ") : "nothing (passive)"}\n\n`);
   }
+}
+
+export function register(program: Command): void {
+  program.command("shapers").description("list every shaper with its parameters, defaults and citation").option("--json", "machine-readable").action(listShapers);
 }

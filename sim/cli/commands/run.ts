@@ -2,13 +2,14 @@
  * `chaff run [experiment.json] [--seed N] [--out DIR]`: runs an experiment (the built-in
  * default without a file), writes `<out>/<id>/` and prints the privacy/cost table.
  */
+import type { Command } from "commander";
 import { resolve } from "node:path";
-import { prettyJson } from "../canonical-json.ts";
-import { reportMarkdown, summaryTable, textTable, findings } from "../report.ts";
-import { REPO_ROOT, runId, writeRun } from "../results.ts";
-import { runExperiment } from "../run.ts";
-import { loadExperiment } from "./load-experiment.ts";
-import { progress } from "./progress.ts";
+import { prettyJson } from "../../canonical-json.ts";
+import { reportMarkdown, summaryTable, textTable, findings } from "../../report.ts";
+import { REPO_ROOT, runId, writeRun } from "../../results.ts";
+import { runExperiment } from "../../run.ts";
+import { loadExperiment } from "../load-experiment.ts";
+import { progress } from "../progress.ts";
 
 export interface RunOptions {
   seed?: string;
@@ -37,4 +38,15 @@ export async function runCommand(file: string | undefined, opts: RunOptions): Pr
     for (const f of findings(result.metrics)) process.stdout.write(`- ${f.replace(/`/g, "")}\n`);
     process.stdout.write(`\nwrote ${dir}\n`);
   }
+}
+
+export function register(program: Command): void {
+  program
+    .command("run")
+    .description("run an experiment (the built-in default without a file) and write results")
+    .argument("[experiment]", "experiment JSON file")
+    .option("--seed <n>", "override the experiment's seed")
+    .option("--out <dir>", "results directory (default results/runs)")
+    .option("--quiet", "no progress and no table")
+    .action(runCommand);
 }

@@ -1,6 +1,7 @@
 /** `chaff observers [--json]`: every observer, its vantage(s), task, and what it sees and cannot see. */
+import type { Command } from "commander";
 import { z } from "zod";
-import { loadObservers } from "../../observers/registry.ts";
+import { loadObservers } from "../../../observers/registry.ts";
 
 export async function listObservers(opts: { json?: boolean }): Promise<void> {
   const defs = await loadObservers();
@@ -23,4 +24,8 @@ export async function listObservers(opts: { json?: boolean }): Promise<void> {
   for (const r of rows) {
     process.stdout.write(`${r.name} (${r.task} task, at ${r.vantages.join(" / ")}) — ${r.summary}\n  cites: ${r.citation}\n  sees: ${r.sees}\n  cannot see: ${r.cannotSee}\n  defaults: ${JSON.stringify(r.defaults)}\n\n`);
   }
+}
+
+export function register(program: Command): void {
+  program.command("observers").description("list every observer with its vantage, task and what it cannot see").option("--json", "machine-readable").action(listObservers);
 }

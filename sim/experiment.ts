@@ -53,7 +53,7 @@ export const limitsSchema = z
     maxEvents: z.number().int().positive().default(2_000_000_000),
   })
   .strict()
-  .default({ maxUsers: 20_000, maxDurationSeconds: 7 * 24 * 3600, maxEvents: 2_000_000_000 });
+  .prefault({});
 
 export const experimentSchema = z
   .object({
@@ -67,8 +67,8 @@ export const experimentSchema = z
       .array(z.object({ model: z.string().min(1), params }).strict())
       .min(1)
       .default([{ model: "messaging", params: {} }]),
-    transport: transportSchema.default({ mtu: 1500, envelopeBytes: 120 }),
-    network: networkSchema.default({} as never),
+    transport: transportSchema.prefault({}),
+    network: networkSchema.prefault({}),
     defenses: z.array(defenseSchema).min(1),
     observers: z.array(observerUseSchema).min(1),
     radio: z.enum(["lte", "nr5g"]).default("lte").describe("radio power model for energy cost"),
@@ -79,7 +79,7 @@ export const experimentSchema = z
         fprs: z.array(z.number().gt(0).lt(1)).min(1).default([1e-2, 1e-3, 1e-4]),
       })
       .strict()
-      .default({ resamples: 1000, level: 0.95, fprs: [1e-2, 1e-3, 1e-4] }),
+      .prefault({}),
     traceUsers: z.array(z.number().int().min(0)).default([0]).describe("users whose traffic is kept in full for timelines"),
     limits: limitsSchema,
   })

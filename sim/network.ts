@@ -35,7 +35,7 @@ export const networkSchema = z
         ispOffsetMs: z.number().min(0).max(10_000).default(5).describe("where the ISP observer sits, ms from the device"),
       })
       .strict()
-      .default({ uplinkMbps: 10, downlinkMbps: 50, latencyMs: 25, jitterMs: 2, ispOffsetMs: 5 }),
+      .prefault({}),
     core: z
       .object({
         mbps: z.number().positive().max(1_000_000).default(1000).describe("VPN server ↔ messaging server, Mbit/s"),
@@ -43,14 +43,14 @@ export const networkSchema = z
         jitterMs: linkFields.jitterMs.default(0.5),
       })
       .strict()
-      .default({ mbps: 1000, latencyMs: 10, jitterMs: 0.5 }),
+      .prefault({}),
     server: z
       .object({
         relayMs: z.number().min(0).max(60_000).default(20).describe("store-and-forward delay for a message, ms"),
         frameRelayMs: z.number().min(0).max(10_000).default(1).describe("forwarding delay for a call frame, ms"),
       })
       .strict()
-      .default({ relayMs: 20, frameRelayMs: 1 }),
+      .prefault({}),
   })
   .strict()
   .superRefine((n, ctx) => {

@@ -76,6 +76,7 @@ export class OrderedFeed {
     for (;;) {
       const tu = u.peek();
       const td = d.peek();
+      if (u.count === 0 && d.count === 0) return;
       if (tu <= td) {
         if (tu > until) return;
         this.sink(endpoint, tu, u.shift(), UP);

@@ -71,7 +71,7 @@ function token(index: number, action: number): number {
   return index * 8 + action;
 }
 
-function growI32(a: Int32Array, n: number): Int32Array {
+function growI32(a: Int32Array, n: number): Int32Array<ArrayBuffer> {
   const b = new Int32Array(n);
   b.set(a);
   return b;

@@ -54,14 +54,14 @@ function holdShaper(hold: Micros): ShaperDefinition {
   class Hold extends BaseShaper {
     readonly declaration = { ...none.declaration, delays: true };
     private readonly due: number[] = [];
-    start(_now: Micros, out: ShaperActions): void {
+    override start(_now: Micros, out: ShaperActions): void {
       out.hold();
     }
-    onQueued(now: Micros, _size: number, out: ShaperActions): void {
+    override onQueued(now: Micros, _size: number, out: ShaperActions): void {
       this.due.push(now + hold);
       if (this.due.length === 1) out.setTimer(0, now + hold);
     }
-    onTimer(now: Micros, _id: number, out: ShaperActions): void {
+    override onTimer(now: Micros, _id: number, out: ShaperActions): void {
       while (this.due.length > 0 && this.due[0] <= now) {
         this.due.shift();
         out.releaseOne();

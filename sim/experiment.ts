@@ -122,11 +122,15 @@ function show(v: unknown): string {
 
 /** Formats zod issues as "path = value: expected ..." lines, relative to `prefix`. */
 export function issueLines(issues: readonly z.core.$ZodIssue[], root: unknown, prefix: readonly PropertyKey[] = []): string[] {
-  return issues.map((issue) => {
+  return issues.flatMap((issue) => {
+    if (issue.code === "unrecognized_keys") {
+      return issue.keys.map((key) => {
+        const path = [...prefix, ...issue.path, key];
+        return `${formatPath(path)} = ${show(valueAt(root, [...issue.path, key]))}: unknown key; check the spelling against \`chaff schema\``;
+      });
+    }
     const path = [...prefix, ...issue.path];
-    const value = valueAt(root, issue.path);
-    const keys = issue.code === "unrecognized_keys" ? ` (${issue.keys.join(", ")})` : "";
-    return `${formatPath(path)} = ${show(value)}: ${issue.message}${keys}`;
+    return [`${formatPath(path)} = ${show(valueAt(root, issue.path))}: ${issue.message}`];
   });
 }
 

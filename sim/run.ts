@@ -8,7 +8,7 @@
  * (timelines, ROC curves, run statistics) for figures and the manifest.
  */
 import { getObserver } from "../observers/registry.ts";
-import type { TaskName, VantageName } from "../observers/observer.ts";
+import type { Observer, ObserverDefinition, TaskName, VantageName } from "../observers/observer.ts";
 import { rocCurve, summarizeScores, type ScoreSummary } from "../observers/metrics.ts";
 import { getShaper } from "../shapers/registry.ts";
 import { budgetFrom } from "./budget.ts";
@@ -109,13 +109,25 @@ export async function runExperiment(exp: Experiment, hooks: RunHooks = {}): Prom
   };
 }
 
-/** Runs one defense arm of an experiment. Exported for the sweep workers. */
-export async function runDefense(
+/** Everything one defense arm runs with, built from the experiment. */
+export interface ArmSetup {
+  population: Population;
+  observers: { def: ObserverDefinition; vantage: VantageName; observer: Observer }[];
+  radio: RadioFleet | null;
+  world: World;
+}
+
+/**
+ * Builds the world for one defense arm: population, conversation models, transport,
+ * network, shapers, observers' taps and (unless `radio: false`) the radio fleet.
+ * Exported for the benchmarks, which run the world without scoring.
+ */
+export async function buildArm(
   exp: Experiment,
   defense: Defense,
   duration: Micros,
-  onProgress?: (fraction: number) => void,
-): Promise<{ arm: ArmResult; extra: ArmExtras }> {
+  opts: { radio?: boolean; onProgress?: (fraction: number) => void } = {},
+): Promise<ArmSetup> {
   const seed = exp.seed;
   const population: Population = buildPopulation(exp.population, stream(seed, "population"));
   const models = await Promise.all(
@@ -124,7 +136,6 @@ export async function runDefense(
       return { name: c.model, model: def.create(c.params as never, stream(seed, `conversation/${i}/${c.model}`)) };
     }),
   );
-  const transport = new Transport(exp.transport);
   const observers = await Promise.all(
     exp.observers.map(async (o, i) => {
       const def = await getObserver(o.observer);
@@ -137,13 +148,14 @@ export async function runDefense(
       return { def, vantage: (o.vantage ?? def.vantage) as VantageName, observer };
     }),
   );
-  const radio = new RadioFleet(population.size, radioPreset(exp.radio));
+  const radio = opts.radio === false ? null : new RadioFleet(population.size, radioPreset(exp.radio));
+  const onProgress = opts.onProgress;
   const world = new World({
     seed,
     duration,
     population,
     models,
-    transport,
+    transport: new Transport(exp.transport),
     network: planNetwork(exp.network),
     device: {
       name: defense.device.shaper,
@@ -158,11 +170,24 @@ export async function runDefense(
       budget: budgetFrom(defense.server.budget),
     },
     taps: observers.map((o) => ({ vantage: o.vantage, tap: o.observer.tap })),
-    deviceFeed: (device, time, size, dir) => radio.packet(device, time, size, dir),
+    deviceFeed: radio ? (device, time, size, dir) => radio.packet(device, time, size, dir) : undefined,
     traceUsers: exp.traceUsers,
     maxEvents: exp.limits.maxEvents,
     onProgress: onProgress ? (now) => onProgress(now / duration) : undefined,
   });
+  return { population, observers, radio, world };
+}
+
+/** Runs one defense arm of an experiment. Exported for the sweep workers. */
+export async function runDefense(
+  exp: Experiment,
+  defense: Defense,
+  duration: Micros,
+  onProgress?: (fraction: number) => void,
+): Promise<{ arm: ArmResult; extra: ArmExtras }> {
+  const seed = exp.seed;
+  const { population, observers, radio: fleet, world } = await buildArm(exp, defense, duration, { onProgress });
+  const radio = fleet as RadioFleet;
   const result = world.run();
   radio.finish(duration);
   onProgress?.(1);
@@ -234,15 +259,14 @@ function costOf(r: WorldResult, radio: RadioFleet, users: number, duration: Micr
     joulesPerHour[u] = radio.energyJoules(u) / hours;
     wakeupsPerHour[u] = radio.wakeups(u) / hours;
   }
-  const sides = sideBytes(r);
   return {
     addedMs,
     joulesPerHour,
     summary: {
       bandwidthOverhead: {
         total: overheadInterval(r.userWireBytes, r.userRealBytes, rng.child("bw/total"), resamples, level),
-        device: overheadInterval(sides.deviceWire, sides.deviceReal, rng.child("bw/device"), resamples, level),
-        server: overheadInterval(sides.serverWire, sides.serverReal, rng.child("bw/server"), resamples, level),
+        device: overheadInterval(r.deviceWireBytes, r.deviceRealBytes, rng.child("bw/device"), resamples, level),
+        server: overheadInterval(r.serverWireBytes, r.serverRealBytes, rng.child("bw/server"), resamples, level),
       },
       addedLatencyMs: { p50: a50, p95: a95, p99: a99, messages: addedMs.length },
       endToEndLatencyMs: { p50: e50, p95: e95, p99: e99 },
@@ -256,14 +280,5 @@ function costOf(r: WorldResult, radio: RadioFleet, users: number, duration: Micr
         forcedReleases: r.device.forcedReleases + r.server.forcedReleases,
       },
     },
-  };
-}
-
-function sideBytes(r: WorldResult) {
-  return {
-    deviceWire: r.deviceWireBytes,
-    deviceReal: r.deviceRealBytes,
-    serverWire: r.serverWireBytes,
-    serverReal: r.serverRealBytes,
   };
 }

@@ -1,0 +1,48 @@
+/**
+ * One end-to-end simulation run for the benchmark, in its own process so its peak
+ * memory is its own: N users for one simulated hour with the default conversation mix
+ * and always-on cover traffic at 1 packet/s each way (background-cover on both sides),
+ * and the volume observer's streaming extractor at the ISP (scoring excluded). Prints
+ * one JSON line.
+ *
+ *   node --import tsx bench/sim-run.ts <users> [hours]
+ */
+import { parseExperiment } from "../sim/experiment.ts";
+import { buildArm } from "../sim/run.ts";
+import { HOUR } from "../sim/time.ts";
+
+const users = Number(process.argv[2] ?? 1000);
+const hours = Number(process.argv[3] ?? 1);
+const cover = { shaper: "background-cover", params: { ratePerSecond: 1, gaps: "exponential" } };
+const exp = await parseExperiment({
+  name: "bench-sim",
+  purpose: "benchmark: end-to-end packets per second",
+  seed: 1,
+  durationSeconds: hours * 3600,
+  population: { users },
+  conversations: [{ model: "messaging" }, { model: "group" }, { model: "voice-call" }, { model: "background" }],
+  defenses: [{ name: "cover", device: cover, server: cover }],
+  observers: [{ observer: "volume-correlation", vantage: "isp" }],
+  traceUsers: [],
+});
+const { world } = await buildArm(exp, exp.defenses[0], hours * HOUR, { radio: false });
+const cpu0 = process.cpuUsage();
+const t0 = performance.now();
+const result = world.run();
+const wall = (performance.now() - t0) / 1000;
+const cpu = process.cpuUsage(cpu0);
+const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+process.stdout.write(
+  `${JSON.stringify({
+    users,
+    hours,
+    packets: result.packets,
+    events: result.events,
+    messages: result.truth.messages.length,
+    wallSeconds: wall,
+    cpuSeconds,
+    packetsPerSecond: result.packets / wall,
+    cpuMicrosPerUserHour: (cpuSeconds * 1e6) / (users * hours),
+    peakRssMiB: process.resourceUsage().maxRSS / 1024,
+  })}\n`,
+);

@@ -11,7 +11,8 @@
  *   the callee sends an answer and starts its media; the caller starts its media when the
  *   answer is delivered. After a log-normal duration (median `durationMedianSeconds`,
  *   σ `durationSigma`) counted from the answer, the caller sends a hang-up and both
- *   directions stop.
+ *   directions stop; the caller is free for a new call at once, the callee when the
+ *   hang-up is delivered.
  * - Media: each direction sends one frame every `ptimeMs` = 20 ms (50 packets/s) with
  *   `ctx.sendFrame`, frame k exactly at t0 + k·20 ms. Signal RingRTC's AudioEncoderConfig
  *   defaults: ptime 20 ms, Opus CBR on, DTX off (frames keep flowing in silence), 16–40
@@ -120,9 +121,11 @@ export class CallModel implements ConversationModel {
   protected conv = new Int32Array(16);
   protected endAt = new Float64Array(16);
   protected running = new Int32Array(16);
+  /** 0 while the call runs, 1 once the hang-up is sent, 2 once it is delivered. */
   private ended = new Int32Array(16);
   private offerId = new Int32Array(16);
   private answerId = new Int32Array(16);
+  private hangupId = new Int32Array(16);
   // Per direction (slot·2 + dir), VBR state.
   private talking = new Int32Array(32);
   private nextFlip = new Float64Array(32);
@@ -192,6 +195,7 @@ export class CallModel implements ConversationModel {
     this.ended = growI32(this.ended, n);
     this.offerId = growI32(this.offerId, n);
     this.answerId = growI32(this.answerId, n);
+    this.hangupId = growI32(this.hangupId, n);
     this.free = growI32(this.free, n);
     this.endAt = growF64(this.endAt, n);
     this.talking = growI32(this.talking, 2 * n);
@@ -258,6 +262,7 @@ export class CallModel implements ConversationModel {
     this.running[s] = 0;
     this.ended[s] = 0;
     this.answerId[s] = -1;
+    this.hangupId[s] = -1;
     this.offerId[s] = ctx.send(now, u, v, TYPE_CODE.call, this.p.offerBytes, conv);
   }
 
@@ -269,8 +274,12 @@ export class CallModel implements ConversationModel {
     if (message === this.offerId[s]) {
       const ring = Math.round(this.mediaRng(this.callee[s]).exponential(this.p.ringSeconds * SECOND));
       if (now + ring <= ctx.end) ctx.wakeAt(now + ring, callToken(s, ANSWER));
-    } else if (message === this.answerId[s] && now < this.endAt[s]) {
-      this.startMedia(ctx, now, s, 0);
+    } else if (message === this.answerId[s]) {
+      if (now < this.endAt[s]) this.startMedia(ctx, now, s, 0);
+    } else if (message === this.hangupId[s]) {
+      this.busy[this.callee[s]] = 0;
+      this.ended[s] = 2;
+      this.maybeFree(s);
     }
   }
 
@@ -303,7 +312,7 @@ export class CallModel implements ConversationModel {
   }
 
   private maybeFree(s: number): void {
-    if (this.running[s] > 0 || !this.ended[s]) return;
+    if (this.running[s] > 0 || this.ended[s] !== 2) return;
     this.slotOfConv[this.conv[s]] = -1;
     this.free[this.freeCount++] = s;
   }
@@ -337,12 +346,11 @@ export class CallModel implements ConversationModel {
   }
 
   private hangUp(ctx: ConversationContext, now: Micros, s: number): void {
-    ctx.send(now, this.caller[s], this.callee[s], TYPE_CODE.call, this.p.hangupBytes, this.conv[s]);
+    this.hangupId[s] = ctx.send(now, this.caller[s], this.callee[s], TYPE_CODE.call, this.p.hangupBytes, this.conv[s]);
     ctx.truth.conversations.touch(this.conv[s], now);
+    // The caller is free at once, the callee when the hang-up reaches it.
     this.busy[this.caller[s]] = 0;
-    this.busy[this.callee[s]] = 0;
     this.ended[s] = 1;
-    this.maybeFree(s);
   }
 }
 

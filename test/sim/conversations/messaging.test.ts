@@ -51,16 +51,17 @@ describe("messaging output", () => {
   it("records direct conversations between contacts, touched by their traffic", () => {
     const t = busy.truth.conversations;
     expect(t.length).toBeGreaterThan(100);
+    const problems: string[] = [];
     for (let c = 0; c < t.length; c++) {
-      expect(CONVERSATION_KINDS[t.kind[c]]).toBe("direct");
-      expect(Array.from(busy.population.contacts(t.a[c]))).toContain(t.b[c]);
+      if (CONVERSATION_KINDS[t.kind[c]] !== "direct") problems.push(`conversation ${c} is ${CONVERSATION_KINDS[t.kind[c]]}`);
+      if (!busy.population.contacts(t.a[c]).includes(t.b[c])) problems.push(`conversation ${c}: ${t.a[c]} and ${t.b[c]} are not contacts`);
     }
     for (const r of rows) {
-      expect(t.end[r.conv]).toBeGreaterThanOrEqual(r.created);
+      if (t.end[r.conv] < r.created) problems.push(`message ${r.id} after its conversation's end`);
       const pair = [t.a[r.conv], t.b[r.conv]];
-      expect(pair).toContain(r.from);
-      expect(pair).toContain(r.to);
+      if (!pair.includes(r.from) || !pair.includes(r.to) || r.from === r.to) problems.push(`message ${r.id} is not between the two parties`);
     }
+    expect(problems).toEqual([]);
   });
 
   it("starts conversations at rate × activity × diurnal", () => {
@@ -149,7 +150,7 @@ describe("messaging causality", () => {
     const typing = rows.filter((r) => r.type === TYPE_CODE.typing);
     expect(typing.length).toBeGreaterThan(100);
     for (const t of typing) {
-      const next = conv.get(t.conv)!.find((m) => CONTENT.has(m.type) && m.created >= t.created);
+      const next = conv.get(t.conv)!.find((m) => CONTENT.has(m.type) && m.created > t.created);
       if (!next) continue; // cut by the end of the run
       expect(next.from).toBe(t.from);
       expect(next.type).toBe(TYPE_CODE.text);
@@ -177,6 +178,22 @@ describe("messaging causality", () => {
     expect(types.has(TYPE_CODE.receipt)).toBe(false);
     expect(types.has(TYPE_CODE.typing)).toBe(false);
     expect(types.has(TYPE_CODE.text)).toBe(true);
+  });
+});
+
+describe("messaging sessions", () => {
+  it("starts conversations only inside the initiator's sessions when asked to", () => {
+    const ctx = runModel(definition, { ...params, startsInSessionsOnly: true }, { seed: 12, end: HOUR, populationParams: { users: 200 } });
+    const t = ctx.truth.conversations;
+    expect(t.length).toBeGreaterThan(100);
+    let outside = 0;
+    for (let c = 0; c < t.length; c++) if (!ctx.population.sessions.isOnline(t.a[c], t.start[c])) outside++;
+    expect(outside).toBe(0);
+    // Without the switch most starts fall outside sessions (users are in the app ~2.5% of the time).
+    const t2 = busy.truth.conversations;
+    let outside2 = 0;
+    for (let c = 0; c < t2.length; c++) if (!busy.population.sessions.isOnline(t2.a[c], t2.start[c])) outside2++;
+    expect(outside2 / t2.length).toBeGreaterThan(0.8);
   });
 });
 

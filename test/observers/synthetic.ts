@@ -11,7 +11,8 @@
  * `constantRate`, every user sends and receives the same packet at the same instants,
  * whatever the conversations (truth still records them): a perfect defense.
  */
-import { mean, wilcoxonRankSum } from "simple-statistics";
+import { mean } from "simple-statistics";
+import { rocAuc, topKAccuracy } from "../../observers/metrics.ts";
 import type { ObserverDefinition, TaskScores, Tap } from "../../observers/observer.ts";
 import { stream } from "../../sim/rng.ts";
 import { MILLISECOND, SECOND, type Micros } from "../../sim/time.ts";
@@ -147,17 +148,8 @@ export function synthetic(o: SyntheticOptions): Synthetic {
   };
 }
 
-/**
- * Area under the ROC curve by the Mann–Whitney statistic (ties count ½), through
- * simple-statistics' Wilcoxon rank sum. Local to the tests until observers/metrics.ts
- * provides `rocAuc`.
- */
-export function auc(pos: ArrayLike<number>, neg: ArrayLike<number>): number {
-  const p = Array.from(pos);
-  const n = Array.from(neg);
-  const w = wilcoxonRankSum(p, n);
-  return (w - (p.length * (p.length + 1)) / 2) / (p.length * n.length);
-}
+/** AUC (ties ½), from the lab's metrics. */
+export const auc = rocAuc;
 
 export function meanOf(a: ArrayLike<number>): number {
   return mean(Array.from(a));
@@ -172,8 +164,5 @@ export function run<P extends Record<string, unknown>>(def: ObserverDefinition<P
 
 /** Share of positives whose true partner ranks first. */
 export function top1(s: TaskScores): number {
-  if (!s.ranks) return NaN;
-  let k = 0;
-  for (let i = 0; i < s.ranks.length; i++) if (s.ranks[i] === 0) k++;
-  return k / s.ranks.length;
+  return s.ranks ? topKAccuracy(s.ranks, 1) : NaN;
 }

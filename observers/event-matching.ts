@@ -1,0 +1,183 @@
+/**
+ * Event-based detector — Bahramali, Houmansadr, Soltani, Goeckel, Towsley, "Practical
+ * Traffic Analysis Attacks on Secure Messaging Applications", NDSS 2020 (arXiv
+ * 2005.00508), observer O1 of reference/traffic-and-adversaries.md §1.2–1.3.
+ *
+ * Rule: extract events (bursts) per user and direction (bursts.ts). For pair {A, B} the
+ * "channel" side is A's uplink events and the "user" side B's downlink events. A
+ * channel event (t, s) is matched when some user event (t', s') has |t' − t| ≤ Δ and
+ * |s' − s| ≤ Γ; the directed score is the matched ratio k / n. The pair's score
+ * combines A → B and B → A (mean by default). Two presets:
+ *
+ * | preset | gap | packets | bursts | Δ | Γ | matching | n |
+ * |---|---|---|---|---|---|---|---|
+ * | `paper` [S: Kurz 2023 quoting the paper] | 0.5 s | all | > 500 B (assumption: drop chatter "typically under 500 bytes") | 3 s | 10,000 B absolute ("10 KB", read as 10^4) | any | #channel events |
+ * | `code` [C: IMProxy event_based_detector.ipynb] | 1 s | > 40 B | > 1500 B | 15 s, nearest | 25% of the channel event's size | each user event once | min(#channel, #user) |
+ *
+ * The code searches Δ outward in 1 s steps up to 15 s and takes the nearest match; this
+ * takes the nearest unmatched user event within 15 s, which is the same match up to
+ * ties inside one 1 s ring. Every preset value can be overridden. When either side has
+ * no events the directed score is 0 (the code excludes windows with no events on
+ * either side; here the whole run is one window, so nothing is excluded).
+ *
+ * @example
+ * const obs = definition.create(definition.schema.parse({ preset: "code" }), ctx);
+ * const scores = obs.score(truth); // matched ratios of every pair
+ */
+import { z } from "zod";
+import { BurstExtractor } from "./bursts.ts";
+import type { Observer, ObserverContext, ObserverDefinition, TaskScores } from "./observer.ts";
+import { linkLabels, linkTask, linkTaskSampled, pairKernel, type Combine } from "./pairwise.ts";
+import type { Micros } from "../sim/time.ts";
+import { seconds } from "../sim/time.ts";
+import type { Truth } from "../sim/truth.ts";
+import { DOWN, UP } from "../sim/trace.ts";
+
+export interface MatchRule {
+  /** Time tolerance Δ, µs. */
+  readonly delta: Micros;
+  /** Size tolerance Γ: bytes when `relative` is false, a fraction of the channel event's size when true. */
+  readonly gamma: number;
+  readonly relative: boolean;
+  /** Each user event can match at most one channel event; take the nearest. */
+  readonly exclusive: boolean;
+  /** Ratio denominator: the channel side's event count, or the smaller of the two counts. */
+  readonly denominator: "channel" | "min";
+}
+
+export const EVENT_PRESETS = {
+  paper: { gapSeconds: 0.5, minPacket: 0, minBurst: 500, deltaSeconds: 3, gamma: 10_000, gammaRelative: false, exclusive: false, denominator: "channel" },
+  code: { gapSeconds: 1, minPacket: 40, minBurst: 1500, deltaSeconds: 15, gamma: 0.25, gammaRelative: true, exclusive: true, denominator: "min" },
+} as const;
+
+export const eventMatchingSchema = z
+  .object({
+    preset: z.enum(["paper", "code"]).default("paper").describe("parameter set: the NDSS paper's or the released code's"),
+    gapSeconds: z.number().positive().max(60).optional().describe("largest gap inside a burst, seconds (overrides the preset)"),
+    minPacket: z.number().int().min(0).optional().describe("ignore packets of this many bytes or fewer"),
+    minBurst: z.number().int().min(0).optional().describe("bursts of this many bytes or fewer are not events"),
+    deltaSeconds: z.number().positive().max(600).optional().describe("time tolerance Δ, seconds"),
+    gamma: z.number().positive().optional().describe("size tolerance Γ: bytes, or a fraction when gammaRelative"),
+    gammaRelative: z.boolean().optional(),
+    exclusive: z.boolean().optional().describe("each user event matches at most once"),
+    denominator: z.enum(["channel", "min"]).optional(),
+    maxEvents: z.number().int().min(1).max(1_000_000).default(512).describe("event slots per user and direction (bounded memory)"),
+    combine: z.enum(["mean", "max"]).default("mean"),
+    maxNegatives: z.number().int().positive().default(2_000_000),
+    sampleNegatives: z.number().int().positive().optional().describe("score only this many random negative pairs (no ranks), for large populations"),
+    block: z.number().int().min(4).max(1024).default(64),
+    groupPairs: z.enum(["negative", "exclude"]).default("negative"),
+  })
+  .strict();
+
+export type EventMatchingParams = z.infer<typeof eventMatchingSchema>;
+
+/** The preset's values with the explicit overrides applied. */
+export function resolveEventParams(p: EventMatchingParams) {
+  const base = EVENT_PRESETS[p.preset];
+  const rule: MatchRule = {
+    delta: seconds(p.deltaSeconds ?? base.deltaSeconds),
+    gamma: p.gamma ?? base.gamma,
+    relative: p.gammaRelative ?? base.gammaRelative,
+    exclusive: p.exclusive ?? base.exclusive,
+    denominator: p.denominator ?? base.denominator,
+  };
+  if (rule.relative && rule.gamma > 10) throw new RangeError(`event-matching: gamma = ${rule.gamma} as a fraction of the event size, expected at most 10`);
+  return {
+    gap: seconds(p.gapSeconds ?? base.gapSeconds),
+    minPacket: p.minPacket ?? base.minPacket,
+    minBurst: p.minBurst ?? base.minBurst,
+    rule,
+  };
+}
+
+/**
+ * The matched ratio of A's uplink events (channel side) against B's downlink events
+ * (user side). `used` is scratch of at least `maxEvents` bytes.
+ */
+export function matchRatio(ev: BurstExtractor, a: number, b: number, rule: MatchRule, used: Uint8Array): number {
+  const nA = ev.count(a, UP);
+  const nB = ev.count(b, DOWN);
+  if (nA === 0 || nB === 0) return 0;
+  const oa = ev.offset(a, UP);
+  const ob = ev.offset(b, DOWN);
+  const { time, size } = ev;
+  const { delta, gamma, relative, exclusive } = rule;
+  if (exclusive) used.fill(0, 0, nB);
+  let lo = 0;
+  let matched = 0;
+  for (let i = 0; i < nA; i++) {
+    const t = time[oa + i];
+    const s = size[oa + i];
+    const tol = relative ? gamma * s : gamma;
+    while (lo < nB && time[ob + lo] < t - delta) lo++;
+    let best = -1;
+    let bestDt = Infinity;
+    for (let j = lo; j < nB && time[ob + j] <= t + delta; j++) {
+      if (exclusive && used[j] === 1) continue;
+      if (Math.abs(size[ob + j] - s) > tol) continue;
+      const dt = Math.abs(time[ob + j] - t);
+      if (dt < bestDt) {
+        bestDt = dt;
+        best = j;
+        if (!exclusive) break;
+      }
+    }
+    if (best >= 0) {
+      matched++;
+      if (exclusive) used[best] = 1;
+    }
+  }
+  return matched / (rule.denominator === "min" ? Math.min(nA, nB) : nA);
+}
+
+class EventMatchingObserver implements Observer {
+  readonly tap: BurstExtractor;
+  private readonly rule: MatchRule;
+  constructor(
+    private readonly params: EventMatchingParams,
+    private readonly ctx: ObserverContext,
+  ) {
+    const r = resolveEventParams(params);
+    this.rule = r.rule;
+    this.tap = new BurstExtractor({ users: ctx.users, gap: r.gap, minPacket: r.minPacket, minBurst: r.minBurst, maxEvents: params.maxEvents });
+  }
+
+  score(truth: Truth): TaskScores {
+    const p = this.params;
+    this.tap.finish();
+    const used = new Uint8Array(p.maxEvents);
+    const labels = linkLabels(truth, this.ctx.users, p.groupPairs);
+    const rng = this.ctx.rng.child("negatives");
+    const directed = (i: number, j: number) => matchRatio(this.tap, i, j, this.rule, used);
+    if (p.sampleNegatives !== undefined) {
+      const how: Combine = p.combine;
+      return linkTaskSampled(
+        labels,
+        (a, b, out) => {
+          for (let k = 0; k < a.length; k++) {
+            const x = directed(a[k], b[k]);
+            const y = directed(b[k], a[k]);
+            out[k] = how === "max" ? Math.max(x, y) : 0.5 * (x + y);
+          }
+        },
+        p.sampleNegatives,
+        rng,
+      );
+    }
+    return linkTask(labels, pairKernel(directed), { combine: p.combine, block: p.block, maxNegatives: p.maxNegatives, rng });
+  }
+}
+
+export const definition: ObserverDefinition<EventMatchingParams> = {
+  name: "event-matching",
+  summary: "Bahramali et al.'s event-based detector: bursts on A's uplink matched in time and size to bursts on B's downlink",
+  citation: "Bahramali et al., Practical Traffic Analysis Attacks on Secure Messaging Applications, NDSS 2020 (presets from the paper and from SPIN-UMass/IMProxy)",
+  task: "link",
+  vantage: "isp",
+  vantages: ["local", "isp", "vpn-exit", "server", "global"],
+  sees: "bursts of packets on each user's link: when each burst ended and how many bytes it carried, per direction",
+  cannotSee: "payloads, message types, which bursts are padding or cover, packets below the size filter, bursts beyond the per-user event budget",
+  schema: eventMatchingSchema,
+  create: (params, ctx) => new EventMatchingObserver(params, ctx),
+};

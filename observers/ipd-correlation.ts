@@ -1,0 +1,136 @@
+/**
+ * Inter-packet-delay (IPD) correlation — the classic timing correlator of the flow-
+ * correlation literature (reference §2.1 "Inter-packet-delay correlation"; DeepCorr,
+ * Nasr, Bahramali, Houmansadr, CCS 2018, feeds the first ℓ = 300 IPDs of each flow to
+ * its network [C], the window this observer keeps by default).
+ *
+ * Rule (link task): keep the times of the first `packets` packets of each user and
+ * direction. Turn each into the sequence of log inter-packet delays
+ * log(1 + Δt / 1 ms), standardize it over its own length, and zero-fill the rest of a
+ * fixed-length row. The directed score s(A → B) is the dot product of A's uplink row
+ * with B's downlink row (Pearson's r when both have the full number of packets; over
+ * their common prefix otherwise); the pair's score combines both directions. Streams
+ * with fewer than `minPackets` delays score 0. Only packets larger than `minSize`
+ * bytes count, so tiny acknowledgements can be filtered out.
+ *
+ * Memory is users × 2 × `packets` times, fixed at construction; the tap is O(1).
+ *
+ * @example
+ * const obs = definition.create(definition.schema.parse({ packets: 300 }), ctx);
+ * const scores = obs.score(truth);
+ */
+import { z } from "zod";
+import { checkCells } from "./binned-volume.ts";
+import type { Observer, ObserverContext, ObserverDefinition, TaskScores, Tap } from "./observer.ts";
+import { correlationKernel, linkLabels, linkTask } from "./pairwise.ts";
+import type { Micros } from "../sim/time.ts";
+import { MILLISECOND } from "../sim/time.ts";
+import type { Truth } from "../sim/truth.ts";
+import { DOWN, UP, type Direction } from "../sim/trace.ts";
+
+export const ipdCorrelationSchema = z
+  .object({
+    packets: z.number().int().min(3).max(100_000).default(300).describe("packets kept per user and direction (DeepCorr ℓ = 300)"),
+    minPackets: z.number().int().min(2).default(20).describe("streams with fewer inter-packet delays score 0"),
+    minSize: z.number().int().min(0).default(0).describe("ignore packets of this many bytes or fewer"),
+    combine: z.enum(["mean", "max"]).default("mean"),
+    maxNegatives: z.number().int().positive().default(2_000_000),
+    block: z.number().int().min(4).max(1024).default(64),
+    groupPairs: z.enum(["negative", "exclude"]).default("negative"),
+  })
+  .strict();
+
+export type IpdCorrelationParams = z.infer<typeof ipdCorrelationSchema>;
+
+/** Keeps the first K packet times of each user and direction (stream s = user·2 + dir). */
+export class FirstPackets implements Tap {
+  readonly users: number;
+  readonly k: number;
+  readonly minSize: number;
+  readonly times: Float64Array;
+  readonly counts: Int32Array;
+
+  constructor(users: number, k: number, minSize = 0) {
+    checkCells("ipd correlation", users, 2 * k);
+    this.users = users;
+    this.k = k;
+    this.minSize = minSize;
+    this.times = new Float64Array(users * 2 * k);
+    this.counts = new Int32Array(users * 2);
+  }
+
+  packet(endpoint: number, time: Micros, size: number, dir: Direction): void {
+    if (size <= this.minSize || endpoint < 0 || endpoint >= this.users) return;
+    const s = endpoint * 2 + dir;
+    const c = this.counts[s];
+    if (c < this.k) {
+      this.times[s * this.k + c] = time;
+      this.counts[s] = c + 1;
+    }
+  }
+
+  /**
+   * Rows of K − 1 standardized log-IPDs for one direction (users × (K − 1)): each
+   * stream standardized over the delays it has, zero beyond them; zero rows for streams
+   * with fewer than `minDelays` delays.
+   */
+  ipdRows(dir: Direction, minDelays: number): Float32Array {
+    const d = this.k - 1;
+    const M = new Float32Array(this.users * d);
+    for (let u = 0; u < this.users; u++) {
+      const s = u * 2 + dir;
+      const m = this.counts[s] - 1;
+      if (m < minDelays) continue;
+      const t0 = s * this.k;
+      const o = u * d;
+      let sum = 0;
+      for (let i = 0; i < m; i++) {
+        const v = Math.log1p((this.times[t0 + i + 1] - this.times[t0 + i]) / MILLISECOND);
+        M[o + i] = v;
+        sum += v;
+      }
+      const mean = sum / m;
+      let ss = 0;
+      for (let i = 0; i < m; i++) ss += (M[o + i] - mean) ** 2;
+      const scale = ss > 1e-12 ? 1 / Math.sqrt(ss) : 0;
+      for (let i = 0; i < m; i++) M[o + i] = (M[o + i] - mean) * scale;
+    }
+    return M;
+  }
+}
+
+class IpdCorrelationObserver implements Observer {
+  readonly tap: FirstPackets;
+  constructor(
+    private readonly params: IpdCorrelationParams,
+    private readonly ctx: ObserverContext,
+  ) {
+    this.tap = new FirstPackets(ctx.users, params.packets, params.minSize);
+  }
+
+  score(truth: Truth): TaskScores {
+    const p = this.params;
+    const X = this.tap.ipdRows(UP, p.minPackets);
+    const Y = this.tap.ipdRows(DOWN, p.minPackets);
+    const kernel = correlationKernel(X, Y, p.packets - 1);
+    return linkTask(linkLabels(truth, this.ctx.users, p.groupPairs), kernel, {
+      combine: p.combine,
+      block: p.block,
+      maxNegatives: p.maxNegatives,
+      rng: this.ctx.rng.child("negatives"),
+    });
+  }
+}
+
+export const definition: ObserverDefinition<IpdCorrelationParams> = {
+  name: "ipd-correlation",
+  summary: "correlation of the log inter-packet delays of A's first uplink packets with B's first downlink packets",
+  citation: "Flow correlation on inter-packet delays (reference §2.1); window of ℓ = 300 packets as in DeepCorr, Nasr et al., CCS 2018",
+  task: "link",
+  vantage: "isp",
+  vantages: ["local", "isp", "vpn-exit", "server", "global"],
+  sees: "the arrival times of the first packets of each user's uplink and downlink",
+  cannotSee: "payloads, packet sizes (beyond the size filter), anything after the first packets, which packets are padding or cover",
+  schema: ipdCorrelationSchema,
+  create: (params, ctx) => new IpdCorrelationObserver(params, ctx),
+};

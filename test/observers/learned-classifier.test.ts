@@ -1,0 +1,76 @@
+import { describe, expect, it } from "vitest";
+import { FEATURE_NAMES, LearnedClassifierObserver, definition } from "../../observers/learned-classifier.ts";
+import { validateObserverParams } from "../../observers/registry.ts";
+import { stream } from "../../sim/rng.ts";
+import { auc, synthetic, top1, type Synthetic } from "./synthetic.ts";
+
+const params = validateObserverParams(definition, { trees: 25, negativesPerPositive: 10 });
+
+function observe(syn: Synthetic, seed: number, raw = params): LearnedClassifierObserver {
+  const obs = definition.create(raw, { users: syn.users, start: syn.start, end: syn.end, rng: stream(seed, "observer/learned") }) as LearnedClassifierObserver;
+  syn.feed(obs.tap);
+  return obs;
+}
+
+// Adaptive adversary: train on defended (cover) traffic of another population and seed.
+const train = synthetic({ users: 40, pairs: 15, seconds: 1200, seed: 21, coverRate: 0.3, photoShare: 0.5 });
+const test = synthetic({ users: 40, pairs: 12, seconds: 1200, seed: 22, coverRate: 0.3, photoShare: 0.5 });
+
+describe("learned-classifier", () => {
+  const trainer = observe(train, 21);
+  const set = trainer.trainingSet(train.truth);
+
+  it("builds a labelled training set: every linked pair and sampled unlinked ones", () => {
+    expect(set.featureNames).toEqual([...FEATURE_NAMES]);
+    expect(set.labels.filter((y) => y === 1).length).toBe(15);
+    expect(set.labels.filter((y) => y === 0).length).toBe(150);
+    expect(set.features.every((r) => r.length === FEATURE_NAMES.length && r.every(Number.isFinite))).toBe(true);
+    expect(set.seed).toBe(21);
+  });
+
+  it("trained on a disjoint run, links the test run's pairs far above chance", () => {
+    const obs = observe(test, 22);
+    obs.train(set.features, set.labels, set);
+    const s = obs.score(test.truth);
+    expect(s.positives.length).toBe(12);
+    expect(s.negatives.length).toBe((40 * 39) / 2 - 12);
+    expect(auc(s.positives, s.negatives)).toBeGreaterThan(0.95);
+    expect(top1(s)).toBeGreaterThan(0.6);
+    // A saved model scores the same.
+    const again = observe(test, 22, { ...params, model: obs.model() });
+    const s2 = again.score(test.truth);
+    expect(Array.from(s2.positives)).toEqual(Array.from(s.positives));
+  });
+
+  it("is at chance against constant-rate traffic", () => {
+    const cbr = synthetic({ users: 40, pairs: 12, seconds: 1200, seed: 23, constantRate: { intervalMs: 100, size: 600 } });
+    const obs = observe(cbr, 23);
+    obs.train(set.features, set.labels, set);
+    const s = obs.score(cbr.truth);
+    expect(Math.abs(auc(s.positives, s.negatives) - 0.5)).toBeLessThan(0.02);
+  });
+
+  it("refuses to score untrained, to train on its own seed, or on mismatched data", () => {
+    const obs = observe(test, 21);
+    expect(() => obs.score(test.truth)).toThrow(/before train/);
+    expect(() => obs.train(set.features, set.labels, set)).toThrow(/seed 21, the test run's own seed/);
+    expect(() => obs.train(set.features, set.labels.slice(1))).toThrow(/feature rows/);
+    expect(() => obs.train(set.features, set.labels.map(() => 0))).toThrow(/both classes/);
+    expect(() => obs.train(set.features, set.labels, { seed: 5, featureNames: ["x"] })).toThrow(/differ/);
+  });
+
+  it("samples negatives when asked (large populations)", () => {
+    const obs = observe(test, 22, { ...params, sampleNegatives: 100 });
+    obs.train(set.features, set.labels, set);
+    const s = obs.score(test.truth);
+    expect(s.negatives.length).toBe(100);
+    expect(s.ranks).toBeUndefined();
+  });
+
+  it("says what it sees and cannot see; rejects bad parameters", () => {
+    expect(definition.sees.length).toBeGreaterThan(10);
+    expect(definition.cannotSee.length).toBeGreaterThan(10);
+    expect(() => validateObserverParams(definition, { featureFraction: 0 })).toThrow(/observer "learned-classifier" parameter featureFraction = 0/);
+    expect(() => validateObserverParams(definition, { trees: 0 })).toThrow(/trees = 0/);
+  });
+});

@@ -1,0 +1,57 @@
+import { describe, expect, it } from "vitest";
+import { validateObserverParams } from "../../observers/registry.ts";
+import { definition } from "../../observers/volume-correlation.ts";
+import { auc, meanOf, run, synthetic, top1 } from "./synthetic.ts";
+
+const plain = synthetic({ users: 40, pairs: 12, seconds: 1200, seed: 11 });
+const cbr = synthetic({ users: 40, pairs: 12, seconds: 1200, seed: 11, constantRate: { intervalMs: 50, size: 700 } });
+
+describe("volume-correlation", () => {
+  it("links conversing pairs far above chance (Pearson and Spearman)", () => {
+    for (const rank of [false, true]) {
+      const s = run(definition, { rank }, plain);
+      expect(s.task).toBe("link");
+      expect(s.positives.length).toBe(12);
+      expect(s.negatives.length).toBe((40 * 39) / 2 - 12);
+      expect(auc(s.positives, s.negatives)).toBeGreaterThan(0.97);
+      expect(top1(s)).toBeGreaterThan(0.8);
+    }
+  });
+
+  it("is at chance against constant-rate traffic", () => {
+    for (const params of [{}, { rank: true }, { measure: "packets", maxLagBins: 2 }]) {
+      const s = run(definition, params, cbr);
+      expect(Math.abs(auc(s.positives, s.negatives) - 0.5)).toBeLessThan(0.02);
+      expect(top1(s)).toBe(0);
+    }
+  });
+
+  it("independent Poisson cover lowers the scores of true pairs, down to chance", () => {
+    // Texts only (100–900 B), so cover packets (100–1400 B) can drown them.
+    const at = (coverRate: number) => run(definition, { binSeconds: 1 }, synthetic({ users: 40, pairs: 12, seconds: 600, seed: 11, coverRate, photoShare: 0 }));
+    const none = at(0);
+    const light = at(0.2);
+    const heavy = at(5);
+    expect(auc(none.positives, none.negatives)).toBeGreaterThan(0.97);
+    expect(meanOf(light.positives)).toBeLessThan(meanOf(none.positives) - 0.2);
+    expect(meanOf(heavy.positives)).toBeLessThan(meanOf(light.positives));
+    expect(auc(light.positives, light.negatives)).toBeLessThan(auc(none.positives, none.negatives));
+    expect(auc(heavy.positives, heavy.negatives)).toBeLessThan(0.75);
+  });
+
+  it("caps negatives by a seeded sample", () => {
+    const s = run(definition, { maxNegatives: 50 }, plain);
+    expect(s.negatives.length).toBe(50);
+    expect(Array.from(run(definition, { maxNegatives: 50 }, plain).negatives)).toEqual(Array.from(s.negatives));
+  });
+
+  it("says what it sees and cannot see, and rejects bad parameters by name", () => {
+    expect(definition.sees.length).toBeGreaterThan(10);
+    expect(definition.cannotSee.length).toBeGreaterThan(10);
+    expect(definition.vantages).toContain(definition.vantage);
+    expect(() => validateObserverParams(definition, { binSeconds: -1 })).toThrow(/observer "volume-correlation" parameter binSeconds = -1/);
+    expect(() => validateObserverParams(definition, { binSeconds: Number.NaN })).toThrow(/binSeconds/);
+    expect(() => validateObserverParams(definition, { maxLagBins: 1.5 })).toThrow(/maxLagBins = 1.5/);
+    expect(() => validateObserverParams(definition, { bogus: 1 })).toThrow(/bogus/);
+  });
+});

@@ -16,7 +16,7 @@ const files = readdirSync(BENCH_DIR)
 let failed = 0;
 for (const f of files) {
   console.log(`\n== ${f}`);
-  const r = spawnSync(process.execPath, ["--import", "tsx", join(BENCH_DIR, f)], { stdio: "inherit", cwd: join(BENCH_DIR, "..") });
+  const r = spawnSync(process.execPath, ["--expose-gc", "--import", "tsx", join(BENCH_DIR, f)], { stdio: "inherit", cwd: join(BENCH_DIR, "..") });
   if (r.status !== 0) failed++;
 }
 process.exit(failed > 0 ? 1 : 0);

@@ -28,6 +28,8 @@ export class Link {
   readonly spec: LinkSpec;
   private readonly rng: Rng | null;
   private readonly usPerByte: number;
+  private readonly latency: Micros;
+  private readonly jitterMean: Micros;
   /** When the transmitter is next free. */
   freeAt: Micros = 0;
   /** When the last packet finished serializing (the "departure" an on-path tap sees). */
@@ -43,6 +45,8 @@ export class Link {
     this.wireSize = wireSize;
     this.rng = spec.jitter > 0 ? rng : null;
     this.usPerByte = Number.isFinite(spec.bandwidthBps) ? 8e6 / spec.bandwidthBps : 0;
+    this.latency = spec.latency;
+    this.jitterMean = spec.jitter;
   }
 
   /** Serialization time of `size` bytes, in whole µs. */
@@ -56,8 +60,8 @@ export class Link {
     const finish = start + Math.round((this.wireSize === null ? size : this.wireSize(size)) * this.usPerByte);
     this.freeAt = finish;
     this.lastFinish = finish;
-    let arrival = finish + this.spec.latency;
-    if (this.rng !== null) arrival += Math.round(this.rng.exponential(this.spec.jitter));
+    let arrival = finish + this.latency;
+    if (this.rng !== null) arrival += Math.round(this.rng.exponential(this.jitterMean));
     if (arrival < this.lastArrival) arrival = this.lastArrival;
     this.lastArrival = arrival;
     return arrival;

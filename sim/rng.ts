@@ -7,6 +7,11 @@
  * which takes a new path, never shifts the numbers another component draws. There is
  * no `Math.random` anywhere in the lab.
  *
+ * seedrandom derives each stream's initial state (its Mash seeding); the stream then
+ * steps Baagoe's Alea recurrence on a four-double typed array that it owns, giving
+ * exactly seedrandom's sequence (a test checks this) with one pointer hop instead of
+ * four: with 20,000 shapers and links drawing in turn, each hop is a cache miss.
+ *
  * The samplers below are the textbook inverse-transform or Box–Muller rules; each says
  * which parameterisation it takes.
  *
@@ -19,15 +24,35 @@ import seedrandom from "seedrandom";
 
 export type Seed = number | string;
 
+interface AleaState {
+  s0: number;
+  s1: number;
+  s2: number;
+  c: number;
+}
+
 export class Rng {
   readonly seed: Seed;
   readonly path: string;
-  private readonly prng: () => number;
+  /** Alea state: s0, s1, s2 (fractions of 2^32) and the carry c. */
+  private readonly st: Float64Array;
 
   constructor(seed: Seed, path: string) {
     this.seed = seed;
     this.path = path;
-    this.prng = seedrandom.alea(`chaff|${seed}|${path}`);
+    const initial = (seedrandom.alea(`chaff|${seed}|${path}`, { state: true }) as unknown as { state(): AleaState }).state();
+    this.st = new Float64Array([initial.s0, initial.s1, initial.s2, initial.c]);
+  }
+
+  /** One step of Alea (Baagoe), exactly as seedrandom's `alea` computes it. */
+  private prng(): number {
+    const st = this.st;
+    const t = 2091639 * st[0] + st[3] * 2.3283064365386963e-10; // 2^-32
+    st[0] = st[1];
+    st[1] = st[2];
+    const c = t | 0;
+    st[3] = c;
+    return (st[2] = t - c);
   }
 
   /** The stream at `<this path>/<name>`: independent of this one and of its siblings. */

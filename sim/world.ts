@@ -121,6 +121,8 @@ export class World implements EgressSink, TimerScheduler {
   private readonly tapsServer: Tap[];
   private readonly tapsExit: Tap[];
   private readonly traced: Int32Array;
+  /** Per egress: does its shaper want onReceived (precomputed: no pointer chase per packet). */
+  private listens: Uint8Array = new Uint8Array(0);
   private readonly traces = new Map<number, Trace>();
   private readonly vpn: boolean;
   private readonly ispOffset: Micros;
@@ -186,6 +188,7 @@ export class World implements EgressSink, TimerScheduler {
         this.coreDown.push(new Link(opts.network.coreDown, new Rng(opts.seed, `link/core-down/${u}`)));
       }
     }
+    this.listens = Uint8Array.from(this.egresses, (e) => (e.shaper.declaration.listensToReceive ? 1 : 0));
     opts.models.forEach((m, index) => this.contexts.push(this.contextFor(index, m.name)));
   }
 
@@ -469,16 +472,14 @@ export class World implements EgressSink, TimerScheduler {
       this.tapAll(this.tapsIsp, u, finish + this.ispOffset, outer, UP);
       if (!this.vpn) this.tapAll(this.tapsServer, u, arrival, size, UP);
       this.feed?.push(u, finish, outer, UP, this.now);
-      const peer = this.egresses[id + 1];
-      if (peer.shaper.declaration.listensToReceive) this.queue.push(arrival, CLS_NET, E_RECEIVED, id + 1, size, kind);
+      if (this.listens[id + 1] === 1) this.queue.push(arrival, CLS_NET, E_RECEIVED, id + 1, size, kind);
     } else {
       seen = arrival;
       this.tapAll(this.tapsLocal, u, arrival, outer, DOWN);
       this.tapAll(this.tapsIsp, u, arrival - this.ispOffset, outer, DOWN);
       if (!this.vpn) this.tapAll(this.tapsServer, u, sent, size, DOWN);
       this.feed?.push(u, arrival, outer, DOWN, this.now);
-      const peer = this.egresses[id - 1];
-      if (peer.shaper.declaration.listensToReceive) this.queue.push(arrival, CLS_NET, E_RECEIVED, id - 1, size, kind);
+      if (this.listens[id - 1] === 1) this.queue.push(arrival, CLS_NET, E_RECEIVED, id - 1, size, kind);
     }
     if (this.traced[u] >= 0) this.traces.get(u)!.push(seen, outer, payload, (id & 1) as 0 | 1, kind, flow);
   }

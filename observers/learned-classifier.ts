@@ -310,6 +310,7 @@ export class LearnedClassifierObserver implements Observer {
 }
 
 export const definition: ObserverDefinition<LearnedClassifierParams> = {
+  learns: true,
   name: "learned-classifier",
   summary: "random forest over pair features (volume correlations, lagged peak, event matches, size histograms), trained on a separate run",
   citation: "Breiman, Random Forests, Machine Learning 2001 (ml-random-forest); features from Levine et al. FC 2004, Saleh et al. CISS 2015, Bahramali et al. NDSS 2020",

@@ -14,7 +14,7 @@
  * endpoint, and different endpoints, may interleave out of order.
  */
 import type { z } from "zod";
-import type { Rng } from "../sim/rng.ts";
+import type { Rng, Seed } from "../sim/rng.ts";
 import type { Micros } from "../sim/time.ts";
 import type { Direction } from "../sim/trace.ts";
 import type { Truth } from "../sim/truth.ts";
@@ -68,10 +68,26 @@ export interface ObserverContext {
   readonly rng: Rng;
 }
 
+/** Labelled feature rows from a training run (learned observers). */
+export interface TrainingData {
+  readonly featureNames: readonly string[];
+  readonly features: readonly (readonly number[])[];
+  readonly labels: readonly number[];
+  /** The seed of the run the rows come from: it MUST differ from the test run's. */
+  readonly seed: Seed;
+}
+
 export interface Observer {
   readonly tap: Tap;
   /** Scores the task. Truth is read only to label cases. */
   score(truth: Truth): TaskScores;
+  /**
+   * Learned observers only. After a *training* run (its own seed and population, the same
+   * defense and vantage: the adaptive adversary), returns labelled rows from that run.
+   */
+  trainingSet?(truth: Truth): TrainingData;
+  /** Learned observers only: fits on rows from a training run, before this run is scored. */
+  train?(features: TrainingData["features"], labels: TrainingData["labels"], from?: Pick<TrainingData, "seed" | "featureNames">): void;
 }
 
 export interface ObserverDefinition<P extends Record<string, unknown> = Record<string, unknown>> {
@@ -86,5 +102,7 @@ export interface ObserverDefinition<P extends Record<string, unknown> = Record<s
   readonly sees: string;
   readonly cannotSee: string;
   readonly schema: z.ZodType<P>;
+  /** True for learned observers: the runner trains them on a separate run first (`trainingSet`, `train`). */
+  readonly learns?: boolean;
   create(params: P, ctx: ObserverContext): Observer;
 }

@@ -17,6 +17,7 @@ import { loadShapers } from "../shapers/registry.ts";
 import { budgetSchema } from "./budget.ts";
 import { loadConversationModels } from "./conversations/registry.ts";
 import { networkSchema } from "./network.ts";
+import { formatPath as formatKeys, tryParsePath } from "./param-path.ts";
 import { populationSchema } from "./population.ts";
 import { transportSchema } from "./transport.ts";
 
@@ -55,12 +56,88 @@ export const limitsSchema = z
   .strict()
   .prefault({});
 
+const seedSchema = z.number().int().min(0).max(2 ** 32 - 1);
+
+const pathSchema = z
+  .string()
+  .refine((p) => tryParsePath(p) !== null, "expected a parameter path such as defenses[1].device.params.coverRate");
+
+/** Keys a sweep may not vary: they name the experiment, or are the sweep itself (seeds go in `sweep.seeds`). */
+const FIXED_KEYS = new Set(["$schema", "name", "purpose", "notes", "seed", "sweep", "tune"]);
+
+/** A numeric range for random samples or tuning: uniform on [min, max], or log-uniform. */
+export const rangeSchema = z
+  .object({
+    path: pathSchema,
+    min: z.number().describe("smallest value"),
+    max: z.number().describe("largest value"),
+    scale: z.enum(["linear", "log"]).default("linear").describe("linear: uniform in value; log: uniform in log(value)"),
+    integer: z.boolean().default(false).describe("round to an integer"),
+  })
+  .strict()
+  .superRefine((r, ctx) => {
+    if (!(r.max > r.min)) ctx.addIssue({ code: "custom", path: ["max"], message: `expected max > min (${r.min})` });
+    if (r.scale === "log" && !(r.min > 0)) ctx.addIssue({ code: "custom", path: ["min"], message: "expected min > 0 for a log scale" });
+    if (r.integer && Math.ceil(r.min) > Math.floor(r.max)) ctx.addIssue({ code: "custom", path: ["max"], message: `expected an integer between min and max` });
+  });
+
+export const sweepSchema = z
+  .object({
+    grid: z
+      .array(
+        z
+          .object({
+            path: pathSchema,
+            values: z.array(z.json()).min(1).describe("the values this axis takes, in order"),
+          })
+          .strict(),
+      )
+      .default([])
+      .describe("axes crossed as a full grid, first axis slowest"),
+    random: z
+      .object({
+        samples: z.number().int().min(1).max(100_000).describe("how many random draws over the ranges"),
+        axes: z.array(rangeSchema).min(1),
+      })
+      .strict()
+      .optional()
+      .describe("ranges sampled together (seeded by the experiment seed), crossed with the grid"),
+    seeds: z.array(seedSchema).min(1).optional().describe("each point runs once per seed (default: the experiment seed)"),
+  })
+  .strict()
+  .describe("a sweep: grid × random samples × seeds, each point a full run of the experiment");
+
+export const tuneSchema = z
+  .object({
+    defense: z.string().min(1).describe("name of the defense whose parameters are searched"),
+    params: z.array(rangeSchema).min(1).max(25).describe("tunable ranges; paths inside the defense, e.g. device.params.coverRate"),
+    candidates: z.number().int().min(2).max(10_000).default(27).describe("configurations in the initial quasi-random design"),
+    eta: z.number().int().min(2).max(16).default(3).describe("successive halving keeps the best 1/eta at each rung"),
+    rungs: z
+      .array(
+        z
+          .object({
+            durationSeconds: z.number().positive().optional().describe("simulated time per evaluation (default: scaled from the experiment)"),
+            users: z.number().int().min(2).optional().describe("population size (default: the experiment's)"),
+            seeds: z.array(seedSchema).min(1).optional().describe("seeds each surviving configuration is run with"),
+          })
+          .strict(),
+      )
+      .min(1)
+      .max(12)
+      .optional()
+      .describe("budgets, smallest first (default: three rungs at 1/eta², 1/eta and all of durationSeconds)"),
+  })
+  .strict()
+  .describe("a search for the cheapest parameters of one defense meeting a privacy target (chaff tune)");
+
 export const experimentSchema = z
   .object({
     $schema: z.string().optional(),
     name: z.string().min(1).max(80).regex(/^[A-Za-z0-9._-]+$/, "expected letters, digits, '.', '_' or '-'"),
     purpose: z.string().min(1).describe("one line: what this experiment is for"),
-    seed: z.number().int().min(0).max(2 ** 32 - 1).default(1),
+    notes: z.array(z.string()).optional().describe("free text: how this experiment was made (e.g. by chaff tune)"),
+    seed: seedSchema.default(1),
     durationSeconds: z.number().positive().max(30 * 24 * 3600).default(3600),
     population: populationSchema,
     conversations: z
@@ -82,12 +159,17 @@ export const experimentSchema = z
       .prefault({}),
     traceUsers: z.array(z.number().int().min(0)).default([0]).describe("users whose traffic is kept in full for timelines"),
     limits: limitsSchema,
+    sweep: sweepSchema.optional(),
+    tune: tuneSchema.optional(),
   })
   .strict();
 
 export type Experiment = z.infer<typeof experimentSchema>;
 export type ExperimentInput = z.input<typeof experimentSchema>;
 export type Defense = z.infer<typeof defenseSchema>;
+export type Sweep = z.infer<typeof sweepSchema>;
+export type Tune = z.infer<typeof tuneSchema>;
+export type Range = z.infer<typeof rangeSchema>;
 
 /** Thrown with one line per problem; the CLI prints them and exits 2. */
 export class ExperimentError extends Error {
@@ -199,8 +281,96 @@ export async function parseExperiment(raw: unknown): Promise<Experiment> {
   exp.traceUsers.forEach((u, i) => {
     if (u >= users) problems.push(`traceUsers[${i}] = ${u}: expected a user index below population.users (${users})`);
   });
+  problems.push(...sweepProblems(exp), ...tuneProblems(exp));
   if (problems.length > 0) throw new ExperimentError(problems);
   return exp;
+}
+
+/** At most this many sweep points: beyond it, split the experiment. */
+export const MAX_SWEEP_POINTS = 1_000_000;
+
+function duplicates(values: readonly unknown[]): unknown[] {
+  const seen = new Set<string>();
+  const dup: unknown[] = [];
+  for (const v of values) {
+    const k = JSON.stringify(v);
+    if (seen.has(k)) dup.push(v);
+    seen.add(k);
+  }
+  return dup;
+}
+
+/** Static checks of the sweep section; each point is validated as a whole experiment by `planSweep`. */
+function sweepProblems(exp: Experiment): string[] {
+  const s = exp.sweep;
+  if (!s) return [];
+  const problems: string[] = [];
+  const axes = [
+    ...s.grid.map((a, i) => ({ path: a.path, at: `sweep.grid[${i}].path` })),
+    ...(s.random?.axes ?? []).map((a, i) => ({ path: a.path, at: `sweep.random.axes[${i}].path` })),
+  ];
+  const seen = new Set<string>();
+  for (const { path, at } of axes) {
+    const keys = tryParsePath(path) ?? [];
+    const canonical = formatKeys(keys);
+    if (FIXED_KEYS.has(String(keys[0]))) {
+      problems.push(`${at} = ${show(path)}: expected a path outside ${[...FIXED_KEYS].join(", ")} (vary seeds with sweep.seeds)`);
+    }
+    if (seen.has(canonical)) problems.push(`${at} = ${show(path)}: expected each path once across the sweep's axes`);
+    seen.add(canonical);
+  }
+  s.grid.forEach((a, i) => {
+    for (const d of duplicates(a.values)) problems.push(`sweep.grid[${i}].values = ${show(a.values)}: expected distinct values (${show(d)} repeats)`);
+  });
+  for (const d of duplicates(s.seeds ?? [])) problems.push(`sweep.seeds = ${show(s.seeds)}: expected distinct seeds (${show(d)} repeats)`);
+  let points = (s.random?.samples ?? 1) * (s.seeds?.length ?? 1);
+  for (const a of s.grid) points *= a.values.length;
+  if (points > MAX_SWEEP_POINTS) problems.push(`sweep = ${points} points: expected at most ${MAX_SWEEP_POINTS}; split the sweep`);
+  return problems;
+}
+
+/** Rung budgets of a tune section with defaults filled in. */
+export function tuneRungs(exp: Experiment): { durationSeconds: number; users: number; seeds: number[] }[] {
+  const t = exp.tune;
+  if (!t) return [];
+  const users = (exp.population as { users: number }).users;
+  if (t.rungs) {
+    return t.rungs.map((r) => ({ durationSeconds: r.durationSeconds ?? exp.durationSeconds, users: r.users ?? users, seeds: r.seeds ?? [exp.seed] }));
+  }
+  const n = 3;
+  return Array.from({ length: n }, (_, k) => ({
+    durationSeconds: exp.durationSeconds / t.eta ** (n - 1 - k),
+    users,
+    seeds: k === n - 1 ? [exp.seed, (exp.seed + 1) % 2 ** 32] : [exp.seed],
+  }));
+}
+
+function tuneProblems(exp: Experiment): string[] {
+  const t = exp.tune;
+  if (!t) return [];
+  const problems: string[] = [];
+  if (!exp.defenses.some((d) => d.name === t.defense)) {
+    problems.push(`tune.defense = ${show(t.defense)}: expected one of the defenses (${exp.defenses.map((d) => d.name).join(", ")})`);
+  }
+  const seen = new Set<string>();
+  t.params.forEach((r, i) => {
+    const keys = tryParsePath(r.path) ?? [];
+    if (keys[0] !== "device" && keys[0] !== "server") {
+      problems.push(`tune.params[${i}].path = ${show(r.path)}: expected a path inside the defense starting with device. or server. (e.g. device.params.coverRate)`);
+    }
+    const canonical = formatKeys(keys);
+    if (seen.has(canonical)) problems.push(`tune.params[${i}].path = ${show(r.path)}: expected each path once`);
+    seen.add(canonical);
+  });
+  tuneRungs(exp).forEach((r, i) => {
+    if (r.durationSeconds > exp.limits.maxDurationSeconds) {
+      problems.push(`tune.rungs[${i}].durationSeconds = ${r.durationSeconds}: expected at most limits.maxDurationSeconds (${exp.limits.maxDurationSeconds})`);
+    }
+    if (r.users > exp.limits.maxUsers) problems.push(`tune.rungs[${i}].users = ${r.users}: expected at most limits.maxUsers (${exp.limits.maxUsers})`);
+    const u = r.users;
+    if (exp.traceUsers.some((x) => x >= u)) problems.push(`tune.rungs[${i}].users = ${u}: expected more users than the largest traceUsers entry`);
+  });
+  return problems;
 }
 
 /** The JSON Schema of an experiment file, for editors and auditors. */

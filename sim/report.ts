@@ -92,10 +92,30 @@ export function markdownTable(rows: string[][]): string {
   return [`| ${head.map(esc).join(" | ")} |`, `|${head.map(() => "---").join("|")}|`, ...body.map((r) => `| ${r.map(esc).join(" | ")} |`)].join("\n");
 }
 
-/** Findings in plain words, each computed from the intervals. */
+function baselineOf(m: RunMetrics): ArmResult | undefined {
+  return m.arms.find(isBaseline);
+}
+
+function matching(arm: ArmResult, o: ObserverResult): ObserverResult | undefined {
+  return arm.observers.find((x) => x.observer === o.observer && x.vantage === o.vantage);
+}
+
+/** "0.971 → 0.394" with the verdict of the intervals. */
+function move(before: Interval, after: Interval): "lower" | "higher" | "same" {
+  if (overlaps(before, after) || before.estimate === null || after.estimate === null) return "same";
+  return after.estimate < before.estimate ? "lower" : "higher";
+}
+
+/**
+ * Findings in plain words, each computed from the intervals: for the undefended arm, how
+ * well each observer does against chance; for every defense, its strongest link
+ * observer, which observers it significantly weakens or strengthens (non-overlapping
+ * intervals), what it does to the activity detector's TPR at FPR 1e-2 (the claim that
+ * extra traffic is no proof of activity), its cost, and whether it hit its budget.
+ */
 export function findings(m: RunMetrics): string[] {
   const out: string[] = [];
-  const base = m.arms.find(isBaseline);
+  const base = baselineOf(m);
   if (base) {
     for (const o of base.observers) {
       const auc = o.summary.auc;
@@ -109,20 +129,39 @@ export function findings(m: RunMetrics): string[] {
   }
   for (const arm of m.arms) {
     if (!base || arm === base) continue;
+    const parts: string[] = [];
+    const top = strongest(arm);
+    if (top) parts.push(`its strongest link observer is ${top.observer} at ${top.vantage}: AUC ${fmtInterval(top.summary.auc)}, TPR at FPR 1e-3 ${tpr(top)}`);
+    const lower: string[] = [];
+    const higher: string[] = [];
+    const same: string[] = [];
     for (const o of arm.observers) {
-      const b = base.observers.find((x) => x.observer === o.observer && x.vantage === o.vantage);
-      if (!b || o.summary.auc.estimate === null || b.summary.auc.estimate === null) continue;
-      const same = overlaps(o.summary.auc, b.summary.auc);
-      const dir = o.summary.auc.estimate < b.summary.auc.estimate ? "lowers" : "raises";
-      const words = same
-        ? `barely changes what the ${o.observer} observer at ${o.vantage} achieves: AUC ${fmtInterval(o.summary.auc)} against ${fmtInterval(b.summary.auc)} undefended (the intervals overlap)`
-        : `${dir} the ${o.observer} observer's AUC at ${o.vantage} from ${fmtInterval(b.summary.auc)} to ${fmtInterval(o.summary.auc)} (the intervals do not overlap)`;
-      out.push(`\`${arm.defense}\` ${words}, at a bandwidth overhead of ${pct(arm.cost.bandwidthOverhead.total)} and a p99 added latency of ${fmtInterval(arm.cost.addedLatencyMs.p99, 1)} ms.`);
+      const b = matching(base, o);
+      if (!b) continue;
+      const mv = move(b.summary.auc, o.summary.auc);
+      const text = `${o.observer} ${fmtNum(b.summary.auc.estimate)} → ${fmtNum(o.summary.auc.estimate)}`;
+      (mv === "lower" ? lower : mv === "higher" ? higher : same).push(text);
     }
+    if (lower.length) parts.push(`it significantly lowers the AUC of ${lower.join(", ")}`);
+    if (higher.length) parts.push(`it significantly raises the AUC of ${higher.join(", ")} (the defense itself leaks)`);
+    if (same.length) parts.push(`it leaves ${same.join(", ")} within their undefended intervals`);
+    const act = arm.observers.find((o) => o.task === "activity");
+    const actBase = act && matching(base, act);
+    const t = act?.summary.tprAt["1e-2"];
+    const tb = actBase?.summary.tprAt["1e-2"];
+    if (t && tb && t.resolvable && tb.resolvable && t.estimate !== null && tb.estimate !== null) {
+      parts.push(
+        `the activity detector's TPR at FPR 1e-2 goes from ${fmtInterval(tb)} to ${fmtInterval(t)} (${t.estimate <= tb.estimate ? "down" : "up"} ${fmtNum(Math.abs(tb.estimate - t.estimate))})`,
+      );
+    }
+    parts.push(
+      `it costs ${pct(arm.cost.bandwidthOverhead.total)} bandwidth, ${fmtInterval(arm.cost.addedLatencyMs.p99, 1)} ms added latency at p99 and ${fmtInterval(arm.cost.energy.joulesPerHour, 0)} J per device-hour (undefended ${fmtInterval(base.cost.energy.joulesPerHour, 0)})`,
+    );
     const caps = arm.cost.budget;
     if (caps.refusedPadding > 0 || caps.forcedReleases > 0) {
-      out.push(`\`${arm.defense}\` hit its budget: the engine refused ${caps.refusedPadding} padding packets and forced ${caps.forcedReleases} held packets out.`);
+      parts.push(`it hit its budget: the engine refused ${caps.refusedPadding} padding packets and forced ${caps.forcedReleases} held packets out`);
     }
+    out.push(`\`${arm.defense}\`: ${parts.join("; ")}.`);
   }
   return out;
 }

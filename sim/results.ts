@@ -12,7 +12,8 @@
  * failed or interrupted run leaves no partial results.
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from "node:fs";
+import { hostname } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { canonicalJson, prettyJson, sha256 } from "./canonical-json.ts";
@@ -91,4 +92,29 @@ export function readManifest(runDir: string): Manifest {
   const p = join(runDir, "manifest.json");
   if (!existsSync(p)) throw new Error(`${runDir}: no manifest.json (expected a run directory written by chaff run)`);
   return JSON.parse(readFileSync(p, "utf8")) as Manifest;
+}
+
+let tmpCounter = 0;
+
+/**
+ * Writes one file atomically: to a temporary sibling (named by host, process and a
+ * counter, so concurrent writers on a shared file system never collide), fsynced, then
+ * renamed over the target. Readers see the old file or the new one, never a part.
+ */
+export function writeFileAtomic(path: string, data: string | Uint8Array): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const tmp = `${path}.tmp-${hostname()}-${process.pid}-${tmpCounter++}`;
+  const fd = openSync(tmp, "w");
+  try {
+    const buf = typeof data === "string" ? Buffer.from(data, "utf8") : data;
+    let off = 0;
+    while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
+    fsyncSync(fd);
+  } catch (e) {
+    closeSync(fd);
+    rmSync(tmp, { force: true });
+    throw e;
+  }
+  closeSync(fd);
+  renameSync(tmp, path);
 }

@@ -7,8 +7,9 @@
  * same experiment and seed give a byte-identical `metrics.json` — and `extras`
  * (timelines, ROC curves, run statistics) for figures and the manifest.
  */
+import { fileURLToPath } from "node:url";
 import { getObserver } from "../observers/registry.ts";
-import type { Observer, ObserverDefinition, TaskName, VantageName } from "../observers/observer.ts";
+import type { Observer, ObserverDefinition, TaskName, TrainingData, VantageName } from "../observers/observer.ts";
 import { rocCurve, summarizeScores, type ScoreSummary } from "../observers/metrics.ts";
 import { getShaper } from "../shapers/registry.ts";
 import { budgetFrom } from "./budget.ts";
@@ -81,6 +82,10 @@ export interface RunOutput {
 export interface RunHooks {
   /** Called as simulated time advances: arm index, fraction of this arm done. */
   onProgress?: (arm: number, fraction: number) => void;
+  /** With several workers: called as each arm completes (arms done, arms in all). */
+  onArmDone?: (done: number, total: number) => void;
+  /** Worker threads for the arms (default 1: this thread). Results do not depend on it. */
+  workers?: number;
 }
 
 /** Person-to-person message types: the ones whose latency a user feels. */
@@ -88,31 +93,59 @@ const USER_TYPES = new Set(["text", "photo", "video", "voice-note", "file"].map(
 
 export async function runExperiment(exp: Experiment, hooks: RunHooks = {}): Promise<RunOutput> {
   const duration: Micros = Math.round(exp.durationSeconds * SECOND);
-  const arms: ArmResult[] = [];
-  const extras: ArmExtras[] = [];
-  for (let i = 0; i < exp.defenses.length; i++) {
-    const { arm, extra } = await runDefense(exp, exp.defenses[i], duration, (f) => hooks.onProgress?.(i, f));
-    arms.push(arm);
-    extras.push(extra);
+  const n = exp.defenses.length;
+  const workers = Math.min(hooks.workers ?? 1, n);
+  const results: { arm: ArmResult; extra: ArmExtras }[] = new Array(n);
+  if (workers <= 1) {
+    for (let i = 0; i < n; i++) results[i] = await runDefense(exp, exp.defenses[i], duration, (f) => hooks.onProgress?.(i, f));
+  } else {
+    // Arms are independent (each draws from its own named streams), so running them on
+    // several threads gives the same results as running them one after another.
+    const { Piscina } = await import("piscina");
+    const { unclone } = await import("./arm-task.ts");
+    const pool = new Piscina({ filename: fileURLToPath(new URL("./arm-worker.mjs", import.meta.url)), minThreads: workers, maxThreads: workers });
+    try {
+      let done = 0;
+      await Promise.all(
+        exp.defenses.map(async (_, index) => {
+          results[index] = unclone(await pool.run({ experiment: exp, index }));
+          hooks.onProgress?.(index, 1);
+          hooks.onArmDone?.(++done, n);
+        }),
+      );
+    } finally {
+      await pool.destroy();
+    }
   }
-  const population = buildPopulation(exp.population, stream(exp.seed, "population"));
   return {
     metrics: {
       experiment: exp.name,
       purpose: exp.purpose,
       seed: exp.seed,
       durationSeconds: exp.durationSeconds,
-      users: population.size,
-      arms,
+      users: (exp.population as { users: number }).users,
+      arms: results.map((r) => r.arm),
     },
-    extras,
+    extras: results.map((r) => r.extra),
   };
+}
+
+/** The experiment's observers, created for one run of `population.users` users under `seed`. */
+async function buildArmObservers(exp: Experiment, duration: Micros, seed: number) {
+  const users = (exp.population as { users: number }).users;
+  return Promise.all(
+    exp.observers.map(async (o, index) => {
+      const def = await getObserver(o.observer);
+      const observer = def.create(o.params as never, { users, start: 0, end: duration, rng: stream(seed, `observer/${index}/${o.observer}`) });
+      return { index, def, vantage: (o.vantage ?? def.vantage) as VantageName, observer };
+    }),
+  );
 }
 
 /** Everything one defense arm runs with, built from the experiment. */
 export interface ArmSetup {
   population: Population;
-  observers: { def: ObserverDefinition; vantage: VantageName; observer: Observer }[];
+  observers: { index: number; def: ObserverDefinition; vantage: VantageName; observer: Observer }[];
   radio: RadioFleet | null;
   world: World;
 }
@@ -136,18 +169,7 @@ export async function buildArm(
       return { name: c.model, model: def.create(c.params as never, stream(seed, `conversation/${i}/${c.model}`)) };
     }),
   );
-  const observers = await Promise.all(
-    exp.observers.map(async (o, i) => {
-      const def = await getObserver(o.observer);
-      const observer = def.create(o.params as never, {
-        users: population.size,
-        start: 0,
-        end: duration,
-        rng: stream(seed, `observer/${i}/${o.observer}`),
-      });
-      return { def, vantage: (o.vantage ?? def.vantage) as VantageName, observer };
-    }),
-  );
+  const observers = await buildArmObservers(exp, duration, seed);
   const radio = opts.radio === false ? null : new RadioFleet(population.size, radioPreset(exp.radio));
   const onProgress = opts.onProgress;
   const world = new World({
@@ -170,7 +192,8 @@ export async function buildArm(
       budget: budgetFrom(defense.server.budget),
     },
     taps: observers.map((o) => ({ vantage: o.vantage, tap: o.observer.tap })),
-    deviceFeed: radio ? (device, time, size, dir) => radio.packet(device, time, size, dir) : undefined,
+    // packets still in flight at the end of the run fall outside its books
+    deviceFeed: radio ? (device, time, size, dir) => (time <= duration ? radio.packet(device, time, size, dir) : undefined) : undefined,
     traceUsers: exp.traceUsers,
     maxEvents: exp.limits.maxEvents,
     onProgress: onProgress ? (now) => onProgress(now / duration) : undefined,
@@ -186,8 +209,13 @@ export async function runDefense(
   onProgress?: (fraction: number) => void,
 ): Promise<{ arm: ArmResult; extra: ArmExtras }> {
   const seed = exp.seed;
+  const trainable = await trainLearnedObservers(exp, defense, duration);
   const { population, observers, radio: fleet, world } = await buildArm(exp, defense, duration, { onProgress });
   const radio = fleet as RadioFleet;
+  observers.forEach((o, i) => {
+    const data = trainable.get(i);
+    if (data && o.observer.train) o.observer.train(data.features, data.labels, data);
+  });
   const result = world.run();
   radio.finish(duration);
   onProgress?.(1);
@@ -228,6 +256,35 @@ export async function runDefense(
       joulesPerHour: cost.joulesPerHour,
     },
   };
+}
+
+/**
+ * The seed of an arm's training run: disjoint from the experiment seed, so the learned
+ * observer trains on a different population and different traffic (DESIGN §6).
+ */
+export function trainingSeed(seed: number): number {
+  return (seed + 0x9e3779b9) % 2 ** 32;
+}
+
+/**
+ * Learned observers train first: a separate simulation of the same defense, the same
+ * observers at the same vantages, under the training seed; each learned observer hands
+ * over its labelled rows. This is the adaptive adversary: it has seen the defense.
+ * Returns the training data by observer index; empty when no observer learns.
+ */
+async function trainLearnedObservers(exp: Experiment, defense: Defense, duration: Micros): Promise<Map<number, TrainingData>> {
+  const defs = await Promise.all(exp.observers.map((o) => getObserver(o.observer)));
+  const learners = defs.flatMap((d, i) => (d.learns ? [i] : []));
+  const out = new Map<number, TrainingData>();
+  if (learners.length === 0) return out;
+  const train: Experiment = { ...exp, seed: trainingSeed(exp.seed), observers: learners.map((i) => exp.observers[i]), traceUsers: [] };
+  const setup = await buildArm(train, defense, duration, { radio: false });
+  const result = setup.world.run();
+  setup.observers.forEach((o, k) => {
+    if (!o.observer.trainingSet) throw new Error(`observer "${o.def.name}" declares learns but has no trainingSet()`);
+    out.set(learners[k], o.observer.trainingSet(result.truth));
+  });
+  return out;
 }
 
 function trafficOf(r: WorldResult): ArmResult["traffic"] {

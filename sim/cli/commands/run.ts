@@ -3,7 +3,9 @@
  * default without a file), writes `<out>/<id>/` and prints the privacy/cost table.
  */
 import type { Command } from "commander";
+import { availableParallelism } from "node:os";
 import { resolve } from "node:path";
+import { ExperimentError } from "../../experiment.ts";
 import { prettyJson } from "../../canonical-json.ts";
 import { reportMarkdown, summaryTable, textTable, findings } from "../../report.ts";
 import { REPO_ROOT, runId, writeRun } from "../../results.ts";
@@ -15,6 +17,7 @@ export interface RunOptions {
   seed?: string;
   out?: string;
   quiet?: boolean;
+  workers?: string;
 }
 
 export async function runCommand(file: string | undefined, opts: RunOptions): Promise<void> {
@@ -22,8 +25,12 @@ export async function runCommand(file: string | undefined, opts: RunOptions): Pr
   const out = resolve(opts.out ?? resolve(REPO_ROOT, "results", "runs"));
   const bar = progress(`chaff run ${experiment.name}`, { quiet: opts.quiet });
   const arms = experiment.defenses.length;
+  const workers = opts.workers === undefined ? availableParallelism() : Number(opts.workers);
+  if (!Number.isInteger(workers) || workers < 1) throw new ExperimentError([`--workers = ${JSON.stringify(opts.workers)}: expected an integer >= 1`]);
   const result = await runExperiment(experiment, {
-    onProgress: (arm, f) => bar.update((arm + f) / arms, experiment.defenses[arm].name),
+    workers,
+    onProgress: workers > 1 ? undefined : (arm, f) => bar.update((arm + f) / arms, experiment.defenses[arm].name),
+    onArmDone: (done, total) => bar.update(done / total, `${done}/${total} defenses`),
   });
   bar.stop();
   const id = runId(experiment.name, experiment.seed, experiment);
@@ -47,6 +54,7 @@ export function register(program: Command): void {
     .argument("[experiment]", "experiment JSON file")
     .option("--seed <n>", "override the experiment's seed")
     .option("--out <dir>", "results directory (default results/runs)")
+    .option("--workers <k>", "worker threads for the defense arms (default: all cores; results do not depend on it)")
     .option("--quiet", "no progress and no table")
     .action(runCommand);
 }

@@ -1,0 +1,32 @@
+/**
+ * `chaff baseline [experiment] [--out FILE]`: runs an experiment (the built-in default
+ * without a file) and writes its metrics.json, byte for byte what `chaff run` writes, as
+ * the committed baseline `chaff compare` gates on (default `results/baselines/<name>.json`).
+ */
+import type { Command } from "commander";
+import { resolve } from "node:path";
+import { REPO_ROOT, writeFileAtomic } from "../../results.ts";
+import { runFiles } from "../../run-files.ts";
+import { loadExperiment } from "../load-experiment.ts";
+import { progress } from "../progress.ts";
+
+export async function baselineCommand(file: string | undefined, opts: { out?: string; quiet?: boolean }): Promise<void> {
+  const { experiment } = await loadExperiment(file);
+  const out = resolve(opts.out ?? resolve(REPO_ROOT, "results", "baselines", `${experiment.name}.json`));
+  const bar = progress(`chaff baseline ${experiment.name}`, { quiet: opts.quiet });
+  const arms = experiment.defenses.length;
+  const { files } = await runFiles(experiment, { onProgress: (arm, f) => bar.update((arm + f) / arms, experiment.defenses[arm].name) });
+  bar.stop();
+  writeFileAtomic(out, files["metrics.json"]);
+  if (!opts.quiet) process.stderr.write(`wrote ${out}\n`);
+}
+
+export function register(program: Command): void {
+  program
+    .command("baseline")
+    .description("run an experiment and write its metrics.json as the baseline chaff compare gates on")
+    .argument("[experiment]", "experiment JSON file (default: the built-in default)")
+    .option("--out <file>", "baseline file (default results/baselines/<name>.json)")
+    .option("--quiet", "no progress")
+    .action(baselineCommand);
+}

@@ -1,0 +1,32 @@
+/**
+ * `chaff collect DIR`: checks that the shards of a sweep hold every point exactly once
+ * and merges them into `rows.collected.jsonl` (sorted by point id), `rows.parquet` and
+ * `summary.json`. Exit 1, one line per problem, when a point is missing or duplicated.
+ */
+import type { Command } from "commander";
+import { resolve } from "node:path";
+import { CollectError, collectSweep } from "../../collect.ts";
+
+export async function collectCommand(dir: string, opts: { quiet?: boolean }): Promise<void> {
+  const path = resolve(dir);
+  try {
+    const r = await collectSweep(path);
+    if (!opts.quiet) {
+      process.stdout.write(`${r.points} points complete across ${r.files.map((f) => `${f.name} (${f.rows})`).join(", ")}\n`);
+      process.stdout.write(`wrote ${resolve(path, "rows.collected.jsonl")}, rows.parquet, summary.json, manifest.json\n`);
+    }
+  } catch (e) {
+    if (!(e instanceof CollectError)) throw e;
+    for (const p of e.problems) process.stderr.write(`error: ${p}\n`);
+    process.exitCode = 1;
+  }
+}
+
+export function register(program: Command): void {
+  program
+    .command("collect")
+    .description("check a sweep directory for completeness and merge its shards into Parquet and summary.json")
+    .argument("<dir>", "sweep directory (the --out of chaff sweep)")
+    .option("--quiet", "print only problems")
+    .action(collectCommand);
+}

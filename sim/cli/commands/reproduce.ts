@@ -1,0 +1,36 @@
+/**
+ * `chaff reproduce RUN_DIR`: re-runs the experiment stored in the run's manifest and
+ * verifies the SHA-256 of every output. Exit 1 on a mismatch, naming each differing
+ * output and its first differing field.
+ */
+import type { Command } from "commander";
+import { resolve } from "node:path";
+import { reproduceRun } from "../../reproduce.ts";
+import { parseWorkers } from "./sweep.ts";
+import { progress } from "../progress.ts";
+
+export async function reproduceCommand(dir: string, opts: { workers?: string; quiet?: boolean }): Promise<void> {
+  const path = resolve(dir);
+  const bar = progress(`chaff reproduce`, { quiet: opts.quiet });
+  const r = await reproduceRun(path, { workers: opts.workers ? parseWorkers(opts.workers) : 1, onProgress: (f) => bar.update(f) });
+  bar.stop();
+  for (const n of r.notes) process.stderr.write(`note: ${n}\n`);
+  for (const name of r.verified) if (!opts.quiet) process.stdout.write(`ok   ${name}\n`);
+  for (const p of r.problems) process.stdout.write(`FAIL ${p}\n`);
+  if (!r.ok) {
+    process.stderr.write(`error: ${r.problems.length} output(s) of ${path} did not reproduce\n`);
+    process.exitCode = 1;
+  } else if (!opts.quiet) {
+    process.stdout.write(`reproduced: all ${r.verified.length} outputs match their recorded SHA-256\n`);
+  }
+}
+
+export function register(program: Command): void {
+  program
+    .command("reproduce")
+    .description("re-run a run directory's manifest and verify the SHA-256 of every output")
+    .argument("<run-dir>", "a directory written by chaff run (or a collected sweep)")
+    .option("--workers <k>", "worker threads when re-running a sweep (default 1)")
+    .option("--quiet", "print only problems")
+    .action(reproduceCommand);
+}

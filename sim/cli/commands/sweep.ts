@@ -1,0 +1,79 @@
+/**
+ * `chaff sweep exp.json [--out DIR] [--workers K] [--shard i/N|auto/N]`: runs every point
+ * of the experiment's `sweep` section (or this shard's share) on a worker pool, appending
+ * one row per point to the shard's rows file; a killed sweep started again resumes.
+ * Merge shards with `chaff collect DIR`.
+ */
+import type { Command } from "commander";
+import { resolve } from "node:path";
+import { ExperimentError } from "../../experiment.ts";
+import { experimentHash, REPO_ROOT } from "../../results.ts";
+import { defaultWorkers } from "../../run-pool.ts";
+import { formatShard, parseShard } from "../../shard.ts";
+import { runSweep } from "../../sweep-runner.ts";
+import { loadExperiment } from "../load-experiment.ts";
+import { progress } from "../progress.ts";
+
+export interface SweepOptions {
+  out?: string;
+  workers?: string;
+  shard?: string;
+  quiet?: boolean;
+}
+
+export function parseWorkers(text: string | undefined): number {
+  if (text === undefined) return defaultWorkers();
+  if (!/^[1-9][0-9]{0,3}$/.test(text)) throw new ExperimentError([`--workers = ${JSON.stringify(text)}: expected an integer from 1 to 9999`]);
+  return Number(text);
+}
+
+export async function sweepCommand(file: string, opts: SweepOptions): Promise<void> {
+  const workers = parseWorkers(opts.workers);
+  let shard;
+  try {
+    shard = parseShard(opts.shard ?? "0/1");
+  } catch (e) {
+    throw new ExperimentError([(e as Error).message]);
+  }
+  const { experiment } = await loadExperiment(file);
+  const out = resolve(opts.out ?? resolve(REPO_ROOT, "results", "runs", `${experiment.name}-sweep-${experimentHash(experiment).slice(0, 10)}`));
+  const log = (s: string) => {
+    if (!opts.quiet) process.stderr.write(`${s}\n`);
+  };
+  const bar = progress(`chaff sweep ${experiment.name} ${formatShard(shard)}`, { quiet: opts.quiet, delayMs: 0 });
+  let result;
+  try {
+    result = await runSweep({
+      experiment,
+      out,
+      shard,
+      workers,
+      onStart: (s) => {
+        if (s.droppedBytes > 0) log(`dropped a torn last row (${s.droppedBytes} bytes) from ${s.rowsFile}; that point runs again`);
+        log(`${experiment.name}: ${s.total} points; shard ${formatShard(shard)} has ${s.shardPoints}, ${s.done} already done, ${s.todo} to run on ${s.workers} worker(s)`);
+        bar.update(s.shardPoints ? s.done / s.shardPoints : 1, `${s.done}/${s.shardPoints} points`);
+      },
+      onPoint: (done, n) => bar.update(done / n, `${done}/${n} points`),
+    });
+  } catch (e) {
+    bar.stop();
+    if (e instanceof ExperimentError) throw e;
+    process.stderr.write(`error: ${(e as Error).message}\n`);
+    process.exitCode = 1;
+    return;
+  }
+  bar.stop();
+  log(`wrote ${result.rowsFile} (${result.ran} new row(s)); merge shards with: chaff collect ${out}`);
+}
+
+export function register(program: Command): void {
+  program
+    .command("sweep")
+    .description("run every point of an experiment's sweep (or one shard) on all cores; resumable")
+    .argument("<experiment>", "experiment JSON file with a sweep section")
+    .option("--out <dir>", "sweep directory (default results/runs/<name>-sweep-<hash>)")
+    .option("--workers <k>", "worker threads (default: all cores)")
+    .option("--shard <i/N>", "run only points with index ≡ i (mod N); auto/N reads JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID", "0/1")
+    .option("--quiet", "no progress output")
+    .action(sweepCommand);
+}

@@ -1,0 +1,80 @@
+/**
+ * `chaff tune exp.json --target 'tpr@1e-3<=0.05' --minimize energy|bandwidth|latency
+ * [--out DIR] [--write FILE] [--workers K]`: searches the parameters declared in the
+ * experiment's `tune` section (successive halving over a quasi-random design, see
+ * `sim/tune.ts`), prints the Pareto front of privacy against cost, names the cheapest
+ * configuration meeting the target and writes it as a ready-to-run experiment file.
+ * Exit 1 when no configuration meets the target.
+ */
+import type { Command } from "commander";
+import { join, resolve } from "node:path";
+import { prettyJson } from "../../canonical-json.ts";
+import { ExperimentError } from "../../experiment.ts";
+import { COST_METRICS, type CostName } from "../../metric-rows.ts";
+import { experimentHash, REPO_ROOT, writeFileAtomic } from "../../results.ts";
+import { parseTarget } from "../../target.ts";
+import { tune, tunedExperimentFile, tuneReport } from "../../tune.ts";
+import { loadExperiment } from "../load-experiment.ts";
+import { progress } from "../progress.ts";
+import { parseWorkers } from "./sweep.ts";
+
+export interface TuneCommandOptions {
+  target: string;
+  minimize: string;
+  out?: string;
+  write?: string;
+  workers?: string;
+  quiet?: boolean;
+}
+
+export async function tuneCommand(file: string, opts: TuneCommandOptions): Promise<void> {
+  let target;
+  try {
+    target = parseTarget(opts.target);
+  } catch (e) {
+    throw new ExperimentError([(e as Error).message]);
+  }
+  if (!(opts.minimize in COST_METRICS)) {
+    throw new ExperimentError([`--minimize = ${JSON.stringify(opts.minimize)}: expected one of ${Object.keys(COST_METRICS).join(", ")}`]);
+  }
+  const workers = parseWorkers(opts.workers);
+  const { experiment } = await loadExperiment(file);
+  if (!experiment.tune) throw new ExperimentError([`tune = missing: expected ${file} to have a tune section (a defense and its tunable parameter ranges)`]);
+  const hash = experimentHash(experiment);
+  const out = resolve(opts.out ?? resolve(REPO_ROOT, "results", "runs", `${experiment.name}-tune-${hash.slice(0, 10)}`));
+  const bar = progress(`chaff tune ${experiment.name}`, { quiet: opts.quiet, delayMs: 0 });
+  const result = await tune({
+    experiment,
+    target,
+    minimize: opts.minimize as CostName,
+    workers,
+    onProgress: (d, n, label) => bar.update(d / n, `${label}, ${d}/${n} runs`),
+  });
+  bar.stop();
+  const report = tuneReport(result);
+  writeFileAtomic(join(out, "tune.json"), prettyJson(result));
+  writeFileAtomic(join(out, "report.md"), report);
+  if (!opts.quiet) process.stdout.write(`${report}\n`);
+  if (!result.choice) {
+    process.stderr.write(`error: no configuration met ${target.text}; see ${join(out, "report.md")}\n`);
+    process.exitCode = 1;
+    return;
+  }
+  const path = resolve(opts.write ?? join(out, `${experiment.name}-tuned.json`));
+  writeFileAtomic(path, `${JSON.stringify(tunedExperimentFile(result, hash), null, 2)}\n`);
+  process.stderr.write(`wrote ${path} (run it with: chaff run ${path})\n`);
+}
+
+export function register(program: Command): void {
+  program
+    .command("tune")
+    .description("find the cheapest parameters of a defense meeting a privacy target (successive halving)")
+    .argument("<experiment>", "experiment JSON file with a tune section")
+    .requiredOption("--target <spec>", "privacy target for the strongest observer, e.g. 'tpr@1e-3<=0.05' or 'auc<=0.6'")
+    .requiredOption("--minimize <cost>", "cost to minimize: energy, bandwidth or latency")
+    .option("--out <dir>", "where the search record and report go (default results/runs/<name>-tune-<hash>)")
+    .option("--write <file>", "where the chosen experiment goes (default <out>/<name>-tuned.json)")
+    .option("--workers <k>", "worker threads (default: all cores)")
+    .option("--quiet", "no progress and no report on stdout")
+    .action(tuneCommand);
+}

@@ -128,7 +128,7 @@ export function findings(m: RunMetrics): string[] {
     }
   }
   for (const arm of m.arms) {
-    if (!base || arm === base) continue;
+    if (arm === base) continue;
     const parts: string[] = [];
     const top = strongest(arm);
     if (top) parts.push(`its strongest link observer is ${top.observer} at ${top.vantage}: AUC ${fmtInterval(top.summary.auc)}, TPR at FPR 1e-3 ${tpr(top)}`);
@@ -136,7 +136,7 @@ export function findings(m: RunMetrics): string[] {
     const higher: string[] = [];
     const same: string[] = [];
     for (const o of arm.observers) {
-      const b = matching(base, o);
+      const b = base && matching(base, o);
       if (!b) continue;
       const mv = move(b.summary.auc, o.summary.auc);
       const text = `${o.observer} ${fmtNum(b.summary.auc.estimate)} → ${fmtNum(o.summary.auc.estimate)}`;
@@ -146,7 +146,7 @@ export function findings(m: RunMetrics): string[] {
     if (higher.length) parts.push(`it significantly raises the AUC of ${higher.join(", ")} (the defense itself leaks)`);
     if (same.length) parts.push(`it leaves ${same.join(", ")} within their undefended intervals`);
     const act = arm.observers.find((o) => o.task === "activity");
-    const actBase = act && matching(base, act);
+    const actBase = act && base && matching(base, act);
     const t = act?.summary.tprAt["1e-2"];
     const tb = actBase?.summary.tprAt["1e-2"];
     if (t && tb && t.resolvable && tb.resolvable && t.estimate !== null && tb.estimate !== null) {
@@ -155,7 +155,8 @@ export function findings(m: RunMetrics): string[] {
       );
     }
     parts.push(
-      `it costs ${pct(arm.cost.bandwidthOverhead.total)} bandwidth, ${fmtInterval(arm.cost.addedLatencyMs.p99, 1)} ms added latency at p99 and ${fmtInterval(arm.cost.energy.joulesPerHour, 0)} J per device-hour (undefended ${fmtInterval(base.cost.energy.joulesPerHour, 0)})`,
+      `it costs ${pct(arm.cost.bandwidthOverhead.total)} bandwidth, ${fmtInterval(arm.cost.addedLatencyMs.p99, 1)} ms added latency at p99 and ${fmtInterval(arm.cost.energy.joulesPerHour, 0)} J per device-hour` +
+        (base ? ` (undefended ${fmtInterval(base.cost.energy.joulesPerHour, 0)})` : ""),
     );
     const caps = arm.cost.budget;
     if (caps.refusedPadding > 0 || caps.forcedReleases > 0) {

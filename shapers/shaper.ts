@@ -37,6 +37,7 @@ import type { z } from "zod";
 import type { Rng } from "../sim/rng.ts";
 import type { Micros } from "../sim/time.ts";
 import type { Kind } from "../sim/trace.ts";
+import { validateParams } from "../sim/registry.ts";
 
 /** What a shaper may do to real traffic. The engine and the tests hold it to this. */
 export interface ShaperDeclaration {
@@ -159,21 +160,7 @@ export abstract class BaseShaper implements Shaper {
  * parameter, the value and what was expected, one line per problem.
  */
 export function validateShaperParams<P extends Record<string, unknown>>(def: ShaperDefinition<P>, raw: unknown): P {
-  const result = def.schema.safeParse(raw ?? {});
-  if (result.success) return result.data;
-  const lines = result.error.issues.map((issue) => {
-    const param = issue.path.join(".") || "(parameters)";
-    const value = issue.path.reduce<unknown>((v, k) => (v && typeof v === "object" ? (v as Record<PropertyKey, unknown>)[k as PropertyKey] : undefined), raw);
-    return `shaper "${def.name}" parameter ${param} = ${JSON.stringify(value)}: ${issue.message}`;
-  });
-  throw new ShaperParamError(lines);
+  return validateParams("shaper", def.name, def.schema, raw);
 }
 
-export class ShaperParamError extends Error {
-  readonly problems: string[];
-  constructor(problems: string[]) {
-    super(problems.join("\n"));
-    this.problems = problems;
-    this.name = "ShaperParamError";
-  }
-}
+export { ParamError as ShaperParamError } from "../sim/registry.ts";

@@ -1,0 +1,99 @@
+/**
+ * Discovery of pluggable definitions: every `.ts` file in a folder (and, to `depth`,
+ * its sub-folders) that exports a `definition` with a `create` function is one entry.
+ * Shapers, observers and conversation models each have a registry built on this, so
+ * adding one means adding one file; no code lists them. Entries are loaded once and
+ * sorted by name; two entries with one name are an error.
+ *
+ * Also the one-line parameter errors all three share: "<kind> "<name>" parameter <path>
+ * = <value>: <what was expected>", printing NaN and Infinity as themselves.
+ *
+ * @example
+ * const shapers = registry<ShaperDefinition>("shaper", dirname(fileURLToPath(import.meta.url)), 1);
+ * const padme = await shapers.get("padme");
+ */
+import { readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import type { z } from "zod";
+
+interface Named {
+  readonly name: string;
+  create(...args: never[]): unknown;
+}
+
+export interface Registry<D extends Named> {
+  load(): Promise<Map<string, D>>;
+  get(name: string): Promise<D>;
+}
+
+function candidateFiles(dir: string, depth: number): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(dir).sort()) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) {
+      if (depth > 0) out.push(...candidateFiles(path, depth - 1));
+    } else if (name.endsWith(".ts") && !name.endsWith(".d.ts")) {
+      out.push(path);
+    }
+  }
+  return out;
+}
+
+export function registry<D extends Named>(kind: string, dir: string, depth: number): Registry<D> {
+  let loaded: Promise<Map<string, D>> | null = null;
+  const load = (): Promise<Map<string, D>> => {
+    loaded ??= (async () => {
+      const defs = new Map<string, D>();
+      for (const file of candidateFiles(dir, depth)) {
+        const mod = (await import(pathToFileURL(file).href)) as { definition?: D };
+        const def = mod.definition;
+        if (!def || typeof def.create !== "function") continue;
+        if (defs.has(def.name)) throw new Error(`two ${kind}s are named "${def.name}" (second in ${file})`);
+        defs.set(def.name, def);
+      }
+      return new Map([...defs.entries()].sort(([a], [b]) => (a < b ? -1 : 1)));
+    })();
+    return loaded;
+  };
+  return {
+    load,
+    async get(name) {
+      const defs = await load();
+      const def = defs.get(name);
+      if (!def) throw new Error(`${kind} "${name}": unknown; expected one of ${[...defs.keys()].join(", ")}`);
+      return def;
+    },
+  };
+}
+
+/** A value as a parameter error shows it: JSON, but NaN and ±Infinity as themselves. */
+export function showValue(v: unknown): string {
+  if (typeof v === "number" && !Number.isFinite(v)) return String(v);
+  return v === undefined ? "missing" : JSON.stringify(v);
+}
+
+/**
+ * Validates raw parameters against a component's schema, filling defaults. Throws an
+ * error with one line per problem naming the component, the parameter, the value and
+ * what was expected.
+ */
+export function validateParams<P>(kind: string, name: string, schema: z.ZodType<P>, raw: unknown): P {
+  const result = schema.safeParse(raw ?? {});
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => {
+    const param = issue.path.join(".") || "(parameters)";
+    const value = issue.path.reduce<unknown>((v, k) => (v && typeof v === "object" ? (v as Record<PropertyKey, unknown>)[k as PropertyKey] : undefined), raw);
+    return `${kind} "${name}" parameter ${param} = ${showValue(value)}: ${issue.message}`;
+  });
+  throw new ParamError(problems);
+}
+
+export class ParamError extends Error {
+  readonly problems: string[];
+  constructor(problems: string[]) {
+    super(problems.join("\n"));
+    this.problems = problems;
+    this.name = "ParamError";
+  }
+}

@@ -8,13 +8,18 @@
  * Tables and findings come from `report.ts`, the same text as `report.md`; the figures
  * from `sim/figures/` (`renderFigures`).
  *
+ * `reportFiles` gives a run everything this adds to it at once — the figure data, the
+ * figures and `report.html` — for `chaff run` to hand to `writeRun`. Given the provenance
+ * the manifest will record, its `report.html` is byte for byte the one `chaff report`
+ * later redraws from the run directory.
+ *
  * @example
  * const { metrics, data } = readFigureData(runDir);
  * writeFileSync(join(runDir, "report.html"), reportHtml({ metrics, figures: renderFigures(metrics, data) }));
  */
-import { FIGURE_CAPTIONS, FIGURES, type FigureName } from "./figures/index.ts";
+import { dataFiles, FIGURE_CAPTIONS, FIGURES, figureFiles, type FigureName } from "./figures/index.ts";
 import { findings, summaryTable } from "./report.ts";
-import type { RunMetrics } from "./run.ts";
+import type { RunMetrics, RunOutput } from "./run.ts";
 
 export interface ReportHtmlInput {
   metrics: RunMetrics;
@@ -128,4 +133,19 @@ export function reportHtml(input: ReportHtmlInput): string {
     "",
   ];
   return lines.join("\n");
+}
+
+/**
+ * The files a run gets for people: figure data (`roc.json`, …), `figures/*.svg|png` and
+ * `report.html`. Pass the provenance `writeRun` will put in the manifest (id, experiment
+ * hash, code revision, Node version) so `chaff report` reproduces `report.html` exactly.
+ */
+export function reportFiles(output: RunOutput, manifest?: ReportHtmlInput["manifest"]): Record<string, string | Uint8Array> {
+  const figures = figureFiles(output);
+  const svgs: Partial<Record<FigureName, string>> = {};
+  for (const name of FIGURES) {
+    const svg = figures[`figures/${name}.svg`];
+    if (typeof svg === "string") svgs[name] = svg;
+  }
+  return { ...dataFiles(output), ...figures, "report.html": reportHtml({ metrics: output.metrics, figures: svgs, manifest }) };
 }

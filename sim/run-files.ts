@@ -5,18 +5,24 @@
  *
  * @example
  * const { files } = await runFiles(experiment);
- * Object.keys(files) // => ["metrics.json", "report.md"]
+ * Object.keys(files) // => ["metrics.json", "report.md", "roc.json", …, "figures/roc.svg", …, "report.html"]
  */
 import { prettyJson } from "./canonical-json.ts";
 import type { Experiment } from "./experiment.ts";
 import { reportMarkdown } from "./report.ts";
+import { reportFiles } from "./report-html.ts";
+import { experimentHash, runId } from "./results.ts";
 import { runExperiment, type RunHooks, type RunOutput } from "./run.ts";
 
 export async function runFiles(experiment: Experiment, hooks: RunHooks = {}): Promise<{ result: RunOutput; files: Record<string, string | Uint8Array> }> {
   const result = await runExperiment(experiment, hooks);
+  // report.html carries only provenance that follows from the experiment itself (not the
+  // machine, Node version or code revision), so a reproduction elsewhere hashes the same.
+  const provenance = { id: runId(experiment.name, experiment.seed, experiment), experimentHash: experimentHash(experiment) };
   const files: Record<string, string | Uint8Array> = {
     "metrics.json": prettyJson(result.metrics),
     "report.md": reportMarkdown(result.metrics),
+    ...reportFiles(result, provenance),
   };
   return { result, files };
 }

@@ -39,7 +39,7 @@ export function writeReport(runDir: string): { written: string[]; changed: strin
   const notes: string[] = [];
   if (missing.length) notes.push(`This run has no ${missing.join(", ")}: the figures drawn from them are missing (re-run with a chaff that writes them).`);
   if (changed.length) notes.push(`Changed since the run (SHA-256 differs from the manifest): ${changed.join(", ")}.`);
-  const html = reportHtml({ metrics, figures: renderFigures(metrics, data), manifest, notes });
+  const html = reportHtml({ metrics, figures: renderFigures(metrics, data), manifest: { id: manifest.id, experimentHash: manifest.experimentHash }, notes });
   const htmlPath = join(dir, "report.html");
   const mdPath = join(dir, "report.md");
   writeFileAtomic(htmlPath, html);

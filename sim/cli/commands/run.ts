@@ -6,10 +6,9 @@ import type { Command } from "commander";
 import { availableParallelism } from "node:os";
 import { resolve } from "node:path";
 import { ExperimentError } from "../../experiment.ts";
-import { prettyJson } from "../../canonical-json.ts";
-import { reportMarkdown, summaryTable, textTable, findings } from "../../report.ts";
+import { summaryTable, textTable, findings } from "../../report.ts";
 import { REPO_ROOT, runId, writeRun } from "../../results.ts";
-import { runExperiment } from "../../run.ts";
+import { runFiles } from "../../run-files.ts";
 import { loadExperiment } from "../load-experiment.ts";
 import { progress } from "../progress.ts";
 
@@ -27,17 +26,13 @@ export async function runCommand(file: string | undefined, opts: RunOptions): Pr
   const arms = experiment.defenses.length;
   const workers = opts.workers === undefined ? availableParallelism() : Number(opts.workers);
   if (!Number.isInteger(workers) || workers < 1) throw new ExperimentError([`--workers = ${JSON.stringify(opts.workers)}: expected an integer >= 1`]);
-  const result = await runExperiment(experiment, {
+  const { result, files } = await runFiles(experiment, {
     workers,
     onProgress: workers > 1 ? undefined : (arm, f) => bar.update((arm + f) / arms, experiment.defenses[arm].name),
     onArmDone: (done, total) => bar.update(done / total, `${done}/${total} defenses`),
   });
   bar.stop();
   const id = runId(experiment.name, experiment.seed, experiment);
-  const files = {
-    "metrics.json": prettyJson(result.metrics),
-    "report.md": reportMarkdown(result.metrics),
-  };
   const dir = writeRun(out, id, experiment, files);
   if (!opts.quiet) {
     process.stdout.write(`\n${experiment.name}: ${result.metrics.users} users, ${experiment.durationSeconds} s simulated, seed ${experiment.seed}\n\n`);

@@ -1,0 +1,190 @@
+/**
+ * `npm run notebooks [-- --run DIR] [--sweep DIR|FILE] [--results DIR] [--port N] [--no-serve]`
+ *
+ * Builds the Observable notebooks over results and serves them on localhost:
+ *
+ * 1. empties `notebooks/.observable` (Notebook Kit caches there, and a stale cache shows
+ *    old results; reference/ecosystem.md §1);
+ * 2. copies the run's data (the newest run under `results/runs/` unless `--run` names
+ *    one) to `notebooks/.observable/data/run/`: `metrics.json`, `roc.json`,
+ *    `timeline.json`, `latency.json`, `energy.json`;
+ * 3. writes a sweep summary to `notebooks/.observable/data/sweep/summary.json`, from
+ *    `--sweep`, else the newest `summary.json` under `results/` (what `chaff collect`
+ *    writes in a sweep directory; turned into rows by `rowsFromCollected`), else from
+ *    every run under `results/runs/` (`sweepSummary`); both in
+ *    `sim/figures/privacy-cost.ts`, which defines the rows the notebook reads;
+ * 4. runs `notebooks build` (Notebook Kit, pinned) into `notebooks/.observable/dist/`: the
+ *    notebooks import Plot and d3 from node_modules and read the data through
+ *    `FileAttachment`, so the built site is a self-contained snapshot needing no network;
+ * 5. serves it on http://127.0.0.1:PORT/ (default 3000) until interrupted.
+ */
+import { spawnSync } from "node:child_process";
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { basename, dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { rowsFromCollected, sweepSummary, type CollectedSummary, type SweepSummary } from "../sim/figures/privacy-cost.ts";
+import type { RunMetrics } from "../sim/run.ts";
+import { serveStatic } from "./serve.ts";
+
+export const NOTEBOOKS_DIR = dirname(fileURLToPath(import.meta.url));
+export const REPO_ROOT = resolve(NOTEBOOKS_DIR, "..");
+export const NOTEBOOKS = ["overview.html", "sweep.html", "inspector.html"] as const;
+/** Files of a run the notebooks read. */
+export const RUN_FILES = ["metrics.json", "roc.json", "timeline.json", "latency.json", "energy.json"] as const;
+
+export interface BuildOptions {
+  /** Results root (default `results/`). */
+  results?: string;
+  /** A run directory (default: the newest under `<results>/runs`). */
+  run?: string;
+  /** A sweep directory or summary file (default: see the header). */
+  sweep?: string;
+  quiet?: boolean;
+}
+
+export interface BuildResult {
+  dist: string;
+  run: string;
+  sweep: string;
+}
+
+function log(opts: BuildOptions, msg: string): void {
+  if (!opts.quiet) process.stdout.write(`${msg}\n`);
+}
+
+/** Run directories (holding a manifest.json) under `runsDir`, newest first. */
+export function listRuns(runsDir: string): string[] {
+  if (!existsSync(runsDir)) return [];
+  return readdirSync(runsDir)
+    .filter((d) => !d.startsWith("."))
+    .map((d) => join(runsDir, d))
+    .filter((d) => existsSync(join(d, "manifest.json")) && existsSync(join(d, "metrics.json")))
+    .sort((a, b) => statSync(join(b, "manifest.json")).mtimeMs - statSync(join(a, "manifest.json")).mtimeMs || a.localeCompare(b));
+}
+
+/** `summary.json` files under `dir` (depth ≤ 4, skipping dot directories), newest first. */
+export function findSummaries(dir: string, depth = 4): string[] {
+  const out: string[] = [];
+  const walk = (d: string, level: number) => {
+    if (!existsSync(d) || level > depth) return;
+    for (const name of readdirSync(d)) {
+      if (name.startsWith(".")) continue;
+      const p = join(d, name);
+      const st = statSync(p);
+      if (st.isDirectory()) walk(p, level + 1);
+      else if (name === "summary.json") out.push(p);
+    }
+  };
+  walk(dir, 0);
+  return out.sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs || a.localeCompare(b));
+}
+
+/** The shapers of each defense of the experiment a sweep directory ran (its manifest.json or sweep.json). */
+function sweepShapers(dir: string): Record<string, { device: string; server: string }> {
+  for (const f of ["manifest.json", "sweep.json"]) {
+    const p = join(dir, f);
+    if (!existsSync(p)) continue;
+    const exp = (JSON.parse(readFileSync(p, "utf8")) as { experiment?: { defenses?: { name: string; device?: { shaper?: string }; server?: { shaper?: string } }[] } }).experiment;
+    if (!exp?.defenses) continue;
+    return Object.fromEntries(exp.defenses.map((d) => [d.name, { device: d.device?.shaper ?? "none", server: d.server?.shaper ?? "none" }]));
+  }
+  return {};
+}
+
+/**
+ * Reads a sweep summary: the notebook's own shape (`rows`), or the `summary.json` that
+ * `chaff collect` writes (`figures`, long form over seeds), turned into rows.
+ */
+export function readSummary(file: string): SweepSummary {
+  const s = JSON.parse(readFileSync(file, "utf8")) as Partial<SweepSummary> & Partial<CollectedSummary>;
+  if (Array.isArray(s.rows)) return { kind: "chaff-sweep-summary", version: 1, name: s.name ?? basename(dirname(file)), rows: s.rows };
+  if (Array.isArray(s.figures)) {
+    const rows = rowsFromCollected(s as CollectedSummary, sweepShapers(dirname(file)));
+    return { kind: "chaff-sweep-summary", version: 1, name: `${s.experiment ?? basename(dirname(file))} (sweep, mean and range over seeds)`, rows };
+  }
+  throw new Error(`${file}: expected the summary.json of chaff collect ({ experiment, figures: [...] }) or { kind: "chaff-sweep-summary", rows: [...] } (see sim/figures/privacy-cost.ts)`);
+}
+
+/** Prepares the data and builds the notebooks; returns where the site is. */
+export function buildNotebooks(opts: BuildOptions = {}): BuildResult {
+  const results = resolve(opts.results ?? join(REPO_ROOT, "results"));
+  const runsDir = join(results, "runs");
+  const runs = listRuns(runsDir);
+  const run = opts.run ? resolve(opts.run) : runs[0];
+  if (!run) throw new Error(`no run under ${runsDir}: run \`npx chaff run\` first, or pass --run DIR`);
+  const missing = RUN_FILES.filter((f) => !existsSync(join(run, f)));
+  if (missing.length) {
+    throw new Error(`${run} has no ${missing.join(", ")}: re-run it with a chaff that writes figure data (sim/figures dataFiles)`);
+  }
+
+  const work = join(NOTEBOOKS_DIR, ".observable");
+  rmSync(work, { recursive: true, force: true });
+  const runData = join(work, "data", "run");
+  const sweepData = join(work, "data", "sweep");
+  mkdirSync(runData, { recursive: true });
+  mkdirSync(sweepData, { recursive: true });
+  for (const f of RUN_FILES) copyFileSync(join(run, f), join(runData, f));
+  log(opts, `run:   ${run}`);
+
+  let sweep: string;
+  let summary: SweepSummary;
+  const explicit = opts.sweep ? resolve(opts.sweep) : undefined;
+  const found = explicit ? [statSync(explicit).isDirectory() ? join(explicit, "summary.json") : explicit] : findSummaries(results);
+  if (found.length > 0) {
+    sweep = found[0];
+    summary = readSummary(sweep);
+  } else {
+    const all = (runs.length ? runs : [run]).map((d) => ({ run: basename(d), metrics: JSON.parse(readFileSync(join(d, "metrics.json"), "utf8")) as RunMetrics }));
+    summary = sweepSummary(`all runs in ${runsDir}`, all);
+    sweep = `${all.length} run(s) in ${runsDir} (no summary.json found)`;
+  }
+  writeFileSync(join(sweepData, "summary.json"), `${JSON.stringify(summary)}\n`);
+  log(opts, `sweep: ${sweep}`);
+
+  const bin = join(REPO_ROOT, "node_modules", "@observablehq", "notebook-kit", "dist", "bin", "notebooks.js");
+  if (!existsSync(bin)) throw new Error(`${bin} is missing: run npm install (devDependency @observablehq/notebook-kit)`);
+  const args = [bin, "build", "--root", NOTEBOOKS_DIR, "--", ...NOTEBOOKS.map((n) => join(NOTEBOOKS_DIR, n))];
+  const r = spawnSync(process.execPath, args, { cwd: REPO_ROOT, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
+  const output = `${r.stdout ?? ""}${r.stderr ?? ""}`;
+  if (r.status !== 0) throw new Error(`notebooks build failed (exit ${r.status}):\n${output}`);
+  // Vite only warns when an attachment is missing; here that is an error
+  const unresolved = output.split("\n").filter((l) => /doesn't exist at build time/.test(l));
+  if (unresolved.length) throw new Error(`notebooks build: unresolved files:\n${unresolved.join("\n")}`);
+  const dist = join(work, "dist");
+  for (const n of NOTEBOOKS) if (!existsSync(join(dist, n))) throw new Error(`notebooks build wrote no ${join(dist, n)}:\n${output}`);
+  log(opts, `built: ${NOTEBOOKS.map((n) => join(dist, n)).join(", ")}`);
+  return { dist, run, sweep };
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    allowNegative: true,
+    options: {
+      results: { type: "string" },
+      run: { type: "string" },
+      sweep: { type: "string" },
+      port: { type: "string", default: "3000" },
+      host: { type: "string", default: "127.0.0.1" },
+      serve: { type: "boolean", default: true },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+  if (values.help) {
+    process.stdout.write("usage: npm run notebooks -- [--run DIR] [--sweep DIR|FILE] [--results DIR] [--port N] [--host ADDR] [--no-serve]\n");
+    return;
+  }
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port = ${JSON.stringify(values.port)}: expected an integer from 0 to 65535`);
+  const { dist } = buildNotebooks({ results: values.results, run: values.run, sweep: values.sweep });
+  if (!values.serve) return;
+  const { url } = await serveStatic(dist, { port, host: values.host });
+  process.stdout.write(`\nserving ${dist}\n${NOTEBOOKS.map((n) => `  ${url}${n}`).join("\n")}\n(Ctrl-C to stop)\n`);
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main().catch((e: Error) => {
+    process.stderr.write(`error: ${e.message}\n`);
+    process.exit(2);
+  });
+}

@@ -35,7 +35,7 @@ import type { Rng } from "../sim/rng.ts";
 import type { Micros } from "../sim/time.ts";
 import { PADDING, REAL, type Kind } from "../sim/trace.ts";
 import { bytes, flag, number, sizeWithin } from "./params.ts";
-import { BaseShaper, type ShaperActions, type ShaperContext, type ShaperDeclaration, type ShaperDefinition } from "./shaper.ts";
+import { BaseShaper, type ShaperActions, type ShaperContext, type ShaperDeclaration, type ShaperDefinition, declare } from "./shaper.ts";
 
 const NAME = "adaptive-padding";
 const TIMER = 0;
@@ -157,15 +157,7 @@ const schema = z
 
 export type AdaptivePaddingParams = z.infer<typeof schema>;
 
-const declaration: ShaperDeclaration = {
-  delays: false,
-  pads: false,
-  injects: true,
-  splits: false,
-  reorders: false,
-  drops: false,
-  listensToReceive: true,
-};
+const declaration: ShaperDeclaration = declare({ injects: true, listensToReceive: true });
 
 /** Histogram slots: state (BURST/GAP) × trigger (send/receive). */
 const slot = (state: number, on: number): number => (state === BURST ? 0 : 2) + on;

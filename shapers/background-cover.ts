@@ -21,7 +21,7 @@ import type { Rng } from "../sim/rng.ts";
 import type { Micros } from "../sim/time.ts";
 import { COVER } from "../sim/trace.ts";
 import { bytes, choice, rate, sizeWithin } from "./params.ts";
-import { BaseShaper, type ShaperActions, type ShaperContext, type ShaperDeclaration, type ShaperDefinition } from "./shaper.ts";
+import { BaseShaper, type ShaperActions, type ShaperContext, type ShaperDeclaration, type ShaperDefinition, declare } from "./shaper.ts";
 
 const NAME = "background-cover";
 const TIMER = 0;
@@ -39,15 +39,7 @@ const schema = z
 
 export type BackgroundCoverParams = z.infer<typeof schema>;
 
-const declaration: ShaperDeclaration = {
-  delays: false,
-  pads: false,
-  injects: true,
-  splits: false,
-  reorders: false,
-  drops: false,
-  listensToReceive: false,
-};
+const declaration: ShaperDeclaration = declare({ injects: true });
 
 class BackgroundCover extends BaseShaper {
   readonly declaration = declaration;

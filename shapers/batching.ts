@@ -22,7 +22,7 @@
 import { z } from "zod";
 import { seconds, type Micros } from "../sim/time.ts";
 import { duration, integer } from "./params.ts";
-import { BaseShaper, type ShaperActions, type ShaperDeclaration, type ShaperDefinition } from "./shaper.ts";
+import { BaseShaper, type ShaperActions, type ShaperDeclaration, type ShaperDefinition, declare } from "./shaper.ts";
 
 const NAME = "batching";
 const TIMER = 0;
@@ -42,15 +42,7 @@ const schema = z
 
 export type BatchingParams = z.infer<typeof schema>;
 
-const declaration: ShaperDeclaration = {
-  delays: true,
-  pads: false,
-  injects: false,
-  splits: false,
-  reorders: false,
-  drops: false,
-  listensToReceive: false,
-};
+const declaration: ShaperDeclaration = declare({ delays: true });
 
 class Batching extends BaseShaper {
   readonly declaration = declaration;

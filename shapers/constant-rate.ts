@@ -26,7 +26,7 @@ import { z } from "zod";
 import { seconds, type Micros } from "../sim/time.ts";
 import type { Kind } from "../sim/trace.ts";
 import { bytes, duration, flag, sizeWithin } from "./params.ts";
-import { BaseShaper, type ShaperActions, type ShaperContext, type ShaperDeclaration, type ShaperDefinition } from "./shaper.ts";
+import { BaseShaper, type ShaperActions, type ShaperContext, type ShaperDeclaration, type ShaperDefinition, declare } from "./shaper.ts";
 
 const NAME = "constant-rate";
 const TICK = 0;
@@ -46,15 +46,7 @@ const schema = z
 
 export type ConstantRateParams = z.infer<typeof schema>;
 
-const declaration: ShaperDeclaration = {
-  delays: true,
-  pads: true,
-  injects: true,
-  splits: true,
-  reorders: false,
-  drops: false,
-  listensToReceive: false,
-};
+const declaration: ShaperDeclaration = declare({ delays: true, pads: true, injects: true, splits: true });
 
 class ConstantRate extends BaseShaper {
   readonly declaration = declaration;

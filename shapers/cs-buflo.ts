@@ -33,7 +33,7 @@ import { z } from "zod";
 import type { Rng } from "../sim/rng.ts";
 import { seconds, type Micros } from "../sim/time.ts";
 import { bytes, duration, sizeWithin } from "./params.ts";
-import { BaseShaper, type ShaperActions, type ShaperContext, type ShaperDeclaration, type ShaperDefinition } from "./shaper.ts";
+import { BaseShaper, type ShaperActions, type ShaperContext, type ShaperDeclaration, type ShaperDefinition, declare } from "./shaper.ts";
 
 const NAME = "cs-buflo";
 const TIMER = 0;
@@ -62,15 +62,7 @@ const schema = z
 
 export type CsBufloParams = z.infer<typeof schema>;
 
-const declaration: ShaperDeclaration = {
-  delays: true,
-  pads: true,
-  injects: true,
-  splits: true,
-  reorders: false,
-  drops: false,
-  listensToReceive: false,
-};
+const declaration: ShaperDeclaration = declare({ delays: true, pads: true, injects: true, splits: true });
 
 const isPowerOfTwo = (x: number): boolean => x >= 2 && (x & (x - 1)) === 0;
 

@@ -31,7 +31,7 @@ import type { Rng } from "../sim/rng.ts";
 import { seconds, type Micros } from "../sim/time.ts";
 import { PADDING } from "../sim/trace.ts";
 import { bytes, duration, integer, sizeWithin } from "./params.ts";
-import { BaseShaper, type ShaperActions, type ShaperContext, type ShaperDeclaration, type ShaperDefinition } from "./shaper.ts";
+import { BaseShaper, type ShaperActions, type ShaperContext, type ShaperDeclaration, type ShaperDefinition, declare } from "./shaper.ts";
 
 const NAME = "front";
 const TIMER = 0;
@@ -60,15 +60,7 @@ const schema = z
 
 export type FrontParams = z.infer<typeof schema>;
 
-const declaration: ShaperDeclaration = {
-  delays: false,
-  pads: false,
-  injects: true,
-  splits: false,
-  reorders: false,
-  drops: false,
-  listensToReceive: false,
-};
+const declaration: ShaperDeclaration = declare({ injects: true });
 
 /** P(T ≤ t) for T ~ Rayleigh(σ): 1 − e^(−t²/2σ²). */
 export function rayleighCdf(t: number, sigma: number): number {

@@ -22,7 +22,7 @@ import type { Rng } from "../sim/rng.ts";
 import { seconds, type Micros } from "../sim/time.ts";
 import { REAL, type Kind } from "../sim/trace.ts";
 import { choice, duration } from "./params.ts";
-import { BaseShaper, type ShaperActions, type ShaperContext, type ShaperDeclaration, type ShaperDefinition } from "./shaper.ts";
+import { BaseShaper, type ShaperActions, type ShaperContext, type ShaperDeclaration, type ShaperDefinition, declare } from "./shaper.ts";
 import { TimeRing } from "./time-ring.ts";
 
 const NAME = "jitter";
@@ -41,15 +41,7 @@ const schema = z
 
 export type JitterParams = z.infer<typeof schema>;
 
-const declaration: ShaperDeclaration = {
-  delays: true,
-  pads: false,
-  injects: false,
-  splits: false,
-  reorders: false,
-  drops: false,
-  listensToReceive: false,
-};
+const declaration: ShaperDeclaration = declare({ delays: true });
 
 class Jitter extends BaseShaper {
   readonly declaration = declaration;

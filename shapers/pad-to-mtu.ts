@@ -13,17 +13,9 @@
  */
 import { z } from "zod";
 import type { Micros } from "../sim/time.ts";
-import { BaseShaper, type ShaperActions, type ShaperDeclaration, type ShaperDefinition } from "./shaper.ts";
+import { BaseShaper, type ShaperActions, type ShaperDeclaration, type ShaperDefinition, declare } from "./shaper.ts";
 
-const declaration: ShaperDeclaration = {
-  delays: false,
-  pads: true,
-  injects: false,
-  splits: false,
-  reorders: false,
-  drops: false,
-  listensToReceive: false,
-};
+const declaration: ShaperDeclaration = declare({ pads: true });
 
 class PadToMtu extends BaseShaper {
   readonly declaration = declaration;

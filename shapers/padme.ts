@@ -20,7 +20,8 @@
  * padme(129) // => 144
  */
 import { z } from "zod";
-import { BaseShaper, type ShaperDeclaration, type ShaperDefinition } from "./shaper.ts";
+import { RECORD_PADDING, RecordPadder } from "./record-padder.ts";
+import type { ShaperDefinition } from "./shaper.ts";
 
 /** Number of bits needed to write n (n a non-negative safe integer). */
 function bitLength(n: number): number {
@@ -40,28 +41,11 @@ export function padme(length: number): number {
   return Math.ceil(length / step) * step;
 }
 
-const declaration: ShaperDeclaration = {
-  delays: false,
-  pads: true,
-  injects: false,
-  splits: false,
-  reorders: false,
-  drops: false,
-  listensToReceive: false,
-};
-
-class PadmeShaper extends BaseShaper {
-  readonly declaration = declaration;
-  padRecord(length: number): number {
-    return padme(length);
-  }
-}
-
 export const definition: ShaperDefinition<Record<string, never>> = {
   name: "padme",
   summary: "pads each record to its Padmé length (≤ 11.63% overhead, O(log log M) leakage)",
   citation: "Nikitin et al., Reducing Metadata Leakage from Encrypted Files and Communication with PURBs, PoPETs 2019(4) §4",
   schema: z.object({}).strict(),
-  declaration,
-  create: () => new PadmeShaper(),
+  declaration: RECORD_PADDING,
+  create: () => new RecordPadder(padme),
 };

@@ -25,7 +25,7 @@ import type { Rng } from "../sim/rng.ts";
 import type { Micros } from "../sim/time.ts";
 import { COVER } from "../sim/trace.ts";
 import { bytes, number, sizeWithin } from "./params.ts";
-import { BaseShaper, type ShaperActions, type ShaperContext, type ShaperDeclaration, type ShaperDefinition } from "./shaper.ts";
+import { BaseShaper, type ShaperActions, type ShaperContext, type ShaperDeclaration, type ShaperDefinition, declare } from "./shaper.ts";
 
 const NAME = "poisson-cover";
 const COVER_TIMER = 0;
@@ -44,15 +44,7 @@ const schema = z
 
 export type PoissonCoverParams = z.infer<typeof schema>;
 
-const declaration: ShaperDeclaration = {
-  delays: true,
-  pads: true,
-  injects: true,
-  splits: true,
-  reorders: false,
-  drops: false,
-  listensToReceive: false,
-};
+const declaration: ShaperDeclaration = declare({ delays: true, pads: true, injects: true, splits: true });
 
 const COVER_ONLY: ShaperDeclaration = { ...declaration, delays: false, pads: false, splits: false };
 

@@ -8,18 +8,10 @@
  * const s = new RecordPadder((n) => 512 * Math.ceil(n / 512));
  * s.padRecord(513) // => 1024
  */
-import { BaseShaper, type ShaperDeclaration } from "./shaper.ts";
+import { BaseShaper, type ShaperDeclaration, declare } from "./shaper.ts";
 
 /** Grows records, nothing else. */
-export const RECORD_PADDING: ShaperDeclaration = {
-  delays: false,
-  pads: true,
-  injects: false,
-  splits: false,
-  reorders: false,
-  drops: false,
-  listensToReceive: false,
-};
+export const RECORD_PADDING: ShaperDeclaration = declare({ pads: true });
 
 export class RecordPadder extends BaseShaper {
   readonly declaration = RECORD_PADDING;

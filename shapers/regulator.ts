@@ -34,7 +34,7 @@ import type { Rng } from "../sim/rng.ts";
 import { seconds, type Micros } from "../sim/time.ts";
 import { PADDING, REAL, type Kind } from "../sim/trace.ts";
 import { bytes, duration, integer, number, rate, sizeWithin } from "./params.ts";
-import { BaseShaper, type ShaperActions, type ShaperContext, type ShaperDeclaration, type ShaperDefinition } from "./shaper.ts";
+import { BaseShaper, type ShaperActions, type ShaperContext, type ShaperDeclaration, type ShaperDefinition, declare } from "./shaper.ts";
 import { TimeRing } from "./time-ring.ts";
 
 const NAME = "regulator";
@@ -70,15 +70,7 @@ export function regulatorRate(surgeRate: number, decay: number, t: number): numb
   return r < 1 ? 1 : r;
 }
 
-const declaration: ShaperDeclaration = {
-  delays: true,
-  pads: false,
-  injects: true,
-  splits: false,
-  reorders: false,
-  drops: false,
-  listensToReceive: true,
-};
+const declaration: ShaperDeclaration = declare({ delays: true, injects: true, listensToReceive: true });
 
 const SERVER_DECLARATION: ShaperDeclaration = { ...declaration, listensToReceive: false };
 

@@ -131,16 +131,27 @@ export interface ShaperDefinition<P extends Record<string, unknown> = Record<str
   create(params: P, ctx: ShaperContext): Shaper;
 }
 
-/** A declaration for shapers that do nothing to real traffic but may inject. */
-export const PASSIVE: ShaperDeclaration = {
-  delays: false,
-  pads: false,
-  injects: false,
-  splits: false,
-  reorders: false,
-  drops: false,
-  listensToReceive: false,
-};
+/**
+ * A declaration naming only what the shaper does; everything unnamed is false.
+ *
+ * @example
+ * declare({ delays: true, injects: true }) // holds packets and sends padding, nothing else
+ */
+export function declare(does: Partial<ShaperDeclaration>): ShaperDeclaration {
+  return Object.freeze({
+    delays: false,
+    pads: false,
+    injects: false,
+    splits: false,
+    reorders: false,
+    drops: false,
+    listensToReceive: false,
+    ...does,
+  });
+}
+
+/** The declaration of a shaper that does nothing to real traffic. */
+export const PASSIVE: ShaperDeclaration = declare({});
 
 /**
  * Base class with no-op callbacks, so a shaper overrides only what it reacts to.

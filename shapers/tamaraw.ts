@@ -28,7 +28,7 @@
 import { z } from "zod";
 import { seconds, type Micros } from "../sim/time.ts";
 import { bytes, duration, integer, sizeWithin } from "./params.ts";
-import { BaseShaper, type ShaperActions, type ShaperContext, type ShaperDeclaration, type ShaperDefinition } from "./shaper.ts";
+import { BaseShaper, type ShaperActions, type ShaperContext, type ShaperDeclaration, type ShaperDefinition, declare } from "./shaper.ts";
 
 const NAME = "tamaraw";
 const TIMER = 0;
@@ -50,15 +50,7 @@ const schema = z
 
 export type TamarawParams = z.infer<typeof schema>;
 
-const declaration: ShaperDeclaration = {
-  delays: true,
-  pads: true,
-  injects: true,
-  splits: true,
-  reorders: false,
-  drops: false,
-  listensToReceive: false,
-};
+const declaration: ShaperDeclaration = declare({ delays: true, pads: true, injects: true, splits: true });
 
 /** The padded cell count of a trace of `cells` cells: the next multiple of L. */
 export function tamarawPaddedCount(cells: number, multiple: number): number {

@@ -29,7 +29,7 @@ import { z } from "zod";
 import { seconds, type Micros } from "../sim/time.ts";
 import { PADDING, REAL, type Kind } from "../sim/trace.ts";
 import { bytes, duration, number } from "./params.ts";
-import { BaseShaper, type ShaperActions, type ShaperDeclaration, type ShaperDefinition } from "./shaper.ts";
+import { BaseShaper, type ShaperActions, type ShaperDeclaration, type ShaperDefinition, declare } from "./shaper.ts";
 
 const NAME = "walkie-talkie";
 const RX_TIMER = 0;
@@ -55,15 +55,7 @@ export function molded(b: number, min: number, ratio: number): number {
   return m;
 }
 
-const declaration: ShaperDeclaration = {
-  delays: true,
-  pads: false,
-  injects: true,
-  splits: false,
-  reorders: false,
-  drops: false,
-  listensToReceive: true,
-};
+const declaration: ShaperDeclaration = declare({ delays: true, injects: true, listensToReceive: true });
 
 class WalkieTalkie extends BaseShaper {
   readonly declaration = declaration;

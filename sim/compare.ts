@@ -166,10 +166,15 @@ function change(j: Judgement): string {
   return `${d >= 0 ? "+" : ""}${fmtNum(d)}${rel}`;
 }
 
-/** The comparison as table rows (header first): metric, baseline [CI], run [CI], change, verdict. */
+/**
+ * The comparison as table rows (header first): metric, baseline [CI], run [CI], change,
+ * verdict. Figures resolvable on neither side are left out (they say nothing); with
+ * `onlyChanges`, so are those judged ok.
+ */
 export function compareTable(c: Comparison, opts: { onlyChanges?: boolean } = {}): string[][] {
   const rows = [["defense", "observer", "metric", "baseline [CI]", "run [CI]", "change", "tolerance", "verdict"]];
   for (const j of c.judgements) {
+    if (j.verdict === "not resolvable" && (j.baseline?.estimate ?? null) === null && (j.run?.estimate ?? null) === null) continue;
     if (opts.onlyChanges && (j.verdict === "ok" || j.verdict === "not resolvable")) continue;
     const verdict = j.verdict === "WORSE" || j.verdict === "missing" ? `**${j.verdict}**` : j.verdict;
     rows.push([j.defense, j.observer ?? "cost", j.metric, cell(j.baseline), cell(j.run), change(j), j.rule, verdict]);

@@ -174,7 +174,10 @@ export async function tune(opts: TuneOptions): Promise<TuneResult> {
   for (const params of configs) {
     try {
       const defense = applyParams(base.defenses[di], params, "tune");
-      validated.push(await parseExperiment({ ...base, defenses: [defense], durationSeconds: last.durationSeconds, population: { ...base.population, users: last.users } }));
+      const at = (r: Rung) => parseExperiment({ ...base, defenses: [defense], durationSeconds: r.durationSeconds, population: { ...base.population, users: r.users } });
+      // Each rung's budget must make a valid experiment too (e.g. enough users for the contact graph).
+      for (const r of rungs.slice(0, -1)) await at(r);
+      validated.push(await at(last));
     } catch (e) {
       if (!(e instanceof ExperimentError)) throw e;
       for (const p of e.problems) problems.add(`${p} (tune configuration ${canonicalJson(params)})`);
@@ -350,7 +353,9 @@ export function tuneReport(r: TuneResult): string {
     lines.push(
       "## Choice",
       "",
-      `No configuration met ${r.target.text} on every seed of the last rung. The most private one was configuration ${top?.config} (${top ? fmtParams(r.configs[top.config]) : "–"}) at ${fmtNum(top?.privacy ?? null)}. Widen the ranges, raise the budget, or relax the target.`,
+      top && top.privacy === null
+        ? `No configuration met ${r.target.text}: the strongest observer's ${r.target.metric} was not resolvable at the last rung (too few pairs for that FPR, or no conversations). Raise the users or duration of the rungs, or target auc or a larger FPR.`
+        : `No configuration met ${r.target.text} on every seed of the last rung. The most private one was configuration ${top?.config} (${top ? fmtParams(r.configs[top.config]) : "–"}) at ${fmtNum(top?.privacy ?? null)}. Widen the ranges, raise the budget, or relax the target.`,
       "",
     );
   }

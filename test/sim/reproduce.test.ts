@@ -30,12 +30,14 @@ describe("reproduce", () => {
     const dir = await recordRun();
     const ok = await reproduceRun(dir);
     expect(ok.problems).toEqual([]);
-    expect(ok.verified).toEqual(["metrics.json", "report.md"]);
+    const outputs = Object.keys(JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8")).outputs).sort();
+    expect(outputs).toEqual(expect.arrayContaining(["metrics.json", "report.md"]));
+    expect(ok.verified).toEqual(outputs);
 
     flipOneByte(join(dir, "metrics.json"));
     const bad = await reproduceRun(dir);
     expect(bad.ok).toBe(false);
-    expect(bad.verified).toEqual(["report.md"]);
+    expect(bad.verified).toEqual(outputs.filter((n) => n !== "metrics.json"));
     expect(bad.problems).toHaveLength(1);
     expect(bad.problems[0]).toMatch(/^metrics\.json: the file does not match its recorded SHA-256 .* it was changed after the run\. First difference: arms\[0\]\.[\w.[\]]*estimate: /);
 

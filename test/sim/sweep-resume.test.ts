@@ -18,7 +18,7 @@ describe("a killed sweep", () => {
   it("started again finishes with no row lost and none duplicated, dropping a torn last row", async () => {
     const dir = mkdtempSync(join(tmpdir(), "chaff-kill-"));
     const exp = JSON.parse(readFileSync(join(ROOT, "sim/experiments/sweep-cover-rate.json"), "utf8"));
-    exp.sweep.seeds = [1, 3, 4, 5];
+    exp.sweep.seeds = [1, 3, 4];
     const file = join(dir, "exp.json");
     writeFileSync(file, JSON.stringify(exp));
     const out = join(dir, "out");

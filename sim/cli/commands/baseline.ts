@@ -1,7 +1,8 @@
 /**
- * `chaff baseline [experiment] [--out FILE]`: runs an experiment (the built-in default
- * without a file) and writes its metrics.json, byte for byte what `chaff run` writes, as
- * the committed baseline `chaff compare` gates on (default `results/baselines/<name>.json`).
+ * `chaff baseline [experiment] [--out FILE] [--workers K]`: runs an experiment (the
+ * built-in default without a file) and writes its metrics.json, byte for byte what `chaff
+ * run` writes, as the committed baseline `chaff compare` gates on (default
+ * `results/baselines/<name>.json`).
  */
 import type { Command } from "commander";
 import { resolve } from "node:path";
@@ -9,13 +10,19 @@ import { REPO_ROOT, writeFileAtomic } from "../../results.ts";
 import { runFiles } from "../../run-files.ts";
 import { loadExperiment } from "../load-experiment.ts";
 import { progress } from "../progress.ts";
+import { parseWorkers } from "./sweep.ts";
 
-export async function baselineCommand(file: string | undefined, opts: { out?: string; quiet?: boolean }): Promise<void> {
+export async function baselineCommand(file: string | undefined, opts: { out?: string; workers?: string; quiet?: boolean }): Promise<void> {
+  const workers = parseWorkers(opts.workers);
   const { experiment } = await loadExperiment(file);
   const out = resolve(opts.out ?? resolve(REPO_ROOT, "results", "baselines", `${experiment.name}.json`));
   const bar = progress(`chaff baseline ${experiment.name}`, { quiet: opts.quiet });
   const arms = experiment.defenses.length;
-  const { files } = await runFiles(experiment, { onProgress: (arm, f) => bar.update((arm + f) / arms, experiment.defenses[arm].name) });
+  const { files } = await runFiles(experiment, {
+    workers,
+    onProgress: workers > 1 ? undefined : (arm, f) => bar.update((arm + f) / arms, experiment.defenses[arm].name),
+    onArmDone: (done, total) => bar.update(done / total, `${done}/${total} defenses`),
+  });
   bar.stop();
   writeFileAtomic(out, files["metrics.json"]);
   if (!opts.quiet) process.stderr.write(`wrote ${out}\n`);
@@ -27,6 +34,7 @@ export function register(program: Command): void {
     .description("run an experiment and write its metrics.json as the baseline chaff compare gates on")
     .argument("[experiment]", "experiment JSON file (default: the built-in default)")
     .option("--out <file>", "baseline file (default results/baselines/<name>.json)")
+    .option("--workers <k>", "worker threads for the defense arms (default: all cores; results do not depend on it)")
     .option("--quiet", "no progress")
     .action(baselineCommand);
 }

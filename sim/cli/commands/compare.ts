@@ -7,7 +7,7 @@
 import type { Command } from "commander";
 import { appendFileSync, readFileSync } from "node:fs";
 import { ExperimentError } from "../../experiment.ts";
-import { compareRuns, compareTable, DEFAULT_TOLERANCES, loadMetrics, parseTolerances, type Tolerances } from "../../compare.ts";
+import { compareRuns, compareTable, DEFAULT_TOLERANCES, loadMetrics, parseTolerances, type Comparison, type Tolerances } from "../../compare.ts";
 import { markdownTable } from "../../report.ts";
 
 export interface CompareOptions {
@@ -44,20 +44,29 @@ export function tolerancesFrom(opts: CompareOptions): Tolerances {
   return t;
 }
 
+function counts(c: Comparison): string {
+  const n = new Map<string, number>();
+  for (const j of c.judgements) n.set(j.verdict, (n.get(j.verdict) ?? 0) + 1);
+  return [...n.entries()].map(([v, k]) => `${k} ${v}`).join(", ");
+}
+
 export function compareCommand(baselinePath: string, runPath: string, opts: CompareOptions): void {
   const tolerances = tolerancesFrom(opts);
   const c = compareRuns(loadMetrics(baselinePath), loadMetrics(runPath), tolerances);
   const worse = c.judgements.filter((j) => j.verdict === "WORSE" || j.verdict === "missing");
+  const table = compareTable(c, { onlyChanges: opts.changes });
   const lines = [
     `## chaff compare`,
     "",
     `Baseline \`${baselinePath}\`, run \`${runPath}\`. Every figure reads higher-is-worse (privacy: the observer does better; cost: the defense costs more).`,
     ...c.notes.map((n) => `\n> note: ${n}`),
     "",
-    markdownTable(compareTable(c, { onlyChanges: opts.changes })),
+    table.length > 1 ? markdownTable(table) : "No figure moved beyond its tolerance.",
+    "",
+    `${c.judgements.length} figures: ${counts(c)}.${opts.changes ? " Only figures that are not ok are listed." : ""} Figures resolvable on neither side are not listed.`,
     "",
     worse.length === 0
-      ? `No regression: ${c.judgements.length} figures judged.`
+      ? "No regression."
       : `**${worse.length} regression(s)**: ${worse.map((j) => `${j.defense} / ${j.observer ?? "cost"} / ${j.metric} (${j.verdict})`).join("; ")}.`,
     "",
   ];

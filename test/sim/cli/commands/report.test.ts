@@ -41,7 +41,8 @@ describe("chaff report", () => {
 
   it("redraws byte for byte the report.html a run wrote with reportFiles", () => {
     const output = syntheticRun();
-    const provenance = { id: "with-report", experimentHash: experimentHash({ seed: 7 }), code: codeRevision(), node: process.version };
+    // run-files.ts passes only provenance that follows from the experiment (id and hash)
+    const provenance = { id: "with-report", experimentHash: experimentHash({ seed: 7 }) };
     const files = { "metrics.json": prettyJson(output.metrics), "report.md": reportMarkdown(output.metrics), ...reportFiles(output, provenance) };
     expect(Object.keys(files)).toEqual(expect.arrayContaining(["roc.json", "figures/roc.svg", "figures/roc.png", "report.html"]));
     const dir = writeRun(tmp, "with-report", { seed: 7 }, files);

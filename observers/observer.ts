@@ -82,6 +82,11 @@ export interface Observer {
   /** Scores the task. Truth is read only to label cases. */
   score(truth: Truth): TaskScores;
   /**
+   * The same scores, possibly computed on a worker pool. The runner calls this when an
+   * observer has it; it MUST return exactly what `score` returns.
+   */
+  scoreAsync?(truth: Truth): Promise<TaskScores>;
+  /**
    * Learned observers only. After a *training* run (its own seed and population, the same
    * defense and vantage: the adaptive adversary), returns labelled rows from that run.
    */

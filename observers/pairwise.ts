@@ -16,8 +16,9 @@
  * and the block buffer is reused.
  *
  * A `BlockKernel` is a pure function of its inputs: it fills directed scores s(i → j)
- * for rows [i0, i1) × [j0, j1) from shared read-only arrays, so blocks can later be
- * spread over a worker pool and merged in the canonical block order used here.
+ * for rows [i0, i1) × [j0, j1) from shared read-only arrays, so blocks can be spread
+ * over a worker pool (pairwise-pool.ts) and merged in the canonical block order used
+ * here: `pairScoreBlock` makes one block's pair scores, `LinkAccumulator` consumes them.
  *
  * Ground truth is read only by `linkLabels`, to label pairs; never to compute a score.
  *
@@ -446,16 +447,49 @@ function combineScores(a: number, b: number, how: Combine): number {
   return how === "max" ? (a > b ? a : b) : 0.5 * (a + b);
 }
 
+/** Rows per block that `linkTask` uses for n users: `block` (default 64), at least 4 and at most n. */
+export function linkBlockSize(n: number, block: number = DEFAULT_BLOCK): number {
+  return Math.max(4, Math.min(block, n));
+}
+
 /**
- * Scores every unordered pair of users with `kernel`, block by block, and returns the
- * link task's scores: all positives (with the rank of the true partner among the
- * initiator's N − 1 candidates, ignoring its other true partners and excluded pairs),
- * and all negatives or a seeded sample of `maxNegatives` of them.
+ * The pair scores of one block, the unit `linkTask` consumes and a worker pool can
+ * compute anywhere: for the unordered pairs {i, j} with i in [i0, i1), j in [j0, j1),
+ * j0 ≥ i0 and i < j, s[(i − i0)·(j1 − j0) + (j − j0)] = combine(s(i → j), s(j → i))
+ * (or s(i → j) alone when `symmetric`). Other cells of `s` (the lower half of a diagonal
+ * block) are left unspecified. `out1` and `out2` are scratch of (i1 − i0)·(j1 − j0)
+ * cells; `s` may be `out1`. The same block gives the same doubles on any thread.
  */
-export function linkTask(labels: LinkLabels, kernel: BlockKernel, opts: LinkTaskOptions): TaskScores {
-  const n = labels.users;
-  const B = Math.max(4, Math.min(opts.block ?? DEFAULT_BLOCK, n));
-  const how = opts.combine ?? "mean";
+export function pairScoreBlock(
+  kernel: BlockKernel,
+  i0: number,
+  i1: number,
+  j0: number,
+  j1: number,
+  how: Combine,
+  symmetric: boolean,
+  out1: Float64Array,
+  out2: Float64Array,
+  s: Float64Array,
+): void {
+  const wi = i1 - i0;
+  const wj = j1 - j0;
+  const diagonal = j0 === i0;
+  kernel(i0, i1, j0, j1, out1);
+  if (!symmetric && !diagonal) kernel(j0, j1, i0, i1, out2);
+  for (let i = i0; i < i1; i++) {
+    const ri = (i - i0) * wj - j0;
+    for (let j = diagonal ? i + 1 : j0; j < j1; j++) {
+      const sij = out1[ri + j];
+      if (symmetric) s[ri + j] = sij;
+      else if (diagonal) s[ri + j] = combineScores(sij, out1[(j - i0) * wj + (i - j0)], how);
+      else s[ri + j] = combineScores(sij, out2[(j - j0) * wi + (i - i0)], how);
+    }
+  }
+}
+
+/** The score of each positive pair, combined from both directions as the blocks are. */
+export function linkPositives(labels: LinkLabels, kernel: BlockKernel, how: Combine = "mean", symmetric = false): Float64Array {
   const P = labels.initiator.length;
   const positives = new Float64Array(P);
   const one = new Float64Array(1);
@@ -464,93 +498,145 @@ export function linkTask(labels: LinkLabels, kernel: BlockKernel, opts: LinkTask
     const a = labels.initiator[k];
     const b = labels.partner[k];
     kernel(a, a + 1, b, b + 1, one);
-    if (opts.symmetric) positives[k] = one[0];
+    if (symmetric) positives[k] = one[0];
     else {
       kernel(b, b + 1, a, a + 1, two);
       positives[k] = combineScores(one[0], two[0], how);
     }
   }
-  const greater = new Int32Array(P);
-  const equal = new Int32Array(P);
+  return positives;
+}
 
-  const total = labels.negativeCount;
-  const cap = Math.min(total, opts.maxNegatives ?? Infinity);
-  const negatives = new Float64Array(cap);
-  const negClusters = new Int32Array(cap);
-  const rng = opts.rng;
-  let seen = 0;
-  // Algorithm L state (Li 1994): used only when sampling.
-  let W = cap > 0 && cap < total ? Math.exp(Math.log(1 - rng.next()) / cap) : 0;
-  let next = cap > 0 && cap < total ? cap + Math.floor(Math.log(1 - rng.next()) / Math.log(1 - W)) : Infinity;
+/**
+ * Streams blocks of pair scores (`pairScoreBlock`) into the link task's figures with
+ * O(N + positives + maxNegatives) memory: every unlabelled pair is a wrong candidate
+ * for the positives of both its users (rank counters, ties split evenly) and a
+ * negative (all of them, or Algorithm L's reservoir, Li 1994, drawn from `rng`). Feed
+ * it the blocks in `linkTask`'s order (i0 ascending, then j0 ascending from i0) and the
+ * result equals `linkTask`'s, sample included.
+ */
+export class LinkAccumulator {
+  private readonly labels: LinkLabels;
+  private readonly positives: Float64Array;
+  private readonly greater: Int32Array;
+  private readonly equal: Int32Array;
+  private readonly negatives: Float64Array;
+  private readonly negClusters: Int32Array;
+  private readonly rng: Rng;
+  private readonly cap: number;
+  private seen = 0;
+  private W: number;
+  private next: number;
 
-  const out1 = new Float64Array(B * B);
-  const out2 = new Float64Array(B * B);
-  const { lowStart, lowOther, initStart, initPos } = labels;
+  constructor(labels: LinkLabels, positives: Float64Array, opts: { readonly maxNegatives?: number; readonly rng: Rng }) {
+    const P = labels.initiator.length;
+    if (positives.length !== P) throw new RangeError(`link accumulator: ${positives.length} positive scores for ${P} positive pairs`);
+    this.labels = labels;
+    this.positives = positives;
+    this.greater = new Int32Array(P);
+    this.equal = new Int32Array(P);
+    const total = labels.negativeCount;
+    const cap = Math.min(total, opts.maxNegatives ?? Infinity);
+    this.cap = cap;
+    this.negatives = new Float64Array(cap);
+    this.negClusters = new Int32Array(cap);
+    const rng = opts.rng;
+    this.rng = rng;
+    // Algorithm L state (Li 1994): used only when sampling.
+    this.W = cap > 0 && cap < total ? Math.exp(Math.log(1 - rng.next()) / cap) : 0;
+    this.next = cap > 0 && cap < total ? cap + Math.floor(Math.log(1 - rng.next()) / Math.log(1 - this.W)) : Infinity;
+  }
 
-  for (let i0 = 0; i0 < n; i0 += B) {
-    const i1 = Math.min(n, i0 + B);
-    const wi = i1 - i0;
-    for (let j0 = i0; j0 < n; j0 += B) {
-      const j1 = Math.min(n, j0 + B);
-      const wj = j1 - j0;
-      const diagonal = j0 === i0;
-      kernel(i0, i1, j0, j1, out1);
-      if (!opts.symmetric && !diagonal) kernel(j0, j1, i0, i1, out2);
-      for (let i = i0; i < i1; i++) {
-        const jStart = diagonal ? i + 1 : j0;
-        // Pointer into i's sorted list of labelled (positive or excluded) higher partners.
-        let p = lowStart[i];
-        const pEnd = lowStart[i + 1];
-        while (p < pEnd && lowOther[p] < jStart) p++;
-        const ri = (i - i0) * wj - j0;
-        for (let j = jStart; j < j1; j++) {
-          if (p < pEnd && lowOther[p] === j) {
-            p++;
-            continue;
-          }
-          const sij = out1[ri + j];
-          let s: number;
-          if (opts.symmetric) s = sij;
-          else if (diagonal) s = combineScores(sij, out1[(j - i0) * wj + (i - j0)], how);
-          else s = combineScores(sij, out2[(j - j0) * wi + (i - i0)], how);
-          // Ranks: j is a wrong candidate for i's positives, and i for j's.
-          for (let q = initStart[i]; q < initStart[i + 1]; q++) {
-            const k = initPos[q];
-            if (s > positives[k]) greater[k]++;
-            else if (s === positives[k]) equal[k]++;
-          }
-          for (let q = initStart[j]; q < initStart[j + 1]; q++) {
-            const k = initPos[q];
-            if (s > positives[k]) greater[k]++;
-            else if (s === positives[k]) equal[k]++;
-          }
-          // Negatives: all of them, or Algorithm L's reservoir.
-          if (seen < cap) {
-            negatives[seen] = s;
-            negClusters[seen] = i;
-          } else if (seen === next) {
-            const slot = rng.int(0, cap);
-            negatives[slot] = s;
-            negClusters[slot] = i;
-            W *= Math.exp(Math.log(1 - rng.next()) / cap);
-            next += 1 + Math.floor(Math.log(1 - rng.next()) / Math.log(1 - W));
-          }
-          seen++;
+  /** Consumes block [i0, i1) × [j0, j1) of pair scores laid out as `pairScoreBlock` fills them. */
+  add(i0: number, i1: number, j0: number, j1: number, s: Float64Array): void {
+    const { lowStart, lowOther, initStart, initPos } = this.labels;
+    const { positives, greater, equal, negatives, negClusters, rng, cap } = this;
+    let { seen, W, next } = this;
+    const wj = j1 - j0;
+    const diagonal = j0 === i0;
+    for (let i = i0; i < i1; i++) {
+      const jStart = diagonal ? i + 1 : j0;
+      // Pointer into i's sorted list of labelled (positive or excluded) higher partners.
+      let p = lowStart[i];
+      const pEnd = lowStart[i + 1];
+      while (p < pEnd && lowOther[p] < jStart) p++;
+      const ri = (i - i0) * wj - j0;
+      for (let j = jStart; j < j1; j++) {
+        if (p < pEnd && lowOther[p] === j) {
+          p++;
+          continue;
         }
+        const sc = s[ri + j];
+        // Ranks: j is a wrong candidate for i's positives, and i for j's.
+        for (let q = initStart[i]; q < initStart[i + 1]; q++) {
+          const k = initPos[q];
+          if (sc > positives[k]) greater[k]++;
+          else if (sc === positives[k]) equal[k]++;
+        }
+        for (let q = initStart[j]; q < initStart[j + 1]; q++) {
+          const k = initPos[q];
+          if (sc > positives[k]) greater[k]++;
+          else if (sc === positives[k]) equal[k]++;
+        }
+        // Negatives: all of them, or Algorithm L's reservoir.
+        if (seen < cap) {
+          negatives[seen] = sc;
+          negClusters[seen] = i;
+        } else if (seen === next) {
+          const slot = rng.int(0, cap);
+          negatives[slot] = sc;
+          negClusters[slot] = i;
+          W *= Math.exp(Math.log(1 - rng.next()) / cap);
+          next += 1 + Math.floor(Math.log(1 - rng.next()) / Math.log(1 - W));
+        }
+        seen++;
       }
     }
+    this.seen = seen;
+    this.W = W;
+    this.next = next;
   }
-  const ranks = new Int32Array(P);
-  for (let k = 0; k < P; k++) ranks[k] = greater[k] + Math.floor(equal[k] / 2);
-  return {
-    task: "link",
-    positives,
-    negatives,
-    ranks,
-    candidates: n - 1,
-    positiveClusters: Int32Array.from(labels.initiator),
-    negativeClusters: negClusters,
-  };
+
+  /** The link task's scores once every block has been added. */
+  result(): TaskScores {
+    const P = this.positives.length;
+    const ranks = new Int32Array(P);
+    for (let k = 0; k < P; k++) ranks[k] = this.greater[k] + Math.floor(this.equal[k] / 2);
+    return {
+      task: "link",
+      positives: this.positives,
+      negatives: this.negatives,
+      ranks,
+      candidates: this.labels.users - 1,
+      positiveClusters: Int32Array.from(this.labels.initiator),
+      negativeClusters: this.negClusters,
+    };
+  }
+}
+
+/**
+ * Scores every unordered pair of users with `kernel`, block by block, and returns the
+ * link task's scores: all positives (with the rank of the true partner among the
+ * initiator's N − 1 candidates, ignoring its other true partners and excluded pairs),
+ * and all negatives or a seeded sample of `maxNegatives` of them.
+ */
+export function linkTask(labels: LinkLabels, kernel: BlockKernel, opts: LinkTaskOptions): TaskScores {
+  const n = labels.users;
+  const B = linkBlockSize(n, opts.block);
+  const how = opts.combine ?? "mean";
+  const symmetric = opts.symmetric ?? false;
+  const acc = new LinkAccumulator(labels, linkPositives(labels, kernel, how, symmetric), opts);
+  const out1 = new Float64Array(B * B);
+  const out2 = new Float64Array(B * B);
+  for (let i0 = 0; i0 < n; i0 += B) {
+    const i1 = Math.min(n, i0 + B);
+    for (let j0 = i0; j0 < n; j0 += B) {
+      const j1 = Math.min(n, j0 + B);
+      pairScoreBlock(kernel, i0, i1, j0, j1, how, symmetric, out1, out2, out1);
+      acc.add(i0, i1, j0, j1, out1);
+    }
+  }
+  return acc.result();
 }
 
 /**

@@ -25,6 +25,7 @@
 import { z } from "zod";
 import { BinnedVolume } from "./binned-volume.ts";
 import type { Observer, ObserverContext, ObserverDefinition, TaskScores } from "./observer.ts";
+import { linkTaskParallel } from "./pairwise-pool.ts";
 import { correlationKernel, linkLabels, linkTask, standardizedCopy } from "./pairwise.ts";
 import { seconds } from "../sim/time.ts";
 import type { Truth } from "../sim/truth.ts";
@@ -39,6 +40,13 @@ export const volumeCorrelationSchema = z
     peak: z.enum(["max", "zscore"]).default("max").describe("score the cross-correlation peak, or its z-score over lags (CCOD)"),
     maxNegatives: z.number().int().positive().default(2_000_000).describe("keep at most this many negative pairs (seeded sample)"),
     block: z.number().int().min(4).max(1024).default(64).describe("rows per cache block"),
+    workers: z
+      .number()
+      .int()
+      .min(1)
+      .max(64)
+      .default(1)
+      .describe("threads scoring pairs (same scores for any count; the runner already spreads defense arms over cores)"),
     groupPairs: z.enum(["negative", "exclude"]).default("negative").describe("pairs that only share a group: negatives or left out"),
   })
   .strict();
@@ -59,13 +67,32 @@ export class VolumeCorrelationObserver implements Observer {
     this.tap = new BinnedVolume({ users: ctx.users, start: ctx.start, end: ctx.end, binWidth, measure: params.measure });
   }
 
+  /** With `workers` > 1, scores the pairs on a worker pool: the same scores, bit for bit. */
+  async scoreAsync(truth: Truth): Promise<TaskScores> {
+    const p = this.params;
+    if (p.workers === 1) return this.score(truth);
+    const { users, bins } = this.tap;
+    const X = standardizedCopy(this.tap.up, users, bins, p.rank);
+    const Y = standardizedCopy(this.tap.down, users, bins, p.rank);
+    return linkTaskParallel(linkLabels(truth, users, p.groupPairs), { X, Y, n: users, d: bins }, {
+      workers: p.workers,
+      combine: p.combine,
+      block: p.block,
+      maxNegatives: p.maxNegatives,
+      rng: this.ctx.rng.child("negatives"),
+      maxLag: p.maxLagBins,
+      peak: p.peak,
+    });
+  }
+
   score(truth: Truth): TaskScores {
     const { users, bins } = this.tap;
     const p = this.params;
     const X = standardizedCopy(this.tap.up, users, bins, p.rank);
     const Y = standardizedCopy(this.tap.down, users, bins, p.rank);
+    const labels = linkLabels(truth, users, p.groupPairs);
     const kernel = correlationKernel(X, Y, bins, { maxLag: p.maxLagBins, peak: p.peak, block: p.block });
-    return linkTask(linkLabels(truth, users, p.groupPairs), kernel, {
+    return linkTask(labels, kernel, {
       combine: p.combine,
       block: p.block,
       maxNegatives: p.maxNegatives,

@@ -224,15 +224,15 @@ export async function runDefense(
   const { resamples, level, fprs } = exp.metrics;
   const observerResults: ObserverResult[] = [];
   const roc: ArmExtras["roc"] = [];
-  observers.forEach((o, i) => {
-    const scores = o.observer.score(result.truth);
+  for (const [i, o] of observers.entries()) {
+    const scores = o.observer.scoreAsync ? await o.observer.scoreAsync(result.truth) : o.observer.score(result.truth);
     const summary = summarizeScores(scores, metricsRng.child(`observer/${i}`), { fprs, resamples, level });
     observerResults.push({ observer: o.def.name, vantage: o.vantage, task: o.def.task, sees: o.def.sees, cannotSee: o.def.cannotSee, summary });
     if (scores.positives.length > 0 && scores.negatives.length > 0) {
       const c = rocCurve(scores.positives, scores.negatives);
       roc.push({ observer: o.def.name, fpr: c.fpr, tpr: c.tpr });
     }
-  });
+  }
 
   const cost = costOf(result, radio, population.size, duration, exp, metricsRng.child("cost"));
   const arm: ArmResult = {

@@ -132,9 +132,12 @@ describe("pairwise pool", () => {
   it("leaves the caller's rows untouched and rejects bad options with the value and range", async () => {
     const rows = randomRows(4, 40, 20);
     const before = Float32Array.from(rows.X);
-    await collect(rows, { pool: two, block: 8 });
+    // a pool made (and closed) for the call, from plain (not shared) arrays
+    const got = await collect(rows, { workers: 2, block: 8 });
+    expect(bits(got.pairs).equals(bits(kernelPairs(rows, 8, "mean", 0)))).toBe(true);
     expect(bits(new Float64Array(rows.X)).equals(bits(new Float64Array(before)))).toBe(true);
     expect(() => createPairPool(0)).toThrow(/workers = 0.*integer >= 1/);
+    await expect(scorePairsParallel(rows, { workers: 1.5 }, () => undefined)).rejects.toThrow(/workers = 1.5/);
     await expect(scorePairsParallel(rows, { pool: inThread, maxLag: -1 }, () => undefined)).rejects.toThrow(/maxLag = -1/);
     await expect(scorePairsParallel({ ...rows, n: 41 }, { pool: inThread }, () => undefined)).rejects.toThrow(/n·d = 820/);
     const labels = labelsFromPairs(39, [[0, 1]]);

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { validateObserverParams } from "../../observers/registry.ts";
 import { definition } from "../../observers/volume-correlation.ts";
+import { stream } from "../../sim/rng.ts";
+import { Truth } from "../../sim/truth.ts";
 import { auc, meanOf, run, synthetic, top1 } from "./synthetic.ts";
 
 const plain = synthetic({ users: 40, pairs: 12, seconds: 1200, seed: 11 });
@@ -53,5 +55,29 @@ describe("volume-correlation", () => {
     expect(() => validateObserverParams(definition, { binSeconds: Number.NaN })).toThrow(/binSeconds/);
     expect(() => validateObserverParams(definition, { maxLagBins: 1.5 })).toThrow(/maxLagBins = 1.5/);
     expect(() => validateObserverParams(definition, { bogus: 1 })).toThrow(/bogus/);
+  });
+});
+
+describe("volume-correlation on a worker pool", () => {
+  it("scores exactly what the single-threaded path scores", async () => {
+    const users = 40;
+    const make = (workers: number) => definition.create(definition.schema.parse({ workers, binSeconds: 1 }), { users, start: 0, end: 120e6, rng: stream(4, "vc") });
+    const one = make(1);
+    const two = make(2);
+    const rng = stream(4, "traffic");
+    for (let k = 0; k < 4000; k++) {
+      const u = rng.int(0, users);
+      const t = rng.int(0, 120e6);
+      const size = rng.int(60, 1500);
+      const dir = rng.bernoulli(0.5) ? 0 : 1;
+      one.tap.packet(u, t, size, dir);
+      two.tap.packet(u, t, size, dir);
+    }
+    const truth = new Truth();
+    for (let a = 0; a < users; a += 2) truth.conversations.add("direct", a, a + 1, 0);
+    const single = one.score(truth);
+    const pooled = await two.scoreAsync!(truth);
+    expect(Array.from(pooled.positives)).toEqual(Array.from(single.positives));
+    expect(Array.from(pooled.negatives)).toEqual(Array.from(single.negatives));
   });
 });

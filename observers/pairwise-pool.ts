@@ -1,0 +1,246 @@
+/**
+ * All-pairs scoring spread over a worker pool, for the `link` task at scale.
+ *
+ * The rule is pairwise.ts's, unchanged: pair {i, j} of standardized rows scores
+ * combine(X_i·Y_j, X_j·Y_i) (Pearson's r of A's uplink with B's downlink and back, at the
+ * best lag when `maxLag` > 0), computed in square blocks of the upper triangle with the
+ * blocked kernel. Here the blocks go to K piscina worker threads: the rows sit once in a
+ * SharedArrayBuffer that every worker reads, a task is a run of consecutive blocks of
+ * one block row, and each task writes that run's pair scores into one of a fixed ring of
+ * shared output slots. The caller receives the blocks one at a time in the canonical
+ * order (i0 ascending, then j0 ascending from i0) whatever order they finish in, with at
+ * most `inflight` tasks per worker outstanding; a slot is reused once its blocks have
+ * been handed over. Memory stays O(N·d + K·inflight·blocksPerTask·block²), nothing is
+ * allocated per task, and nothing of size N² is ever held.
+ *
+ * Every block is a pure function of the shared rows, so the scores, and anything folded
+ * from them in canonical order, are the same doubles for K = 1 (the calling thread) and
+ * any K: `linkTaskParallel` returns exactly what `linkTask` returns with the same
+ * correlation kernel, sample of negatives included.
+ *
+ * @example
+ * const X = standardizedCopy(up, users, bins);
+ * const Y = standardizedCopy(down, users, bins);
+ * const pool = createPairPool(2);
+ * const scores = await linkTaskParallel(labels, { X, Y, n: users, d: bins }, { pool, rng, maxNegatives: 2_000_000 });
+ * await pool.close();
+ */
+import { availableParallelism } from "node:os";
+import { fileURLToPath } from "node:url";
+import { Piscina } from "piscina";
+import type { TaskScores } from "./observer.ts";
+import {
+  correlationKernel,
+  DEFAULT_BLOCK,
+  LinkAccumulator,
+  linkBlockSize,
+  linkPositives,
+  type Combine,
+  type LagPeak,
+  type LinkLabels,
+  type LinkTaskOptions,
+} from "./pairwise.ts";
+import { blockCells, scoreBlockRun, type PairTaskInput } from "./pairwise-task.ts";
+
+type TaskSpan = Pick<PairTaskInput, "bi" | "bjFrom" | "bjTo">;
+
+/** A pool of K scorers: worker threads, or the calling thread alone when K = 1. */
+export interface PairPool {
+  readonly workers: number;
+  /** True when tasks run on worker threads (K > 1, or K = 1 with `threads: true`). */
+  readonly threads: boolean;
+  /** Runs one task; its scores are in `task.out` when the promise resolves. */
+  run(task: PairTaskInput): Promise<number>;
+  close(): Promise<void>;
+}
+
+export function defaultPairWorkers(): number {
+  return Math.max(1, availableParallelism());
+}
+
+/**
+ * A pool of `workers` scorers. K = 1 scores in the calling thread unless `threads` asks
+ * for one worker thread (to test the worker path). Worker start-up (each registers tsx)
+ * takes a fraction of a second; reuse one pool across calls, and close it when done.
+ */
+export function createPairPool(workers: number = defaultPairWorkers(), opts: { readonly threads?: boolean } = {}): PairPool {
+  if (!Number.isInteger(workers) || workers < 1) throw new RangeError(`pair pool: workers = ${workers}, expected an integer >= 1`);
+  if (workers === 1 && !opts.threads) {
+    return { workers, threads: false, run: async (task) => scoreBlockRun(task), close: async () => undefined };
+  }
+  const pool = new Piscina({
+    filename: fileURLToPath(new URL("./pairwise-worker.mjs", import.meta.url)),
+    minThreads: workers,
+    maxThreads: workers,
+    idleTimeout: 1000,
+  });
+  return {
+    workers,
+    threads: true,
+    run: (task) => pool.run(task) as Promise<number>,
+    close: () => pool.destroy(),
+  };
+}
+
+/** Standardized rows (see `standardizedCopy`): n rows of d values each. Y may be X. */
+export interface PairRows {
+  readonly X: Float32Array;
+  readonly Y: Float32Array;
+  readonly n: number;
+  readonly d: number;
+}
+
+export interface ScorePairsOptions {
+  /** The pool to use. Without one, a pool of `workers` is made for the call and closed after it. */
+  readonly pool?: PairPool;
+  /** Scorers when no pool is given (default: every core). */
+  readonly workers?: number;
+  /** Rows per block (default 64, clamped to [4, n] as `linkTask` does). */
+  readonly block?: number;
+  /** How s(i → j) and s(j → i) make the pair's score (default "mean"). */
+  readonly combine?: Combine;
+  /** s(i → j) = s(j → i): compute one direction only. */
+  readonly symmetric?: boolean;
+  /** Largest lag, in bins, on either side (default 0: Pearson at lag 0). */
+  readonly maxLag?: number;
+  readonly peak?: LagPeak;
+  /** Blocks per task (default: about 32 tasks per worker, at most 8 blocks each): fewer messages against finer load balance. */
+  readonly blocksPerTask?: number;
+  /** Tasks outstanding per worker (default 4): bounds memory while keeping workers busy. */
+  readonly inflight?: number;
+}
+
+/** One block of pair scores: scores[(i − i0)·(j1 − j0) + (j − j0)] for i < j (lower half of a diagonal block unspecified). */
+export interface PairBlock {
+  readonly i0: number;
+  readonly i1: number;
+  readonly j0: number;
+  readonly j1: number;
+  readonly scores: Float64Array;
+}
+
+export interface ScorePairsStats {
+  readonly pairs: number;
+  readonly blocks: number;
+  readonly tasks: number;
+  readonly workers: number;
+}
+
+function checkInt(name: string, v: number, lo: number, hi: number): void {
+  if (!Number.isInteger(v) || v < lo || v > hi) throw new RangeError(`pair scoring: ${name} = ${v}, expected an integer in [${lo}, ${hi}]`);
+}
+
+/** A view of `a` over a SharedArrayBuffer: `a` itself when it already is one, else a copy. */
+function shared(a: Float32Array, len: number): Float32Array {
+  if (a.buffer instanceof SharedArrayBuffer) return a.subarray(0, len);
+  const s = new Float32Array(new SharedArrayBuffer(len * Float32Array.BYTES_PER_ELEMENT));
+  s.set(a.subarray(0, len));
+  return s;
+}
+
+/**
+ * Scores every unordered pair {i, j}, i < j, of the n rows, and hands the blocks to
+ * `onBlock` one at a time in canonical order (i0 ascending, then j0 ascending from i0).
+ * `block.scores` belongs to the callback only for the duration of the call.
+ */
+export async function scorePairsParallel(rows: PairRows, opts: ScorePairsOptions, onBlock: (block: PairBlock) => void): Promise<ScorePairsStats> {
+  const { n, d } = rows;
+  checkInt("n", n, 0, 2 ** 26);
+  checkInt("d", d, 1, 2 ** 26);
+  if (rows.X.length < n * d || rows.Y.length < n * d) throw new RangeError(`pair scoring: rows hold ${Math.min(rows.X.length, rows.Y.length)} values, expected n·d = ${n * d}`);
+  const B = linkBlockSize(n, opts.block ?? DEFAULT_BLOCK);
+  checkInt("block", B, 4, 4096);
+  const maxLag = opts.maxLag ?? 0;
+  checkInt("maxLag", maxLag, 0, 1_000_000);
+  const inflightPer = opts.inflight ?? 4;
+  checkInt("inflight", inflightPer, 1, 1024);
+  const workers = opts.pool?.workers ?? opts.workers ?? defaultPairWorkers();
+  checkInt("workers", workers, 1, 1024);
+  const nb = Math.ceil(n / B);
+  // Default: about 32 tasks per worker for balance at the tail, at most 8 blocks each.
+  const per = opts.blocksPerTask ?? Math.max(1, Math.min(8, Math.floor((nb * (nb + 1)) / 2 / (32 * workers))));
+  checkInt("blocksPerTask", per, 1, 1_000_000);
+  const pool = opts.pool ?? createPairPool(workers);
+  const own = opts.pool === undefined;
+  let X = rows.X;
+  let Y = rows.Y;
+  if (pool.threads) {
+    X = shared(rows.X, n * d);
+    Y = rows.Y === rows.X ? X : shared(rows.Y, n * d);
+  }
+  const base = { X, Y, n, d, block: B, combine: opts.combine ?? "mean", symmetric: opts.symmetric ?? false, maxLag, peak: opts.peak ?? "max" } as const;
+  const tasks: TaskSpan[] = [];
+  for (let bi = 0; bi < nb; bi++) for (let f = bi; f < nb; f += per) tasks.push({ bi, bjFrom: f, bjTo: Math.min(nb, f + per) });
+  // Output slots: task k writes slot k mod slots. Up to `window` tasks run while one more is
+  // being handed over, so window + 1 slots are never reused too early.
+  const window = pool.threads ? inflightPer * pool.workers : 0;
+  const slots = window + 1;
+  const slotCells = per * B * B;
+  const ring = new Float64Array(pool.threads ? new SharedArrayBuffer(slots * slotCells * 8) : new ArrayBuffer(slotCells * 8));
+  const taskAt = (k: number): PairTaskInput => {
+    const slot = k % slots;
+    return { ...base, ...tasks[k], out: ring.subarray(slot * slotCells, (slot + 1) * slotCells) };
+  };
+
+  const deliver = (t: PairTaskInput): number => {
+    const scores = t.out;
+    const i0 = t.bi * B;
+    const i1 = Math.min(n, i0 + B);
+    let off = 0;
+    for (let bj = t.bjFrom; bj < t.bjTo; bj++) {
+      const cells = blockCells(n, B, t.bi, bj);
+      const j0 = bj * B;
+      onBlock({ i0, i1, j0, j1: Math.min(n, j0 + B), scores: scores.subarray(off, off + cells) });
+      off += cells;
+    }
+    return t.bjTo - t.bjFrom;
+  };
+
+  let blocks = 0;
+  try {
+    if (!pool.threads) {
+      for (let k = 0; k < tasks.length; k++) {
+        const t = taskAt(k);
+        scoreBlockRun(t);
+        blocks += deliver(t);
+      }
+    } else {
+      const pending: { task: PairTaskInput; done: Promise<number> }[] = [];
+      let next = 0;
+      const submit = () => {
+        const task = taskAt(next++);
+        const done = pool.run(task);
+        done.catch(() => undefined); // a failure surfaces when its turn comes; no unhandled rejection meanwhile
+        pending.push({ task, done });
+      };
+      while (next < tasks.length && pending.length < window) submit();
+      while (pending.length > 0) {
+        const head = pending.shift()!;
+        await head.done;
+        if (next < tasks.length) submit();
+        blocks += deliver(head.task);
+      }
+    }
+  } finally {
+    if (own) await pool.close();
+  }
+  return { pairs: (n * (n - 1)) / 2, blocks, tasks: tasks.length, workers: pool.workers };
+}
+
+export interface LinkTaskParallelOptions extends LinkTaskOptions, Omit<ScorePairsOptions, "combine" | "symmetric" | "block"> {}
+
+/**
+ * `linkTask` with the correlation kernel (`correlationKernel(X, Y, d, { maxLag, peak })`),
+ * its blocks scored on the pool: the same positives, ranks and negatives (the same
+ * seeded sample), bit for bit, for any number of workers.
+ */
+export async function linkTaskParallel(labels: LinkLabels, rows: PairRows, opts: LinkTaskParallelOptions): Promise<TaskScores> {
+  if (labels.users !== rows.n) throw new RangeError(`link task: labels cover ${labels.users} users, rows ${rows.n}`);
+  const B = linkBlockSize(rows.n, opts.block ?? DEFAULT_BLOCK);
+  const how = opts.combine ?? "mean";
+  const symmetric = opts.symmetric ?? false;
+  const kernel = correlationKernel(rows.X, rows.Y, rows.d, { maxLag: opts.maxLag ?? 0, peak: opts.peak ?? "max", block: B });
+  const acc = new LinkAccumulator(labels, linkPositives(labels, kernel, how, symmetric), opts);
+  await scorePairsParallel(rows, { ...opts, block: B, combine: how, symmetric }, (b) => acc.add(b.i0, b.i1, b.j0, b.j1, b.scores));
+  return acc.result();
+}

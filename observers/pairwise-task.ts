@@ -1,0 +1,83 @@
+/**
+ * One unit of all-pairs scoring for the worker pool (pairwise-pool.ts): a run of
+ * consecutive blocks of one block row, scored with the correlation kernel of
+ * pairwise.ts (`correlationKernel`, then `pairScoreBlock` to combine both directions).
+ *
+ * The rows arrive as Float32Arrays over a SharedArrayBuffer, so a task message carries
+ * only their handles, and so does its output: a slot of a shared Float64Array that the
+ * caller recycles, into which the blocks' pair scores are written end to end. Nothing
+ * is allocated or copied per task. The function is pure: the calling thread and every
+ * worker compute the same doubles for the same block, which is what makes the pool's
+ * results identical whatever the number of workers.
+ *
+ * @example
+ * const X = standardizedCopy(up, n, d); // 200 users × 360 bins
+ * const out = new Float64Array(4 * 64 * 64);
+ * scoreBlockRun({ X, Y: X, n: 200, d: 360, block: 64, combine: "mean", symmetric: true,
+ *   maxLag: 0, peak: "max", bi: 0, bjFrom: 0, bjTo: 4, out });
+ * // out[0 · 64 + 1] = r(row 0, row 1): the first block is [0, 64) × [0, 64)
+ */
+import { correlationKernel, pairScoreBlock, type Combine, type LagPeak } from "./pairwise.ts";
+
+export interface PairTaskInput {
+  /** Standardized rows: pair {i, j} scores combine(X_i·Y_j, X_j·Y_i) (at the best lag). */
+  readonly X: Float32Array;
+  readonly Y: Float32Array;
+  readonly n: number;
+  readonly d: number;
+  /** Rows per block. */
+  readonly block: number;
+  readonly combine: Combine;
+  readonly symmetric: boolean;
+  readonly maxLag: number;
+  readonly peak: LagPeak;
+  /** The block row, and the block columns [bjFrom, bjTo) with bjFrom ≥ bi. */
+  readonly bi: number;
+  readonly bjFrom: number;
+  readonly bjTo: number;
+  /** Where the scores go (shared memory when a worker writes them): at least `runCells` cells. */
+  readonly out: Float64Array;
+}
+
+/** Cells of block (bi, bj): (i1 − i0)·(j1 − j0). */
+export function blockCells(n: number, B: number, bi: number, bj: number): number {
+  return (Math.min(n, (bi + 1) * B) - bi * B) * (Math.min(n, (bj + 1) * B) - bj * B);
+}
+
+let scratch = new Float64Array(0);
+
+/** Cells of blocks (bi, bjFrom) … (bi, bjTo − 1) together. */
+export function runCells(n: number, B: number, bi: number, bjFrom: number, bjTo: number): number {
+  let total = 0;
+  for (let bj = bjFrom; bj < bjTo; bj++) total += blockCells(n, B, bi, bj);
+  return total;
+}
+
+/**
+ * Writes the pair scores of blocks (bi, bjFrom) … (bi, bjTo − 1) into `t.out`, each laid
+ * out as `pairScoreBlock` fills it, one after the other. Returns the cells written.
+ */
+export function scoreBlockRun(t: PairTaskInput): number {
+  const { n, d, block: B, bi, bjFrom, bjTo, out } = t;
+  const total = runCells(n, B, bi, bjFrom, bjTo);
+  if (out.length < total) throw new RangeError(`pair task: output slot of ${out.length} cells, blocks need ${total}`);
+  if (scratch.length < B * B) scratch = new Float64Array(B * B);
+  const kernel = correlationKernel(t.X, t.Y, d, { maxLag: t.maxLag, peak: t.peak, block: B });
+  const i0 = bi * B;
+  const i1 = Math.min(n, i0 + B);
+  let off = 0;
+  for (let bj = bjFrom; bj < bjTo; bj++) {
+    const j0 = bj * B;
+    const j1 = Math.min(n, j0 + B);
+    const cells = (i1 - i0) * (j1 - j0);
+    const s = out.subarray(off, off + cells);
+    pairScoreBlock(kernel, i0, i1, j0, j1, t.combine, t.symmetric, s, scratch, s);
+    off += cells;
+  }
+  return total;
+}
+
+/** The piscina task: `scoreBlockRun` (the scores travel through the shared output slot). */
+export default function pairTask(t: PairTaskInput): number {
+  return scoreBlockRun(t);
+}

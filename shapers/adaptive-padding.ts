@@ -171,6 +171,8 @@ class AdaptivePadding extends BaseShaper {
   /** Four histograms (burst-send, burst-receive, gap-send, gap-receive), 31 bins each. */
   private readonly tokens = new Int32Array(4 * (BIN_COUNT + 1));
   private readonly totals = new Int32Array(4);
+  /** Per histogram, the first bin (0…30) holding a token: bins below it are empty and skipped. */
+  private readonly lowest = new Int32Array(4);
   private readonly templates: Int32Array[];
   private state = WAIT;
   private pending = -1;
@@ -242,7 +244,7 @@ class AdaptivePadding extends BaseShaper {
   private sample(h: number): number {
     const base = h * (BIN_COUNT + 1);
     let r = Math.floor(this.rng.next() * this.totals[h]);
-    let k = 0;
+    let k = this.lowest[h]; // empty bins below would not change r
     for (; k < BIN_COUNT; k++) {
       r -= this.tokens[base + k];
       if (r < 0) break;
@@ -256,16 +258,28 @@ class AdaptivePadding extends BaseShaper {
   private removeToken(h: number, gap: Micros): void {
     const base = h * (BIN_COUNT + 1);
     const t = this.tokens;
+    // k: how many of the edges 1…30 are <= gap (the edges ascend), by bisection
     let k = 0;
-    while (k < BIN_COUNT && gap >= EDGES_US[k + 1]) k++;
-    let j = k;
-    while (j >= 0 && t[base + j] === 0) j--;
-    if (j < 0) {
-      j = k + 1;
-      while (j <= BIN_COUNT && t[base + j] === 0) j++;
+    let hi = BIN_COUNT;
+    while (k < hi) {
+      const mid = (k + hi + 1) >> 1;
+      if (gap >= EDGES_US[mid]) k = mid;
+      else hi = mid - 1;
+    }
+    const lowest = this.lowest[h];
+    let j: number;
+    if (k >= lowest) {
+      j = k;
+      while (t[base + j] === 0) j--; // stops at `lowest` at the latest
+    } else {
+      j = lowest; // every bin from k up to `lowest` is empty
       if (j > BIN_COUNT) return;
     }
-    t[base + j]--;
+    if (--t[base + j] === 0 && j === lowest) {
+      let l = lowest + 1;
+      while (l <= BIN_COUNT && t[base + l] === 0) l++;
+      this.lowest[h] = l;
+    }
     if (--this.totals[h] === 0) this.refill(h);
   }
 
@@ -275,6 +289,9 @@ class AdaptivePadding extends BaseShaper {
     let total = 0;
     for (let k = 0; k <= BIN_COUNT; k++) total += template[k];
     this.totals[h] = total;
+    let l = 0;
+    while (l <= BIN_COUNT && template[l] === 0) l++;
+    this.lowest[h] = l;
   }
 }
 

@@ -66,8 +66,12 @@ const declaration: ShaperDeclaration = declare({ delays: true, pads: true, injec
 
 const isPowerOfTwo = (x: number): boolean => x >= 2 && (x & (x - 1)) === 0;
 
-/** 2^⌈log₂ x⌉ for x ≥ 1 (x < 2^31). */
-const ceilPow2 = (x: number): number => (x <= 1 ? 1 : 2 ** (32 - Math.clz32(x - 1)));
+/**
+ * 2^⌈log₂ x⌉ for x ≥ 1 (x < 2^31). An integer shift up to 2^30, so that the test
+ * `total % ceilPow2(real)` below stays integer arithmetic (a float `**` result makes
+ * V8 compute `%` with a call to fmod, the hottest line of this shaper).
+ */
+const ceilPow2 = (x: number): number => (x <= 1 ? 1 : x <= 0x4000_0000 ? 1 << (32 - Math.clz32(x - 1)) : 2 ** (32 - Math.clz32(x - 1)));
 
 /** CS-BuFLO's stop test on cell counts: payload padding done, or the total just reached a power of two. */
 export function csBufloPaddingDone(realCells: number, totalCells: number): boolean {
@@ -164,9 +168,18 @@ class CsBuflo extends BaseShaper {
   private estimateRho(): void {
     const n = this.gapCount;
     if (n === 0) return;
-    const s = this.scratch.subarray(0, n);
-    s.set(this.gaps.subarray(0, n));
-    s.sort();
+    // insertion sort of at most 64 samples into the scratch array: no views, no allocation
+    const s = this.scratch;
+    const g = this.gaps;
+    for (let i = 0; i < n; i++) {
+      const x = g[i];
+      let j = i - 1;
+      while (j >= 0 && s[j] > x) {
+        s[j + 1] = s[j];
+        j--;
+      }
+      s[j + 1] = x;
+    }
     const median = n % 2 === 1 ? s[(n - 1) >> 1] : (s[n / 2 - 1] + s[n / 2]) / 2;
     this.rho = csBufloRho(median, this.minRho, this.maxRho);
     this.gapCount = 0;

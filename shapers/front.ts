@@ -19,8 +19,15 @@
  *
  * Defaults FT-1: N = 1700, W ∈ [1, 14] s [Dg]. Padding packets default to the link MTU
  * (Tor cells are all one size; here a dummy should look like a full real packet).
- * The n times are drawn and sorted once per trace into a preallocated Float64Array and
- * played out with one timer: no allocation per packet.
+ *
+ * Speed: a trace draws up to N − 1 times but usually plays only the first few before
+ * the next trace replaces it, so the schedule is kept as its uniforms, not its times.
+ * Inversion t = σ·√(−2 ln(1 − U)) is non-decreasing in U (the generator's U are
+ * multiples of 2⁻³², far apart compared with the error of ln), so sorting the U sorts
+ * the times, and a time is computed only when it is next to play. The U are grouped by
+ * a counting pass on ⌊U·n⌋ (uniform: about one per bucket), and each bucket is sorted
+ * only when play reaches it: O(1) amortized per draw, in preallocated typed arrays; one
+ * timer plays them out. No allocation per packet.
  *
  * @example
  * // N = 3, W = [1, 1] s: "0 s100" → "0 s100" followed by 1 or 2 padding packets
@@ -67,6 +74,41 @@ export function rayleighCdf(t: number, sigma: number): number {
   return t <= 0 ? 0 : 1 - Math.exp(-(t * t) / (2 * sigma * sigma));
 }
 
+/** Scratch for the bucket pass, shared by every FRONT (a trace is drawn and bucketed in one synchronous call). */
+let drawn = new Float64Array(0);
+let bucketStart = new Int32Array(0);
+
+/** The bucket of a uniform x in [0, 1) among n: ⌊x·n⌋. */
+function bucketOf(x: number, n: number): number {
+  const b = (x * n) | 0;
+  return b < n ? b : n - 1;
+}
+
+/**
+ * Draws n uniforms from `rng` (in stream order) and writes them to `into[0, n)` grouped
+ * by bucket ⌊U·n⌋ in ascending bucket order (a counting sort on the bucket); within a
+ * bucket they are in draw order until `Front.sortBucket` sorts them.
+ */
+function drawBucketed(rng: Rng, n: number, into: Float64Array): void {
+  if (drawn.length < n) {
+    drawn = new Float64Array(n);
+    bucketStart = new Int32Array(n + 1);
+  }
+  const u = drawn;
+  const start = bucketStart;
+  for (let i = 0; i < n; i++) {
+    const x = rng.next();
+    u[i] = x;
+    start[bucketOf(x, n) + 1]++;
+  }
+  for (let b = 1; b <= n; b++) start[b] += start[b - 1];
+  for (let i = 0; i < n; i++) {
+    const x = u[i];
+    into[start[bucketOf(x, n)]++] = x;
+  }
+  start.fill(0, 0, n + 1);
+}
+
 class Front extends BaseShaper {
   readonly declaration = declaration;
   private readonly rng: Rng;
@@ -75,9 +117,19 @@ class Front extends BaseShaper {
   private readonly wMax: number;
   private readonly idleGap: Micros;
   private readonly size: number;
-  private readonly times: Float64Array;
+  /**
+   * The current trace's uniforms, grouped by bucket in ascending bucket order; entries
+   * [0, sorted) are sorted (a bucket is sorted when play reaches it); entries
+   * [next, count) are still to play.
+   */
+  private readonly draws: Float64Array;
   private count = 0;
+  private sorted = 0;
   private next = 0;
+  /** Time of entry `next` (valid while next < count). */
+  private nextAt: Micros = 0;
+  private origin: Micros = 0;
+  private sigma = 0;
   private lastReal: Micros = -Infinity;
   /** Window w (seconds) of the current trace, for tests and reports. */
   window = Number.NaN;
@@ -90,7 +142,7 @@ class Front extends BaseShaper {
     this.wMax = p.windowMaxSeconds;
     this.idleGap = seconds(p.idleGapSeconds);
     this.size = sizeWithin(NAME, "paddingBytes", p.paddingBytes, ctx.mtu);
-    this.times = new Float64Array(p.maxPadding - 1);
+    this.draws = new Float64Array(p.maxPadding - 1);
   }
 
   override onQueued(now: Micros, _size: number, out: ShaperActions): void {
@@ -100,26 +152,56 @@ class Front extends BaseShaper {
   }
 
   override onTimer(now: Micros, _id: number, out: ShaperActions): void {
-    const times = this.times;
-    while (this.next < this.count && times[this.next] <= now) {
-      this.next++;
+    while (this.next < this.count && this.nextAt <= now) {
+      const k = ++this.next;
+      if (k < this.count) {
+        if (k === this.sorted) this.sortBucket();
+        this.nextAt = this.timeOf(k);
+      }
       out.sendPadding(this.size, PADDING);
     }
-    if (this.next < this.count) out.setTimer(TIMER, times[this.next]);
+    if (this.next < this.count) out.setTimer(TIMER, this.nextAt);
+  }
+
+  /** Sorts the next bucket in place (entries [sorted, end of its bucket)): then they are final. */
+  private sortBucket(): void {
+    const d = this.draws;
+    const n = this.count;
+    const first = this.sorted;
+    const b = bucketOf(d[first], n);
+    let end = first + 1;
+    while (end < n && bucketOf(d[end], n) === b) end++;
+    for (let i = first + 1; i < end; i++) {
+      const x = d[i];
+      let j = i - 1;
+      while (j >= first && d[j] > x) {
+        d[j + 1] = d[j];
+        j--;
+      }
+      d[j + 1] = x;
+    }
+    this.sorted = end;
+  }
+
+  /** The padding time of sorted entry k: the trace start plus Rayleigh(σ) by inversion, as `Rng.rayleigh` computes it. */
+  private timeOf(k: number): Micros {
+    return this.origin + Math.round(this.sigma * Math.sqrt(-2 * Math.log(1 - this.draws[k])));
   }
 
   private startTrace(now: Micros, out: ShaperActions): void {
     const rng = this.rng;
     const n = rng.int(1, this.maxPadding);
     const w = rng.uniform(this.wMin, this.wMax);
-    const sigma = w * 1e6;
-    const times = this.times;
-    for (let i = 0; i < n; i++) times[i] = now + Math.round(rng.rayleigh(sigma));
-    times.subarray(0, n).sort();
+    drawBucketed(rng, n, this.draws);
+    this.origin = now;
+    this.sigma = w * 1e6;
     this.count = n;
+    this.sorted = 0;
     this.next = 0;
+    this.sortBucket();
+    this.nextAt = this.timeOf(0);
     this.window = w;
-    out.setTimer(TIMER, times[0]);
+    out.setTimer(TIMER, this.nextAt);
   }
 }
 

@@ -19,7 +19,8 @@ import type { ShaperDefinition } from "./shaper.ts";
 export function nextPowerOfTwo(length: number): number {
   checkLength("nextPowerOfTwo", length);
   if (length <= 1) return length;
-  if (length <= 0x8000_0000) return 2 ** (32 - Math.clz32(length - 1));
+  if (length <= 0x4000_0000) return 1 << (32 - Math.clz32(length - 1)); // a shift, not a pow() call
+  if (length <= 0x8000_0000) return 0x8000_0000;
   let p = 0x1_0000_0000;
   while (p < length) p *= 2;
   return p;

@@ -15,9 +15,8 @@
 import type { Shaper } from "../shapers/shaper.ts";
 import { UNLIMITED, type Budget } from "./budget.ts";
 import { Egress, type EgressSink, type TimerScheduler } from "./egress.ts";
-import { EventQueue } from "./event-queue.ts";
-import { Link, type LinkSpec } from "./link.ts";
-import type { Rng } from "./rng.ts";
+import { HeapEventQueue } from "./event-queue.ts";
+import { LinkModel, type LinkSpec, type StreamName } from "./link.ts";
 import type { Micros } from "./time.ts";
 import { DOWN, Trace, UP, type Kind } from "./trace.ts";
 
@@ -26,7 +25,8 @@ export interface ShapeTraceOptions {
   mtu?: number;
   budget?: Budget;
   link?: LinkSpec;
-  linkRng?: Rng;
+  /** The link's jitter stream, by name (a fresh `Rng` will do); without it the link has no jitter. */
+  linkRng?: StreamName;
   /** Skip building the output trace (benchmarks): only stats and counts. */
   countOnly?: boolean;
   name?: string;
@@ -44,7 +44,8 @@ export interface ShapeTraceResult {
 const IDEAL: LinkSpec = { bandwidthBps: Infinity, latency: 0, jitter: 0 };
 
 export function shapeTrace(shaper: Shaper, input: Trace, opts: ShapeTraceOptions = {}): ShapeTraceResult {
-  const queue = new EventQueue(64);
+  // one shaper has a handful of timers pending: a plain heap beats the calendar
+  const queue = new HeapEventQueue(64);
   const out = new Trace(opts.countOnly ? 1 : Math.max(16, input.length * 2));
   const pieces: { flow: number; bytes: number }[] = [];
   const addedDelays: number[] = [];
@@ -65,19 +66,17 @@ export function shapeTrace(shaper: Shaper, input: Trace, opts: ShapeTraceOptions
       queue.push(at, 1, TIMER, token, 0);
     },
   };
-  const egress = new Egress({
-    id: 0,
+  const egress = new Egress({ slots: 1, mtu: opts.mtu ?? 1500, sink, scheduler });
+  egress.attach(0, {
     shaper,
     shaperName: opts.name ?? shaper.constructor.name,
-    link: new Link(opts.link ?? IDEAL, opts.linkRng ?? null),
-    mtu: opts.mtu ?? 1500,
+    link: new LinkModel(opts.link ?? IDEAL, null, opts.linkRng !== undefined),
+    linkJitter: opts.linkRng ?? null,
     budget: opts.budget ?? UNLIMITED,
-    sink,
-    scheduler,
   });
   const until = opts.until ?? (input.length > 0 ? input.time[input.length - 1] : 0);
   const start = input.length > 0 ? Math.min(input.time[0], 0) : 0;
-  egress.start(start);
+  egress.start(0, start);
   const listens = shaper.declaration.listensToReceive;
   let i = 0;
   for (;;) {
@@ -87,15 +86,15 @@ export function shapeTrace(shaper: Shaper, input: Trace, opts: ShapeTraceOptions
     if (nextInput <= nextTimer && nextInput <= until) {
       const t = input.time[i];
       if (input.dir[i] === UP) {
-        egress.enqueue(t, input.size[i], input.payload[i], input.flow[i]);
+        egress.enqueue(0, t, input.size[i], input.payload[i], input.flow[i]);
       } else {
-        if (listens) egress.receive(t, input.size[i], input.kind[i] as Kind);
+        if (listens) egress.receive(0, t, input.size[i], input.kind[i] as Kind);
         if (!countOnly) out.push(t, input.size[i], input.payload[i], DOWN, input.kind[i] as Kind, input.flow[i]);
       }
       i++;
     } else if (nextTimer <= until) {
       queue.pop();
-      egress.fire(queue.time, queue.a);
+      egress.fire(0, queue.time, queue.a);
     } else {
       break;
     }

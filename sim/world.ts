@@ -15,6 +15,13 @@
  *
  * Tie-break at equal times (lower first): network arrivals, deliveries, shaper timers,
  * conversation wakes; then push order.
+ *
+ * Memory locality (what keeps 10,000 users nearly as fast per user as 1,000): the
+ * egresses are the slots of one `Egress`, their numbers packed in typed arrays
+ * (`egress-arena.ts`, each access link's state and jitter stream included); the event
+ * queue is a calendar queue (`event-queue.ts`); the shapers' streams are made in one
+ * pass and held together; per-packet checks nobody needs (no listening shaper, no traced
+ * user) are skipped.
  */
 import type { Shaper, ShaperDefinition } from "../shapers/shaper.ts";
 import type { Observer, Tap, VantageName } from "../observers/observer.ts";
@@ -22,7 +29,7 @@ import type { Budget } from "./budget.ts";
 import type { ConversationContext, ConversationModel } from "./conversation.ts";
 import { Egress, type EgressSink, type TimerScheduler } from "./egress.ts";
 import { EventQueue } from "./event-queue.ts";
-import { Link } from "./link.ts";
+import { Link, LinkModel } from "./link.ts";
 import type { NetworkPlan } from "./network.ts";
 import { OrderedFeed, type OrderedSink } from "./ordered-feed.ts";
 import type { Population } from "./population.ts";
@@ -109,7 +116,10 @@ export class World implements EgressSink, TimerScheduler {
   readonly truth = new Truth();
   private readonly opts: WorldOptions;
   private readonly queue = new EventQueue(4096);
-  private readonly egresses: Egress[] = [];
+  /** All egresses, as slots: 2u is user u's device uplink, 2u + 1 the downlink toward user u. */
+  private readonly egress: Egress;
+  /** The shapers' random streams, by egress (made in one pass and held together). */
+  private readonly shaperRngs: Rng[] = [];
   private readonly devicePad: (((n: number) => number) | null)[] = [];
   private readonly serverPad: (((n: number) => number) | null)[] = [];
   private readonly coreUp: Link[] = [];
@@ -123,6 +133,9 @@ export class World implements EgressSink, TimerScheduler {
   private readonly traced: Int32Array;
   /** Per egress: does its shaper want onReceived (precomputed: no pointer chase per packet). */
   private listens: Uint8Array = new Uint8Array(0);
+  /** Whether any shaper listens / any user is traced: when not, the per-packet checks are skipped. */
+  private anyListens = false;
+  private readonly anyTraced: boolean;
   private readonly traces = new Map<number, Trace>();
   private readonly vpn: boolean;
   private readonly ispOffset: Micros;
@@ -159,6 +172,7 @@ export class World implements EgressSink, TimerScheduler {
     }
     this.feed = opts.deviceFeed ? new OrderedFeed(users, opts.deviceFeed) : null;
     this.traced = new Int32Array(users).fill(-1);
+    this.anyTraced = (opts.traceUsers ?? []).some((u) => u >= 0 && u < users);
     for (const u of opts.traceUsers ?? []) {
       if (u >= 0 && u < users) {
         this.traced[u] = u;
@@ -167,35 +181,38 @@ export class World implements EgressSink, TimerScheduler {
     }
     const outer = opts.transport.vpn ? (n: number) => opts.transport.outer(n) : null;
     const mtu = opts.transport.mtu;
+    this.egress = new Egress({ slots: 2 * users, groups: 2, mtu, sink: this, scheduler: this });
+    for (let u = 0; u < users; u++) {
+      this.shaperRngs.push(new Rng(opts.seed, `shaper/device/${u}`), new Rng(opts.seed, `shaper/server/${u}`));
+    }
+    const uplink = new LinkModel(opts.network.uplink, outer);
+    const downlink = new LinkModel(opts.network.downlink, outer);
     for (let u = 0; u < users; u++) {
       for (const side of ["device", "server"] as const) {
+        const id = 2 * u + (side === "device" ? 0 : 1);
         const placement = side === "device" ? opts.device : opts.server;
-        const shaper: Shaper = placement.definition.create(placement.params, {
-          rng: new Rng(opts.seed, `shaper/${side}/${u}`),
-          side,
-          mtu,
-        });
-        const spec = side === "device" ? opts.network.uplink : opts.network.downlink;
-        const link = new Link(spec, new Rng(opts.seed, `link/${side === "device" ? "up" : "down"}/${u}`), outer);
-        this.egresses.push(
-          new Egress({ id: this.egresses.length, shaper, shaperName: placement.name, link, mtu, budget: placement.budget, sink: this, scheduler: this }),
-        );
+        const shaper: Shaper = placement.definition.create(placement.params, { rng: this.shaperRngs[id], side, mtu });
+        const link = side === "device" ? uplink : downlink;
+        const linkJitter = { seed: opts.seed, path: `link/${side === "device" ? "up" : "down"}/${u}` };
+        this.egress.attach(id, { shaper, shaperName: placement.name, link, linkJitter, budget: placement.budget, group: id & 1 });
         const pad = shaper.padRecord ? shaper.padRecord.bind(shaper) : null;
         (side === "device" ? this.devicePad : this.serverPad).push(pad);
       }
       if (this.vpn) {
-        this.coreUp.push(new Link(opts.network.coreUp, new Rng(opts.seed, `link/core-up/${u}`)));
-        this.coreDown.push(new Link(opts.network.coreDown, new Rng(opts.seed, `link/core-down/${u}`)));
+        this.coreUp.push(new Link(opts.network.coreUp, { seed: opts.seed, path: `link/core-up/${u}` }));
+        this.coreDown.push(new Link(opts.network.coreDown, { seed: opts.seed, path: `link/core-down/${u}` }));
       }
     }
-    this.listens = Uint8Array.from(this.egresses, (e) => (e.shaper.declaration.listensToReceive ? 1 : 0));
+    this.listens = new Uint8Array(2 * users);
+    for (let id = 0; id < 2 * users; id++) this.listens[id] = this.egress.shaperOf(id).declaration.listensToReceive ? 1 : 0;
+    this.anyListens = this.listens.includes(1);
     opts.models.forEach((m, index) => this.contexts.push(this.contextFor(index, m.name)));
   }
 
   /** Runs the simulation to its end and returns what happened. */
   run(): WorldResult {
     const end = this.opts.duration;
-    for (const e of this.egresses) e.start(0);
+    for (let id = 0; id < this.egress.slots; id++) this.egress.start(id, 0);
     this.opts.models.forEach((m, i) => m.model.start(this.contexts[i]));
     const q = this.queue;
     const maxEvents = this.opts.maxEvents ?? Infinity;
@@ -226,7 +243,7 @@ export class World implements EgressSink, TimerScheduler {
     const users = this.opts.population.size;
     const side = (parity: number, field: "wireBytes" | "realBytes") => {
       const out = new Float64Array(users);
-      for (let u = 0; u < users; u++) out[u] = this.egresses[2 * u + parity].stats[field];
+      for (let u = 0; u < users; u++) out[u] = this.egress.slotBytes(2 * u + parity)[field];
       return out;
     };
     const deviceWireBytes = side(0, "wireBytes");
@@ -241,7 +258,7 @@ export class World implements EgressSink, TimerScheduler {
   private dispatch(type: number, a: number, b: number, c: number): void {
     switch (type) {
       case E_TIMER:
-        this.egresses[a].fire(this.now, b);
+        this.egress.fire(a, this.now, b);
         return;
       case E_WAKE:
         this.opts.models[a].model.onWake(this.now, b, this.contexts[a]);
@@ -253,13 +270,13 @@ export class World implements EgressSink, TimerScheduler {
         this.deliver(a);
         return;
       case E_RECEIVED:
-        this.egresses[a].receive(this.now, b, c as Kind);
+        this.egress.receive(a, this.now, b, c as Kind);
         return;
       case E_FRAME:
         this.relayFrame(a, b, c);
         return;
       case E_ENQUEUE:
-        this.egresses[a].enqueue(this.now, c >>> 16, c & 0xffff, b);
+        this.egress.enqueue(a, this.now, c >>> 16, c & 0xffff, b);
         return;
     }
   }
@@ -313,7 +330,7 @@ export class World implements EgressSink, TimerScheduler {
         const pad = this.devicePad[from];
         const padded = pad ? this.checkPad(pad(bytes), bytes, "device") : bytes;
         const t = this.opts.transport;
-        this.egresses[2 * from].enqueue(now, t.frameSize(padded), t.frameSize(bytes), -2 - to);
+        this.egress.enqueue(2 * from, now, t.frameSize(padded), t.frameSize(bytes), -2 - to);
         if (conversation >= 0) this.truth.conversations.touch(conversation, now);
       },
       wakeAt(t, token) {
@@ -376,8 +393,7 @@ export class World implements EgressSink, TimerScheduler {
     this.msgPadded[id] = padded;
     const n = this.segment(bytes, padded);
     this.msgLeft[id] = n;
-    const e = this.egresses[2 * from];
-    for (let k = 0; k < n; k++) e.enqueue(now, this.segWire[k], this.segReal[k], id);
+    for (let k = 0; k < n; k++) this.egress.enqueue(2 * from, now, this.segWire[k], this.segReal[k], id);
   }
 
   /** The server has the whole message (and its fan-out copies): send each copy down. */
@@ -392,31 +408,31 @@ export class World implements EgressSink, TimerScheduler {
       const padded = pad ? this.checkPad(pad(upPadded), upPadded, "server") : upPadded;
       const n = this.segment(m.bytes[id], padded);
       this.msgLeft[id] = n;
-      const e = this.egresses[2 * to + 1];
+      const e = 2 * to + 1;
       if (!this.vpn) {
-        for (let k = 0; k < n; k++) e.enqueue(this.now, this.segWire[k], this.segReal[k], id);
+        for (let k = 0; k < n; k++) this.egress.enqueue(e, this.now, this.segWire[k], this.segReal[k], id);
       } else {
         const core = this.coreDown[to];
         for (let k = 0; k < n; k++) {
           const arrival = core.transmit(this.now, this.segWire[k]);
           this.tapAll(this.tapsServer, to, core.lastFinish, this.segWire[k], DOWN);
           this.tapAll(this.tapsExit, to, arrival, this.segWire[k], DOWN);
-          this.queue.push(arrival, CLS_NET, E_ENQUEUE, e.id, id, (this.segWire[k] << 16) | this.segReal[k]);
+          this.queue.push(arrival, CLS_NET, E_ENQUEUE, e, id, (this.segWire[k] << 16) | this.segReal[k]);
         }
       }
     }
   }
 
   private relayFrame(to: number, wire: number, real: number): void {
-    const e = this.egresses[2 * to + 1];
+    const e = 2 * to + 1;
     if (!this.vpn) {
-      e.enqueue(this.now, wire, real, -1);
+      this.egress.enqueue(e, this.now, wire, real, -1);
     } else {
       const core = this.coreDown[to];
       const arrival = core.transmit(this.now, wire);
       this.tapAll(this.tapsServer, to, core.lastFinish, wire, DOWN);
       this.tapAll(this.tapsExit, to, arrival, wire, DOWN);
-      this.queue.push(arrival, CLS_NET, E_ENQUEUE, e.id, -1, (wire << 16) | real);
+      this.queue.push(arrival, CLS_NET, E_ENQUEUE, e, -1, (wire << 16) | real);
     }
   }
 
@@ -472,16 +488,16 @@ export class World implements EgressSink, TimerScheduler {
       this.tapAll(this.tapsIsp, u, finish + this.ispOffset, outer, UP);
       if (!this.vpn) this.tapAll(this.tapsServer, u, arrival, size, UP);
       this.feed?.push(u, finish, outer, UP, this.now);
-      if (this.listens[id + 1] === 1) this.queue.push(arrival, CLS_NET, E_RECEIVED, id + 1, size, kind);
+      if (this.anyListens && this.listens[id + 1] === 1) this.queue.push(arrival, CLS_NET, E_RECEIVED, id + 1, size, kind);
     } else {
       seen = arrival;
       this.tapAll(this.tapsLocal, u, arrival, outer, DOWN);
       this.tapAll(this.tapsIsp, u, arrival - this.ispOffset, outer, DOWN);
       if (!this.vpn) this.tapAll(this.tapsServer, u, sent, size, DOWN);
       this.feed?.push(u, arrival, outer, DOWN, this.now);
-      if (this.listens[id - 1] === 1) this.queue.push(arrival, CLS_NET, E_RECEIVED, id - 1, size, kind);
+      if (this.anyListens && this.listens[id - 1] === 1) this.queue.push(arrival, CLS_NET, E_RECEIVED, id - 1, size, kind);
     }
-    if (this.traced[u] >= 0) this.traces.get(u)!.push(seen, outer, payload, (id & 1) as 0 | 1, kind, flow);
+    if (this.anyTraced && this.traced[u] >= 0) this.traces.get(u)!.push(seen, outer, payload, (id & 1) as 0 | 1, kind, flow);
   }
 
   private tapAll(taps: Tap[], u: number, t: Micros, size: number, dir: 0 | 1): void {
@@ -489,30 +505,7 @@ export class World implements EgressSink, TimerScheduler {
   }
 
   private sideStats(side: 0 | 1): SideStats {
-    const s: SideStats = {
-      realPackets: 0,
-      realBytes: 0,
-      wirePackets: 0,
-      wireBytes: 0,
-      paddingPackets: 0,
-      coverPackets: 0,
-      paddingBytes: 0,
-      refusedPadding: 0,
-      forcedReleases: 0,
-    };
-    for (let i = side; i < this.egresses.length; i += 2) {
-      const e = this.egresses[i].stats;
-      s.realPackets += e.realPackets;
-      s.realBytes += e.realBytes;
-      s.wirePackets += e.wirePackets;
-      s.wireBytes += e.wireBytes;
-      s.paddingPackets += e.paddingPackets;
-      s.coverPackets += e.coverPackets;
-      s.paddingBytes += e.paddingBytes;
-      s.refusedPadding += e.refusedPadding;
-      s.forcedReleases += e.forcedReleases;
-    }
-    return s;
+    return this.egress.groupStats(side);
   }
 }
 

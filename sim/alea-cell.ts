@@ -1,0 +1,52 @@
+/**
+ * A named random stream kept in four doubles of a caller's Float64Array, so that a
+ * component with thousands of instances (the access links) keeps each one's generator
+ * next to the rest of its state instead of in separate heap objects.
+ *
+ * The stream is the same one `stream(seed, path)` in `rng.ts` draws: Baagoe's Alea,
+ * seeded by seedrandom from the text `chaff|<seed>|<path>` (the convention `rng.ts`
+ * documents and its test pins to seedrandom), stepped by the same recurrence, and
+ * `cellExponential` is `Rng.exponential`'s inversion rule. A test checks draw for draw
+ * that a cell and `stream(seed, path)` agree.
+ *
+ * @example
+ * const st = new Float64Array(ALEA_STATE);
+ * seedCell(st, 0, 7, "link/up/3");
+ * cellExponential(st, 0, 2000); // === stream(7, "link/up/3").exponential(2000)
+ */
+import seedrandom from "seedrandom";
+import type { Seed } from "./rng.ts";
+
+/** Doubles of state per cell: s0, s1, s2 (fractions of 2^32) and the carry c. */
+export const ALEA_STATE = 4;
+
+interface AleaState {
+  s0: number;
+  s1: number;
+  s2: number;
+  c: number;
+}
+
+/** Puts the start of stream (`seed`, `path`) in `st[o .. o + ALEA_STATE)`. */
+export function seedCell(st: Float64Array, o: number, seed: Seed, path: string): void {
+  const s = (seedrandom.alea(`chaff|${seed}|${path}`, { state: true }) as unknown as { state(): AleaState }).state();
+  st[o] = s.s0;
+  st[o + 1] = s.s1;
+  st[o + 2] = s.s2;
+  st[o + 3] = s.c;
+}
+
+/** Uniform in [0, 1): one step of Alea on the cell at `o`. */
+export function cellNext(st: Float64Array, o: number): number {
+  const t = 2091639 * st[o] + st[o + 3] * 2.3283064365386963e-10; // 2^-32
+  st[o] = st[o + 1];
+  st[o + 1] = st[o + 2];
+  const c = t | 0;
+  st[o + 3] = c;
+  return (st[o + 2] = t - c);
+}
+
+/** Exponential with the given mean, by inversion (as `Rng.exponential`). */
+export function cellExponential(st: Float64Array, o: number, mean: number): number {
+  return -mean * Math.log(1 - cellNext(st, o));
+}

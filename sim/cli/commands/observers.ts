@@ -1,6 +1,6 @@
 /** `chaff observers [--json]`: every observer, its vantage(s), task, and what it sees and cannot see. */
 import type { Command } from "commander";
-import { z } from "zod";
+import { paramDoc } from "../param-doc.ts";
 import { loadObservers } from "../../../observers/registry.ts";
 
 export async function listObservers(opts: { json?: boolean }): Promise<void> {
@@ -14,8 +14,7 @@ export async function listObservers(opts: { json?: boolean }): Promise<void> {
     vantages: d.vantages,
     sees: d.sees,
     cannotSee: d.cannotSee,
-    defaults: d.schema.parse({}),
-    parameters: z.toJSONSchema(d.schema, { io: "input", unrepresentable: "any" }),
+    ...paramDoc(d.schema),
   }));
   if (opts.json) {
     process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);

@@ -1,6 +1,6 @@
 /** `chaff shapers [--json]`: every shaper, its parameters with defaults, and its citation. */
 import type { Command } from "commander";
-import { z } from "zod";
+import { paramDoc } from "../param-doc.ts";
 import { loadShapers } from "../../../shapers/registry.ts";
 
 export async function listShapers(opts: { json?: boolean }): Promise<void> {
@@ -10,8 +10,7 @@ export async function listShapers(opts: { json?: boolean }): Promise<void> {
     summary: d.summary,
     citation: d.citation,
     declaration: d.declaration,
-    defaults: d.schema.parse({}),
-    parameters: z.toJSONSchema(d.schema, { io: "input", unrepresentable: "any" }),
+    ...paramDoc(d.schema),
   }));
   if (opts.json) {
     process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);

@@ -27,7 +27,7 @@ import type { Shaper, ShaperDefinition } from "../shapers/shaper.ts";
 import type { Observer, Tap, VantageName } from "../observers/observer.ts";
 import type { Budget } from "./budget.ts";
 import type { ConversationContext, ConversationModel } from "./conversation.ts";
-import { Egress, type EgressSink, type TimerScheduler } from "./egress.ts";
+import { Egress, type EgressStats, type EgressSink, type TimerScheduler } from "./egress.ts";
 import { EventQueue } from "./event-queue.ts";
 import { Link, LinkModel } from "./link.ts";
 import type { NetworkPlan } from "./network.ts";
@@ -70,17 +70,8 @@ export interface WorldOptions {
   readonly maxEvents?: number;
 }
 
-export interface SideStats {
-  realPackets: number;
-  realBytes: number;
-  wirePackets: number;
-  wireBytes: number;
-  paddingPackets: number;
-  coverPackets: number;
-  paddingBytes: number;
-  refusedPadding: number;
-  forcedReleases: number;
-}
+/** Totals over every egress of one side (device or server): the egress counters, summed. */
+export type SideStats = EgressStats;
 
 export interface WorldResult {
   readonly truth: Truth;

@@ -15,6 +15,7 @@
  * t.push(0, 1200, 1200, UP, REAL, 7);
  * t.length // => 1
  */
+import { grown } from "./grown.ts";
 import type { Micros } from "./time.ts";
 
 /** Direction: sent by the device (uplink, "s") or received by it (downlink, "r"). */
@@ -113,24 +114,11 @@ export class Trace {
 
   private grow(): void {
     if (this.fixed) throw new Error("push(): a view cannot grow");
-    const c = this.time.length * 2;
-    const time = new Float64Array(c);
-    time.set(this.time);
-    const size = new Int32Array(c);
-    size.set(this.size);
-    const payload = new Int32Array(c);
-    payload.set(this.payload);
-    const dir = new Uint8Array(c);
-    dir.set(this.dir);
-    const kind = new Uint8Array(c);
-    kind.set(this.kind);
-    const flow = new Int32Array(c);
-    flow.set(this.flow);
-    this.time = time;
-    this.size = size;
-    this.payload = payload;
-    this.dir = dir;
-    this.kind = kind;
-    this.flow = flow;
+    this.time = grown(this.time);
+    this.size = grown(this.size);
+    this.payload = grown(this.payload);
+    this.dir = grown(this.dir);
+    this.kind = grown(this.kind);
+    this.flow = grown(this.flow);
   }
 }

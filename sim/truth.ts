@@ -12,6 +12,7 @@
  *   two parties (or the sender and -1-group for groups) and when it started and ended.
  */
 import type { Micros } from "./time.ts";
+import { grown } from "./grown.ts";
 
 /** Message types, as the `content` task names them. Index = code. */
 export const MESSAGE_TYPES = ["text", "photo", "video", "voice-note", "file", "receipt", "typing", "keepalive", "push", "call"] as const;
@@ -21,21 +22,6 @@ export const TYPE_CODE: Record<MessageType, number> = Object.fromEntries(MESSAGE
 export const CONVERSATION_KINDS = ["direct", "group", "voice-call", "video-call", "background"] as const;
 export type ConversationKind = (typeof CONVERSATION_KINDS)[number];
 
-function growF64(a: Float64Array): Float64Array<ArrayBuffer> {
-  const b = new Float64Array(a.length * 2);
-  b.set(a);
-  return b;
-}
-function growI32(a: Int32Array): Int32Array<ArrayBuffer> {
-  const b = new Int32Array(a.length * 2);
-  b.set(a);
-  return b;
-}
-function growU8(a: Uint8Array): Uint8Array<ArrayBuffer> {
-  const b = new Uint8Array(a.length * 2);
-  b.set(a);
-  return b;
-}
 
 export class MessageTable {
   length = 0;
@@ -75,17 +61,17 @@ export class MessageTable {
   }
 
   private grow(): void {
-    this.from = growI32(this.from);
-    this.to = growI32(this.to);
-    this.type = growU8(this.type);
-    this.bytes = growI32(this.bytes);
-    this.conversation = growI32(this.conversation);
-    this.origin = growI32(this.origin);
-    this.model = growU8(this.model);
-    this.created = growF64(this.created);
-    this.atServer = growF64(this.atServer);
-    this.delivered = growF64(this.delivered);
-    this.added = growF64(this.added);
+    this.from = grown(this.from);
+    this.to = grown(this.to);
+    this.type = grown(this.type);
+    this.bytes = grown(this.bytes);
+    this.conversation = grown(this.conversation);
+    this.origin = grown(this.origin);
+    this.model = grown(this.model);
+    this.created = grown(this.created);
+    this.atServer = grown(this.atServer);
+    this.delivered = grown(this.delivered);
+    this.added = grown(this.added);
   }
 }
 
@@ -101,11 +87,11 @@ export class ConversationTable {
 
   add(kind: ConversationKind, a: number, b: number, start: Micros): number {
     if (this.length === this.a.length) {
-      this.kind = growU8(this.kind);
-      this.a = growI32(this.a);
-      this.b = growI32(this.b);
-      this.start = growF64(this.start);
-      this.end = growF64(this.end);
+      this.kind = grown(this.kind);
+      this.a = grown(this.a);
+      this.b = grown(this.b);
+      this.start = grown(this.start);
+      this.end = grown(this.end);
     }
     const i = this.length++;
     this.kind[i] = CONVERSATION_KINDS.indexOf(kind);

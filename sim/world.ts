@@ -38,6 +38,7 @@ import type { Micros } from "./time.ts";
 import { DOWN, Trace, UP, type Kind } from "./trace.ts";
 import type { Transport } from "./transport.ts";
 import { Truth } from "./truth.ts";
+import { grown } from "./grown.ts";
 
 export interface ShaperPlacement {
   readonly name: string;
@@ -351,14 +352,9 @@ export class World implements EgressSink, TimerScheduler {
     if (!(bytes >= 0) || !Number.isSafeInteger(bytes)) throw new Error(`message of ${bytes} bytes: expected a non-negative integer`);
     const id = this.truth.messages.add(from, to, type, bytes, conv, model, now, origin);
     if (id >= this.msgLeft.length) {
-      const grow = (a: Int32Array) => {
-        const b = new Int32Array(a.length * 2);
-        b.set(a);
-        return b;
-      };
-      this.msgLeft = grow(this.msgLeft);
-      this.msgPadded = grow(this.msgPadded);
-      this.msgCopies = grow(this.msgCopies);
+      this.msgLeft = grown(this.msgLeft);
+      this.msgPadded = grown(this.msgPadded);
+      this.msgCopies = grown(this.msgCopies);
     }
     this.msgCopies[id] = 1;
     if (conv >= 0) this.truth.conversations.touch(conv, now);

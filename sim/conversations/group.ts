@@ -28,6 +28,7 @@ import type { Rng } from "../rng.ts";
 import type { Micros } from "../time.ts";
 import { TYPE_CODE } from "../truth.ts";
 import { MessageMix, messageMixShape, refineMessageMix } from "./message-mix.ts";
+import { grown } from "../grown.ts";
 
 export const schema = z
   .object({
@@ -112,21 +113,14 @@ class GroupChat implements ConversationModel {
     const s = this.slots++;
     if (s === this.slotAuthor.length) {
       const n = s * 2;
-      const g = (a: Int32Array): Int32Array<ArrayBuffer> => {
-        const b = new Int32Array(n);
-        b.set(a);
-        return b;
-      };
-      this.slotAuthor = g(this.slotAuthor);
-      this.slotConv = g(this.slotConv);
-      this.slotGroup = g(this.slotGroup);
-      this.slotType = g(this.slotType);
-      this.slotBytes = g(this.slotBytes);
-      this.slotDepth = g(this.slotDepth);
-      this.free = g(this.free);
-      const at = new Float64Array(n);
-      at.set(this.slotAt);
-      this.slotAt = at;
+      this.slotAuthor = grown(this.slotAuthor, n);
+      this.slotConv = grown(this.slotConv, n);
+      this.slotGroup = grown(this.slotGroup, n);
+      this.slotType = grown(this.slotType, n);
+      this.slotBytes = grown(this.slotBytes, n);
+      this.slotDepth = grown(this.slotDepth, n);
+      this.free = grown(this.free, n);
+      this.slotAt = grown(this.slotAt, n);
     }
     return s;
   }

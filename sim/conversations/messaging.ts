@@ -36,6 +36,7 @@ import type { Rng } from "../rng.ts";
 import { SECOND, type Micros } from "../time.ts";
 import { TYPE_CODE } from "../truth.ts";
 import { MessageMix, geometric, messageMixShape, refineMessageMix } from "./message-mix.ts";
+import { grown } from "../grown.ts";
 
 export const schema = z
   .object({
@@ -69,12 +70,6 @@ const MAX_INDEX = 2 ** 28;
 function token(index: number, action: number): number {
   if (index >= MAX_INDEX) throw new RangeError(`messaging: index ${index} exceeds the wake-token range (2^28)`);
   return index * 8 + action;
-}
-
-function growI32(a: Int32Array, n: number): Int32Array<ArrayBuffer> {
-  const b = new Int32Array(n);
-  b.set(a);
-  return b;
 }
 
 class Messaging implements ConversationModel {
@@ -135,13 +130,13 @@ class Messaging implements ConversationModel {
     if (conv < this.turnsLeft.length) return;
     let n = this.turnsLeft.length;
     while (n <= conv) n *= 2;
-    this.turnsLeft = growI32(this.turnsLeft, n);
-    this.author = growI32(this.author, n);
-    this.other = growI32(this.other, n);
-    this.burstLeft = growI32(this.burstLeft, n);
-    this.pendingType = growI32(this.pendingType, n);
-    this.pendingBytes = growI32(this.pendingBytes, n);
-    this.lastMsg = growI32(this.lastMsg, n);
+    this.turnsLeft = grown(this.turnsLeft, n);
+    this.author = grown(this.author, n);
+    this.other = grown(this.other, n);
+    this.burstLeft = grown(this.burstLeft, n);
+    this.pendingType = grown(this.pendingType, n);
+    this.pendingBytes = grown(this.pendingBytes, n);
+    this.lastMsg = grown(this.lastMsg, n);
     const at = new Float64Array(n);
     at.set(this.pendingAt);
     this.pendingAt = at;

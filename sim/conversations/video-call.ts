@@ -26,6 +26,7 @@ import type { ConversationContext, ConversationModelDefinition } from "../conver
 import type { Rng } from "../rng.ts";
 import { SECOND, type Micros } from "../time.ts";
 import { CallModel, FIRST_EXTRA_ACTION, callShape, callToken } from "./voice-call.ts";
+import { grown } from "../grown.ts";
 
 export const schema = z
   .object({
@@ -64,13 +65,8 @@ class VideoCallModel extends CallModel {
 
   protected override growSlots(n: number): void {
     super.growSlots(n);
-    const g = (a: Float64Array): Float64Array<ArrayBuffer> => {
-      const b = new Float64Array(2 * n);
-      b.set(a);
-      return b;
-    };
-    this.videoT0 = g(this.videoT0);
-    this.videoK = g(this.videoK);
+    this.videoT0 = grown(this.videoT0, 2 * n);
+    this.videoK = grown(this.videoK, 2 * n);
   }
 
   protected override onMediaStart(ctx: ConversationContext, now: Micros, s: number, dir: number): void {

@@ -42,6 +42,7 @@ import { nextArrival } from "../population.ts";
 import type { Rng } from "../rng.ts";
 import { MILLISECOND, SECOND, type Micros } from "../time.ts";
 import { TYPE_CODE, type ConversationKind } from "../truth.ts";
+import { grown } from "../grown.ts";
 
 /** Speex VBR bit rates (kbit/s), mode 0 = silence, as read from Wright et al. 2007. */
 export const SPEEX_VBR_KBPS: readonly number[] = [0.25, 2.15, 3.95, 5.95, 8.0, 11.0, 15.0, 18.2, 24.6];
@@ -92,17 +93,6 @@ const MAX_INDEX = 2 ** 28;
 export function callToken(index: number, action: number): number {
   if (index >= MAX_INDEX) throw new RangeError(`call: index ${index} exceeds the wake-token range (2^28)`);
   return index * 8 + action;
-}
-
-function growI32(a: Int32Array, n: number): Int32Array<ArrayBuffer> {
-  const b = new Int32Array(n);
-  b.set(a);
-  return b;
-}
-function growF64(a: Float64Array, n: number): Float64Array<ArrayBuffer> {
-  const b = new Float64Array(n);
-  b.set(a);
-  return b;
 }
 
 /**
@@ -188,18 +178,18 @@ export class CallModel implements ConversationModel {
 
   /** Grows per-slot arrays to `n` slots; subclasses extend it for their own state. */
   protected growSlots(n: number): void {
-    this.caller = growI32(this.caller, n);
-    this.callee = growI32(this.callee, n);
-    this.conv = growI32(this.conv, n);
-    this.running = growI32(this.running, n);
-    this.ended = growI32(this.ended, n);
-    this.offerId = growI32(this.offerId, n);
-    this.answerId = growI32(this.answerId, n);
-    this.hangupId = growI32(this.hangupId, n);
-    this.free = growI32(this.free, n);
-    this.endAt = growF64(this.endAt, n);
-    this.talking = growI32(this.talking, 2 * n);
-    this.nextFlip = growF64(this.nextFlip, 2 * n);
+    this.caller = grown(this.caller, n);
+    this.callee = grown(this.callee, n);
+    this.conv = grown(this.conv, n);
+    this.running = grown(this.running, n);
+    this.ended = grown(this.ended, n);
+    this.offerId = grown(this.offerId, n);
+    this.answerId = grown(this.answerId, n);
+    this.hangupId = grown(this.hangupId, n);
+    this.free = grown(this.free, n);
+    this.endAt = grown(this.endAt, n);
+    this.talking = grown(this.talking, 2 * n);
+    this.nextFlip = grown(this.nextFlip, 2 * n);
   }
 
   onWake(now: Micros, tok: number, ctx: ConversationContext): void {

@@ -25,9 +25,8 @@
  * const scores = await linkTaskParallel(labels, { X, Y, n: users, d: bins }, { pool, rng, maxNegatives: 2_000_000 });
  * await pool.close();
  */
+import { tsxPool } from "../sim/tsx-pool.ts";
 import { availableParallelism } from "node:os";
-import { fileURLToPath } from "node:url";
-import { Piscina } from "piscina";
 import type { TaskScores } from "./observer.ts";
 import {
   correlationKernel,
@@ -68,12 +67,7 @@ export function createPairPool(workers: number = defaultPairWorkers(), opts: { r
   if (workers === 1 && !opts.threads) {
     return { workers, threads: false, run: async (task) => scoreBlockRun(task), close: async () => undefined };
   }
-  const pool = new Piscina({
-    filename: fileURLToPath(new URL("./pairwise-worker.mjs", import.meta.url)),
-    minThreads: workers,
-    maxThreads: workers,
-    idleTimeout: 1000,
-  });
+  const pool = tsxPool(new URL("./pairwise-task.ts", import.meta.url), workers, { idleTimeout: 1000 });
   return {
     workers,
     threads: true,

@@ -8,9 +8,8 @@
  * const metrics = await pool.run(pointExperiment);
  * await pool.close();
  */
+import { tsxPool } from "./tsx-pool.ts";
 import { availableParallelism } from "node:os";
-import { fileURLToPath } from "node:url";
-import { Piscina } from "piscina";
 import type { Experiment } from "./experiment.ts";
 import type { RunMetrics } from "./run.ts";
 import runTask from "./sweep-task.ts";
@@ -42,12 +41,7 @@ export function createRunPool(workers = defaultWorkers()): RunPool {
       },
     };
   }
-  const pool = new Piscina({
-    filename: fileURLToPath(new URL("./sweep-worker.mjs", import.meta.url)),
-    minThreads: workers,
-    maxThreads: workers,
-    idleTimeout: 1000,
-  });
+  const pool = tsxPool(new URL("./sweep-task.ts", import.meta.url), workers, { idleTimeout: 1000 });
   return {
     workers,
     run: (experiment) => pool.run({ experiment }) as Promise<RunMetrics>,

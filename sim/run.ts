@@ -7,7 +7,6 @@
  * same experiment and seed give a byte-identical `metrics.json` — and `extras`
  * (timelines, ROC curves, run statistics) for figures and the manifest.
  */
-import { fileURLToPath } from "node:url";
 import { getObserver } from "../observers/registry.ts";
 import type { Observer, ObserverDefinition, TaskName, TrainingData, VantageName } from "../observers/observer.ts";
 import { rocCurve, summarizeScores, type ScoreSummary } from "../observers/metrics.ts";
@@ -23,6 +22,7 @@ import { stream } from "./rng.ts";
 import { HOUR, SECOND, type Micros } from "./time.ts";
 import type { Trace } from "./trace.ts";
 import { Transport } from "./transport.ts";
+import { tsxPool } from "./tsx-pool.ts";
 import { TYPE_CODE } from "./truth.ts";
 import { World, type WorldResult } from "./world.ts";
 
@@ -101,9 +101,8 @@ export async function runExperiment(exp: Experiment, hooks: RunHooks = {}): Prom
   } else {
     // Arms are independent (each draws from its own named streams), so running them on
     // several threads gives the same results as running them one after another.
-    const { Piscina } = await import("piscina");
     const { unclone } = await import("./arm-task.ts");
-    const pool = new Piscina({ filename: fileURLToPath(new URL("./arm-worker.mjs", import.meta.url)), minThreads: workers, maxThreads: workers });
+    const pool = tsxPool(new URL("./arm-task.ts", import.meta.url), workers);
     try {
       let done = 0;
       await Promise.all(

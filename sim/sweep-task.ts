@@ -1,6 +1,6 @@
 /**
  * The task a sweep or tuning worker runs: one complete experiment in, its metrics out.
- * Runs in a piscina worker thread (through `sweep-worker.mjs`) or in-process; either way
+ * Runs in a piscina worker thread (through `tsx-worker.mjs`) or in-process; either way
  * the result depends on the experiment alone, which is what makes sweep rows identical
  * whatever the worker count.
  *

@@ -8,7 +8,7 @@ import { readdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { Command } from "commander";
-import { ExperimentError } from "../experiment.ts";
+import { ExperimentError } from "../experiment/experiment.ts";
 
 const program = new Command();
 program.name("chaff").description("a traffic-shaping lab: how much does a shaper hide, and what does it cost?");

@@ -5,9 +5,9 @@
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { ExperimentError, parseExperiment, type Experiment } from "../experiment.ts";
+import { ExperimentError, parseExperiment, type Experiment } from "../experiment/experiment.ts";
 
-export const EXPERIMENTS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "..", "experiments");
+export const EXPERIMENTS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "..", "experiment", "builtin");
 export const DEFAULT_EXPERIMENT = join(EXPERIMENTS_DIR, "default.json");
 
 export async function loadExperiment(path: string | undefined, overrides: { seed?: string } = {}): Promise<{ experiment: Experiment; file: string }> {

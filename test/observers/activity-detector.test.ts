@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { activeWindows, definition } from "../../observers/activity-detector.ts";
 import { validateObserverParams } from "../../observers/registry.ts";
-import { seconds } from "../../sim/time.ts";
-import { TYPE_CODE, Truth } from "../../sim/truth.ts";
+import { seconds } from "../../sim/core/time.ts";
+import { TYPE_CODE, Truth } from "../../sim/world/truth.ts";
 import { auc, run, synthetic } from "./synthetic.ts";
 
 describe("activity-detector", () => {

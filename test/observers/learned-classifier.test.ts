@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { FEATURE_NAMES, LearnedClassifierObserver, definition } from "../../observers/learned-classifier.ts";
 import { validateObserverParams } from "../../observers/registry.ts";
-import { stream } from "../../sim/rng.ts";
+import { stream } from "../../sim/core/rng.ts";
 import { auc, synthetic, top1, type Synthetic } from "./synthetic.ts";
 
 const params = validateObserverParams(definition, { trees: 25, negativesPerPositive: 10 });

@@ -9,7 +9,7 @@ import {
   type Combine,
 } from "../../observers/pairwise.ts";
 import { createPairPool, linkTaskParallel, scorePairsParallel, type PairPool, type PairRows } from "../../observers/pairwise-pool.ts";
-import { stream } from "../../sim/rng.ts";
+import { stream } from "../../sim/core/rng.ts";
 
 function randomRows(seed: number, n: number, d: number): PairRows {
   const r = stream(seed, "pairwise-pool-test");

@@ -17,7 +17,7 @@ import {
   standardizeRows,
   standardizedCopy,
 } from "../../observers/pairwise.ts";
-import { stream } from "../../sim/rng.ts";
+import { stream } from "../../sim/core/rng.ts";
 
 function randomRows(seed: number, n: number, d: number): Float32Array {
   const r = stream(seed, "pairwise-test");

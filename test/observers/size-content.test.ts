@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { validateObserverParams } from "../../observers/registry.ts";
 import { UNSEEN_SCORE, definition } from "../../observers/size-content.ts";
-import { stream } from "../../sim/rng.ts";
-import { ms, seconds } from "../../sim/time.ts";
-import { UP } from "../../sim/trace.ts";
-import { TYPE_CODE, Truth } from "../../sim/truth.ts";
+import { stream } from "../../sim/core/rng.ts";
+import { ms, seconds } from "../../sim/core/time.ts";
+import { UP } from "../../sim/core/trace.ts";
+import { TYPE_CODE, Truth } from "../../sim/world/truth.ts";
 import { auc, run, synthetic } from "./synthetic.ts";
 
 describe("size-content", () => {

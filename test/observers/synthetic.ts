@@ -14,10 +14,10 @@
 import { mean } from "simple-statistics";
 import { rocAuc, topKAccuracy } from "../../observers/metrics.ts";
 import type { ObserverDefinition, TaskScores, Tap } from "../../observers/observer.ts";
-import { stream } from "../../sim/rng.ts";
-import { MILLISECOND, SECOND, type Micros } from "../../sim/time.ts";
-import { DOWN, UP, type Direction } from "../../sim/trace.ts";
-import { TYPE_CODE, Truth } from "../../sim/truth.ts";
+import { stream } from "../../sim/core/rng.ts";
+import { MILLISECOND, SECOND, type Micros } from "../../sim/core/time.ts";
+import { DOWN, UP, type Direction } from "../../sim/core/trace.ts";
+import { TYPE_CODE, Truth } from "../../sim/world/truth.ts";
 
 export interface SyntheticOptions {
   readonly users: number;

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { validateObserverParams } from "../../observers/registry.ts";
 import { definition } from "../../observers/volume-correlation.ts";
-import { stream } from "../../sim/rng.ts";
-import { Truth } from "../../sim/truth.ts";
+import { stream } from "../../sim/core/rng.ts";
+import { Truth } from "../../sim/world/truth.ts";
 import { auc, meanOf, run, synthetic, top1 } from "./synthetic.ts";
 
 const plain = synthetic({ users: 40, pairs: 12, seconds: 1200, seed: 11 });

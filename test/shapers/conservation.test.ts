@@ -10,10 +10,10 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { loadShapers } from "../../shapers/registry.ts";
 import { validateShaperParams, type ShaperSide } from "../../shapers/shaper.ts";
-import { UNLIMITED, type Budget } from "../../sim/budget.ts";
-import { stream } from "../../sim/rng.ts";
-import { shapeTrace } from "../../sim/shape-trace.ts";
-import { DOWN, REAL, Trace, UP } from "../../sim/trace.ts";
+import { UNLIMITED, type Budget } from "../../sim/engine/budget.ts";
+import { stream } from "../../sim/core/rng.ts";
+import { shapeTrace } from "../../sim/engine/shape-trace.ts";
+import { DOWN, REAL, Trace, UP } from "../../sim/core/trace.ts";
 
 const defs = await loadShapers();
 

@@ -1,9 +1,9 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { definition, padme } from "../../shapers/padme.ts";
-import { stream } from "../../sim/rng.ts";
-import { shapeTrace } from "../../sim/shape-trace.ts";
-import { parseTrace, printTrace } from "../../sim/trace-notation.ts";
+import { stream } from "../../sim/core/rng.ts";
+import { shapeTrace } from "../../sim/engine/shape-trace.ts";
+import { parseTrace, printTrace } from "../../sim/core/trace-notation.ts";
 
 describe("padme", () => {
   it("matches the PURBs reference vectors (dedis/paper_purbs padding_test.go)", () => {

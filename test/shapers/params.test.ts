@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { loadShapers } from "../../shapers/registry.ts";
 import { ShaperParamError, validateShaperParams, type ShaperDefinition } from "../../shapers/shaper.ts";
-import { stream } from "../../sim/rng.ts";
+import { stream } from "../../sim/core/rng.ts";
 
 const defs = await loadShapers();
 

@@ -1,13 +1,13 @@
 /**
  * Test helper: build a shaper from a definition with validated parameters and run it
- * over a trace in trace notation, in virtual time (`sim/shape-trace.ts`).
+ * over a trace in trace notation, in virtual time (`sim/engine/shape-trace.ts`).
  */
 import type { Shaper, ShaperDefinition, ShaperSide } from "../../shapers/shaper.ts";
 import { validateShaperParams } from "../../shapers/shaper.ts";
-import { stream, type Seed } from "../../sim/rng.ts";
-import { shapeTrace, type ShapeTraceOptions, type ShapeTraceResult } from "../../sim/shape-trace.ts";
-import { parseTrace, printTrace } from "../../sim/trace-notation.ts";
-import type { Trace } from "../../sim/trace.ts";
+import { stream, type Seed } from "../../sim/core/rng.ts";
+import { shapeTrace, type ShapeTraceOptions, type ShapeTraceResult } from "../../sim/engine/shape-trace.ts";
+import { parseTrace, printTrace } from "../../sim/core/trace-notation.ts";
+import type { Trace } from "../../sim/core/trace.ts";
 
 export interface RunOptions extends ShapeTraceOptions {
   side?: ShaperSide;

@@ -6,8 +6,8 @@
  */
 import type { Command } from "commander";
 import { resolve } from "node:path";
-import { REPO_ROOT, writeFileAtomic } from "../../results.ts";
-import { runFiles } from "../../run-files.ts";
+import { REPO_ROOT, writeFileAtomic } from "../../runs/run-dir.ts";
+import { runFiles } from "../../runs/outputs.ts";
 import { loadExperiment } from "../load-experiment.ts";
 import { progress } from "../progress.ts";
 import { parseWorkers } from "./sweep.ts";

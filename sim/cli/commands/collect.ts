@@ -5,7 +5,7 @@
  */
 import type { Command } from "commander";
 import { resolve } from "node:path";
-import { CollectError, collectSweep } from "../../collect.ts";
+import { CollectError, collectSweep } from "../../sweep/collect.ts";
 
 export async function collectCommand(dir: string, opts: { quiet?: boolean }): Promise<void> {
   const path = resolve(dir);

@@ -6,9 +6,9 @@
  */
 import type { Command } from "commander";
 import { appendFileSync, readFileSync } from "node:fs";
-import { ExperimentError } from "../../experiment.ts";
-import { compareRuns, compareTable, DEFAULT_TOLERANCES, loadMetrics, parseTolerances, type Comparison, type Tolerances } from "../../compare.ts";
-import { markdownTable } from "../../report.ts";
+import { ExperimentError } from "../../experiment/experiment.ts";
+import { compareRuns, compareTable, DEFAULT_TOLERANCES, loadMetrics, parseTolerances, type Comparison, type Tolerances } from "../../runs/compare.ts";
+import { markdownTable } from "../../report/text.ts";
 
 export interface CompareOptions {
   tolerances?: string;

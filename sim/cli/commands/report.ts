@@ -11,11 +11,11 @@
 import type { Command } from "commander";
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { sha256 } from "../../canonical-json.ts";
-import { readFigureData, renderFigures } from "../../figures/index.ts";
-import { reportHtml } from "../../report-html.ts";
-import { reportMarkdown } from "../../report.ts";
-import { readManifest, writeFileAtomic } from "../../results.ts";
+import { sha256 } from "../../core/canonical-json.ts";
+import { readFigureData, renderFigures } from "../../report/figures/index.ts";
+import { reportHtml } from "../../report/html.ts";
+import { reportMarkdown } from "../../report/text.ts";
+import { readManifest, writeFileAtomic } from "../../runs/run-dir.ts";
 
 export interface ReportOptions {
   quiet?: boolean;

@@ -5,7 +5,7 @@
  */
 import type { Command } from "commander";
 import { resolve } from "node:path";
-import { reproduceRun } from "../../reproduce.ts";
+import { reproduceRun } from "../../runs/reproduce.ts";
 import { parseWorkers } from "./sweep.ts";
 import { progress } from "../progress.ts";
 

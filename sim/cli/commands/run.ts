@@ -5,10 +5,10 @@
 import type { Command } from "commander";
 import { availableParallelism } from "node:os";
 import { resolve } from "node:path";
-import { ExperimentError } from "../../experiment.ts";
-import { summaryTable, textTable, findings } from "../../report.ts";
-import { REPO_ROOT, runId, writeRun } from "../../results.ts";
-import { runFiles } from "../../run-files.ts";
+import { ExperimentError } from "../../experiment/experiment.ts";
+import { summaryTable, textTable, findings } from "../../report/text.ts";
+import { REPO_ROOT, runId, writeRun } from "../../runs/run-dir.ts";
+import { runFiles } from "../../runs/outputs.ts";
 import { loadExperiment } from "../load-experiment.ts";
 import { progress } from "../progress.ts";
 

@@ -6,11 +6,11 @@
  */
 import type { Command } from "commander";
 import { resolve } from "node:path";
-import { ExperimentError } from "../../experiment.ts";
-import { experimentHash, REPO_ROOT } from "../../results.ts";
-import { defaultWorkers } from "../../run-pool.ts";
-import { formatShard, parseShard } from "../../shard.ts";
-import { runSweep } from "../../sweep-runner.ts";
+import { ExperimentError } from "../../experiment/experiment.ts";
+import { experimentHash, REPO_ROOT } from "../../runs/run-dir.ts";
+import { defaultWorkers } from "../../sweep/pool.ts";
+import { formatShard, parseShard } from "../../sweep/shard.ts";
+import { runSweep } from "../../sweep/runner.ts";
 import { loadExperiment } from "../load-experiment.ts";
 import { progress } from "../progress.ts";
 

@@ -2,18 +2,18 @@
  * `chaff tune exp.json --target 'tpr@1e-3<=0.05' --minimize energy|bandwidth|latency
  * [--out DIR] [--write FILE] [--workers K]`: searches the parameters declared in the
  * experiment's `tune` section (successive halving over a quasi-random design, see
- * `sim/tune.ts`), prints the Pareto front of privacy against cost, names the cheapest
+ * `sim/sweep/tune.ts`), prints the Pareto front of privacy against cost, names the cheapest
  * configuration meeting the target and writes it as a ready-to-run experiment file.
  * Exit 1 when no configuration meets the target.
  */
 import type { Command } from "commander";
 import { join, resolve } from "node:path";
-import { prettyJson } from "../../canonical-json.ts";
-import { ExperimentError } from "../../experiment.ts";
-import { COST_METRICS, type CostName } from "../../metric-rows.ts";
-import { experimentHash, REPO_ROOT, writeFileAtomic } from "../../results.ts";
-import { parseTarget } from "../../target.ts";
-import { tune, tunedExperimentFile, tuneReport } from "../../tune.ts";
+import { prettyJson } from "../../core/canonical-json.ts";
+import { ExperimentError } from "../../experiment/experiment.ts";
+import { COST_METRICS, type CostName } from "../../runs/metric-rows.ts";
+import { experimentHash, REPO_ROOT, writeFileAtomic } from "../../runs/run-dir.ts";
+import { parseTarget } from "../../sweep/target.ts";
+import { tune, tunedExperimentFile, tuneReport } from "../../sweep/tune.ts";
 import { loadExperiment } from "../load-experiment.ts";
 import { progress } from "../progress.ts";
 import { parseWorkers } from "./sweep.ts";

@@ -1,7 +1,7 @@
 import { mean, sampleStandardDeviation } from "simple-statistics";
 import { describe, expect, it } from "vitest";
 import { bootstrapCi, bootstrapScores, bootstrapScoresAll, rocAuc, rocAucSorted, tprAtFprSorted } from "../../../observers/metrics.ts";
-import { stream } from "../../../sim/rng.ts";
+import { stream } from "../../../sim/core/rng.ts";
 
 function sample(seed: number, n: number): Float64Array {
   const r = stream(seed, "test/bootstrap/data");

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { discretize, entropyBits, mutualInformation } from "../../../observers/metrics.ts";
-import { stream } from "../../../sim/rng.ts";
+import { stream } from "../../../sim/core/rng.ts";
 
 /** Plug-in entropy of integer codes, through entropyBits. */
 function codeEntropy(x: number[]): number {

@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { wilcoxonRankSum } from "simple-statistics";
 import { describe, expect, it } from "vitest";
 import { rocAuc, rocAucSorted, rocCurve } from "../../../observers/metrics.ts";
-import { stream } from "../../../sim/rng.ts";
+import { stream } from "../../../sim/core/rng.ts";
 
 /** The O(n·m) definition: pairs won plus half the ties, over all pairs. */
 function bruteForceAuc(pos: number[], neg: number[]): number {

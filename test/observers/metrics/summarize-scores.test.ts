@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { bayesianDetectionRate, rocAuc, summarizeScores, tprAtFpr } from "../../../observers/metrics.ts";
 import type { TaskScores } from "../../../observers/observer.ts";
-import { stream } from "../../../sim/rng.ts";
+import { stream } from "../../../sim/core/rng.ts";
 
 /** Every number in a JSON value, with its path. */
 function numbers(v: unknown, path = "$"): [string, number][] {

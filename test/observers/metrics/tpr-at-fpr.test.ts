@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { allowedFalsePositives, isResolvable, tprAtFpr } from "../../../observers/metrics.ts";
-import { stream } from "../../../sim/rng.ts";
+import { stream } from "../../../sim/core/rng.ts";
 
 const scores = fc.array(fc.integer({ min: 0, max: 12 }), { minLength: 1, maxLength: 80 });
 const fprs = fc.double({ min: 0, max: 1, noNaN: true });

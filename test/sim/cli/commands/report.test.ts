@@ -2,13 +2,13 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "n
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
-import { sha256, prettyJson } from "../../../../sim/canonical-json.ts";
+import { sha256, prettyJson } from "../../../../sim/core/canonical-json.ts";
 import { reportCommand, writeReport } from "../../../../sim/cli/commands/report.ts";
-import { dataFiles } from "../../../../sim/figures/index.ts";
-import { reportMarkdown } from "../../../../sim/report.ts";
-import { codeRevision, experimentHash, readManifest, writeRun } from "../../../../sim/results.ts";
-import { reportFiles } from "../../../../sim/report-html.ts";
-import { syntheticRun } from "../../../figures/synthetic.ts";
+import { dataFiles } from "../../../../sim/report/figures/index.ts";
+import { reportMarkdown } from "../../../../sim/report/text.ts";
+import { codeRevision, experimentHash, readManifest, writeRun } from "../../../../sim/runs/run-dir.ts";
+import { reportFiles } from "../../../../sim/report/html.ts";
+import { syntheticRun } from "../../report/figures/synthetic.ts";
 
 const tmp = mkdtempSync(join(tmpdir(), "chaff-report-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));

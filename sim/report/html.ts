@@ -1,0 +1,151 @@
+/**
+ * The report of a run as one self-contained HTML page: the privacy/cost table, the
+ * computed findings and every figure inlined as SVG, with the style in the page. It
+ * loads nothing (no scripts, fonts, stylesheets or images from anywhere), so it opens
+ * from the file system, from a CI artifact or from an e-mail attachment, and it holds no
+ * date or path, so the same run gives the same bytes.
+ *
+ * Tables and findings come from `report.ts`, the same text as `report.md`; the figures
+ * from `sim/report/figures/` (`renderFigures`).
+ *
+ * `reportFiles` gives a run everything this adds to it at once — the figure data, the
+ * figures and `report.html` — for `chaff run` to hand to `writeRun`. Given the provenance
+ * the manifest will record, its `report.html` is byte for byte the one `chaff report`
+ * later redraws from the run directory.
+ *
+ * @example
+ * const { metrics, data } = readFigureData(runDir);
+ * writeFileSync(join(runDir, "report.html"), reportHtml({ metrics, figures: renderFigures(metrics, data) }));
+ */
+import { dataFiles, FIGURE_CAPTIONS, FIGURES, figureFiles, type FigureName } from "./figures/index.ts";
+import { findings, summaryTable } from "./text.ts";
+import type { RunMetrics, RunOutput } from "../experiment/run.ts";
+
+export interface ReportHtmlInput {
+  metrics: RunMetrics;
+  /** SVG text per figure; a missing figure is listed as missing. */
+  figures: Partial<Record<FigureName, string>>;
+  /** Provenance from the manifest, shown in the header when given. */
+  manifest?: { id?: string; code?: { revision: string | null; dirty: boolean | null }; experimentHash?: string; node?: string };
+  /** Extra notes, e.g. which data files the run lacked. */
+  notes?: string[];
+}
+
+export function escapeHtml(s: string): string {
+  return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
+}
+
+/** Inline Markdown of the findings: `code` and **bold**, everything else escaped. */
+export function inlineMarkdown(s: string): string {
+  return escapeHtml(s)
+    .replace(/`([^`]+)`/g, "<code>$1</code>")
+    .replace(/\*\*([^*]+)\*\*/g, "<strong>$1</strong>");
+}
+
+function table(rows: string[][]): string {
+  const [head, ...body] = rows;
+  return [
+    "<table>",
+    `<thead><tr>${head.map((c) => `<th>${escapeHtml(c)}</th>`).join("")}</tr></thead>`,
+    "<tbody>",
+    ...body.map((r) => `<tr>${r.map((c) => `<td>${escapeHtml(c)}</td>`).join("")}</tr>`),
+    "</tbody>",
+    "</table>",
+  ].join("\n");
+}
+
+const STYLE = `
+body { font: 15px/1.5 system-ui, -apple-system, "Segoe UI", "DejaVu Sans", sans-serif; color: #222; margin: 0 auto; max-width: 1000px; padding: 24px; }
+h1 { font-size: 26px; margin-bottom: 4px; }
+h2 { font-size: 19px; margin-top: 36px; border-bottom: 1px solid #ddd; padding-bottom: 4px; }
+.meta { color: #555; font-size: 13px; }
+table { border-collapse: collapse; font-size: 13px; margin: 12px 0; display: block; overflow-x: auto; }
+th, td { border: 1px solid #ddd; padding: 4px 8px; text-align: left; white-space: nowrap; }
+th { background: #f6f6f6; }
+code { background: #f3f3f3; padding: 0 3px; border-radius: 3px; font-size: 90%; }
+figure { margin: 20px 0; }
+figure svg { max-width: 100%; height: auto; }
+figcaption { color: #555; font-size: 13px; }
+nav a { margin-right: 12px; }
+.missing { color: #a33; }
+`;
+
+export function reportHtml(input: ReportHtmlInput): string {
+  const m = input.metrics;
+  const mf = input.manifest;
+  const provenance: string[] = [`${m.users} users`, `${m.durationSeconds} s simulated`, `seed ${m.seed}`];
+  if (mf?.id) provenance.push(`run ${mf.id}`);
+  if (mf?.code) provenance.push(`code ${mf.code.revision ? mf.code.revision.slice(0, 12) : "unknown"}${mf.code.dirty ? " (dirty tree)" : ""}`);
+  if (mf?.experimentHash) provenance.push(`experiment sha256 ${mf.experimentHash.slice(0, 12)}`);
+  if (mf?.node) provenance.push(`Node ${mf.node}`);
+
+  const observers = new Map<string, string>();
+  for (const arm of m.arms) {
+    for (const o of arm.observers) {
+      const k = `${o.observer}@${o.vantage}`;
+      if (!observers.has(k)) {
+        observers.set(k, `<li><strong>${escapeHtml(o.observer)}</strong> at <strong>${escapeHtml(o.vantage)}</strong> (${escapeHtml(o.task)}): sees ${escapeHtml(o.sees)}; cannot see ${escapeHtml(o.cannotSee)}.</li>`);
+      }
+    }
+  }
+
+  const figures = FIGURES.map((name) => {
+    const svg = input.figures[name];
+    if (svg === undefined) return `<p class="missing">Figure <code>${name}</code>: no data in this run.</p>`;
+    return `<figure id="fig-${name}">\n${svg.trim()}\n<figcaption>${escapeHtml(FIGURE_CAPTIONS[name])}</figcaption>\n</figure>`;
+  });
+
+  const lines = [
+    "<!doctype html>",
+    '<html lang="en">',
+    "<head>",
+    '<meta charset="utf-8">',
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    `<title>${escapeHtml(m.experiment)} — chaff report</title>`,
+    `<style>${STYLE}</style>`,
+    "</head>",
+    "<body>",
+    `<h1>${escapeHtml(m.experiment)}</h1>`,
+    `<p>${escapeHtml(m.purpose)}</p>`,
+    `<p class="meta">${provenance.map(escapeHtml).join(" · ")}. Intervals are seeded bootstrap 95% intervals.</p>`,
+    `<nav>${["summary", "findings", "figures", "observers", "traffic"].map((s) => `<a href="#${s}">${s}</a>`).join("")}</nav>`,
+    '<h2 id="summary">Privacy and cost per defense</h2>',
+    table(summaryTable(m)),
+    '<h2 id="findings">Findings</h2>',
+    "<ul>",
+    ...findings(m).map((f) => `<li>${inlineMarkdown(f)}</li>`),
+    "</ul>",
+    '<h2 id="figures">Figures</h2>',
+    ...(input.notes ?? []).map((n) => `<p class="missing">${escapeHtml(n)}</p>`),
+    ...figures,
+    '<h2 id="observers">Observers</h2>',
+    "<ul>",
+    ...observers.values(),
+    "</ul>",
+    '<h2 id="traffic">Traffic</h2>',
+    table([
+      ["defense", "messages", "delivered", "conversations", "packets"],
+      ...m.arms.map((a) => [a.defense, String(a.traffic.messages), String(a.traffic.delivered), String(a.traffic.conversations), String(a.traffic.packets)]),
+    ]),
+    "<p>Advanced analysis may remain possible: these figures bound only the observers listed above.</p>",
+    "</body>",
+    "</html>",
+    "",
+  ];
+  return lines.join("\n");
+}
+
+/**
+ * The files a run gets for people: figure data (`roc.json`, …), `figures/*.svg|png` and
+ * `report.html`. Pass the provenance `writeRun` will put in the manifest (id, experiment
+ * hash, code revision, Node version) so `chaff report` reproduces `report.html` exactly.
+ */
+export function reportFiles(output: RunOutput, manifest?: ReportHtmlInput["manifest"]): Record<string, string | Uint8Array> {
+  const figures = figureFiles(output);
+  const svgs: Partial<Record<FigureName, string>> = {};
+  for (const name of FIGURES) {
+    const svg = figures[`figures/${name}.svg`];
+    if (typeof svg === "string") svgs[name] = svg;
+  }
+  return { ...dataFiles(output), ...figures, "report.html": reportHtml({ metrics: output.metrics, figures: svgs, manifest }) };
+}

@@ -1,0 +1,183 @@
+/**
+ * Judges a run against a baseline, figure by figure (defense × observer × metric), the
+ * regression gate CI runs.
+ *
+ * Every figure reads "higher is worse" (`sim/runs/metric-rows.ts`): a higher AUC, TPR or
+ * top-k accuracy means the observer links better (privacy worse); higher bandwidth,
+ * latency or energy means the defense costs more. A figure is judged by its tolerance:
+ * - **CI overlap** (the default): worse when the run's whole confidence interval lies
+ *   above the baseline's (run.lo > baseline.hi), better when wholly below, otherwise
+ *   within. A figure without an interval uses its estimate as a zero-width interval.
+ * - **absolute / relative**: worse when run > baseline + max(abs, rel·|baseline|),
+ *   better when run < baseline − the same slack.
+ * Tolerances apply per metric, looked up by the full name (`latency.p99`), then its
+ * family (`latency`), then its kind (`privacy` or `cost`), then `default`. A tolerance
+ * file is JSON: `{"default": {"ci": true}, "metrics": {"energy": {"rel": 0.05}, "tpr@1e-3": {"abs": 0.01}}}`.
+ *
+ * Verdicts: `ok`, `better`, `WORSE`, `missing` (in the baseline, not in the run: the
+ * experiment changed, so the baseline must be regenerated), `new` (only in the run),
+ * `not resolvable` (no estimate on one side or both). The gate fails on `WORSE` and
+ * `missing`.
+ *
+ * @example
+ * const c = compareRuns(baseline, run, { default: { ci: true } });
+ * c.regressions // => 1 when, say, the cover defense's AUC interval moved above the baseline's
+ * markdownTable(compareTable(c))
+ */
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { z } from "zod";
+import { ExperimentError, issueLines } from "../experiment/experiment.ts";
+import { metricRows, rowKey, type MetricRow } from "./metric-rows.ts";
+import { fmtNum } from "../report/text.ts";
+import type { RunMetrics } from "../experiment/run.ts";
+
+const toleranceSchema = z
+  .object({
+    ci: z.boolean().optional().describe("judge by confidence-interval overlap (the default when abs and rel are absent)"),
+    abs: z.number().min(0).optional().describe("allowed absolute increase"),
+    rel: z.number().min(0).optional().describe("allowed increase as a fraction of the baseline"),
+  })
+  .strict()
+  .refine((t) => !(t.ci && (t.abs !== undefined || t.rel !== undefined)), "expected either ci, or abs and/or rel, not both");
+
+export const tolerancesSchema = z
+  .object({
+    default: toleranceSchema.default({ ci: true }),
+    metrics: z.record(z.string(), toleranceSchema).default({}).describe("by metric name (tpr@1e-3), family (latency) or kind (privacy, cost)"),
+  })
+  .strict();
+
+export type Tolerance = z.infer<typeof toleranceSchema>;
+export type Tolerances = z.infer<typeof tolerancesSchema>;
+
+export const DEFAULT_TOLERANCES: Tolerances = { default: { ci: true }, metrics: {} };
+
+export type Verdict = "ok" | "better" | "WORSE" | "missing" | "new" | "not resolvable";
+
+export interface Judgement {
+  defense: string;
+  observer: string | null;
+  metric: string;
+  baseline: MetricRow | null;
+  run: MetricRow | null;
+  verdict: Verdict;
+  /** How it was judged: "CI overlap" or "±0.01" and the like. */
+  rule: string;
+}
+
+export interface Comparison {
+  judgements: Judgement[];
+  regressions: number;
+  notes: string[];
+}
+
+/** Reads a metrics.json, or the metrics.json of a run directory. Throws ExperimentError on a bad file. */
+export function loadMetrics(path: string): RunMetrics {
+  const file = existsSync(path) && statSync(path).isDirectory() ? join(path, "metrics.json") : path;
+  if (!existsSync(file)) throw new ExperimentError([`${file}: does not exist (expected a metrics.json or a run directory)`]);
+  let m: unknown;
+  try {
+    m = JSON.parse(readFileSync(file, "utf8"));
+  } catch (e) {
+    throw new ExperimentError([`${file}: not valid JSON (${(e as Error).message})`]);
+  }
+  if (!m || typeof m !== "object" || !Array.isArray((m as { arms?: unknown }).arms)) {
+    throw new ExperimentError([`${file}: expected a metrics.json written by chaff run (an object with an "arms" list)`]);
+  }
+  return m as RunMetrics;
+}
+
+export function parseTolerances(raw: unknown, where = "tolerances"): Tolerances {
+  const r = tolerancesSchema.safeParse(raw);
+  if (!r.success) throw new ExperimentError(issueLines(r.error.issues, raw).map((l) => `${where}: ${l}`));
+  return r.data;
+}
+
+export function toleranceFor(t: Tolerances, row: Pick<MetricRow, "metric" | "observer">): Tolerance {
+  const family = row.metric.split(/[.@]/)[0];
+  const kind = row.observer === null ? "cost" : "privacy";
+  return t.metrics[row.metric] ?? t.metrics[family] ?? t.metrics[kind] ?? t.default;
+}
+
+function describe(t: Tolerance): string {
+  if (t.abs === undefined && t.rel === undefined) return "CI overlap";
+  const parts = [];
+  if (t.abs !== undefined) parts.push(`±${t.abs}`);
+  if (t.rel !== undefined) parts.push(`±${t.rel * 100}%`);
+  return parts.join(" or ");
+}
+
+/** Judges one figure. */
+export function judge(baseline: MetricRow, run: MetricRow, t: Tolerance): Verdict {
+  if (baseline.estimate === null || run.estimate === null) return "not resolvable";
+  if (t.abs !== undefined || t.rel !== undefined) {
+    const slack = Math.max(t.abs ?? 0, (t.rel ?? 0) * Math.abs(baseline.estimate));
+    if (run.estimate > baseline.estimate + slack) return "WORSE";
+    if (run.estimate < baseline.estimate - slack) return "better";
+    return "ok";
+  }
+  const bLo = baseline.lo ?? baseline.estimate;
+  const bHi = baseline.hi ?? baseline.estimate;
+  const rLo = run.lo ?? run.estimate;
+  const rHi = run.hi ?? run.estimate;
+  if (rLo > bHi) return "WORSE";
+  if (rHi < bLo) return "better";
+  return "ok";
+}
+
+export function compareRuns(baseline: RunMetrics, run: RunMetrics, tolerances: Tolerances = DEFAULT_TOLERANCES): Comparison {
+  const notes: string[] = [];
+  for (const k of ["experiment", "seed", "durationSeconds", "users"] as const) {
+    if (baseline[k] !== run[k]) notes.push(`the runs differ in ${k}: ${JSON.stringify(baseline[k])} (baseline) vs ${JSON.stringify(run[k])} (run)`);
+  }
+  const b = metricRows(baseline);
+  const r = new Map(metricRows(run).map((x) => [rowKey(x), x]));
+  const judgements: Judgement[] = [];
+  const seen = new Set<string>();
+  for (const x of b) {
+    const key = rowKey(x);
+    seen.add(key);
+    const y = r.get(key) ?? null;
+    const t = toleranceFor(tolerances, x);
+    judgements.push({ defense: x.defense, observer: x.observer, metric: x.metric, baseline: x, run: y, verdict: y ? judge(x, y, t) : "missing", rule: describe(t) });
+  }
+  for (const [key, y] of r) {
+    if (seen.has(key)) continue;
+    judgements.push({ defense: y.defense, observer: y.observer, metric: y.metric, baseline: null, run: y, verdict: "new", rule: describe(toleranceFor(tolerances, y)) });
+  }
+  const regressions = judgements.filter((j) => j.verdict === "WORSE" || j.verdict === "missing").length;
+  return { judgements, regressions, notes };
+}
+
+function cell(row: MetricRow | null): string {
+  if (!row) return "–";
+  if (row.estimate === null) return "not resolvable";
+  if (row.lo === null || row.hi === null) return fmtNum(row.estimate);
+  return `${fmtNum(row.estimate)} [${fmtNum(row.lo)}, ${fmtNum(row.hi)}]`;
+}
+
+function change(j: Judgement): string {
+  const a = j.baseline?.estimate;
+  const b = j.run?.estimate;
+  if (a === null || a === undefined || b === null || b === undefined) return "–";
+  const d = b - a;
+  const rel = a !== 0 ? ` (${d >= 0 ? "+" : ""}${((d / Math.abs(a)) * 100).toFixed(1)}%)` : "";
+  return `${d >= 0 ? "+" : ""}${fmtNum(d)}${rel}`;
+}
+
+/**
+ * The comparison as table rows (header first): metric, baseline [CI], run [CI], change,
+ * verdict. Figures resolvable on neither side are left out (they say nothing); with
+ * `onlyChanges`, so are those judged ok.
+ */
+export function compareTable(c: Comparison, opts: { onlyChanges?: boolean } = {}): string[][] {
+  const rows = [["defense", "observer", "metric", "baseline [CI]", "run [CI]", "change", "tolerance", "verdict"]];
+  for (const j of c.judgements) {
+    if (j.verdict === "not resolvable" && (j.baseline?.estimate ?? null) === null && (j.run?.estimate ?? null) === null) continue;
+    if (opts.onlyChanges && (j.verdict === "ok" || j.verdict === "not resolvable")) continue;
+    const verdict = j.verdict === "WORSE" || j.verdict === "missing" ? `**${j.verdict}**` : j.verdict;
+    rows.push([j.defense, j.observer ?? "cost", j.metric, cell(j.baseline), cell(j.run), change(j), j.rule, verdict]);
+  }
+  return rows;
+}

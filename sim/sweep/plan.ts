@@ -1,0 +1,167 @@
+/**
+ * A sweep, planned: the points of an experiment's `sweep` section in canonical order,
+ * each a complete, validated experiment with a stable id, and the row each one becomes.
+ *
+ * **Canonical order.** Grid axes are crossed with the first axis slowest; each grid
+ * cell is crossed with the random samples (sample 0 first); each of those runs once
+ * per seed (in the order listed), seeds fastest. The position in this order is the
+ * point's `index`; shard i of N takes the indices ≡ i (mod N).
+ *
+ * **Random samples.** Sample s draws one uniform number per range axis, in axis order,
+ * from the stream `sweep/random/<s>` of the experiment seed, so adding samples or axes
+ * at the end never changes the earlier samples. The same draws are used in every grid
+ * cell (common random numbers across the grid).
+ *
+ * **Ids.** `id` = SHA-256 of the canonical JSON of `{params, seed}`, where `params` maps
+ * each axis path to its value: the id names what the point computes, independent of
+ * its index, of the shard and of the worker that ran it. `config` = the first 16 hex
+ * digits of the SHA-256 of `params` alone, the same for every seed of one setting, for
+ * grouping replications.
+ *
+ * **Rows.** A point's row is one canonical-JSON line: id, index, config, seed, params
+ * and the flat metric rows of every arm (`sim/runs/metric-rows.ts`). A point is computed from
+ * its own experiment alone, so rows are byte-identical whatever the worker or shard
+ * count; they are written in completion order and `collect` sorts them by id.
+ *
+ * @example
+ * // sweep: { grid: [{ path: "defenses[1].device.params.coverRate", values: [0.5, 2] }], seeds: [1, 2] }
+ * enumeratePoints(exp).map((p) => [p.index, p.params, p.seed])
+ * // => [[0, {"defenses[1].device.params.coverRate": 0.5}, 1], [1, {…: 0.5}, 2], [2, {…: 2}, 1], [3, {…: 2}, 2]]
+ */
+import { canonicalJson, sha256 } from "../core/canonical-json.ts";
+import { ExperimentError, parseExperiment, type Experiment } from "../experiment/experiment.ts";
+import { metricRows, type MetricRow } from "../runs/metric-rows.ts";
+import { formatPath, parsePath, pathProblem, setPath } from "./param-path.ts";
+import { valueInRange } from "./param-range.ts";
+import { stream } from "../core/rng.ts";
+import type { RunMetrics } from "../experiment/run.ts";
+import type { Shard } from "./shard.ts";
+
+export interface PointSpec {
+  index: number;
+  id: string;
+  config: string;
+  seed: number;
+  /** Axis path (canonical notation) → value. */
+  params: Record<string, unknown>;
+}
+
+export interface SweepPoint extends PointSpec {
+  /** The complete experiment this point runs: the base with the values set, no sweep section. */
+  experiment: Experiment;
+}
+
+export interface SweepRow extends PointSpec {
+  metrics: MetricRow[];
+}
+
+export function pointId(params: Record<string, unknown>, seed: number): string {
+  return sha256(canonicalJson({ params, seed }));
+}
+
+export function configId(params: Record<string, unknown>): string {
+  return sha256(canonicalJson(params)).slice(0, 16);
+}
+
+/** The settings (path → value) of a sweep, grid × samples, in canonical order, without seeds. */
+export function sweepSettings(exp: Experiment): Record<string, unknown>[] {
+  const s = exp.sweep;
+  if (!s) return [{}];
+  let cells: Record<string, unknown>[] = [{}];
+  for (const axis of s.grid) {
+    const path = formatPath(parsePath(axis.path));
+    const next: Record<string, unknown>[] = [];
+    for (const cell of cells) for (const v of axis.values) next.push({ ...cell, [path]: v });
+    cells = next;
+  }
+  if (!s.random) return cells;
+  const samples: Record<string, unknown>[] = [];
+  for (let k = 0; k < s.random.samples; k++) {
+    const rng = stream(exp.seed, `sweep/random/${k}`);
+    const sample: Record<string, unknown> = {};
+    for (const axis of s.random.axes) sample[formatPath(parsePath(axis.path))] = valueInRange(axis, rng.next());
+    samples.push(sample);
+  }
+  const out: Record<string, unknown>[] = [];
+  for (const cell of cells) for (const sample of samples) out.push({ ...cell, ...sample });
+  return out;
+}
+
+/** Every point of the sweep in canonical order (an experiment without a sweep has one point). */
+export function enumeratePoints(exp: Experiment): PointSpec[] {
+  const seeds = exp.sweep?.seeds ?? [exp.seed];
+  const out: PointSpec[] = [];
+  for (const params of sweepSettings(exp)) {
+    const config = configId(params);
+    for (const seed of seeds) out.push({ index: out.length, id: pointId(params, seed), config, seed, params });
+  }
+  return out;
+}
+
+/** The experiment without its sweep and tune sections: what one point varies. */
+export function baseOf(exp: Experiment): Experiment {
+  const { sweep: _s, tune: _t, ...rest } = exp;
+  return structuredClone(rest) as Experiment;
+}
+
+/** Sets every `path → value` of `params` in a copy of `base`; throws ExperimentError on a path that leads nowhere. */
+export function applyParams<T>(base: T, params: Record<string, unknown>, where = "sweep"): T {
+  let out = base;
+  const problems: string[] = [];
+  for (const [path, value] of Object.entries(params)) {
+    const keys = parsePath(path);
+    const problem = pathProblem(out, keys);
+    if (problem) problems.push(`${where} path ${path}: ${problem}`);
+    else out = setPath(out, keys, value);
+  }
+  if (problems.length) throw new ExperimentError(problems);
+  return out;
+}
+
+/**
+ * Plans a sweep: every point as a complete experiment, each validated as a whole (the
+ * same checks as `chaff run`) before any work starts. Throws ExperimentError with one
+ * line per distinct problem, naming the point's setting.
+ */
+export async function planSweep(exp: Experiment): Promise<SweepPoint[]> {
+  const base = baseOf(exp);
+  const specs = enumeratePoints(exp);
+  const byConfig = new Map<string, Experiment>();
+  const problems = new Map<string, { first: Record<string, unknown>; count: number }>();
+  for (const spec of specs) {
+    if (byConfig.has(spec.config)) continue;
+    try {
+      byConfig.set(spec.config, await parseExperiment(applyParams(base, spec.params)));
+    } catch (e) {
+      if (!(e instanceof ExperimentError)) throw e;
+      for (const p of e.problems) {
+        const seen = problems.get(p);
+        if (seen) seen.count++;
+        else problems.set(p, { first: spec.params, count: 1 });
+      }
+    }
+  }
+  if (problems.size > 0) {
+    throw new ExperimentError(
+      [...problems].map(([p, { first, count }]) => `${p} (sweep point ${canonicalJson(first)}${count > 1 ? ` and ${count - 1} more` : ""})`),
+    );
+  }
+  return specs.map((spec) => ({ ...spec, experiment: { ...(byConfig.get(spec.config) as Experiment), seed: spec.seed } }));
+}
+
+/** The row a point's metrics become: one canonical JSON line, newline-terminated. */
+export function pointRow(point: PointSpec, metrics: RunMetrics): string {
+  const row: SweepRow = { id: point.id, index: point.index, config: point.config, seed: point.seed, params: point.params, metrics: metricRows(metrics) };
+  return `${canonicalJson(row)}\n`;
+}
+
+/** The rows file a shard appends to: `rows.jsonl` for a whole sweep, `rows.shard-i-of-N.jsonl` otherwise. */
+export function rowsFileName(shard: Shard): string {
+  return shard.count === 1 ? "rows.jsonl" : `rows.shard-${shard.index}-of-${shard.count}.jsonl`;
+}
+
+/** Matches every rows file a sweep directory may hold. */
+export const ROWS_FILE = /^rows(?:\.shard-(\d+)-of-(\d+))?\.jsonl$/;
+
+/** The sweep description every shard writes (identical across shards) so `collect` knows what to expect. */
+export const SWEEP_FILE = "sweep.json";

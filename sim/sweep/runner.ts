@@ -1,0 +1,141 @@
+/**
+ * Runs a sweep, or one shard of it, into a directory, resuming where a previous attempt
+ * stopped.
+ *
+ * 1. Plan and validate every point (`planSweep`) before anything is written.
+ * 2. Write `sweep.json` (the experiment and its hash, the point count; identical for
+ *    every shard) or check that the one already there describes the same experiment.
+ * 3. Open the shard's rows file, dropping a torn last line, and skip every point whose
+ *    id is already in it.
+ * 4. Run the remaining points on a worker pool and append each row as it completes
+ *    (one write, then fsync). A killed sweep therefore loses at most the points in
+ *    flight, and starting it again runs exactly those: no row lost, none duplicated.
+ *
+ * @example
+ * await runSweep({ experiment, out: "results/runs/x", shard: { index: 0, count: 1 }, workers: 4 });
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { prettyJson } from "../core/canonical-json.ts";
+import { ExperimentError, type Experiment } from "../experiment/experiment.ts";
+import { experimentHash, writeFileAtomic } from "../runs/run-dir.ts";
+import { openRowsFile } from "./rows-file.ts";
+import { createRunPool } from "./pool.ts";
+import { inShard, formatShard, type Shard } from "./shard.ts";
+import { planSweep, pointRow, rowsFileName, SWEEP_FILE, type PointSpec } from "./plan.ts";
+
+export interface SweepFile {
+  chaff: string;
+  experiment: Experiment;
+  experimentHash: string;
+  points: number;
+}
+
+export interface SweepStart {
+  /** Points in the whole sweep. */
+  total: number;
+  /** Points in this shard. */
+  shardPoints: number;
+  /** Points of this shard already in its rows file. */
+  done: number;
+  /** Points this call will run. */
+  todo: number;
+  /** Bytes of a torn last row dropped on opening (a killed earlier attempt). */
+  droppedBytes: number;
+  rowsFile: string;
+  workers: number;
+}
+
+export interface SweepOptions {
+  experiment: Experiment;
+  out: string;
+  shard: Shard;
+  workers: number;
+  onStart?: (s: SweepStart) => void;
+  /** After each row is durably written: rows done in this shard, shard size, the point. */
+  onPoint?: (done: number, shardPoints: number, point: PointSpec) => void;
+}
+
+export interface SweepResult extends SweepStart {
+  ran: number;
+}
+
+export function readSweepFile(dir: string): SweepFile {
+  const p = join(dir, SWEEP_FILE);
+  if (!existsSync(p)) throw new ExperimentError([`${dir}: no ${SWEEP_FILE} (expected a directory written by chaff sweep)`]);
+  return JSON.parse(readFileSync(p, "utf8")) as SweepFile;
+}
+
+function claimDirectory(out: string, experiment: Experiment, points: number): void {
+  const hash = experimentHash(experiment);
+  const p = join(out, SWEEP_FILE);
+  if (existsSync(p)) {
+    const prior = readSweepFile(out);
+    if (prior.experimentHash !== hash) {
+      throw new ExperimentError([
+        `--out ${out}: holds a sweep of another experiment (${prior.experiment?.name ?? "?"}, hash ${String(prior.experimentHash).slice(0, 12)}; this one is ${hash.slice(0, 12)}); choose another --out`,
+      ]);
+    }
+    return;
+  }
+  const file: SweepFile = { chaff: "1", experiment, experimentHash: hash, points };
+  writeFileAtomic(p, prettyJson(file));
+}
+
+export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
+  const { experiment, out, shard } = opts;
+  const points = await planSweep(experiment);
+  const mine = points.filter((p) => inShard(p.index, shard));
+  claimDirectory(out, experiment, points.length);
+
+  const rowsPath = join(out, rowsFileName(shard));
+  const rows = openRowsFile(rowsPath);
+  const expected = new Set(mine.map((p) => p.id));
+  const foreign = [...rows.ids].filter((id) => !expected.has(id));
+  if (foreign.length > 0) {
+    rows.close();
+    throw new ExperimentError([`${rowsPath}: ${foreign.length} row(s) are not points of shard ${formatShard(shard)} of this sweep (first ${foreign[0]}); the file belongs to another sweep`]);
+  }
+  const todo = mine.filter((p) => !rows.ids.has(p.id));
+  const start: SweepStart = {
+    total: points.length,
+    shardPoints: mine.length,
+    done: mine.length - todo.length,
+    todo: todo.length,
+    droppedBytes: rows.droppedBytes,
+    rowsFile: rowsPath,
+    workers: Math.max(1, Math.min(opts.workers, todo.length)),
+  };
+  opts.onStart?.(start);
+  if (todo.length === 0) {
+    rows.close();
+    return { ...start, ran: 0 };
+  }
+
+  const pool = createRunPool(start.workers);
+  let done = start.done;
+  const failures: string[] = [];
+  try {
+    await Promise.all(
+      todo.map((point) =>
+        pool.run(point.experiment).then(
+          (metrics) => {
+            rows.append(pointRow(point, metrics));
+            done++;
+            opts.onPoint?.(done, mine.length, point);
+          },
+          (e: unknown) => {
+            failures.push(`point ${point.index} (${point.id.slice(0, 12)}, ${JSON.stringify(point.params)}, seed ${point.seed}): ${(e as Error)?.message ?? String(e)}`);
+          },
+        ),
+      ),
+    );
+  } finally {
+    await pool.close();
+    rows.close();
+  }
+  if (failures.length > 0) {
+    throw new Error(`${failures.length} sweep point(s) failed; the others are saved and a re-run retries only these:\n${failures.join("\n")}`);
+  }
+  return { ...start, ran: todo.length };
+}

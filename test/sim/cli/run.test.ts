@@ -1,0 +1,83 @@
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { describe, expect, it } from "vitest";
+import { sha256 } from "../../../sim/core/canonical-json.ts";
+
+const ROOT = resolve(import.meta.dirname, "../../..");
+const TINY = join(ROOT, "test/fixtures/tiny-experiment.json");
+
+function chaff(args: string[]) {
+  return spawnSync(process.execPath, [join(ROOT, "bin/chaff.js"), ...args], { cwd: ROOT, encoding: "utf8", env: { ...process.env, CI: "1" } });
+}
+
+function runDir(out: string): string {
+  const dirs = readdirSync(out).filter((d) => !d.startsWith("."));
+  expect(dirs).toHaveLength(1);
+  return join(out, dirs[0]);
+}
+
+describe("chaff run", () => {
+  it("gives byte-identical metrics.json for the same seed, different ones for another seed, and a manifest that hashes every output", () => {
+    const a = mkdtempSync(join(tmpdir(), "chaff-a-"));
+    const b = mkdtempSync(join(tmpdir(), "chaff-b-"));
+    const c = mkdtempSync(join(tmpdir(), "chaff-c-"));
+    for (const [out, seed] of [[a, "3"], [b, "3"], [c, "4"]] as const) {
+      const r = chaff(["run", TINY, "--seed", seed, "--out", out]);
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(/defense\s+strongest observer/);
+    }
+    const ma = readFileSync(join(runDir(a), "metrics.json"));
+    const mb = readFileSync(join(runDir(b), "metrics.json"));
+    const mc = readFileSync(join(runDir(c), "metrics.json"));
+    expect(sha256(ma)).toBe(sha256(mb));
+    expect(sha256(ma)).not.toBe(sha256(mc));
+    const manifest = JSON.parse(readFileSync(join(runDir(a), "manifest.json"), "utf8"));
+    expect(manifest.seed).toBe(3);
+    expect(manifest.node).toBe(process.version);
+    expect(manifest.lockfileSha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(Object.keys(manifest.outputs)).toEqual(expect.arrayContaining(["metrics.json", "report.md"]));
+    for (const [name, hash] of Object.entries(manifest.outputs)) {
+      expect(sha256(readFileSync(join(runDir(a), name)))).toBe(hash);
+    }
+    expect(manifest.experiment.population.users).toBe(24);
+    expect(readFileSync(join(runDir(a), "metrics.json"), "utf8")).not.toMatch(/NaN|Infinity/);
+  });
+
+  it("rejects an invalid experiment with one line per problem, exit code 2, and writes nothing", () => {
+    const out = mkdtempSync(join(tmpdir(), "chaff-bad-"));
+    const bad = join(out, "bad.json");
+    const exp = JSON.parse(readFileSync(TINY, "utf8"));
+    exp.durationSeconds = -5;
+    exp.population.users = "many";
+    exp.colour = "blue";
+    exp.defenses[1].device.params = { nonsense: 1 };
+    exp.observers[0].observer = "telepathy";
+    writeFileSync(bad, JSON.stringify(exp));
+    const r = chaff(["run", bad, "--out", join(out, "runs")]);
+    expect(r.status).toBe(2);
+    const lines = r.stderr.trim().split("\n");
+    expect(lines.some((l) => /durationSeconds = -5: .*/.test(l))).toBe(true);
+    expect(lines.some((l) => /population\.users = "many": .*number/.test(l))).toBe(true);
+    expect(lines).toContain(`error: colour = "blue": unknown key; check the spelling against \`chaff schema\``);
+    expect(existsSync(join(out, "runs"))).toBe(false);
+  });
+
+  it("names a bad component parameter with its shaper, and a bad --seed", () => {
+    const out = mkdtempSync(join(tmpdir(), "chaff-bad2-"));
+    const bad = join(out, "bad.json");
+    const exp = JSON.parse(readFileSync(TINY, "utf8"));
+    exp.defenses[1].device.params = { nonsense: 1 };
+    exp.observers[0].observer = "telepathy";
+    writeFileSync(bad, JSON.stringify(exp));
+    const r = chaff(["run", bad, "--out", join(out, "runs")]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/defenses\[1\]\.device\.params.*nonsense.*shaper "padme"/);
+    expect(r.stderr).toMatch(/observers\[0\]\.observer = "telepathy": unknown observer; expected one of .*volume-correlation/);
+    const s = chaff(["run", TINY, "--seed", "-1", "--out", join(out, "runs")]);
+    expect(s.status).toBe(2);
+    expect(s.stderr).toMatch(/--seed = "-1": expected an integer/);
+    expect(existsSync(join(out, "runs"))).toBe(false);
+  });
+});

@@ -1,0 +1,64 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { describe, expect, it } from "vitest";
+import { parseExperiment } from "../../../sim/experiment/experiment.ts";
+import { reproduceRun } from "../../../sim/runs/reproduce.ts";
+import { runId, writeRun } from "../../../sim/runs/run-dir.ts";
+import { runFiles } from "../../../sim/runs/outputs.ts";
+
+const ROOT = resolve(import.meta.dirname, "../../..");
+const TINY = join(ROOT, "test/fixtures/tiny-experiment.json");
+
+async function recordRun(): Promise<string> {
+  const exp = await parseExperiment({ ...JSON.parse(readFileSync(TINY, "utf8")), durationSeconds: 120 });
+  const { files } = await runFiles(exp);
+  return writeRun(mkdtempSync(join(tmpdir(), "chaff-repro-")), runId(exp.name, exp.seed, exp), exp, files);
+}
+
+/** Changes one byte: the first digit after `"estimate": ` becomes another digit. */
+function flipOneByte(path: string): void {
+  const text = readFileSync(path, "utf8");
+  const at = text.search(/"estimate": \d/) + '"estimate": '.length;
+  const digit = text[at];
+  writeFileSync(path, text.slice(0, at) + (digit === "9" ? "8" : String(Number(digit) + 1)) + text.slice(at + 1));
+}
+
+describe("reproduce", () => {
+  it("verifies an untouched run, and fails naming the file and the first differing field when one byte of metrics.json changes", async () => {
+    const dir = await recordRun();
+    const ok = await reproduceRun(dir);
+    expect(ok.problems).toEqual([]);
+    const outputs = Object.keys(JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8")).outputs).sort();
+    expect(outputs).toEqual(expect.arrayContaining(["metrics.json", "report.md"]));
+    expect(ok.verified).toEqual(outputs);
+
+    flipOneByte(join(dir, "metrics.json"));
+    const bad = await reproduceRun(dir);
+    expect(bad.ok).toBe(false);
+    expect(bad.verified).toEqual(outputs.filter((n) => n !== "metrics.json"));
+    expect(bad.problems).toHaveLength(1);
+    expect(bad.problems[0]).toMatch(/^metrics\.json: the file does not match its recorded SHA-256 .* it was changed after the run\. First difference: arms\[0\]\.[\w.[\]]*estimate: /);
+
+    const cli = spawnSync(process.execPath, [join(ROOT, "bin/chaff.js"), "reproduce", dir], { cwd: ROOT, encoding: "utf8" });
+    expect(cli.status).toBe(1);
+    expect(cli.stdout).toMatch(/^FAIL metrics\.json: .*First difference: arms\[0\]/m);
+    expect(cli.stdout).toMatch(/^ok {3}report\.md$/m);
+    expect(cli.stderr).toMatch(/1 output\(s\) of .* did not reproduce/);
+  });
+
+  it("names a tampered experiment in the manifest, and a re-run that no longer matches", async () => {
+    const dir = await recordRun();
+    const mpath = join(dir, "manifest.json");
+    const manifest = JSON.parse(readFileSync(mpath, "utf8"));
+    // Edit the experiment but keep its recorded hash: the manifest no longer vouches for it.
+    manifest.experiment.metrics.resamples = 201;
+    writeFileSync(mpath, JSON.stringify(manifest, null, 2));
+    const r = await reproduceRun(dir);
+    expect(r.ok).toBe(false);
+    expect(r.problems[0]).toMatch(/^manifest\.json: the stored experiment does not match its recorded experimentHash/);
+    // And the outputs re-run from the edited experiment differ from what was recorded.
+    expect(r.problems.some((p) => /^metrics\.json: the re-run does not reproduce it .*First difference: /.test(p))).toBe(true);
+  });
+});

@@ -1,0 +1,87 @@
+import { describe, expect, it } from "vitest";
+import { canonicalJson, sha256 } from "../../../sim/core/canonical-json.ts";
+import { ExperimentError, parseExperiment } from "../../../sim/experiment/experiment.ts";
+import { enumeratePoints, planSweep, rowsFileName } from "../../../sim/sweep/plan.ts";
+
+const RATE = "defenses[1].device.params.coverRate";
+
+const exp = (sweep: unknown) =>
+  parseExperiment({
+    name: "t",
+    purpose: "test",
+    seed: 9,
+    durationSeconds: 60,
+    population: { users: 12 },
+    conversations: [{ model: "messaging" }],
+    defenses: [{ name: "none" }, { name: "cover", device: { shaper: "poisson-cover", params: { coverRate: 1 } } }],
+    observers: [{ observer: "volume-correlation", vantage: "isp" }],
+    sweep,
+  });
+
+describe("sweep points", () => {
+  it("cross the grid (first axis slowest) with the seeds (fastest), ids hashing parameters and seed", async () => {
+    const e = await exp({ grid: [{ path: RATE, values: [0.5, 2] }, { path: "population.users", values: [10, 20] }], seeds: [1, 2] });
+    const pts = enumeratePoints(e);
+    expect(pts.map((p) => [p.params[RATE], p.params["population.users"], p.seed])).toEqual([
+      [0.5, 10, 1], [0.5, 10, 2], [0.5, 20, 1], [0.5, 20, 2],
+      [2, 10, 1], [2, 10, 2], [2, 20, 1], [2, 20, 2],
+    ]);
+    expect(pts.map((p) => p.index)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    for (const p of pts) expect(p.id).toBe(sha256(canonicalJson({ params: p.params, seed: p.seed })));
+    expect(new Set(pts.map((p) => p.id)).size).toBe(8);
+    expect(pts[0].config).toBe(pts[1].config);
+    expect(pts[0].config).not.toBe(pts[2].config);
+  });
+
+  it("gives a point the same id wherever it sits in the order", async () => {
+    const a = enumeratePoints(await exp({ grid: [{ path: RATE, values: [0.5, 2] }] }));
+    const b = enumeratePoints(await exp({ grid: [{ path: RATE, values: [3, 2] }], seeds: [9] }));
+    expect(b[1].id).toBe(a[1].id);
+    expect(b[1].index).toBe(1);
+  });
+
+  it("draws random samples from seeded streams, within range, the earlier ones unchanged by adding more", async () => {
+    const axes = [{ path: RATE, min: 0.01, max: 100, scale: "log" }, { path: "population.contactsPerUser", min: 2, max: 6, integer: true }];
+    const four = enumeratePoints(await exp({ random: { samples: 4, axes } }));
+    const six = enumeratePoints(await exp({ random: { samples: 6, axes } }));
+    expect(six.slice(0, 4)).toEqual(four);
+    for (const p of six) {
+      const r = p.params[RATE] as number;
+      const c = p.params["population.contactsPerUser"] as number;
+      expect(r >= 0.01 && r <= 100).toBe(true);
+      expect(Number.isInteger(c) && c >= 2 && c <= 6).toBe(true);
+    }
+    expect(new Set(six.map((p) => p.params[RATE])).size).toBe(6);
+  });
+
+  it("validates every point as a whole experiment before any work, one line per problem naming the point", async () => {
+    const e = await exp({ grid: [{ path: RATE, values: [1, -3, "fast"] }, { path: "defenses[1].device.params.colour", values: [1] }] });
+    let err: ExperimentError | null = null;
+    try {
+      await planSweep(e);
+    } catch (x) {
+      err = x as ExperimentError;
+    }
+    expect(err).toBeInstanceOf(ExperimentError);
+    const lines = err?.problems ?? [];
+    expect(lines.some((l) => /^defenses\[1\]\.device\.params\.coverRate = -3: expected a number from 0 .*shaper "poisson-cover".*sweep point/.test(l))).toBe(true);
+    expect(lines.some((l) => /^defenses\[1\]\.device\.params\.coverRate = "fast": /.test(l))).toBe(true);
+    expect(lines.filter((l) => /^defenses\[1\]\.device\.params\.colour = 1: unknown key.*and 2 more\)$/.test(l))).toHaveLength(1);
+    expect(lines).toHaveLength(3);
+    const missing = await exp({ grid: [{ path: "defenses[4].device.params.coverRate", values: [1] }] });
+    await expect(planSweep(missing)).rejects.toThrow(/defenses has 2 entries, so it has no \[4\]/);
+  });
+
+  it("plans complete experiments without the sweep section, one per point", async () => {
+    const pts = await planSweep(await exp({ grid: [{ path: RATE, values: [0.5, 2] }], seeds: [3, 4] }));
+    expect(pts).toHaveLength(4);
+    expect(pts[3].experiment.seed).toBe(4);
+    expect(pts[3].experiment.defenses[1].device.params.coverRate).toBe(2);
+    expect(pts[3].experiment.sweep).toBeUndefined();
+  });
+
+  it("names rows files by shard", () => {
+    expect(rowsFileName({ index: 0, count: 1 })).toBe("rows.jsonl");
+    expect(rowsFileName({ index: 2, count: 3 })).toBe("rows.shard-2-of-3.jsonl");
+  });
+});

@@ -1,0 +1,61 @@
+import { spawn, spawnSync } from "node:child_process";
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { describe, expect, it } from "vitest";
+import { collectSweep } from "../../../sim/sweep/collect.ts";
+import { parseExperiment } from "../../../sim/experiment/experiment.ts";
+import { runSweep } from "../../../sim/sweep/runner.ts";
+
+const ROOT = resolve(import.meta.dirname, "../../..");
+const CHAFF = join(ROOT, "bin/chaff.js");
+
+function lines(path: string): string[] {
+  return existsSync(path) ? readFileSync(path, "utf8").split("\n").filter(Boolean) : [];
+}
+
+describe("a killed sweep", () => {
+  it("started again finishes with no row lost and none duplicated, dropping a torn last row", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "chaff-kill-"));
+    const exp = JSON.parse(readFileSync(join(ROOT, "sim/experiment/builtin/sweep-cover-rate.json"), "utf8"));
+    exp.sweep.seeds = [1, 3, 4];
+    const file = join(dir, "exp.json");
+    writeFileSync(file, JSON.stringify(exp));
+    const out = join(dir, "out");
+    const rows = join(out, "rows.jsonl");
+    const total = exp.sweep.grid[0].values.length * exp.sweep.seeds.length;
+
+    const child = spawn(process.execPath, [CHAFF, "sweep", file, "--out", out, "--workers", "1", "--quiet"], { cwd: ROOT, stdio: "ignore" });
+    const exited = new Promise<NodeJS.Signals | null>((done) => child.on("exit", (_code, signal) => done(signal)));
+    for (let i = 0; i < 3000 && lines(rows).length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    child.kill("SIGKILL");
+    expect(await exited).toBe("SIGKILL");
+    const before = lines(rows);
+    expect(before.length).toBeGreaterThanOrEqual(1);
+    expect(before.length).toBeLessThan(total);
+    // What a kill in the middle of a write leaves: a prefix of the next row.
+    appendFileSync(rows, before[0].slice(0, 40));
+
+    const again = spawnSync(process.execPath, [CHAFF, "sweep", file, "--out", out, "--workers", "2"], { cwd: ROOT, encoding: "utf8" });
+    expect(again.status, again.stderr).toBe(0);
+    expect(again.stderr).toMatch(/dropped a torn last row \(40 bytes\)/);
+    expect(again.stderr).toMatch(new RegExp(`${before.length} already done, ${total - before.length} to run`));
+    const after = lines(rows);
+    expect(after).toHaveLength(total);
+    expect(after.slice(0, before.length)).toEqual(before);
+    const ids = after.map((l) => JSON.parse(l).id as string);
+    expect(new Set(ids).size).toBe(total);
+
+    // The same rows as a sweep never interrupted, once collected.
+    const clean = join(dir, "clean");
+    await runSweep({ experiment: await parseExperiment(exp), out: clean, shard: { index: 0, count: 1 }, workers: 1 });
+    for (const d of [out, clean]) expect((await collectSweep(d)).points).toBe(total);
+    expect(readFileSync(join(out, "rows.collected.jsonl")).equals(readFileSync(join(clean, "rows.collected.jsonl")))).toBe(true);
+
+    // A third start has nothing left to do.
+    const third = spawnSync(process.execPath, [CHAFF, "sweep", file, "--out", out], { cwd: ROOT, encoding: "utf8" });
+    expect(third.status).toBe(0);
+    expect(third.stderr).toMatch(new RegExp(`${total} already done, 0 to run`));
+    expect(lines(rows)).toHaveLength(total);
+  });
+});

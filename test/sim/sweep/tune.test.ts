@@ -1,0 +1,97 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { describe, expect, it } from "vitest";
+import { parseExperiment } from "../../../sim/experiment/experiment.ts";
+import { metricRows, strongestRow, costRow } from "../../../sim/runs/metric-rows.ts";
+import { runFiles } from "../../../sim/runs/outputs.ts";
+import { parseTarget } from "../../../sim/sweep/target.ts";
+import { tune, tuneDesign, type TuneResult } from "../../../sim/sweep/tune.ts";
+
+const ROOT = resolve(import.meta.dirname, "../../..");
+const TUNE = join(ROOT, "sim/experiment/builtin/tune-constant-rate.json");
+const raw = () => JSON.parse(readFileSync(TUNE, "utf8"));
+
+describe("tune design", () => {
+  it("is a seeded quasi-random design within the declared ranges", async () => {
+    const exp = await parseExperiment(raw());
+    const a = tuneDesign(exp);
+    expect(a).toHaveLength(exp.tune?.candidates as number);
+    expect(tuneDesign(await parseExperiment(raw()))).toEqual(a);
+    expect(tuneDesign(await parseExperiment({ ...raw(), seed: 2 }))).not.toEqual(a);
+    for (const p of a) for (const v of Object.values(p)) expect(v >= 0.1 && v <= 5).toBe(true);
+    // Log scale: the design reaches below 0.5 and above 1.
+    const dev = a.map((p) => p["device.params.intervalSeconds"]);
+    expect(Math.min(...dev)).toBeLessThan(0.5);
+    expect(Math.max(...dev)).toBeGreaterThan(1);
+  });
+});
+
+describe("chaff tune", () => {
+  it("finds the cheapest configuration meeting the target by successive halving, and its experiment file reproduces the claim within its CI", async () => {
+    const out = mkdtempSync(join(tmpdir(), "chaff-tune-"));
+    const r = spawnSync(
+      process.execPath,
+      [join(ROOT, "bin/chaff.js"), "tune", TUNE, "--target", "auc<=0.55", "--minimize", "bandwidth", "--out", out, "--workers", "2"],
+      { cwd: ROOT, encoding: "utf8" },
+    );
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/## Pareto front at rung 2/);
+    expect(r.stdout).toMatch(/## Choice/);
+    const result = JSON.parse(readFileSync(join(out, "tune.json"), "utf8")) as TuneResult;
+
+    // Successive halving: 9 configurations, then the best ⌈9/3⌉ = 3, then 1, on growing budgets.
+    expect(result.ranking.map((x) => x.length)).toEqual([9, 3, 1]);
+    expect(result.rungs.map((g) => g.durationSeconds)).toEqual([300, 600, 900]);
+    expect(result.evaluations).toHaveLength(9 + 3 + 2);
+    for (let k = 0; k < 2; k++) {
+      const kept = result.ranking[k].slice(0, result.ranking[k + 1].length).map((s) => s.config).sort();
+      expect(result.ranking[k + 1].map((s) => s.config).sort()).toEqual(kept);
+      // Ranked: every configuration meeting the target before any that does not, cheapest first.
+      const meets = result.ranking[k].map((s) => s.meets);
+      expect(meets).toEqual([...meets].sort((a, b) => Number(b) - Number(a)));
+      const costs = result.ranking[k].filter((s) => s.meets).map((s) => s.costs.bandwidth as number);
+      expect(costs).toEqual([...costs].sort((a, b) => a - b));
+    }
+    // The Pareto front of every rung holds the cheapest-bandwidth configuration of that rung.
+    for (let k = 0; k < 3; k++) {
+      const cheapest = [...result.ranking[k]].sort((a, b) => (a.costs.bandwidth as number) - (b.costs.bandwidth as number))[0];
+      expect(result.fronts[k]).toContain(cheapest.config);
+    }
+
+    const choice = result.choice;
+    expect(choice).not.toBeNull();
+    if (!choice) return;
+    expect(choice.claim.privacy.estimate as number).toBeLessThanOrEqual(0.55);
+
+    // The written experiment is ready to run and reproduces the claimed figure within its interval.
+    const file = join(out, "tune-constant-rate-tuned.json");
+    const written = JSON.parse(readFileSync(file, "utf8"));
+    expect(written.notes.join(" ")).toMatch(/Halton sequence/);
+    expect(written.tune).toBeUndefined();
+    const exp = await parseExperiment(written);
+    expect(exp.defenses.map((d) => d.name)).toEqual(["none", "buflo"]);
+    const { result: rerun } = await runFiles(exp);
+    const rows = metricRows(rerun.metrics);
+    const privacy = strongestRow(rows, "buflo", "auc");
+    const claim = choice.claim.privacy;
+    expect(privacy?.estimate).not.toBeNull();
+    expect(privacy?.estimate as number).toBeGreaterThanOrEqual(claim.lo as number);
+    expect(privacy?.estimate as number).toBeLessThanOrEqual(claim.hi as number);
+    const bw = costRow(rows, "buflo", "bandwidth");
+    expect(bw?.estimate as number).toBeGreaterThanOrEqual(choice.claim.costs.bandwidth?.lo as number);
+    expect(bw?.estimate as number).toBeLessThanOrEqual(choice.claim.costs.bandwidth?.hi as number);
+  });
+
+  it("says so, and chooses nothing, when no configuration can meet the target", async () => {
+    const small = raw();
+    small.tune.candidates = 3;
+    small.tune.rungs = [{ durationSeconds: 300, users: 30 }];
+    const exp = await parseExperiment(small);
+    const result = await tune({ experiment: exp, target: parseTarget("auc<0.5"), minimize: "energy", workers: 1 });
+    expect(result.choice).toBeNull();
+    expect(result.ranking[0].every((s) => !s.meets)).toBe(true);
+    await expect(tune({ experiment: exp, target: parseTarget("tpr@1e-5<=0.1"), minimize: "energy", workers: 1 })).rejects.toThrow(/tpr@1e-5 is not computed by this experiment/);
+  });
+});

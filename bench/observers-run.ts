@@ -20,7 +20,7 @@ import { loadavg } from "node:os";
 import { median } from "simple-statistics";
 import { labelsFromPairs, naiveDot, standardizeRows } from "../observers/pairwise.ts";
 import { createPairPool, linkTaskParallel, scorePairsParallel, type PairBlock, type PairPool, type PairRows } from "../observers/pairwise-pool.ts";
-import { stream } from "../sim/rng.ts";
+import { stream } from "../sim/core/rng.ts";
 
 const BINS = 360;
 const mode = process.argv[2] ?? "compare";

@@ -1,7 +1,7 @@
 /**
  * Shaper benchmark (issue 3): every registered shaper over one fixed 1,000,000-packet
  * trace (25 h of messaging-like traffic, 60% uplink), through the engine harness
- * (`sim/shape-trace.ts`).
+ * (`sim/engine/shape-trace.ts`).
  *
  * Figures per shaper:
  * - ns per input packet, and its ratio to the pass-through (`none` through the same
@@ -45,10 +45,10 @@ import { fileURLToPath } from "node:url";
 import { measure } from "mitata";
 import { loadShapers } from "../shapers/registry.ts";
 import { BaseShaper, declare, type ShaperActions, type ShaperDefinition, type Shaper } from "../shapers/shaper.ts";
-import { stream } from "../sim/rng.ts";
-import { shapeTrace } from "../sim/shape-trace.ts";
-import type { Micros } from "../sim/time.ts";
-import { DOWN, PADDING, REAL, Trace, UP } from "../sim/trace.ts";
+import { stream } from "../sim/core/rng.ts";
+import { shapeTrace } from "../sim/engine/shape-trace.ts";
+import type { Micros } from "../sim/core/time.ts";
+import { DOWN, PADDING, REAL, Trace, UP } from "../sim/core/trace.ts";
 
 /**
  * The heap probe runs in a child process with these flags: a young generation large

@@ -7,9 +7,9 @@
  *
  *   node --import tsx bench/sim-run.ts <users> [hours]
  */
-import { parseExperiment } from "../sim/experiment.ts";
-import { buildArm } from "../sim/run.ts";
-import { HOUR } from "../sim/time.ts";
+import { parseExperiment } from "../sim/experiment/experiment.ts";
+import { buildArm } from "../sim/experiment/run.ts";
+import { HOUR } from "../sim/core/time.ts";
 
 const users = Number(process.argv[2] ?? 1000);
 const hours = Number(process.argv[3] ?? 1);

@@ -12,7 +12,7 @@
  *    `--sweep`, else the newest `summary.json` under `results/` (what `chaff collect`
  *    writes in a sweep directory; turned into rows by `rowsFromCollected`), else from
  *    every run under `results/runs/` (`sweepSummary`); both in
- *    `sim/figures/privacy-cost.ts`, which defines the rows the notebook reads;
+ *    `sim/report/figures/privacy-cost.ts`, which defines the rows the notebook reads;
  * 4. runs `notebooks build` (Notebook Kit, pinned) into `notebooks/.observable/dist/`: the
  *    notebooks import Plot and d3 from node_modules and read the data through
  *    `FileAttachment`, so the built site is a self-contained snapshot needing no network;
@@ -23,8 +23,8 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync,
 import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { rowsFromCollected, sweepSummary, type CollectedSummary, type SweepSummary } from "../sim/figures/privacy-cost.ts";
-import type { RunMetrics } from "../sim/run.ts";
+import { rowsFromCollected, sweepSummary, type CollectedSummary, type SweepSummary } from "../sim/report/figures/privacy-cost.ts";
+import type { RunMetrics } from "../sim/experiment/run.ts";
 import { serveStatic } from "./serve.ts";
 
 export const NOTEBOOKS_DIR = dirname(fileURLToPath(import.meta.url));
@@ -103,7 +103,7 @@ export function readSummary(file: string): SweepSummary {
     const rows = rowsFromCollected(s as CollectedSummary, sweepShapers(dirname(file)));
     return { kind: "chaff-sweep-summary", version: 1, name: `${s.experiment ?? basename(dirname(file))} (sweep, mean and range over seeds)`, rows };
   }
-  throw new Error(`${file}: expected the summary.json of chaff collect ({ experiment, figures: [...] }) or { kind: "chaff-sweep-summary", rows: [...] } (see sim/figures/privacy-cost.ts)`);
+  throw new Error(`${file}: expected the summary.json of chaff collect ({ experiment, figures: [...] }) or { kind: "chaff-sweep-summary", rows: [...] } (see sim/report/figures/privacy-cost.ts)`);
 }
 
 /** Prepares the data and builds the notebooks; returns where the site is. */
@@ -115,7 +115,7 @@ export function buildNotebooks(opts: BuildOptions = {}): BuildResult {
   if (!run) throw new Error(`no run under ${runsDir}: run \`npx chaff run\` first, or pass --run DIR`);
   const missing = RUN_FILES.filter((f) => !existsSync(join(run, f)));
   if (missing.length) {
-    throw new Error(`${run} has no ${missing.join(", ")}: re-run it with a chaff that writes figure data (sim/figures dataFiles)`);
+    throw new Error(`${run} has no ${missing.join(", ")}: re-run it with a chaff that writes figure data (sim/report/figures dataFiles)`);
   }
 
   const work = join(NOTEBOOKS_DIR, ".observable");

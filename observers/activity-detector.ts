@@ -26,9 +26,9 @@ import { median } from "simple-statistics";
 import { z } from "zod";
 import { BinnedVolume } from "./binned-volume.ts";
 import type { Observer, ObserverContext, ObserverDefinition, TaskScores } from "./observer.ts";
-import type { Micros } from "../sim/time.ts";
-import { seconds } from "../sim/time.ts";
-import { CONVERSATION_KINDS, TYPE_CODE, type Truth } from "../sim/truth.ts";
+import type { Micros } from "../sim/core/time.ts";
+import { seconds } from "../sim/core/time.ts";
+import { CONVERSATION_KINDS, TYPE_CODE, type Truth } from "../sim/world/truth.ts";
 
 export const activitySchema = z
   .object({

@@ -19,8 +19,8 @@
  * v.row(UP, 1) // => Float32Array [0, 1200, 0]
  */
 import type { Tap } from "./observer.ts";
-import type { Micros } from "../sim/time.ts";
-import { UP, type Direction } from "../sim/trace.ts";
+import type { Micros } from "../sim/core/time.ts";
+import { UP, type Direction } from "../sim/core/trace.ts";
 
 export type VolumeMeasure = "bytes" | "packets";
 

@@ -20,8 +20,8 @@
  * e.count(0, UP) // => 1: one 2800-byte event ending at 10 ms; the 100-byte burst is too small
  */
 import type { Tap } from "./observer.ts";
-import type { Micros } from "../sim/time.ts";
-import type { Direction } from "../sim/trace.ts";
+import type { Micros } from "../sim/core/time.ts";
+import type { Direction } from "../sim/core/trace.ts";
 
 export interface BurstOptions {
   readonly users: number;

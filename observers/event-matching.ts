@@ -28,10 +28,10 @@ import { z } from "zod";
 import { BurstExtractor } from "./bursts.ts";
 import type { Observer, ObserverContext, ObserverDefinition, TaskScores } from "./observer.ts";
 import { linkLabels, linkTask, linkTaskSampled, pairKernel, type Combine } from "./pairwise.ts";
-import type { Micros } from "../sim/time.ts";
-import { seconds } from "../sim/time.ts";
-import type { Truth } from "../sim/truth.ts";
-import { DOWN, UP } from "../sim/trace.ts";
+import type { Micros } from "../sim/core/time.ts";
+import { seconds } from "../sim/core/time.ts";
+import type { Truth } from "../sim/world/truth.ts";
+import { DOWN, UP } from "../sim/core/trace.ts";
 
 export interface MatchRule {
   /** Time tolerance Δ, µs. */

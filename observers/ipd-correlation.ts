@@ -23,10 +23,10 @@ import { z } from "zod";
 import { checkCells } from "./binned-volume.ts";
 import type { Observer, ObserverContext, ObserverDefinition, TaskScores, Tap } from "./observer.ts";
 import { correlationKernel, linkLabels, linkTask } from "./pairwise.ts";
-import type { Micros } from "../sim/time.ts";
-import { MILLISECOND } from "../sim/time.ts";
-import type { Truth } from "../sim/truth.ts";
-import { DOWN, UP, type Direction } from "../sim/trace.ts";
+import type { Micros } from "../sim/core/time.ts";
+import { MILLISECOND } from "../sim/core/time.ts";
+import type { Truth } from "../sim/world/truth.ts";
+import { DOWN, UP, type Direction } from "../sim/core/trace.ts";
 
 export const ipdCorrelationSchema = z
   .object({

@@ -43,11 +43,11 @@ import { EVENT_PRESETS, matchRatio, type MatchRule } from "./event-matching.ts";
 import type { Observer, ObserverContext, ObserverDefinition, TaskScores, Tap } from "./observer.ts";
 import { dotTile, lagScratch, laggedBlock, linkLabels, linkTask, linkTaskSampled, pairCode, standardizedCopy, type LinkLabels } from "./pairwise.ts";
 import { SizeHistogram, histogramDistance } from "./size-histogram.ts";
-import type { Rng, Seed } from "../sim/rng.ts";
-import type { Micros } from "../sim/time.ts";
-import { seconds } from "../sim/time.ts";
-import type { Truth } from "../sim/truth.ts";
-import { DOWN, UP, type Direction } from "../sim/trace.ts";
+import type { Rng, Seed } from "../sim/core/rng.ts";
+import type { Micros } from "../sim/core/time.ts";
+import { seconds } from "../sim/core/time.ts";
+import type { Truth } from "../sim/world/truth.ts";
+import { DOWN, UP, type Direction } from "../sim/core/trace.ts";
 
 export const FEATURE_NAMES = ["pearson-fine", "pearson-coarse", "lagged-peak", "event-match", "size-chi2", "volume-asymmetry"] as const;
 

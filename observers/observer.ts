@@ -14,10 +14,10 @@
  * endpoint, and different endpoints, may interleave out of order.
  */
 import type { z } from "zod";
-import type { Rng, Seed } from "../sim/rng.ts";
-import type { Micros } from "../sim/time.ts";
-import type { Direction } from "../sim/trace.ts";
-import type { Truth } from "../sim/truth.ts";
+import type { Rng, Seed } from "../sim/core/rng.ts";
+import type { Micros } from "../sim/core/time.ts";
+import type { Direction } from "../sim/core/trace.ts";
+import type { Truth } from "../sim/world/truth.ts";
 
 /**
  * Where an observer sits.

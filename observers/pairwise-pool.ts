@@ -25,7 +25,7 @@
  * const scores = await linkTaskParallel(labels, { X, Y, n: users, d: bins }, { pool, rng, maxNegatives: 2_000_000 });
  * await pool.close();
  */
-import { tsxPool } from "../sim/tsx-pool.ts";
+import { tsxPool } from "../sim/parallel/tsx-pool.ts";
 import { availableParallelism } from "node:os";
 import type { TaskScores } from "./observer.ts";
 import {

@@ -29,9 +29,9 @@
  * dotBlock(X, X, 3, 0, 2, 0, 2, out); // out ≈ [1, -1, -1, 1]: Pearson's r of every pair
  */
 import type { TaskScores } from "./observer.ts";
-import type { Rng } from "../sim/rng.ts";
-import type { Truth } from "../sim/truth.ts";
-import { CONVERSATION_KINDS } from "../sim/truth.ts";
+import type { Rng } from "../sim/core/rng.ts";
+import type { Truth } from "../sim/world/truth.ts";
+import { CONVERSATION_KINDS } from "../sim/world/truth.ts";
 
 /** Fills out[(i − i0)·(j1 − j0) + (j − j0)] with the directed score s(i → j). */
 export type BlockKernel = (i0: number, i1: number, j0: number, j1: number, out: Float64Array) => void;

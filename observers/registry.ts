@@ -12,7 +12,7 @@
  */
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
-import { registry, validateParams } from "../sim/registry.ts";
+import { registry, validateParams } from "../sim/experiment/discover.ts";
 import type { ObserverDefinition } from "./observer.ts";
 
 const observers = registry<ObserverDefinition>("observer", dirname(fileURLToPath(import.meta.url)), 1);
@@ -29,4 +29,4 @@ export function validateObserverParams<P extends Record<string, unknown>>(def: O
   return validateParams("observer", def.name, def.schema, raw);
 }
 
-export { ParamError as ObserverParamError } from "../sim/registry.ts";
+export { ParamError as ObserverParamError } from "../sim/experiment/discover.ts";

@@ -24,9 +24,9 @@ import { z } from "zod";
 import { checkCells } from "./binned-volume.ts";
 import type { Observer, ObserverContext, ObserverDefinition, TaskScores, Tap } from "./observer.ts";
 import { correlationKernel, linkLabels, linkTask, pairKernel } from "./pairwise.ts";
-import type { Micros } from "../sim/time.ts";
-import type { Truth } from "../sim/truth.ts";
-import { DOWN, UP, type Direction } from "../sim/trace.ts";
+import type { Micros } from "../sim/core/time.ts";
+import type { Truth } from "../sim/world/truth.ts";
+import { DOWN, UP, type Direction } from "../sim/core/trace.ts";
 
 export const sizeHistogramSchema = z
   .object({

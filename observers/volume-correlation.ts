@@ -27,8 +27,8 @@ import { BinnedVolume } from "./binned-volume.ts";
 import type { Observer, ObserverContext, ObserverDefinition, TaskScores } from "./observer.ts";
 import { linkTaskParallel } from "./pairwise-pool.ts";
 import { correlationKernel, linkLabels, linkTask, standardizedCopy } from "./pairwise.ts";
-import { seconds } from "../sim/time.ts";
-import type { Truth } from "../sim/truth.ts";
+import { seconds } from "../sim/core/time.ts";
+import type { Truth } from "../sim/world/truth.ts";
 
 export const volumeCorrelationSchema = z
   .object({

@@ -31,9 +31,9 @@
  */
 import { errorFunction } from "simple-statistics";
 import { z } from "zod";
-import type { Rng } from "../sim/rng.ts";
-import type { Micros } from "../sim/time.ts";
-import { PADDING, REAL, type Kind } from "../sim/trace.ts";
+import type { Rng } from "../sim/core/rng.ts";
+import type { Micros } from "../sim/core/time.ts";
+import { PADDING, REAL, type Kind } from "../sim/core/trace.ts";
 import { bytes, flag, number, sizeWithin } from "./params.ts";
 import { BaseShaper, type ShaperActions, type ShaperContext, type ShaperDeclaration, type ShaperDefinition, declare } from "./shaper.ts";
 

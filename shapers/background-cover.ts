@@ -17,9 +17,9 @@
  * // → "100ms s100c, 200ms s100c, 300ms s100c"
  */
 import { z } from "zod";
-import type { Rng } from "../sim/rng.ts";
-import type { Micros } from "../sim/time.ts";
-import { COVER } from "../sim/trace.ts";
+import type { Rng } from "../sim/core/rng.ts";
+import type { Micros } from "../sim/core/time.ts";
+import { COVER } from "../sim/core/trace.ts";
 import { bytes, choice, rate, sizeWithin } from "./params.ts";
 import { BaseShaper, type ShaperActions, type ShaperContext, type ShaperDeclaration, type ShaperDefinition, declare } from "./shaper.ts";
 

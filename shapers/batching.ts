@@ -20,7 +20,7 @@
  * // t = 100 ms: "10ms s100, 50ms s200, 120ms s300" → "100ms s100, 100ms s200, 200ms s300"
  */
 import { z } from "zod";
-import { seconds, type Micros } from "../sim/time.ts";
+import { seconds, type Micros } from "../sim/core/time.ts";
 import { duration, integer } from "./params.ts";
 import { BaseShaper, type ShaperActions, type ShaperDeclaration, type ShaperDefinition, declare } from "./shaper.ts";
 

@@ -23,8 +23,8 @@
  * // "0 s1200, 5ms s300" → "0 s1000, 20ms s1000/500"
  */
 import { z } from "zod";
-import { seconds, type Micros } from "../sim/time.ts";
-import type { Kind } from "../sim/trace.ts";
+import { seconds, type Micros } from "../sim/core/time.ts";
+import type { Kind } from "../sim/core/trace.ts";
 import { bytes, duration, flag, sizeWithin } from "./params.ts";
 import { BaseShaper, type ShaperActions, type ShaperContext, type ShaperDeclaration, type ShaperDefinition, declare } from "./shaper.ts";
 

@@ -30,8 +30,8 @@
  * // tick at least 2 s after the packet, whose cell is the last.
  */
 import { z } from "zod";
-import type { Rng } from "../sim/rng.ts";
-import { seconds, type Micros } from "../sim/time.ts";
+import type { Rng } from "../sim/core/rng.ts";
+import { seconds, type Micros } from "../sim/core/time.ts";
 import { bytes, duration, sizeWithin } from "./params.ts";
 import { BaseShaper, type ShaperActions, type ShaperContext, type ShaperDeclaration, type ShaperDefinition, declare } from "./shaper.ts";
 

@@ -34,9 +34,9 @@
  * // ("…s1500p") at Rayleigh(1 s) offsets from 0; 39% of such offsets fall below 1 s.
  */
 import { z } from "zod";
-import type { Rng } from "../sim/rng.ts";
-import { seconds, type Micros } from "../sim/time.ts";
-import { PADDING } from "../sim/trace.ts";
+import type { Rng } from "../sim/core/rng.ts";
+import { seconds, type Micros } from "../sim/core/time.ts";
+import { PADDING } from "../sim/core/trace.ts";
 import { bytes, duration, integer, sizeWithin } from "./params.ts";
 import { BaseShaper, type ShaperActions, type ShaperContext, type ShaperDeclaration, type ShaperDefinition, declare } from "./shaper.ts";
 

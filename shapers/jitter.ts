@@ -18,9 +18,9 @@
  * // uniform, J = 0 (no delay): "0 s100, 1ms s200" → "0 s100, 1ms s200"
  */
 import { z } from "zod";
-import type { Rng } from "../sim/rng.ts";
-import { seconds, type Micros } from "../sim/time.ts";
-import { REAL, type Kind } from "../sim/trace.ts";
+import type { Rng } from "../sim/core/rng.ts";
+import { seconds, type Micros } from "../sim/core/time.ts";
+import { REAL, type Kind } from "../sim/core/trace.ts";
 import { choice, duration } from "./params.ts";
 import { BaseShaper, type ShaperActions, type ShaperContext, type ShaperDeclaration, type ShaperDefinition, declare } from "./shaper.ts";
 import { TimeRing } from "./time-ring.ts";

@@ -12,7 +12,7 @@
  * // MTU 1500: "0 s100, 1ms s1500" → "0 s1500/100, 1ms s1500"
  */
 import { z } from "zod";
-import type { Micros } from "../sim/time.ts";
+import type { Micros } from "../sim/core/time.ts";
 import { BaseShaper, type ShaperActions, type ShaperDeclaration, type ShaperDefinition, declare } from "./shaper.ts";
 
 const declaration: ShaperDeclaration = declare({ pads: true });

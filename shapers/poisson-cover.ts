@@ -21,9 +21,9 @@
  * // the MTU size leave at Exp(1 s) gaps from the egress start.
  */
 import { z } from "zod";
-import type { Rng } from "../sim/rng.ts";
-import type { Micros } from "../sim/time.ts";
-import { COVER } from "../sim/trace.ts";
+import type { Rng } from "../sim/core/rng.ts";
+import type { Micros } from "../sim/core/time.ts";
+import { COVER } from "../sim/core/trace.ts";
 import { bytes, number, sizeWithin } from "./params.ts";
 import { BaseShaper, type ShaperActions, type ShaperContext, type ShaperDeclaration, type ShaperDefinition, declare } from "./shaper.ts";
 

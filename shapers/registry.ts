@@ -5,7 +5,7 @@
  */
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
-import { registry } from "../sim/registry.ts";
+import { registry } from "../sim/experiment/discover.ts";
 import type { ShaperDefinition } from "./shaper.ts";
 
 const shapers = registry<ShaperDefinition>("shaper", dirname(fileURLToPath(import.meta.url)), 1);

@@ -30,9 +30,9 @@
  * regulatorRate(277, 0.94, 95) // => 1
  */
 import { z } from "zod";
-import type { Rng } from "../sim/rng.ts";
-import { seconds, type Micros } from "../sim/time.ts";
-import { PADDING, REAL, type Kind } from "../sim/trace.ts";
+import type { Rng } from "../sim/core/rng.ts";
+import { seconds, type Micros } from "../sim/core/time.ts";
+import { PADDING, REAL, type Kind } from "../sim/core/trace.ts";
 import { bytes, duration, integer, number, rate, sizeWithin } from "./params.ts";
 import { BaseShaper, type ShaperActions, type ShaperContext, type ShaperDeclaration, type ShaperDefinition, declare } from "./shaper.ts";
 import { TimeRing } from "./time-ring.ts";

@@ -3,7 +3,7 @@
  *
  * A shaper is a deterministic, causal state machine attached to one egress: one
  * direction of one link (the device uplink, or the server/VPN side of the downlink).
- * The engine (`sim/egress.ts`) owns the clock, the queue of real packets, the link and
+ * The engine (`sim/engine/egress.ts`) owns the clock, the queue of real packets, the link and
  * the budgets; the shaper only reacts to events and answers through `ShaperActions`.
  *
  * ## Integration contract
@@ -34,10 +34,10 @@
  * `releaseOne`, `sendCell` or a later `release()`.
  */
 import type { z } from "zod";
-import type { Rng } from "../sim/rng.ts";
-import type { Micros } from "../sim/time.ts";
-import type { Kind } from "../sim/trace.ts";
-import { validateParams } from "../sim/registry.ts";
+import type { Rng } from "../sim/core/rng.ts";
+import type { Micros } from "../sim/core/time.ts";
+import type { Kind } from "../sim/core/trace.ts";
+import { validateParams } from "../sim/experiment/discover.ts";
 
 /** What a shaper may do to real traffic. The engine and the tests hold it to this. */
 export interface ShaperDeclaration {
@@ -174,4 +174,4 @@ export function validateShaperParams<P extends Record<string, unknown>>(def: Sha
   return validateParams("shaper", def.name, def.schema, raw);
 }
 
-export { ParamError as ShaperParamError } from "../sim/registry.ts";
+export { ParamError as ShaperParamError } from "../sim/experiment/discover.ts";

@@ -26,7 +26,7 @@
  * // L = 4, ρ = 10 ms, 750 B, gap 0: "0 s700" → "0 s750/700, 10ms s750p, 20ms s750p, 30ms s750p"
  */
 import { z } from "zod";
-import { seconds, type Micros } from "../sim/time.ts";
+import { seconds, type Micros } from "../sim/core/time.ts";
 import { bytes, duration, integer, sizeWithin } from "./params.ts";
 import { BaseShaper, type ShaperActions, type ShaperContext, type ShaperDeclaration, type ShaperDefinition, declare } from "./shaper.ts";
 

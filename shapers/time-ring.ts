@@ -14,7 +14,7 @@
  * r.shift() // => 10
  * r.head()  // => 20
  */
-import type { Micros } from "../sim/time.ts";
+import type { Micros } from "../sim/core/time.ts";
 
 export class TimeRing {
   private buf: Float64Array;

@@ -26,8 +26,8 @@
  * // end (60 ms) and the first burst is molded to 1500 bytes at 10 ms.
  */
 import { z } from "zod";
-import { seconds, type Micros } from "../sim/time.ts";
-import { PADDING, REAL, type Kind } from "../sim/trace.ts";
+import { seconds, type Micros } from "../sim/core/time.ts";
+import { PADDING, REAL, type Kind } from "../sim/core/trace.ts";
 import { bytes, duration, number } from "./params.ts";
 import { BaseShaper, type ShaperActions, type ShaperDeclaration, type ShaperDefinition, declare } from "./shaper.ts";
 

@@ -26,7 +26,7 @@
  * // => { estimate: 3.875, lo: 2.25, hi: 5.75 }
  */
 import { quantileSorted } from "simple-statistics";
-import type { Rng } from "../../sim/rng.ts";
+import type { Rng } from "../../sim/core/rng.ts";
 import { checkInteger } from "./validate.ts";
 
 export interface BootstrapOptions {

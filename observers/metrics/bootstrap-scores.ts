@@ -22,7 +22,7 @@
  * const scores = { positives: [0.9, 0.8, 0.7, 0.4], negatives: [0.5, 0.3, 0.2, 0.1] };
  * bootstrapScores(scores, rocAucSorted, stream(1, "auc")) // => { estimate: 0.9375, lo: 0.75, hi: 1 }
  */
-import type { Rng } from "../../sim/rng.ts";
+import type { Rng } from "../../sim/core/rng.ts";
 import { bootstrapSettings, checkStatistic, type BootstrapOptions, type Interval, percentileInterval } from "./bootstrap-ci.ts";
 
 /** The parts of `TaskScores` the bootstrap reads. */

@@ -25,7 +25,7 @@
  * //               "1e-4": { estimate: null, lo: null, hi: null, resolvable: false, negatives: 71556, negativesNeeded: 100000 }, ... },
  * //      bdr: { baseRate: 0.0037, at: { "1e-2": { estimate: 0.23, ... } } }, top1: null, top5: null, ... }
  */
-import type { Rng } from "../../sim/rng.ts";
+import type { Rng } from "../../sim/core/rng.ts";
 import { bayesianDetectionRate } from "./bayesian-detection-rate.ts";
 import { bootstrapCi, bootstrapSettings, type Interval } from "./bootstrap-ci.ts";
 import { bootstrapScoresAll, type ScoreMetric, type ScoresLike } from "./bootstrap-scores.ts";

@@ -177,14 +177,14 @@ function decodeIpv6(f: Uint8Array, off: number, captured: number, onWire: number
     if (hops > 64) return malformed(out, p, "at most 64 IPv6 extension headers");
     if (nh === 0 || nh === 43 || nh === 60 || nh === 135 || nh === 139 || nh === 140 || nh === 51) {
       if (p + 2 > end) return malformed(out, p, `an IPv6 extension header (${nh}) inside the payload length`);
-      if (p + 2 > capEnd) return malformed(out, p, `an IPv6 extension header (${nh}), cut off by the snaplen`);
+      if (p + 2 > capEnd) return malformed(out, p, `an IPv6 extension header (${nh}) within the captured bytes (the snaplen cut it)`);
       const len = nh === 51 ? (f[p + 1] + 2) * 4 : (f[p + 1] + 1) * 8;
       if (p + len > end) return malformed(out, p + 1, `an IPv6 extension header (${nh}) of ${len} bytes inside the payload length (${end - p} left)`);
       nh = f[p];
       p += len;
     } else if (nh === 44) {
       if (p + 8 > end) return malformed(out, p, "an 8-byte IPv6 fragment header inside the payload length");
-      if (p + 8 > capEnd) return malformed(out, p, "an 8-byte IPv6 fragment header, cut off by the snaplen");
+      if (p + 8 > capEnd) return malformed(out, p, "an 8-byte IPv6 fragment header within the captured bytes (the snaplen cut it)");
       const word = u16(f, p + 2);
       const fragOffset = word & 0xfff8;
       const more = (word & 1) !== 0;

@@ -59,7 +59,7 @@ export interface LinkResult {
   offset: number;
   /** 4 or 6 when the link layer says which; 0 when the IP header's version nibble decides. */
   version: 0 | 4 | 6;
-  /** Why the frame carries no IP packet (a skip-count key), or what is malformed. */
+  /** Why the frame carries no IP packet (a skip-count key), or what was expected when it is malformed. */
   reason: string;
   /** True when the frame is malformed (cut inside its link-layer header), not merely not IP. */
   malformed: boolean;
@@ -94,8 +94,8 @@ function ethertypeResult(type: number, offset: number, data: Uint8Array, out: Li
   let t = type;
   let o = offset;
   for (let tags = 0; VLAN_TAGS.has(t); tags++) {
-    if (tags >= MAX_VLAN_TAGS) return fail(out, `more than ${MAX_VLAN_TAGS} VLAN tags`, true);
-    if (o + 4 > data.length) return fail(out, "a VLAN tag cut short", true);
+    if (tags >= MAX_VLAN_TAGS) return fail(out, `at most ${MAX_VLAN_TAGS} stacked VLAN tags`, true);
+    if (o + 4 > data.length) return fail(out, `a 4-byte VLAN tag, found ${data.length - o} captured bytes`, true);
     t = (data[o + 2] << 8) | data[o + 3];
     o += 4;
   }
@@ -123,13 +123,13 @@ export function decodeLink(linkType: number, data: Uint8Array, out: LinkResult):
   out.reason = "";
   switch (linkType) {
     case LINKTYPE_ETHERNET:
-      if (data.length < 14) return fail(out, "an Ethernet header cut short (under 14 bytes)", true);
+      if (data.length < 14) return fail(out, `a 14-byte Ethernet header, found ${data.length} captured bytes`, true);
       return ethertypeResult((data[12] << 8) | data[13], 14, data, out);
     case LINKTYPE_LINUX_SLL:
-      if (data.length < 16) return fail(out, "a Linux cooked (SLL) header cut short (under 16 bytes)", true);
+      if (data.length < 16) return fail(out, `a 16-byte Linux cooked (SLL) header, found ${data.length} captured bytes`, true);
       return ethertypeResult((data[14] << 8) | data[15], 16, data, out);
     case LINKTYPE_LINUX_SLL2:
-      if (data.length < 20) return fail(out, "a Linux cooked (SLL2) header cut short (under 20 bytes)", true);
+      if (data.length < 20) return fail(out, `a 20-byte Linux cooked (SLL2) header, found ${data.length} captured bytes`, true);
       return ethertypeResult((data[0] << 8) | data[1], 20, data, out);
     case LINKTYPE_RAW:
     case DLT_RAW_BSD:
@@ -144,7 +144,7 @@ export function decodeLink(linkType: number, data: Uint8Array, out: LinkResult):
       return true;
     case LINKTYPE_NULL:
     case LINKTYPE_LOOP: {
-      if (data.length < 4) return fail(out, "a loopback header cut short (under 4 bytes)", true);
+      if (data.length < 4) return fail(out, `a 4-byte loopback header, found ${data.length} captured bytes`, true);
       const be = ((data[0] << 24) | (data[1] << 16) | (data[2] << 8) | data[3]) >>> 0;
       const le = ((data[3] << 24) | (data[2] << 16) | (data[1] << 8) | data[0]) >>> 0;
       const af = linkType === LINKTYPE_LOOP ? be : Math.min(be, le);

@@ -43,12 +43,13 @@ import { spawnSync } from "node:child_process";
 import { PerformanceObserver, performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { measure } from "mitata";
-import { loadShapers } from "../shapers/registry.ts";
+import { loadShapers } from "../sim/experiment/registries.ts";
 import { BaseShaper, declare, type ShaperActions, type ShaperDefinition, type Shaper } from "../shapers/shaper.ts";
 import { stream } from "../sim/core/rng.ts";
 import { shapeTrace } from "../sim/engine/shape-trace.ts";
 import type { Micros } from "../sim/core/time.ts";
-import { DOWN, PADDING, REAL, Trace, UP } from "../sim/core/trace.ts";
+import { Trace } from "../sim/core/trace.ts";
+import { DOWN, PADDING, REAL, UP } from "../sim/core/kinds.ts";
 
 /**
  * The heap probe runs in a child process with these flags: a young generation large

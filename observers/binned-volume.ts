@@ -20,7 +20,7 @@
  */
 import type { Tap } from "./observer.ts";
 import type { Micros } from "../sim/core/time.ts";
-import { UP, type Direction } from "../sim/core/trace.ts";
+import { UP, type Direction } from "../sim/core/kinds.ts";
 
 export type VolumeMeasure = "bytes" | "packets";
 

@@ -21,7 +21,7 @@
  */
 import type { Tap } from "./observer.ts";
 import type { Micros } from "../sim/core/time.ts";
-import type { Direction } from "../sim/core/trace.ts";
+import type { Direction } from "../sim/core/kinds.ts";
 
 export interface BurstOptions {
   readonly users: number;

@@ -31,7 +31,7 @@ import { linkLabels, linkTask, linkTaskSampled, pairKernel, type Combine } from 
 import type { Micros } from "../sim/core/time.ts";
 import { seconds } from "../sim/core/time.ts";
 import type { Truth } from "../sim/world/truth.ts";
-import { DOWN, UP } from "../sim/core/trace.ts";
+import { DOWN, UP } from "../sim/core/kinds.ts";
 
 export interface MatchRule {
   /** Time tolerance Δ, µs. */

@@ -26,7 +26,7 @@ import { correlationKernel, linkLabels, linkTask } from "./pairwise.ts";
 import type { Micros } from "../sim/core/time.ts";
 import { MILLISECOND } from "../sim/core/time.ts";
 import type { Truth } from "../sim/world/truth.ts";
-import { DOWN, UP, type Direction } from "../sim/core/trace.ts";
+import { DOWN, UP, type Direction } from "../sim/core/kinds.ts";
 
 export const ipdCorrelationSchema = z
   .object({

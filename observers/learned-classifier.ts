@@ -47,7 +47,7 @@ import type { Rng, Seed } from "../sim/core/rng.ts";
 import type { Micros } from "../sim/core/time.ts";
 import { seconds } from "../sim/core/time.ts";
 import type { Truth } from "../sim/world/truth.ts";
-import { DOWN, UP, type Direction } from "../sim/core/trace.ts";
+import { DOWN, UP, type Direction } from "../sim/core/kinds.ts";
 
 export const FEATURE_NAMES = ["pearson-fine", "pearson-coarse", "lagged-peak", "event-match", "size-chi2", "volume-asymmetry"] as const;
 

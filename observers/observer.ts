@@ -16,7 +16,7 @@
 import type { z } from "zod";
 import type { Rng, Seed } from "../sim/core/rng.ts";
 import type { Micros } from "../sim/core/time.ts";
-import type { Direction } from "../sim/core/trace.ts";
+import type { Direction } from "../sim/core/kinds.ts";
 import type { Truth } from "../sim/world/truth.ts";
 
 /**

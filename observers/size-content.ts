@@ -28,7 +28,7 @@ import { BurstExtractor } from "./bursts.ts";
 import type { Observer, ObserverContext, ObserverDefinition, TaskScores } from "./observer.ts";
 import { seconds } from "../sim/core/time.ts";
 import { TYPE_CODE, type Truth } from "../sim/world/truth.ts";
-import { UP } from "../sim/core/trace.ts";
+import { UP } from "../sim/core/kinds.ts";
 
 export const CONTENT_TYPES = ["text", "photo", "video", "voice-note", "file"] as const;
 export type ContentType = (typeof CONTENT_TYPES)[number];

@@ -31,9 +31,9 @@
  */
 import { errorFunction } from "simple-statistics";
 import { z } from "zod";
-import type { Rng } from "../sim/core/rng.ts";
+import type { RandomSource } from "./random.ts";
 import type { Micros } from "../sim/core/time.ts";
-import { PADDING, REAL, type Kind } from "../sim/core/trace.ts";
+import { PADDING, REAL, type Kind } from "../sim/core/kinds.ts";
 import { bytes, flag, number, sizeWithin } from "./params.ts";
 import { BaseShaper, type ShaperActions, type ShaperContext, type ShaperDeclaration, type ShaperDefinition, declare } from "./shaper.ts";
 
@@ -164,7 +164,7 @@ const slot = (state: number, on: number): number => (state === BURST ? 0 : 2) + 
 
 class AdaptivePadding extends BaseShaper {
   readonly declaration: ShaperDeclaration;
-  private readonly rng: Rng;
+  private readonly rng: RandomSource;
   private readonly size: number;
   private readonly removeTokens: boolean;
   private readonly stopOnReal: boolean;

@@ -17,9 +17,9 @@
  * // → "100ms s100c, 200ms s100c, 300ms s100c"
  */
 import { z } from "zod";
-import type { Rng } from "../sim/core/rng.ts";
+import type { RandomSource } from "./random.ts";
 import type { Micros } from "../sim/core/time.ts";
-import { COVER } from "../sim/core/trace.ts";
+import { COVER } from "../sim/core/kinds.ts";
 import { bytes, choice, rate, sizeWithin } from "./params.ts";
 import { BaseShaper, type ShaperActions, type ShaperContext, type ShaperDeclaration, type ShaperDefinition, declare } from "./shaper.ts";
 
@@ -43,7 +43,7 @@ const declaration: ShaperDeclaration = declare({ injects: true });
 
 class BackgroundCover extends BaseShaper {
   readonly declaration = declaration;
-  private readonly rng: Rng;
+  private readonly rng: RandomSource;
   private readonly mean: number;
   private readonly exponential: boolean;
   private readonly size: number;

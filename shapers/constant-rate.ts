@@ -24,7 +24,7 @@
  */
 import { z } from "zod";
 import { seconds, type Micros } from "../sim/core/time.ts";
-import type { Kind } from "../sim/core/trace.ts";
+import type { Kind } from "../sim/core/kinds.ts";
 import { bytes, duration, flag, sizeWithin } from "./params.ts";
 import { BaseShaper, type ShaperActions, type ShaperContext, type ShaperDeclaration, type ShaperDefinition, declare } from "./shaper.ts";
 

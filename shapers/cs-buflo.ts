@@ -30,7 +30,7 @@
  * // tick at least 2 s after the packet, whose cell is the last.
  */
 import { z } from "zod";
-import type { Rng } from "../sim/core/rng.ts";
+import type { RandomSource } from "./random.ts";
 import { seconds, type Micros } from "../sim/core/time.ts";
 import { bytes, duration, sizeWithin } from "./params.ts";
 import { BaseShaper, type ShaperActions, type ShaperContext, type ShaperDeclaration, type ShaperDefinition, declare } from "./shaper.ts";
@@ -88,7 +88,7 @@ export function csBufloRho(medianGap: Micros, min: Micros, max: Micros): Micros 
 
 class CsBuflo extends BaseShaper {
   readonly declaration = declaration;
-  private readonly rng: Rng;
+  private readonly rng: RandomSource;
   private readonly cell: number;
   private readonly rho0: Micros;
   private readonly minRho: Micros;

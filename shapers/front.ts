@@ -34,9 +34,9 @@
  * // ("…s1500p") at Rayleigh(1 s) offsets from 0; 39% of such offsets fall below 1 s.
  */
 import { z } from "zod";
-import type { Rng } from "../sim/core/rng.ts";
+import type { RandomSource } from "./random.ts";
 import { seconds, type Micros } from "../sim/core/time.ts";
-import { PADDING } from "../sim/core/trace.ts";
+import { PADDING } from "../sim/core/kinds.ts";
 import { bytes, duration, integer, sizeWithin } from "./params.ts";
 import { BaseShaper, type ShaperActions, type ShaperContext, type ShaperDeclaration, type ShaperDefinition, declare } from "./shaper.ts";
 
@@ -89,7 +89,7 @@ function bucketOf(x: number, n: number): number {
  * by bucket ⌊U·n⌋ in ascending bucket order (a counting sort on the bucket); within a
  * bucket they are in draw order until `Front.sortBucket` sorts them.
  */
-function drawBucketed(rng: Rng, n: number, into: Float64Array): void {
+function drawBucketed(rng: RandomSource, n: number, into: Float64Array): void {
   if (drawn.length < n) {
     drawn = new Float64Array(n);
     bucketStart = new Int32Array(n + 1);
@@ -111,7 +111,7 @@ function drawBucketed(rng: Rng, n: number, into: Float64Array): void {
 
 class Front extends BaseShaper {
   readonly declaration = declaration;
-  private readonly rng: Rng;
+  private readonly rng: RandomSource;
   private readonly maxPadding: number;
   private readonly wMin: number;
   private readonly wMax: number;
@@ -183,7 +183,7 @@ class Front extends BaseShaper {
     this.sorted = end;
   }
 
-  /** The padding time of sorted entry k: the trace start plus Rayleigh(σ) by inversion, as `Rng.rayleigh` computes it. */
+  /** The padding time of sorted entry k: the trace start plus Rayleigh(σ) by inversion, as the lab's `Rng.rayleigh` computes it. */
   private timeOf(k: number): Micros {
     return this.origin + Math.round(this.sigma * Math.sqrt(-2 * Math.log(1 - this.draws[k])));
   }

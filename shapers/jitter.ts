@@ -18,9 +18,9 @@
  * // uniform, J = 0 (no delay): "0 s100, 1ms s200" → "0 s100, 1ms s200"
  */
 import { z } from "zod";
-import type { Rng } from "../sim/core/rng.ts";
+import type { RandomSource } from "./random.ts";
 import { seconds, type Micros } from "../sim/core/time.ts";
-import { REAL, type Kind } from "../sim/core/trace.ts";
+import { REAL, type Kind } from "../sim/core/kinds.ts";
 import { choice, duration } from "./params.ts";
 import { BaseShaper, type ShaperActions, type ShaperContext, type ShaperDeclaration, type ShaperDefinition, declare } from "./shaper.ts";
 import { TimeRing } from "./time-ring.ts";
@@ -45,7 +45,7 @@ const declaration: ShaperDeclaration = declare({ delays: true });
 
 class Jitter extends BaseShaper {
   readonly declaration = declaration;
-  private readonly rng: Rng;
+  private readonly rng: RandomSource;
   private readonly exponential: boolean;
   private readonly mean: number;
   private readonly max: number;

@@ -21,9 +21,9 @@
  * // the MTU size leave at Exp(1 s) gaps from the egress start.
  */
 import { z } from "zod";
-import type { Rng } from "../sim/core/rng.ts";
+import type { RandomSource } from "./random.ts";
 import type { Micros } from "../sim/core/time.ts";
-import { COVER } from "../sim/core/trace.ts";
+import { COVER } from "../sim/core/kinds.ts";
 import { bytes, number, sizeWithin } from "./params.ts";
 import { BaseShaper, type ShaperActions, type ShaperContext, type ShaperDeclaration, type ShaperDefinition, declare } from "./shaper.ts";
 
@@ -50,7 +50,7 @@ const COVER_ONLY: ShaperDeclaration = { ...declaration, delays: false, pads: fal
 
 class PoissonCover extends BaseShaper {
   readonly declaration: ShaperDeclaration;
-  private readonly rng: Rng;
+  private readonly rng: RandomSource;
   private readonly size: number;
   private readonly coverMean: Micros;
   private readonly payloadMean: Micros;

@@ -30,9 +30,9 @@
  * regulatorRate(277, 0.94, 95) // => 1
  */
 import { z } from "zod";
-import type { Rng } from "../sim/core/rng.ts";
+import type { RandomSource } from "./random.ts";
 import { seconds, type Micros } from "../sim/core/time.ts";
-import { PADDING, REAL, type Kind } from "../sim/core/trace.ts";
+import { PADDING, REAL, type Kind } from "../sim/core/kinds.ts";
 import { bytes, duration, integer, number, rate, sizeWithin } from "./params.ts";
 import { BaseShaper, type ShaperActions, type ShaperContext, type ShaperDeclaration, type ShaperDefinition, declare } from "./shaper.ts";
 import { TimeRing } from "./time-ring.ts";
@@ -77,7 +77,7 @@ const SERVER_DECLARATION: ShaperDeclaration = { ...declaration, listensToReceive
 /** Download side: the decaying surge. */
 class RegulatorServer extends BaseShaper {
   readonly declaration = SERVER_DECLARATION;
-  private readonly rng: Rng;
+  private readonly rng: RandomSource;
   private readonly R: number;
   private readonly D: number;
   private readonly T: number;
@@ -138,7 +138,7 @@ class RegulatorServer extends BaseShaper {
 /** Upload side: slots follow received packets at ratio 1/U; real packets wait at most C. */
 class RegulatorDevice extends BaseShaper {
   readonly declaration = declaration;
-  private readonly rng: Rng;
+  private readonly rng: RandomSource;
   private readonly slotProbability: number;
   private readonly cap: Micros;
   private readonly size: number;

@@ -34,10 +34,9 @@
  * `releaseOne`, `sendCell` or a later `release()`.
  */
 import type { z } from "zod";
-import type { Rng } from "../sim/core/rng.ts";
+import type { RandomSource } from "./random.ts";
 import type { Micros } from "../sim/core/time.ts";
-import type { Kind } from "../sim/core/trace.ts";
-import { validateParams } from "../sim/experiment/discover.ts";
+import type { Kind } from "../sim/core/kinds.ts";
 
 /** What a shaper may do to real traffic. The engine and the tests hold it to this. */
 export interface ShaperDeclaration {
@@ -109,7 +108,7 @@ export type ShaperSide = "device" | "server";
 
 export interface ShaperContext {
   /** This shaper's own random stream. */
-  readonly rng: Rng;
+  readonly rng: RandomSource;
   readonly side: ShaperSide;
   readonly mtu: number;
 }
@@ -167,11 +166,15 @@ export abstract class BaseShaper implements Shaper {
 }
 
 /**
- * Validates raw parameters against a definition's schema. Errors name the shaper, the
- * parameter, the value and what was expected, one line per problem.
+ * A shaper's parameters are wrong for where it runs (for example a cell size above the
+ * link MTU), found when the shaper is built. One line per problem, naming the shaper,
+ * the parameter, the value and what was expected; the lab reports it as bad input.
  */
-export function validateShaperParams<P extends Record<string, unknown>>(def: ShaperDefinition<P>, raw: unknown): P {
-  return validateParams("shaper", def.name, def.schema, raw);
+export class ShaperParamError extends Error {
+  readonly problems: string[];
+  constructor(problems: readonly string[]) {
+    super(problems.join("\n"));
+    this.problems = [...problems];
+    this.name = "ShaperParamError";
+  }
 }
-
-export { ParamError as ShaperParamError } from "../sim/experiment/discover.ts";

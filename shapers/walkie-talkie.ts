@@ -27,7 +27,7 @@
  */
 import { z } from "zod";
 import { seconds, type Micros } from "../sim/core/time.ts";
-import { PADDING, REAL, type Kind } from "../sim/core/trace.ts";
+import { PADDING, REAL, type Kind } from "../sim/core/kinds.ts";
 import { bytes, duration, number } from "./params.ts";
 import { BaseShaper, type ShaperActions, type ShaperDeclaration, type ShaperDefinition, declare } from "./shaper.ts";
 

@@ -8,7 +8,7 @@ import { readdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { Command } from "commander";
-import { ExperimentError } from "../experiment/experiment.ts";
+import { InputError } from "../core/validation.ts";
 
 const program = new Command();
 program.name("chaff").description("a traffic-shaping lab: how much does a shaper hide, and what does it cost?");
@@ -22,7 +22,7 @@ for (const file of readdirSync(dir).filter((f) => f.endsWith(".ts")).sort()) {
 try {
   await program.parseAsync(process.argv);
 } catch (e) {
-  if (e instanceof ExperimentError) {
+  if (e instanceof InputError) {
     for (const p of e.problems) process.stderr.write(`error: ${p}\n`);
     process.exit(2);
   }

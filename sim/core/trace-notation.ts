@@ -18,7 +18,8 @@
  * // => "0 s1200, 20ms r80, 25ms s1500/1200#3, 1s s1500p"
  */
 import { formatDuration, parseDuration } from "./time.ts";
-import { COVER, DOWN, PADDING, REAL, Trace, UP, type Direction, type Kind } from "./trace.ts";
+import { Trace } from "./trace.ts";
+import { COVER, DOWN, PADDING, REAL, UP, type Direction, type Kind } from "./kinds.ts";
 
 const PACKET = /^(\S+)\s+([sr])(\d+)(?:\/(\d+))?([pc])?(?:#(-?\d+))?$/;
 

@@ -16,18 +16,9 @@
  * t.length // => 1
  */
 import { grown } from "./grown.ts";
+import type { Direction, Kind } from "./kinds.ts";
 import type { Micros } from "./time.ts";
 
-/** Direction: sent by the device (uplink, "s") or received by it (downlink, "r"). */
-export const UP = 0;
-export const DOWN = 1;
-export type Direction = typeof UP | typeof DOWN;
-
-/** Kind: real application bytes, padding (no payload, added by a shaper), cover traffic. */
-export const REAL = 0;
-export const PADDING = 1;
-export const COVER = 2;
-export type Kind = typeof REAL | typeof PADDING | typeof COVER;
 
 export class Trace {
   time: Float64Array;

@@ -70,7 +70,7 @@ import {
 } from "./egress-arena.ts";
 import { L_FREE_AT, LinkModel, initLinkState, transmitOn, type StreamName } from "./link.ts";
 import type { Micros } from "../core/time.ts";
-import { COVER, PADDING, REAL, type Kind } from "../core/trace.ts";
+import { COVER, PADDING, REAL, type Kind } from "../core/kinds.ts";
 
 /** Where the egresses report what they put on the wire. `egress.id` is the slot the call is for. */
 export interface EgressSink {

@@ -24,7 +24,7 @@
  * feed.flush(); // releases (0, 30000, 1200, DOWN)
  */
 import type { Micros } from "../core/time.ts";
-import { DOWN, UP, type Direction } from "../core/trace.ts";
+import { DOWN, UP, type Direction } from "../core/kinds.ts";
 
 export type OrderedSink = (endpoint: number, time: Micros, size: number, dir: Direction) => void;
 

@@ -18,7 +18,8 @@ import { Egress, type EgressSink, type TimerScheduler } from "./egress.ts";
 import { HeapEventQueue } from "./event-queue.ts";
 import { LinkModel, type LinkSpec, type StreamName } from "./link.ts";
 import type { Micros } from "../core/time.ts";
-import { DOWN, Trace, UP, type Kind } from "../core/trace.ts";
+import { Trace } from "../core/trace.ts";
+import { DOWN, UP, type Kind } from "../core/kinds.ts";
 
 export interface ShapeTraceOptions {
   until?: Micros;

@@ -1,21 +1,18 @@
 /**
  * Discovery of pluggable definitions: every `.ts` file in a folder (and, to `depth`,
  * its sub-folders) that exports a `definition` with a `create` function is one entry.
- * Shapers, observers and conversation models each have a registry built on this, so
+ * Shapers, observers and conversation models each have a registry built on this
+ * (`registries.ts`), so
  * adding one means adding one file; no code lists them. Entries are loaded once and
  * sorted by name; two entries with one name are an error.
  *
- * Also the one-line parameter errors all three share: "<kind> "<name>" parameter <path>
- * = <value>: <what was expected>", printing NaN and Infinity as themselves.
- *
  * @example
- * const shapers = registry<ShaperDefinition>("shaper", dirname(fileURLToPath(import.meta.url)), 1);
+ * const shapers = registry<ShaperDefinition>("shaper", join(root, "shapers"), 1);
  * const padme = await shapers.get("padme");
  */
 import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import type { z } from "zod";
 
 interface Named {
   readonly name: string;
@@ -65,35 +62,4 @@ export function registry<D extends Named>(kind: string, dir: string, depth: numb
       return def;
     },
   };
-}
-
-/** A value as a parameter error shows it: JSON, but NaN and ±Infinity as themselves. */
-export function showValue(v: unknown): string {
-  if (typeof v === "number" && !Number.isFinite(v)) return String(v);
-  return v === undefined ? "missing" : JSON.stringify(v);
-}
-
-/**
- * Validates raw parameters against a component's schema, filling defaults. Throws an
- * error with one line per problem naming the component, the parameter, the value and
- * what was expected.
- */
-export function validateParams<P>(kind: string, name: string, schema: z.ZodType<P>, raw: unknown): P {
-  const result = schema.safeParse(raw ?? {});
-  if (result.success) return result.data;
-  const problems = result.error.issues.map((issue) => {
-    const param = issue.path.join(".") || "(parameters)";
-    const value = issue.path.reduce<unknown>((v, k) => (v && typeof v === "object" ? (v as Record<PropertyKey, unknown>)[k as PropertyKey] : undefined), raw);
-    return `${kind} "${name}" parameter ${param} = ${showValue(value)}: ${issue.message}`;
-  });
-  throw new ParamError(problems);
-}
-
-export class ParamError extends Error {
-  readonly problems: string[];
-  constructor(problems: string[]) {
-    super(problems.join("\n"));
-    this.problems = problems;
-    this.name = "ParamError";
-  }
 }

@@ -11,15 +11,16 @@
  * problem becomes one line naming the path, the value and what was expected.
  */
 import { z } from "zod";
-import { loadObservers } from "../../observers/registry.ts";
+import { loadObservers } from "./registries.ts";
 import { VANTAGES } from "../../observers/observer.ts";
-import { loadShapers } from "../../shapers/registry.ts";
+import { loadShapers } from "./registries.ts";
 import { budgetSchema } from "../engine/budget.ts";
-import { loadConversationModels } from "../world/conversations/registry.ts";
+import { loadConversationModels } from "./registries.ts";
 import { networkSchema } from "../world/network.ts";
 import { formatPath as formatKeys, tryParsePath } from "../sweep/param-path.ts";
 import { populationSchema } from "../world/population.ts";
 import { transportSchema } from "../world/transport.ts";
+import { InputError, issueLines, showValue as show } from "../core/validation.ts";
 
 const params = z.record(z.string(), z.unknown()).default({}).describe("parameters; see `chaff shapers` / `chaff observers`");
 
@@ -171,59 +172,14 @@ export type Sweep = z.infer<typeof sweepSchema>;
 export type Tune = z.infer<typeof tuneSchema>;
 export type Range = z.infer<typeof rangeSchema>;
 
-/** Thrown with one line per problem; the CLI prints them and exits 2. */
-export class ExperimentError extends Error {
-  readonly problems: string[];
-  constructor(problems: string[]) {
-    super(problems.join("\n"));
-    this.problems = problems;
-    this.name = "ExperimentError";
-  }
-}
-
-function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
-  let v = root;
-  for (const k of path) {
-    if (v === null || typeof v !== "object") return undefined;
-    v = (v as Record<PropertyKey, unknown>)[k];
-  }
-  return v;
-}
-
-function formatPath(path: readonly PropertyKey[]): string {
-  let s = "";
-  for (const k of path) s += typeof k === "number" ? `[${k}]` : s ? `.${String(k)}` : String(k);
-  return s || "(experiment)";
-}
-
-function show(v: unknown): string {
-  if (v === undefined) return "missing";
-  const s = JSON.stringify(v);
-  return s.length > 60 ? `${s.slice(0, 57)}...` : s;
-}
-
-/** Formats zod issues as "path = value: expected ..." lines, relative to `prefix`. */
-export function issueLines(issues: readonly z.core.$ZodIssue[], root: unknown, prefix: readonly PropertyKey[] = []): string[] {
-  return issues.flatMap((issue) => {
-    if (issue.code === "unrecognized_keys") {
-      return issue.keys.map((key) => {
-        const path = [...prefix, ...issue.path, key];
-        return `${formatPath(path)} = ${show(valueAt(root, [...issue.path, key]))}: unknown key; check the spelling against \`chaff schema\``;
-      });
-    }
-    const path = [...prefix, ...issue.path];
-    return [`${formatPath(path)} = ${show(valueAt(root, issue.path))}: ${issue.message}`];
-  });
-}
-
 /**
  * Parses and fully validates an experiment, including every component's parameters.
- * Returns the experiment with all defaults filled in. Throws ExperimentError listing
+ * Returns the experiment with all defaults filled in. Throws InputError listing
  * every problem.
  */
 export async function parseExperiment(raw: unknown): Promise<Experiment> {
   const parsed = experimentSchema.safeParse(raw);
-  if (!parsed.success) throw new ExperimentError(issueLines(parsed.error.issues, raw));
+  if (!parsed.success) throw new InputError(issueLines(parsed.error.issues, raw));
   const exp = parsed.data;
   const problems: string[] = [];
   const [shapers, models, observers] = await Promise.all([loadShapers(), loadConversationModels(), loadObservers()]);
@@ -282,7 +238,7 @@ export async function parseExperiment(raw: unknown): Promise<Experiment> {
     if (u >= users) problems.push(`traceUsers[${i}] = ${u}: expected a user index below population.users (${users})`);
   });
   problems.push(...sweepProblems(exp), ...tuneProblems(exp));
-  if (problems.length > 0) throw new ExperimentError(problems);
+  if (problems.length > 0) throw new InputError(problems);
   return exp;
 }
 

@@ -7,12 +7,12 @@
  * same experiment and seed give a byte-identical `metrics.json` — and `extras`
  * (timelines, ROC curves, run statistics) for figures and the manifest.
  */
-import { getObserver } from "../../observers/registry.ts";
+import { getObserver } from "./registries.ts";
 import type { Observer, ObserverDefinition, TaskName, TrainingData, VantageName } from "../../observers/observer.ts";
 import { rocCurve, summarizeScores, type ScoreSummary } from "../../observers/metrics.ts";
-import { getShaper } from "../../shapers/registry.ts";
+import { getShaper } from "./registries.ts";
 import { budgetFrom } from "../engine/budget.ts";
-import { getConversationModel } from "../world/conversations/registry.ts";
+import { getConversationModel } from "./registries.ts";
 import { meanInterval, overheadInterval, quantileIntervals, type Interval } from "./cost.ts";
 import type { Defense, Experiment } from "./experiment.ts";
 import { planNetwork } from "../world/network.ts";

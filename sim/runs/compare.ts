@@ -27,7 +27,8 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
-import { ExperimentError, issueLines } from "../experiment/experiment.ts";
+import { issueLines } from "../core/validation.ts";
+import { InputError } from "../core/validation.ts";
 import { metricRows, rowKey, type MetricRow } from "./metric-rows.ts";
 import { fmtNum } from "../report/text.ts";
 import type { RunMetrics } from "../experiment/run.ts";
@@ -72,25 +73,25 @@ export interface Comparison {
   notes: string[];
 }
 
-/** Reads a metrics.json, or the metrics.json of a run directory. Throws ExperimentError on a bad file. */
+/** Reads a metrics.json, or the metrics.json of a run directory. Throws InputError on a bad file. */
 export function loadMetrics(path: string): RunMetrics {
   const file = existsSync(path) && statSync(path).isDirectory() ? join(path, "metrics.json") : path;
-  if (!existsSync(file)) throw new ExperimentError([`${file}: does not exist (expected a metrics.json or a run directory)`]);
+  if (!existsSync(file)) throw new InputError([`${file}: does not exist (expected a metrics.json or a run directory)`]);
   let m: unknown;
   try {
     m = JSON.parse(readFileSync(file, "utf8"));
   } catch (e) {
-    throw new ExperimentError([`${file}: not valid JSON (${(e as Error).message})`]);
+    throw new InputError([`${file}: not valid JSON (${(e as Error).message})`]);
   }
   if (!m || typeof m !== "object" || !Array.isArray((m as { arms?: unknown }).arms)) {
-    throw new ExperimentError([`${file}: expected a metrics.json written by chaff run (an object with an "arms" list)`]);
+    throw new InputError([`${file}: expected a metrics.json written by chaff run (an object with an "arms" list)`]);
   }
   return m as RunMetrics;
 }
 
 export function parseTolerances(raw: unknown, where = "tolerances"): Tolerances {
   const r = tolerancesSchema.safeParse(raw);
-  if (!r.success) throw new ExperimentError(issueLines(r.error.issues, raw).map((l) => `${where}: ${l}`));
+  if (!r.success) throw new InputError(issueLines(r.error.issues, raw).map((l) => `${where}: ${l}`));
   return r.data;
 }
 

@@ -29,7 +29,8 @@
  * // => [[0, {"defenses[1].device.params.coverRate": 0.5}, 1], [1, {…: 0.5}, 2], [2, {…: 2}, 1], [3, {…: 2}, 2]]
  */
 import { canonicalJson, sha256 } from "../core/canonical-json.ts";
-import { ExperimentError, parseExperiment, type Experiment } from "../experiment/experiment.ts";
+import { parseExperiment, type Experiment } from "../experiment/experiment.ts";
+import { InputError } from "../core/validation.ts";
 import { metricRows, type MetricRow } from "../runs/metric-rows.ts";
 import { formatPath, parsePath, pathProblem, setPath } from "./param-path.ts";
 import { valueInRange } from "./param-range.ts";
@@ -104,7 +105,7 @@ export function baseOf(exp: Experiment): Experiment {
   return structuredClone(rest) as Experiment;
 }
 
-/** Sets every `path → value` of `params` in a copy of `base`; throws ExperimentError on a path that leads nowhere. */
+/** Sets every `path → value` of `params` in a copy of `base`; throws InputError on a path that leads nowhere. */
 export function applyParams<T>(base: T, params: Record<string, unknown>, where = "sweep"): T {
   let out = base;
   const problems: string[] = [];
@@ -114,13 +115,13 @@ export function applyParams<T>(base: T, params: Record<string, unknown>, where =
     if (problem) problems.push(`${where} path ${path}: ${problem}`);
     else out = setPath(out, keys, value);
   }
-  if (problems.length) throw new ExperimentError(problems);
+  if (problems.length) throw new InputError(problems);
   return out;
 }
 
 /**
  * Plans a sweep: every point as a complete experiment, each validated as a whole (the
- * same checks as `chaff run`) before any work starts. Throws ExperimentError with one
+ * same checks as `chaff run`) before any work starts. Throws InputError with one
  * line per distinct problem, naming the point's setting.
  */
 export async function planSweep(exp: Experiment): Promise<SweepPoint[]> {
@@ -133,7 +134,7 @@ export async function planSweep(exp: Experiment): Promise<SweepPoint[]> {
     try {
       byConfig.set(spec.config, await parseExperiment(applyParams(base, spec.params)));
     } catch (e) {
-      if (!(e instanceof ExperimentError)) throw e;
+      if (!(e instanceof InputError)) throw e;
       for (const p of e.problems) {
         const seen = problems.get(p);
         if (seen) seen.count++;
@@ -142,7 +143,7 @@ export async function planSweep(exp: Experiment): Promise<SweepPoint[]> {
     }
   }
   if (problems.size > 0) {
-    throw new ExperimentError(
+    throw new InputError(
       [...problems].map(([p, { first, count }]) => `${p} (sweep point ${canonicalJson(first)}${count > 1 ? ` and ${count - 1} more` : ""})`),
     );
   }

@@ -17,7 +17,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { prettyJson } from "../core/canonical-json.ts";
-import { ExperimentError, type Experiment } from "../experiment/experiment.ts";
+import { type Experiment } from "../experiment/experiment.ts";
+import { InputError } from "../core/validation.ts";
 import { experimentHash, writeFileAtomic } from "../runs/run-dir.ts";
 import { openRowsFile } from "./rows-file.ts";
 import { createRunPool } from "./pool.ts";
@@ -62,7 +63,7 @@ export interface SweepResult extends SweepStart {
 
 export function readSweepFile(dir: string): SweepFile {
   const p = join(dir, SWEEP_FILE);
-  if (!existsSync(p)) throw new ExperimentError([`${dir}: no ${SWEEP_FILE} (expected a directory written by chaff sweep)`]);
+  if (!existsSync(p)) throw new InputError([`${dir}: no ${SWEEP_FILE} (expected a directory written by chaff sweep)`]);
   return JSON.parse(readFileSync(p, "utf8")) as SweepFile;
 }
 
@@ -72,7 +73,7 @@ function claimDirectory(out: string, experiment: Experiment, points: number): vo
   if (existsSync(p)) {
     const prior = readSweepFile(out);
     if (prior.experimentHash !== hash) {
-      throw new ExperimentError([
+      throw new InputError([
         `--out ${out}: holds a sweep of another experiment (${prior.experiment?.name ?? "?"}, hash ${String(prior.experimentHash).slice(0, 12)}; this one is ${hash.slice(0, 12)}); choose another --out`,
       ]);
     }
@@ -94,7 +95,7 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
   const foreign = [...rows.ids].filter((id) => !expected.has(id));
   if (foreign.length > 0) {
     rows.close();
-    throw new ExperimentError([`${rowsPath}: ${foreign.length} row(s) are not points of shard ${formatShard(shard)} of this sweep (first ${foreign[0]}); the file belongs to another sweep`]);
+    throw new InputError([`${rowsPath}: ${foreign.length} row(s) are not points of shard ${formatShard(shard)} of this sweep (first ${foreign[0]}); the file belongs to another sweep`]);
   }
   const todo = mine.filter((p) => !rows.ids.has(p.id));
   const start: SweepStart = {

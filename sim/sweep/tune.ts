@@ -39,7 +39,8 @@
  * r.choice?.params // => { "device.params.coverRate": 3.1 } (illustrative)
  */
 import { canonicalJson } from "../core/canonical-json.ts";
-import { ExperimentError, parseExperiment, tuneRungs, type Experiment } from "../experiment/experiment.ts";
+import { parseExperiment, tuneRungs, type Experiment } from "../experiment/experiment.ts";
+import { InputError } from "../core/validation.ts";
 import { haltonDesign } from "./halton.ts";
 import { COST_METRICS, costRow, metricRows, strongestRow, type CostName, type MetricRow } from "../runs/metric-rows.ts";
 import { formatPath, parsePath } from "./param-path.ts";
@@ -157,10 +158,10 @@ function evaluationExperiment(validated: Experiment, rung: Rung, seed: number): 
 export async function tune(opts: TuneOptions): Promise<TuneResult> {
   const { experiment: exp, target, minimize } = opts;
   const t = exp.tune;
-  if (!t) throw new ExperimentError(["tune = missing: expected a tune section naming a defense and its tunable parameter ranges"]);
+  if (!t) throw new InputError(["tune = missing: expected a tune section naming a defense and its tunable parameter ranges"]);
   const fprKeys = exp.metrics.fprs.map((f) => `tpr@${f.toExponential()}`);
   if (target.metric.startsWith("tpr@") && !fprKeys.includes(target.metric)) {
-    throw new ExperimentError([`--target = ${JSON.stringify(target.text)}: ${target.metric} is not computed by this experiment; expected one of ${fprKeys.join(", ")} (or add the FPR to metrics.fprs)`]);
+    throw new InputError([`--target = ${JSON.stringify(target.text)}: ${target.metric} is not computed by this experiment; expected one of ${fprKeys.join(", ")} (or add the FPR to metrics.fprs)`]);
   }
   const rungs = tuneRungs(exp);
   const last = rungs[rungs.length - 1];
@@ -179,11 +180,11 @@ export async function tune(opts: TuneOptions): Promise<TuneResult> {
       for (const r of rungs.slice(0, -1)) await at(r);
       validated.push(await at(last));
     } catch (e) {
-      if (!(e instanceof ExperimentError)) throw e;
+      if (!(e instanceof InputError)) throw e;
       for (const p of e.problems) problems.add(`${p} (tune configuration ${canonicalJson(params)})`);
     }
   }
-  if (problems.size > 0) throw new ExperimentError([...problems]);
+  if (problems.size > 0) throw new InputError([...problems]);
 
   // Planned evaluations, for progress.
   let survivors = configs.map((_, i) => i);

@@ -53,7 +53,8 @@
  */
 import { z } from "zod";
 import { HOUR, ms, type Micros } from "../core/time.ts";
-import { DOWN, UP, type Direction, type Trace } from "../core/trace.ts";
+import { type Trace } from "../core/trace.ts";
+import { DOWN, UP, type Direction } from "../core/kinds.ts";
 
 // ---------------------------------------------------------------------------------
 // Parameters

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { activeWindows, definition } from "../../observers/activity-detector.ts";
-import { validateObserverParams } from "../../observers/registry.ts";
+import { validateObserverParams } from "../../sim/experiment/registries.ts";
 import { seconds } from "../../sim/core/time.ts";
 import { TYPE_CODE, Truth } from "../../sim/world/truth.ts";
 import { auc, run, synthetic } from "./synthetic.ts";

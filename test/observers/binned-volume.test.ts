@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { BinnedVolume, binCount, rebin } from "../../observers/binned-volume.ts";
 import { seconds } from "../../sim/core/time.ts";
-import { DOWN, UP } from "../../sim/core/trace.ts";
+import { DOWN, UP } from "../../sim/core/kinds.ts";
 import { synthetic } from "./synthetic.ts";
 
 describe("binned volume", () => {

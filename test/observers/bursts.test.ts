@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { BurstExtractor } from "../../observers/bursts.ts";
 import { ms, seconds } from "../../sim/core/time.ts";
-import { DOWN, UP } from "../../sim/core/trace.ts";
+import { DOWN, UP } from "../../sim/core/kinds.ts";
 import { synthetic } from "./synthetic.ts";
 
 describe("burst extractor", () => {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { BurstExtractor } from "../../observers/bursts.ts";
 import { definition, matchRatio, resolveEventParams } from "../../observers/event-matching.ts";
-import { validateObserverParams } from "../../observers/registry.ts";
+import { validateObserverParams } from "../../sim/experiment/registries.ts";
 import { ms, seconds } from "../../sim/core/time.ts";
-import { DOWN, UP } from "../../sim/core/trace.ts";
+import { DOWN, UP } from "../../sim/core/kinds.ts";
 import { auc, run, synthetic, top1 } from "./synthetic.ts";
 
 /** One-packet events: user 0 uplink (channel side) and user 1 downlink (user side). */

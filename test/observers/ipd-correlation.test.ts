@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { FirstPackets, definition } from "../../observers/ipd-correlation.ts";
-import { validateObserverParams } from "../../observers/registry.ts";
+import { validateObserverParams } from "../../sim/experiment/registries.ts";
 import { ms } from "../../sim/core/time.ts";
-import { DOWN, UP } from "../../sim/core/trace.ts";
+import { DOWN, UP } from "../../sim/core/kinds.ts";
 import { auc, run, synthetic, top1 } from "./synthetic.ts";
 
 describe("ipd-correlation", () => {

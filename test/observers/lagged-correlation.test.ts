@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { definition } from "../../observers/lagged-correlation.ts";
-import { validateObserverParams } from "../../observers/registry.ts";
+import { validateObserverParams } from "../../sim/experiment/registries.ts";
 import { auc, run, synthetic, top1 } from "./synthetic.ts";
 
 describe("lagged-correlation", () => {

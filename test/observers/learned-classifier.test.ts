@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { FEATURE_NAMES, LearnedClassifierObserver, definition } from "../../observers/learned-classifier.ts";
-import { validateObserverParams } from "../../observers/registry.ts";
+import { validateObserverParams } from "../../sim/experiment/registries.ts";
 import { stream } from "../../sim/core/rng.ts";
 import { auc, synthetic, top1, type Synthetic } from "./synthetic.ts";
 

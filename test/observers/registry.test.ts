@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { TASKS, VANTAGES } from "../../observers/observer.ts";
-import { ObserverParamError, getObserver, loadObservers, validateObserverParams } from "../../observers/registry.ts";
+import { getObserver, loadObservers, validateObserverParams } from "../../sim/experiment/registries.ts";
+import { InputError } from "../../sim/core/validation.ts";
 
 describe("observer registry", () => {
   it("discovers every observer file, sorted by name, each fully described", async () => {
@@ -36,8 +37,8 @@ describe("observer registry", () => {
       validateObserverParams(def, { binSeconds: 0, maxNegatives: -5 });
       expect.unreachable();
     } catch (e) {
-      expect(e).toBeInstanceOf(ObserverParamError);
-      const problems = (e as ObserverParamError).problems;
+      expect(e).toBeInstanceOf(InputError);
+      const problems = (e as InputError).problems;
       expect(problems).toHaveLength(2);
       expect(problems[0]).toMatch(/observer "volume-correlation" parameter binSeconds = 0: .*>0/);
       expect(problems[1]).toMatch(/maxNegatives = -5/);

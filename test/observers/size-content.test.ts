@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { validateObserverParams } from "../../observers/registry.ts";
+import { validateObserverParams } from "../../sim/experiment/registries.ts";
 import { UNSEEN_SCORE, definition } from "../../observers/size-content.ts";
 import { stream } from "../../sim/core/rng.ts";
 import { ms, seconds } from "../../sim/core/time.ts";
-import { UP } from "../../sim/core/trace.ts";
+import { UP } from "../../sim/core/kinds.ts";
 import { TYPE_CODE, Truth } from "../../sim/world/truth.ts";
 import { auc, run, synthetic } from "./synthetic.ts";
 

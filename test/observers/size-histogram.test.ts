@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { validateObserverParams } from "../../observers/registry.ts";
+import { validateObserverParams } from "../../sim/experiment/registries.ts";
 import { SizeHistogram, definition, histogramDistance } from "../../observers/size-histogram.ts";
-import { DOWN, UP } from "../../sim/core/trace.ts";
+import { DOWN, UP } from "../../sim/core/kinds.ts";
 import { auc, run, synthetic, top1 } from "./synthetic.ts";
 
 describe("size-histogram", () => {

@@ -16,7 +16,7 @@ import { rocAuc, topKAccuracy } from "../../observers/metrics.ts";
 import type { ObserverDefinition, TaskScores, Tap } from "../../observers/observer.ts";
 import { stream } from "../../sim/core/rng.ts";
 import { MILLISECOND, SECOND, type Micros } from "../../sim/core/time.ts";
-import { DOWN, UP, type Direction } from "../../sim/core/trace.ts";
+import { DOWN, UP, type Direction } from "../../sim/core/kinds.ts";
 import { TYPE_CODE, Truth } from "../../sim/world/truth.ts";
 
 export interface SyntheticOptions {

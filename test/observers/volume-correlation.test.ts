@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { validateObserverParams } from "../../observers/registry.ts";
+import { validateObserverParams } from "../../sim/experiment/registries.ts";
 import { definition } from "../../observers/volume-correlation.ts";
 import { stream } from "../../sim/core/rng.ts";
 import { Truth } from "../../sim/world/truth.ts";

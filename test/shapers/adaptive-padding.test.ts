@@ -1,7 +1,8 @@
 import { errorFunction, mean } from "simple-statistics";
 import { describe, expect, it } from "vitest";
 import { BIN_COUNT, BIN_EDGES_SECONDS, INF_BIN, NORMAL_RCV, definition, histogramTokens } from "../../shapers/adaptive-padding.ts";
-import { PADDING, REAL, Trace, UP, DOWN } from "../../sim/core/trace.ts";
+import { Trace } from "../../sim/core/trace.ts";
+import { PADDING, REAL, UP, DOWN } from "../../sim/core/kinds.ts";
 import { rows, run } from "./run.ts";
 
 const phi = (x: number, m: number, s: number) => 0.5 * (1 + errorFunction((x - m) / (s * Math.SQRT2)));

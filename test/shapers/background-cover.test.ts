@@ -1,7 +1,7 @@
 import { mean } from "simple-statistics";
 import { describe, expect, it } from "vitest";
 import { definition } from "../../shapers/background-cover.ts";
-import { COVER, REAL } from "../../sim/core/trace.ts";
+import { COVER, REAL } from "../../sim/core/kinds.ts";
 import { ksStatistic, rows, run } from "./run.ts";
 
 describe("background-cover", () => {

@@ -8,12 +8,14 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { loadShapers } from "../../shapers/registry.ts";
-import { validateShaperParams, type ShaperSide } from "../../shapers/shaper.ts";
+import { loadShapers } from "../../sim/experiment/registries.ts";
+import { type ShaperSide } from "../../shapers/shaper.ts";
+import { validateShaperParams } from "../../sim/experiment/registries.ts";
 import { UNLIMITED, type Budget } from "../../sim/engine/budget.ts";
 import { stream } from "../../sim/core/rng.ts";
 import { shapeTrace } from "../../sim/engine/shape-trace.ts";
-import { DOWN, REAL, Trace, UP } from "../../sim/core/trace.ts";
+import { Trace } from "../../sim/core/trace.ts";
+import { DOWN, REAL, UP } from "../../sim/core/kinds.ts";
 
 const defs = await loadShapers();
 

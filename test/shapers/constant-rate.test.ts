@@ -1,7 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { definition } from "../../shapers/constant-rate.ts";
-import { Trace, UP, REAL, DOWN } from "../../sim/core/trace.ts";
+import { Trace } from "../../sim/core/trace.ts";
+import { UP, REAL, DOWN } from "../../sim/core/kinds.ts";
 import { run, rows } from "./run.ts";
 
 const small = { cellBytes: 1000, intervalSeconds: 0.02, minDurationSeconds: 0 };

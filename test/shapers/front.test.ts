@@ -1,7 +1,8 @@
 import { mean } from "simple-statistics";
 import { describe, expect, it } from "vitest";
 import { definition, rayleighCdf } from "../../shapers/front.ts";
-import { PADDING, REAL, Trace, UP } from "../../sim/core/trace.ts";
+import { Trace } from "../../sim/core/trace.ts";
+import { PADDING, REAL, UP } from "../../sim/core/kinds.ts";
 import { ksStatistic, rows, run } from "./run.ts";
 
 describe("front", () => {

@@ -2,7 +2,8 @@ import fc from "fast-check";
 import { mean } from "simple-statistics";
 import { describe, expect, it } from "vitest";
 import { definition } from "../../shapers/jitter.ts";
-import { DOWN, REAL, Trace, UP } from "../../sim/core/trace.ts";
+import { Trace } from "../../sim/core/trace.ts";
+import { DOWN, REAL, UP } from "../../sim/core/kinds.ts";
 import { rows, run } from "./run.ts";
 
 const traceArb = fc.array(

@@ -6,8 +6,10 @@
  */
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { loadShapers } from "../../shapers/registry.ts";
-import { ShaperParamError, validateShaperParams, type ShaperDefinition } from "../../shapers/shaper.ts";
+import { loadShapers } from "../../sim/experiment/registries.ts";
+import type { ShaperDefinition } from "../../shapers/shaper.ts";
+import { InputError } from "../../sim/core/validation.ts";
+import { validateShaperParams } from "../../sim/experiment/registries.ts";
 import { stream } from "../../sim/core/rng.ts";
 
 const defs = await loadShapers();
@@ -43,7 +45,7 @@ function rejection(def: ShaperDefinition, raw: unknown): string {
   try {
     validateShaperParams(def, raw);
   } catch (e) {
-    expect(e).toBeInstanceOf(ShaperParamError);
+    expect(e).toBeInstanceOf(InputError);
     return (e as Error).message;
   }
   throw new Error(`shaper "${def.name}" accepted ${JSON.stringify(raw)}`);

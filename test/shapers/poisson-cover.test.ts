@@ -1,7 +1,7 @@
 import { mean, standardDeviation } from "simple-statistics";
 import { describe, expect, it } from "vitest";
 import { definition } from "../../shapers/poisson-cover.ts";
-import { COVER, REAL, UP } from "../../sim/core/trace.ts";
+import { COVER, REAL, UP } from "../../sim/core/kinds.ts";
 import { ksStatistic, rows, run } from "./run.ts";
 
 const expCdf = (meanUs: number) => (x: number) => 1 - Math.exp(-x / meanUs);

@@ -1,7 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { definition, regulatorRate } from "../../shapers/regulator.ts";
-import { DOWN, PADDING, REAL, Trace, UP } from "../../sim/core/trace.ts";
+import { Trace } from "../../sim/core/trace.ts";
+import { DOWN, PADDING, REAL, UP } from "../../sim/core/kinds.ts";
 import { rows, run } from "./run.ts";
 
 describe("regulator", () => {

@@ -3,7 +3,7 @@
  * over a trace in trace notation, in virtual time (`sim/engine/shape-trace.ts`).
  */
 import type { Shaper, ShaperDefinition, ShaperSide } from "../../shapers/shaper.ts";
-import { validateShaperParams } from "../../shapers/shaper.ts";
+import { validateShaperParams } from "../../sim/experiment/registries.ts";
 import { stream, type Seed } from "../../sim/core/rng.ts";
 import { shapeTrace, type ShapeTraceOptions, type ShapeTraceResult } from "../../sim/engine/shape-trace.ts";
 import { parseTrace, printTrace } from "../../sim/core/trace-notation.ts";

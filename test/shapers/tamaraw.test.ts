@@ -1,7 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { definition, tamarawPaddedCount } from "../../shapers/tamaraw.ts";
-import { DOWN, REAL, Trace, UP } from "../../sim/core/trace.ts";
+import { Trace } from "../../sim/core/trace.ts";
+import { DOWN, REAL, UP } from "../../sim/core/kinds.ts";
 import { rows, run } from "./run.ts";
 
 /** k full cells' worth of real data queued at time 0. */

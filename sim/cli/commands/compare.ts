@@ -6,7 +6,7 @@
  */
 import type { Command } from "commander";
 import { appendFileSync, readFileSync } from "node:fs";
-import { ExperimentError } from "../../experiment/experiment.ts";
+import { InputError } from "../../core/validation.ts";
 import { compareRuns, compareTable, DEFAULT_TOLERANCES, loadMetrics, parseTolerances, type Comparison, type Tolerances } from "../../runs/compare.ts";
 import { markdownTable } from "../../report/text.ts";
 
@@ -20,7 +20,7 @@ export interface CompareOptions {
 
 function nonNegative(flag: string, text: string): number {
   const x = Number(text);
-  if (text.trim() === "" || !Number.isFinite(x) || x < 0) throw new ExperimentError([`--${flag} = ${JSON.stringify(text)}: expected a number >= 0`]);
+  if (text.trim() === "" || !Number.isFinite(x) || x < 0) throw new InputError([`--${flag} = ${JSON.stringify(text)}: expected a number >= 0`]);
   return x;
 }
 
@@ -31,7 +31,7 @@ export function tolerancesFrom(opts: CompareOptions): Tolerances {
     try {
       raw = JSON.parse(readFileSync(opts.tolerances, "utf8"));
     } catch (e) {
-      throw new ExperimentError([`--tolerances ${opts.tolerances}: ${(e as Error).message}`]);
+      throw new InputError([`--tolerances ${opts.tolerances}: ${(e as Error).message}`]);
     }
     t = parseTolerances(raw, opts.tolerances);
   }

@@ -1,7 +1,7 @@
 /** `chaff observers [--json]`: every observer, its vantage(s), task, and what it sees and cannot see. */
 import type { Command } from "commander";
 import { paramDoc } from "../param-doc.ts";
-import { loadObservers } from "../../../observers/registry.ts";
+import { loadObservers } from "../../experiment/registries.ts";
 
 export async function listObservers(opts: { json?: boolean }): Promise<void> {
   const defs = await loadObservers();

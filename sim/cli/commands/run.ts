@@ -5,7 +5,7 @@
 import type { Command } from "commander";
 import { availableParallelism } from "node:os";
 import { resolve } from "node:path";
-import { ExperimentError } from "../../experiment/experiment.ts";
+import { InputError } from "../../core/validation.ts";
 import { summaryTable, textTable, findings } from "../../report/text.ts";
 import { REPO_ROOT, runId, writeRun } from "../../runs/run-dir.ts";
 import { runFiles } from "../../runs/outputs.ts";
@@ -25,7 +25,7 @@ export async function runCommand(file: string | undefined, opts: RunOptions): Pr
   const bar = progress(`chaff run ${experiment.name}`, { quiet: opts.quiet });
   const arms = experiment.defenses.length;
   const workers = opts.workers === undefined ? availableParallelism() : Number(opts.workers);
-  if (!Number.isInteger(workers) || workers < 1) throw new ExperimentError([`--workers = ${JSON.stringify(opts.workers)}: expected an integer >= 1`]);
+  if (!Number.isInteger(workers) || workers < 1) throw new InputError([`--workers = ${JSON.stringify(opts.workers)}: expected an integer >= 1`]);
   const { result, files } = await runFiles(experiment, {
     workers,
     onProgress: workers > 1 ? undefined : (arm, f) => bar.update((arm + f) / arms, experiment.defenses[arm].name),

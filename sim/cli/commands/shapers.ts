@@ -1,7 +1,7 @@
 /** `chaff shapers [--json]`: every shaper, its parameters with defaults, and its citation. */
 import type { Command } from "commander";
 import { paramDoc } from "../param-doc.ts";
-import { loadShapers } from "../../../shapers/registry.ts";
+import { loadShapers } from "../../experiment/registries.ts";
 
 export async function listShapers(opts: { json?: boolean }): Promise<void> {
   const defs = await loadShapers();

@@ -6,7 +6,7 @@
  */
 import type { Command } from "commander";
 import { resolve } from "node:path";
-import { ExperimentError } from "../../experiment/experiment.ts";
+import { InputError } from "../../core/validation.ts";
 import { experimentHash, REPO_ROOT } from "../../runs/run-dir.ts";
 import { defaultWorkers } from "../../sweep/pool.ts";
 import { formatShard, parseShard } from "../../sweep/shard.ts";
@@ -23,7 +23,7 @@ export interface SweepOptions {
 
 export function parseWorkers(text: string | undefined): number {
   if (text === undefined) return defaultWorkers();
-  if (!/^[1-9][0-9]{0,3}$/.test(text)) throw new ExperimentError([`--workers = ${JSON.stringify(text)}: expected an integer from 1 to 9999`]);
+  if (!/^[1-9][0-9]{0,3}$/.test(text)) throw new InputError([`--workers = ${JSON.stringify(text)}: expected an integer from 1 to 9999`]);
   return Number(text);
 }
 
@@ -33,7 +33,7 @@ export async function sweepCommand(file: string, opts: SweepOptions): Promise<vo
   try {
     shard = parseShard(opts.shard ?? "0/1");
   } catch (e) {
-    throw new ExperimentError([(e as Error).message]);
+    throw new InputError([(e as Error).message]);
   }
   const { experiment } = await loadExperiment(file);
   const out = resolve(opts.out ?? resolve(REPO_ROOT, "results", "runs", `${experiment.name}-sweep-${experimentHash(experiment).slice(0, 10)}`));
@@ -57,7 +57,7 @@ export async function sweepCommand(file: string, opts: SweepOptions): Promise<vo
     });
   } catch (e) {
     bar.stop();
-    if (e instanceof ExperimentError) throw e;
+    if (e instanceof InputError) throw e;
     process.stderr.write(`error: ${(e as Error).message}\n`);
     process.exitCode = 1;
     return;

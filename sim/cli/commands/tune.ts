@@ -9,7 +9,7 @@
 import type { Command } from "commander";
 import { join, resolve } from "node:path";
 import { prettyJson } from "../../core/canonical-json.ts";
-import { ExperimentError } from "../../experiment/experiment.ts";
+import { InputError } from "../../core/validation.ts";
 import { COST_METRICS, type CostName } from "../../runs/metric-rows.ts";
 import { experimentHash, REPO_ROOT, writeFileAtomic } from "../../runs/run-dir.ts";
 import { parseTarget } from "../../sweep/target.ts";
@@ -32,14 +32,14 @@ export async function tuneCommand(file: string, opts: TuneCommandOptions): Promi
   try {
     target = parseTarget(opts.target);
   } catch (e) {
-    throw new ExperimentError([(e as Error).message]);
+    throw new InputError([(e as Error).message]);
   }
   if (!(opts.minimize in COST_METRICS)) {
-    throw new ExperimentError([`--minimize = ${JSON.stringify(opts.minimize)}: expected one of ${Object.keys(COST_METRICS).join(", ")}`]);
+    throw new InputError([`--minimize = ${JSON.stringify(opts.minimize)}: expected one of ${Object.keys(COST_METRICS).join(", ")}`]);
   }
   const workers = parseWorkers(opts.workers);
   const { experiment } = await loadExperiment(file);
-  if (!experiment.tune) throw new ExperimentError([`tune = missing: expected ${file} to have a tune section (a defense and its tunable parameter ranges)`]);
+  if (!experiment.tune) throw new InputError([`tune = missing: expected ${file} to have a tune section (a defense and its tunable parameter ranges)`]);
   const hash = experimentHash(experiment);
   const out = resolve(opts.out ?? resolve(REPO_ROOT, "results", "runs", `${experiment.name}-tune-${hash.slice(0, 10)}`));
   const bar = progress(`chaff tune ${experiment.name}`, { quiet: opts.quiet, delayMs: 0 });

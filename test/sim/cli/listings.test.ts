@@ -1,8 +1,8 @@
 import { spawnSync } from "node:child_process";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { loadObservers } from "../../../observers/registry.ts";
-import { loadShapers } from "../../../shapers/registry.ts";
+import { loadObservers } from "../../../sim/experiment/registries.ts";
+import { loadShapers } from "../../../sim/experiment/registries.ts";
 
 const ROOT = resolve(import.meta.dirname, "../../..");
 const chaff = (args: string[]) => spawnSync(process.execPath, [join(ROOT, "bin/chaff.js"), ...args], { cwd: ROOT, encoding: "utf8" });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { getShaper } from "../../../shapers/registry.ts";
-import { validateShaperParams } from "../../../shapers/shaper.ts";
+import { getShaper } from "../../../sim/experiment/registries.ts";
+import { validateShaperParams } from "../../../sim/experiment/registries.ts";
 import type { Budget } from "../../../sim/engine/budget.ts";
 import { Egress, type EgressSink, type TimerScheduler } from "../../../sim/engine/egress.ts";
 import { EventQueue } from "../../../sim/engine/event-queue.ts";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { OrderedFeed } from "../../../sim/engine/ordered-feed.ts";
 import { stream } from "../../../sim/core/rng.ts";
-import { DOWN, UP } from "../../../sim/core/trace.ts";
+import { DOWN, UP } from "../../../sim/core/kinds.ts";
 
 describe("OrderedFeed", () => {
   it("releases each endpoint's packets in time order, none later than the engine's now, and all of them on flush", () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ExperimentError, experimentJsonSchema, parseExperiment, tuneRungs } from "../../../sim/experiment/experiment.ts";
+import { experimentJsonSchema, parseExperiment, tuneRungs } from "../../../sim/experiment/experiment.ts";
+import { InputError } from "../../../sim/core/validation.ts";
 
 const base = () => ({
   name: "t",
@@ -16,7 +17,7 @@ async function problems(raw: unknown): Promise<string[]> {
   try {
     await parseExperiment(raw);
   } catch (e) {
-    if (e instanceof ExperimentError) return e.problems;
+    if (e instanceof InputError) return e.problems;
     throw e;
   }
   return [];

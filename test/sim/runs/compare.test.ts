@@ -4,7 +4,8 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { compareRuns, judge, parseTolerances, toleranceFor } from "../../../sim/runs/compare.ts";
-import { ExperimentError, parseExperiment } from "../../../sim/experiment/experiment.ts";
+import { parseExperiment } from "../../../sim/experiment/experiment.ts";
+import { InputError } from "../../../sim/core/validation.ts";
 import type { MetricRow } from "../../../sim/runs/metric-rows.ts";
 import { runId, writeRun } from "../../../sim/runs/run-dir.ts";
 import { runFiles } from "../../../sim/runs/outputs.ts";
@@ -43,11 +44,11 @@ describe("judging one figure", () => {
     expect(toleranceFor(t, { metric: "latency.p99", observer: null })).toEqual({ abs: 5 });
     expect(toleranceFor(t, { metric: "tpr@1e-3", observer: "a@isp" })).toEqual({ abs: 0.01 });
     expect(toleranceFor(t, { metric: "bandwidth", observer: null })).toEqual({ ci: true });
-    let err: ExperimentError | null = null;
+    let err: InputError | null = null;
     try {
       parseTolerances({ default: { abs: -1 }, metrics: { auc: { ci: true, rel: 0.1 } }, colour: 1 }, "tol.json");
     } catch (e) {
-      err = e as ExperimentError;
+      err = e as InputError;
     }
     expect(err?.problems).toHaveLength(3);
     expect(err?.problems).toContain("tol.json: colour = 1: unknown key; check the spelling against `chaff schema`");

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { canonicalJson, sha256 } from "../../../sim/core/canonical-json.ts";
-import { ExperimentError, parseExperiment } from "../../../sim/experiment/experiment.ts";
+import { parseExperiment } from "../../../sim/experiment/experiment.ts";
+import { InputError } from "../../../sim/core/validation.ts";
 import { enumeratePoints, planSweep, rowsFileName } from "../../../sim/sweep/plan.ts";
 
 const RATE = "defenses[1].device.params.coverRate";
@@ -56,13 +57,13 @@ describe("sweep points", () => {
 
   it("validates every point as a whole experiment before any work, one line per problem naming the point", async () => {
     const e = await exp({ grid: [{ path: RATE, values: [1, -3, "fast"] }, { path: "defenses[1].device.params.colour", values: [1] }] });
-    let err: ExperimentError | null = null;
+    let err: InputError | null = null;
     try {
       await planSweep(e);
     } catch (x) {
-      err = x as ExperimentError;
+      err = x as InputError;
     }
-    expect(err).toBeInstanceOf(ExperimentError);
+    expect(err).toBeInstanceOf(InputError);
     const lines = err?.problems ?? [];
     expect(lines.some((l) => /^defenses\[1\]\.device\.params\.coverRate = -3: expected a number from 0 .*shaper "poisson-cover".*sweep point/.test(l))).toBe(true);
     expect(lines.some((l) => /^defenses\[1\]\.device\.params\.coverRate = "fast": /.test(l))).toBe(true);

@@ -18,7 +18,7 @@ import {
   type RadioReport,
 } from "../../../sim/world/radio.ts";
 import { HOUR, MILLISECOND, SECOND } from "../../../sim/core/time.ts";
-import { DOWN, UP, type Direction } from "../../../sim/core/trace.ts";
+import { DOWN, UP, type Direction } from "../../../sim/core/kinds.ts";
 import { parseTrace } from "../../../sim/core/trace-notation.ts";
 
 /**

@@ -9,7 +9,8 @@ import { rocCurve, summarizeScores } from "../../../../observers/metrics.ts";
 import type { Interval } from "../../../../sim/experiment/cost.ts";
 import { stream } from "../../../../sim/core/rng.ts";
 import type { ArmExtras, ArmResult, RunOutput } from "../../../../sim/experiment/run.ts";
-import { COVER, DOWN, PADDING, REAL, Trace, UP } from "../../../../sim/core/trace.ts";
+import { Trace } from "../../../../sim/core/trace.ts";
+import { COVER, DOWN, PADDING, REAL, UP } from "../../../../sim/core/kinds.ts";
 
 const iv = (estimate: number, lo: number, hi: number): Interval => ({ estimate, lo, hi });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { getConversationModel, loadConversationModels } from "../../../../sim/world/conversations/registry.ts";
+import { getConversationModel, loadConversationModels } from "../../../../sim/experiment/registries.ts";
 import { HOUR } from "../../../../sim/core/time.ts";
 import { runModel } from "./fake-context.ts";
 

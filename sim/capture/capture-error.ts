@@ -1,5 +1,6 @@
 /**
- * The one error the capture readers and trace-format parsers throw for bad input.
+ * The error the capture readers and trace-format parsers throw for bad input: the
+ * project's `InputError` (one line; the CLI prints it and exits 2) with the position.
  *
  * Every message names where the problem is (a byte offset in a capture file, or a line
  * number in a text trace) and what was expected there, in one line, so the CLI can print
@@ -11,9 +12,9 @@
  * throw new CaptureError("capture.pcap", 24, "a 16-byte packet record header", "4 bytes left");
  * // message: "capture.pcap: at byte 24: expected a 16-byte packet record header, found 4 bytes left"
  */
+import { InputError } from "../core/validation.ts";
 
-export class CaptureError extends Error {
-  override readonly name = "CaptureError";
+export class CaptureError extends InputError {
   /** Byte offset in the file (captures) or 1-based line number (text traces), -1 when none. */
   readonly offset: number;
   /** "byte" for binary captures, "line" for text traces. */
@@ -22,12 +23,8 @@ export class CaptureError extends Error {
   constructor(source: string, offset: number, expected: string, found?: string, unit: "byte" | "line" = "byte") {
     const where = offset >= 0 ? `at ${unit} ${offset}: ` : "";
     super(`${source}: ${where}expected ${expected}${found !== undefined ? `, found ${found}` : ""}`);
+    this.name = "CaptureError";
     this.offset = offset;
     this.unit = unit;
   }
-}
-
-/** The input-error types a capture command turns into one line and exit code 2. */
-export function isInputError(e: unknown): e is Error {
-  return e instanceof CaptureError;
 }

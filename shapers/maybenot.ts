@@ -1,0 +1,121 @@
+/**
+ * Maybenot — Pulls & Witwer, "Maybenot: A Framework for Traffic Analysis Defenses",
+ * WPES 2023, and its v2 design (arXiv 2304.09510); the framework Mullvad's DAITA runs.
+ * Reference: maybenot-io/maybenot (framework 2.2.2), whose machine-string format,
+ * framework semantics and integration contract `shapers/maybenot/` re-implements.
+ *
+ * Rule: run a set of Maybenot machines (v2 machine strings, as a real client ships them)
+ * in one framework instance on this egress. Each machine is a probabilistic state
+ * machine over 13 events that sends padding, blocks outgoing traffic, and keeps
+ * counters and an internal timer, within its padding and blocking limits and the
+ * framework-wide fractions `maxPaddingFrac` / `maxBlockingFrac` (0: no cap). How
+ * chaff reports events to the framework and carries out its actions is documented in
+ * `shapers/maybenot/integrator.ts`.
+ *
+ * Usable on either side of a link: give the device its client machines and the server
+ * (relay) its own. Machines are parsed and compiled once per distinct list and shared
+ * read-only by every egress that runs them. Padding packets default to the link MTU
+ * (DAITA pads every packet to the MTU; a padding packet is indistinguishable from a
+ * full real one).
+ *
+ * @example
+ * // {"shaper": "maybenot", "params": {"machines": ["02eNpjYEAHjOgCAAA0AAI="]}}
+ * // a no-op machine: "0 s100, 5ms r200" → unchanged
+ */
+import { z } from "zod";
+import { parseMachines } from "./maybenot/codec.ts";
+import { CompiledMachines } from "./maybenot/compiled.ts";
+import { MachineError } from "./maybenot/error.ts";
+import { MaybenotIntegrator } from "./maybenot/integrator.ts";
+import { ACT_BLOCK } from "./maybenot/compiled.ts";
+import { NormalRecv, PaddingRecv, TunnelRecv } from "./maybenot/event.ts";
+import { EVENT_NUM } from "./maybenot/constants.ts";
+import { bytes, number, sizeWithin } from "./params.ts";
+import { type ShaperDeclaration, type ShaperDefinition, declare } from "./shaper.ts";
+
+const NAME = "maybenot";
+
+/** Most machines one framework may run (each costs work on every event). */
+export const MAX_MACHINES = 64;
+
+const machinesSchema = z
+  .array(z.string({ error: (i) => `expected a machine string ("02…"), got ${JSON.stringify(i.input)}` }), {
+    error: (i) => `expected a list of machine strings, got ${JSON.stringify(i.input)}`,
+  })
+  .min(1, { error: "expected at least one machine string" })
+  .max(MAX_MACHINES, { error: `expected at most ${MAX_MACHINES} machine strings` })
+  .superRefine((list, ctx) => {
+    try {
+      compiledFor(list);
+    } catch (e) {
+      if (!(e instanceof MachineError)) throw e;
+      ctx.addIssue({ code: "custom", message: e.message });
+    }
+  });
+
+const schema = z
+  .object({
+    /** v2 machine strings, one per machine ("02" + base64), as DAITA ships them. */
+    machines: machinesSchema,
+    /** Framework-wide cap on padding/(padding + normal) packets; 0 = none (Maybenot's `max_padding_frac`). */
+    maxPaddingFrac: number({ min: 0, max: 1 }, "fraction").default(0),
+    /** Framework-wide cap on blocked time / time since start; 0 = none (Maybenot's `max_blocking_frac`). */
+    maxBlockingFrac: number({ min: 0, max: 1 }, "fraction").default(0),
+    /** Size of padding packets (default: the link MTU). */
+    paddingBytes: bytes().optional(),
+  })
+  .strict();
+
+export type MaybenotParams = z.infer<typeof schema>;
+
+/** The widest declaration; each instance narrows it to what its machines can do. */
+const declaration: ShaperDeclaration = declare({ delays: true, injects: true, listensToReceive: true });
+
+const cache = new Map<string, { machines: CompiledMachines; declaration: ShaperDeclaration }>();
+
+/** Parses, validates and compiles a machine list once; errors are MachineErrors naming the machine. */
+function compiledFor(list: readonly string[]): { machines: CompiledMachines; declaration: ShaperDeclaration } {
+  const key = list.join("\n");
+  let hit = cache.get(key);
+  if (hit === undefined) {
+    const machines = new CompiledMachines(parseMachines(list));
+    if (cache.size > 256) cache.clear();
+    hit = { machines, declaration: declarationOf(machines) };
+    cache.set(key, hit);
+  }
+  return hit;
+}
+
+/** Blocks only if some state blocks; listens only if some state reacts to a received packet. */
+function declarationOf(c: CompiledMachines): ShaperDeclaration {
+  let blocks = false;
+  let listens = false;
+  const states = c.stateBase[c.count];
+  for (let g = 0; g < states; g++) {
+    if (c.actKind[g] === ACT_BLOCK) blocks = true;
+    for (const e of [NormalRecv, PaddingRecv, TunnelRecv]) {
+      const k = g * EVENT_NUM + e;
+      if (c.transStart[k + 1] > c.transStart[k]) listens = true;
+    }
+  }
+  return declare({ delays: blocks, injects: true, listensToReceive: listens });
+}
+
+export const definition: ShaperDefinition<MaybenotParams> = {
+  name: NAME,
+  summary: "Maybenot machines (v2 strings, e.g. Mullvad's DAITA): probabilistic state machines that pad and block",
+  citation: "Pulls & Witwer, Maybenot: A Framework for Traffic Analysis Defenses, WPES 2023 (maybenot-io/maybenot framework v2)",
+  schema,
+  declaration,
+  create: (p, ctx) => {
+    const { machines, declaration: own } = compiledFor(p.machines);
+    return new MaybenotIntegrator({
+      machines,
+      maxPaddingFrac: p.maxPaddingFrac,
+      maxBlockingFrac: p.maxBlockingFrac,
+      paddingBytes: sizeWithin(NAME, "paddingBytes", p.paddingBytes, ctx.mtu),
+      rng: ctx.rng,
+      declaration: own,
+    });
+  },
+};

@@ -16,7 +16,8 @@ import {
   PaddingSent,
   TimerBegin,
 } from "../../../shapers/maybenot/event.ts";
-import { block, counter, machine, pad, state, testRng, timer } from "./helpers.ts";
+import { constant } from "../../../shapers/maybenot/dist.ts";
+import { block, counter, machine, pad, state, testRng } from "./helpers.ts";
 
 function padding(f: Framework, m: number): number | null {
   return f.actionKind[m] === ACT_PADDING ? f.actionTimeout[m] : null;
@@ -179,7 +180,7 @@ describe("maybenot framework", () => {
     const f = new Framework([m], 0, 0, 0, testRng());
     f.trigger(NormalSent, -1, 0);
     expect(f.allMachinesEnded()).toBe(true);
-    const t = machine([state({ NormalSent: [1] }), state({ TimerBegin: [1] }, { ...timer(5), limit: { dist: { type: "Uniform", low: 2, high: 2 }, start: 0, max: 0 } })]);
+    const t = machine([state({ NormalSent: [1] }), state({ TimerBegin: [1] }, { kind: "UpdateTimer", replace: false, duration: constant(5), limit: constant(2) })]);
     const g = new Framework([t], 0, 0, 0, testRng());
     g.trigger(NormalSent, -1, 0);
     expect(g.actionDuration[0]).toBe(5);

@@ -7,7 +7,7 @@
  *
  *   node --import tsx bench/sim-run.ts <users> [hours]
  */
-import { parseExperiment } from "../sim/experiment/experiment.ts";
+import { parseExperiment } from "../sim/experiment/parse.ts";
 import { buildArm } from "../sim/experiment/run.ts";
 import { HOUR } from "../sim/core/time.ts";
 

@@ -5,7 +5,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { parseExperiment, type Experiment } from "../experiment/experiment.ts";
+import { parseExperiment } from "../experiment/parse.ts";
+import { type Experiment } from "../experiment/schema.ts";
 import { InputError } from "../core/validation.ts";
 
 export const EXPERIMENTS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "..", "experiment", "builtin");

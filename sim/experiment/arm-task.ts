@@ -3,7 +3,7 @@
  * that survives structured cloning (timeline traces as plain columns). `runExperiment`
  * sends arms here when it runs them on several cores.
  */
-import type { Experiment } from "./experiment.ts";
+import type { Experiment } from "./schema.ts";
 import { runDefense, type ArmExtras, type ArmResult } from "./run.ts";
 import { SECOND } from "../core/time.ts";
 import { Trace } from "../core/trace.ts";

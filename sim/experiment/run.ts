@@ -14,7 +14,7 @@ import { getShaper } from "./registries.ts";
 import { budgetFrom } from "../engine/budget.ts";
 import { getConversationModel } from "./registries.ts";
 import { meanInterval, overheadInterval, quantileIntervals, type Interval } from "./cost.ts";
-import type { Defense, Experiment } from "./experiment.ts";
+import type { Defense, Experiment } from "./schema.ts";
 import { planNetwork } from "../world/network.ts";
 import { buildPopulation, type Population } from "../world/population.ts";
 import { RadioFleet, radioPreset } from "../world/radio.ts";

@@ -8,7 +8,7 @@
  * Object.keys(files) // => ["metrics.json", "report.md", "roc.json", …, "figures/roc.svg", …, "report.html"]
  */
 import { prettyJson } from "../core/canonical-json.ts";
-import type { Experiment } from "../experiment/experiment.ts";
+import type { Experiment } from "../experiment/schema.ts";
 import { reportMarkdown } from "../report/text.ts";
 import { reportFiles } from "../report/html.ts";
 import { experimentHash, runId } from "./run-dir.ts";

@@ -10,7 +10,7 @@
  */
 import { tsxPool } from "../parallel/tsx-pool.ts";
 import { availableParallelism } from "node:os";
-import type { Experiment } from "../experiment/experiment.ts";
+import type { Experiment } from "../experiment/schema.ts";
 import type { RunMetrics } from "../experiment/run.ts";
 import runTask from "./task.ts";
 

@@ -7,7 +7,7 @@
  * @example
  * const metrics = await runTask({ experiment }); // the same RunMetrics `chaff run` writes
  */
-import type { Experiment } from "../experiment/experiment.ts";
+import type { Experiment } from "../experiment/schema.ts";
 import { runExperiment, type RunMetrics } from "../experiment/run.ts";
 
 export interface RunTask {

@@ -39,7 +39,9 @@
  * r.choice?.params // => { "device.params.coverRate": 3.1 } (illustrative)
  */
 import { canonicalJson } from "../core/canonical-json.ts";
-import { parseExperiment, tuneRungs, type Experiment } from "../experiment/experiment.ts";
+import { parseExperiment } from "../experiment/parse.ts";
+import { tuneRungs } from "../experiment/tune-section.ts";
+import { type Experiment } from "../experiment/schema.ts";
 import { InputError } from "../core/validation.ts";
 import { haltonDesign } from "./halton.ts";
 import { COST_METRICS, costRow, metricRows, strongestRow, type CostName, type MetricRow } from "../runs/metric-rows.ts";

@@ -40,6 +40,7 @@
  * pop.sessions.isOnline(3, 60e6);  // is user 3 in the app one minute in?
  */
 import { z } from "zod";
+import { parseWith } from "../core/validation.ts";
 import type { Rng } from "../core/rng.ts";
 import { HOUR, SECOND, type Micros } from "../core/time.ts";
 
@@ -89,14 +90,7 @@ export type PopulationInput = z.input<typeof populationSchema>;
  * expected, one line per problem.
  */
 export function parsePopulationParams(raw: unknown): PopulationParams {
-  const result = populationSchema.safeParse(raw ?? {});
-  if (result.success) return result.data;
-  const lines = result.error.issues.map((issue) => {
-    const param = issue.path.join(".") || "(parameters)";
-    const value = issue.path.reduce<unknown>((v, k) => (v && typeof v === "object" ? (v as Record<PropertyKey, unknown>)[k as PropertyKey] : undefined), raw);
-    return `population parameter ${param} = ${JSON.stringify(value)}: ${issue.message}`;
-  });
-  throw new RangeError(lines.join("\n"));
+  return parseWith(populationSchema, raw ?? {}, "population parameter ");
 }
 
 /** Foreground app sessions of every user, generated lazily and deterministically. */

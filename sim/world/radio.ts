@@ -52,6 +52,7 @@
  * radio.report().energyJ;  // => ≈ 13.76 (promotion 0.31, active 0.13, tail 12.34, idle 0.97, data 0.004 J)
  */
 import { z } from "zod";
+import { parseWith, showValue } from "../core/validation.ts";
 import { HOUR, ms, type Micros } from "../core/time.ts";
 import { type Trace } from "../core/trace.ts";
 import { DOWN, UP, type Direction } from "../core/kinds.ts";
@@ -63,14 +64,10 @@ const MAX_POWER_MW = 20_000; // 20 W: far above any phone radio; catches W-for-m
 const MAX_ALPHA = 10_000; // mW per Mbit/s; Huang's 3G uplink α_u ≈ 869 [M] is the largest we know
 const MAX_MS = 3_600_000; // one hour
 
-function fmt(v: unknown): string {
-  return typeof v === "number" || typeof v === "bigint" ? String(v) : JSON.stringify(v);
-}
-
 /** A finite number in [min, max], with a message naming the unit and the range. */
 function bounded(min: number, max: number, unit: string, minExclusive = false) {
   const range = `${minExclusive ? "(" : "["}${min}, ${max}] ${unit}`;
-  const error = (iss: { input?: unknown }) => `got ${fmt(iss.input)}; expected a finite number in ${range}`;
+  const error = (iss: { input?: unknown }) => `got ${showValue(iss.input)}; expected a finite number in ${range}`;
   const base = z.number({ error });
   return (minExclusive ? base.gt(min, { error }) : base.min(min, { error })).max(max, { error });
 }
@@ -129,31 +126,12 @@ export const radioParamsSchema = z
 
 export type RadioParams = z.infer<typeof radioParamsSchema>;
 
-export class RadioParamError extends Error {
-  readonly problems: string[];
-  constructor(problems: string[]) {
-    super(problems.join("\n"));
-    this.problems = problems;
-    this.name = "RadioParamError";
-  }
-}
-
 /**
  * Validates radio parameters. Errors name the component, the parameter, the value and
  * the allowed range, one line per problem.
  */
 export function parseRadioParams(raw: unknown): RadioParams {
-  const result = radioParamsSchema.safeParse(raw);
-  if (result.success) return result.data;
-  const lines = result.error.issues.map((issue) => {
-    const param = issue.path.join(".") || "(parameters)";
-    const value = issue.path.reduce<unknown>(
-      (v, k) => (v !== null && typeof v === "object" ? (v as Record<PropertyKey, unknown>)[k as PropertyKey] : undefined),
-      raw,
-    );
-    return `radio parameter ${param} = ${fmt(value)}: ${issue.message}`;
-  });
-  throw new RadioParamError(lines);
+  return parseWith(radioParamsSchema, raw, "radio parameter ");
 }
 
 // ---------------------------------------------------------------------------------

@@ -12,7 +12,7 @@
  * - cover traffic lowers the activity detector's TPR at FPR 1e-2.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { parseExperiment } from "../../sim/experiment/experiment.ts";
+import { parseExperiment } from "../../sim/experiment/parse.ts";
 import { runExperiment, type ArmResult, type RunMetrics } from "../../sim/experiment/run.ts";
 
 const LINK_OBSERVERS = [

@@ -1,7 +1,7 @@
 /** `chaff schema [--out FILE]`: the experiment file's JSON Schema, for editors and auditors. */
 import type { Command } from "commander";
 import { writeFileSync } from "node:fs";
-import { experimentJsonSchema } from "../../experiment/experiment.ts";
+import { experimentJsonSchema } from "../../experiment/schema.ts";
 
 export function schemaCommand(opts: { out?: string }): void {
   const text = `${JSON.stringify(experimentJsonSchema(), null, 2)}\n`;

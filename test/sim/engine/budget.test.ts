@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseExperiment } from "../../../sim/experiment/experiment.ts";
+import { parseExperiment } from "../../../sim/experiment/parse.ts";
 import { findings, reportMarkdown } from "../../../sim/report/text.ts";
 import { runExperiment } from "../../../sim/experiment/run.ts";
 

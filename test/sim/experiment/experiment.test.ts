@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { experimentJsonSchema, parseExperiment, tuneRungs } from "../../../sim/experiment/experiment.ts";
+import { experimentJsonSchema } from "../../../sim/experiment/schema.ts";
+import { parseExperiment } from "../../../sim/experiment/parse.ts";
+import { tuneRungs } from "../../../sim/experiment/tune-section.ts";
 import { InputError } from "../../../sim/core/validation.ts";
 
 const base = () => ({

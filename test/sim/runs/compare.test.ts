@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { compareRuns, judge, parseTolerances, toleranceFor } from "../../../sim/runs/compare.ts";
-import { parseExperiment } from "../../../sim/experiment/experiment.ts";
+import { parseExperiment } from "../../../sim/experiment/parse.ts";
 import { InputError } from "../../../sim/core/validation.ts";
 import type { MetricRow } from "../../../sim/runs/metric-rows.ts";
 import { runId, writeRun } from "../../../sim/runs/run-dir.ts";

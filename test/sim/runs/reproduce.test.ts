@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { parseExperiment } from "../../../sim/experiment/experiment.ts";
+import { parseExperiment } from "../../../sim/experiment/parse.ts";
 import { reproduceRun } from "../../../sim/runs/reproduce.ts";
 import { runId, writeRun } from "../../../sim/runs/run-dir.ts";
 import { runFiles } from "../../../sim/runs/outputs.ts";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { canonicalJson, sha256 } from "../../../sim/core/canonical-json.ts";
-import { parseExperiment } from "../../../sim/experiment/experiment.ts";
+import { parseExperiment } from "../../../sim/experiment/parse.ts";
 import { InputError } from "../../../sim/core/validation.ts";
 import { enumeratePoints, planSweep, rowsFileName } from "../../../sim/sweep/plan.ts";
 

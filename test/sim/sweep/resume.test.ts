@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { collectSweep } from "../../../sim/sweep/collect.ts";
-import { parseExperiment } from "../../../sim/experiment/experiment.ts";
+import { parseExperiment } from "../../../sim/experiment/parse.ts";
 import { runSweep } from "../../../sim/sweep/runner.ts";
 
 const ROOT = resolve(import.meta.dirname, "../../..");

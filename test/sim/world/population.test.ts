@@ -19,7 +19,7 @@ describe("population parameters", () => {
 
   it("rejects out-of-range values naming the parameter, the value and the range", () => {
     expect(() => parsePopulationParams({ users: -3 })).toThrow(/population parameter users = -3: .*2/);
-    expect(() => parsePopulationParams({ contactsPerUser: Number.NaN })).toThrow(/contactsPerUser = null/);
+    expect(() => parsePopulationParams({ contactsPerUser: Number.NaN })).toThrow(/contactsPerUser = NaN/);
     expect(() => parsePopulationParams({ users: 5, contactsPerUser: 8 })).toThrow(/contactsPerUser = 8: expected at most users − 1 = 4/);
     expect(() => parsePopulationParams({ groupSizeMin: 10, groupSizeMax: 5 })).toThrow(/groupSizeMax = 5: expected at least groupSizeMin = 10/);
     expect(() => parsePopulationParams({ startHour: 24 })).toThrow(/startHour = 24/);

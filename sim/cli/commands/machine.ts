@@ -73,10 +73,14 @@ export function register(program: Command): void {
     .command("decode")
     .argument("<string|file>", "a v2 machine string (02…) or a file with one per line")
     .description("print a machine string as canonical JSON (u64 fields as decimal strings)")
-    .action((arg: string) => process.stdout.write(decodeText(arg)));
+    .action((arg: string) => {
+      process.stdout.write(decodeText(arg));
+    });
   machine
     .command("encode")
     .argument("<json|file>", "a machine as canonical JSON (object, or array of them), inline or in a file")
     .description("print the v2 machine string of each machine, one per line")
-    .action((arg: string) => process.stdout.write(encodeText(arg)));
+    .action((arg: string) => {
+      process.stdout.write(encodeText(arg));
+    });
 }

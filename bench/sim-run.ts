@@ -8,7 +8,7 @@
  *   node --import tsx bench/sim-run.ts <users> [hours]
  */
 import { parseExperiment } from "../sim/experiment/parse.ts";
-import { buildArm } from "../sim/experiment/run.ts";
+import { buildArm } from "../sim/experiment/build-arm.ts";
 import { HOUR } from "../sim/core/time.ts";
 
 const users = Number(process.argv[2] ?? 1000);

@@ -4,7 +4,8 @@
  * sends arms here when it runs them on several cores.
  */
 import type { Experiment } from "./schema.ts";
-import { runDefense, type ArmExtras, type ArmResult } from "./run.ts";
+import { runDefense, type ArmExtras } from "./run-arm.ts";
+import type { ArmResult } from "../runs/metrics.ts";
 import { SECOND } from "../core/time.ts";
 import { Trace } from "../core/trace.ts";
 

@@ -14,12 +14,12 @@
 import { quantileSorted } from "simple-statistics";
 import { bootstrapCi } from "../../observers/metrics.ts";
 import type { Rng } from "../core/rng.ts";
-
-export interface Interval {
-  estimate: number | null;
-  lo: number | null;
-  hi: number | null;
-}
+import type { Interval } from "../runs/metrics.ts";
+import type { RadioFleet } from "../world/radio.ts";
+import { HOUR, type Micros } from "../core/time.ts";
+import { TYPE_CODE } from "../world/truth.ts";
+import type { WorldResult } from "../world/world.ts";
+import type { ArmResult } from "../runs/metrics.ts";
 
 const EMPTY: Interval = { estimate: null, lo: null, hi: null };
 
@@ -105,4 +105,59 @@ export function quantileIntervals(values: Float64Array, qs: readonly number[], r
     const d = draws[j].sort();
     return json({ estimate: quantileSorted(Array.from(sorted), q), lo: quantileSorted(Array.from(d), alpha), hi: quantileSorted(Array.from(d), 1 - alpha) });
   });
+}
+
+/** Person-to-person message types: the ones whose latency a user feels. */
+const USER_TYPES = new Set(["text", "photo", "video", "voice-note", "file"].map((t) => TYPE_CODE[t as keyof typeof TYPE_CODE]));
+
+/**
+ * The cost of one arm from its world's result and radio fleet: bandwidth overhead per
+ * side, added and end-to-end latency quantiles of person-to-person messages, energy and
+ * wake-ups per device-hour, and what the budgets refused or forced — each with its
+ * interval — plus the raw per-message and per-device values the figures draw.
+ */
+export function armCost(r: WorldResult, radio: RadioFleet, users: number, duration: Micros, metrics: { resamples: number; level: number }, radioName: string, rng: Rng): { addedMs: Float64Array; joulesPerHour: Float64Array; summary: ArmResult["cost"] } {
+  const { resamples, level } = metrics;
+  const m = r.truth.messages;
+  const added: number[] = [];
+  const e2e: number[] = [];
+  for (let i = 0; i < m.length; i++) {
+    if (!USER_TYPES.has(m.type[i]) || m.from[i] < 0 || m.to[i] < 0 || Number.isNaN(m.delivered[i])) continue;
+    added.push(m.added[i] / 1000);
+    e2e.push((m.delivered[i] - m.created[i]) / 1000);
+  }
+  const addedMs = Float64Array.from(added);
+  const qs = [0.5, 0.95, 0.99];
+  const [a50, a95, a99] = quantileIntervals(addedMs, qs, rng.child("added"), resamples, level);
+  const [e50, e95, e99] = quantileIntervals(Float64Array.from(e2e), qs, rng.child("e2e"), resamples, level);
+
+  const hours = duration / HOUR;
+  const joulesPerHour = new Float64Array(users);
+  const wakeupsPerHour = new Float64Array(users);
+  for (let u = 0; u < users; u++) {
+    joulesPerHour[u] = radio.energyJoules(u) / hours;
+    wakeupsPerHour[u] = radio.wakeups(u) / hours;
+  }
+  return {
+    addedMs,
+    joulesPerHour,
+    summary: {
+      bandwidthOverhead: {
+        total: overheadInterval(r.userWireBytes, r.userRealBytes, rng.child("bw/total"), resamples, level),
+        device: overheadInterval(r.deviceWireBytes, r.deviceRealBytes, rng.child("bw/device"), resamples, level),
+        server: overheadInterval(r.serverWireBytes, r.serverRealBytes, rng.child("bw/server"), resamples, level),
+      },
+      addedLatencyMs: { p50: a50, p95: a95, p99: a99, messages: addedMs.length },
+      endToEndLatencyMs: { p50: e50, p95: e95, p99: e99 },
+      energy: {
+        radio: radioName,
+        joulesPerHour: meanInterval(joulesPerHour, rng.child("energy"), resamples, level),
+        wakeupsPerHour: meanInterval(wakeupsPerHour, rng.child("wakeups"), resamples, level),
+      },
+      budget: {
+        refusedPadding: r.device.refusedPadding + r.server.refusedPadding,
+        forcedReleases: r.device.forcedReleases + r.server.forcedReleases,
+      },
+    },
+  };
 }

@@ -19,7 +19,8 @@
  */
 import { dataFiles, FIGURE_CAPTIONS, FIGURES, figureFiles, type FigureName } from "./figures/index.ts";
 import { findings, summaryTable } from "./text.ts";
-import type { RunMetrics, RunOutput } from "../experiment/run.ts";
+import type { RunMetrics } from "../runs/metrics.ts";
+import type { RunOutput } from "../experiment/run.ts";
 
 export interface ReportHtmlInput {
   metrics: RunMetrics;

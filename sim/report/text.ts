@@ -6,8 +6,8 @@
  * hand: "far above chance" means the AUC interval lies above 0.5, "barely changes" means
  * the interval overlaps the undefended one.
  */
-import type { ArmResult, ObserverResult, RunMetrics } from "../experiment/run.ts";
-import type { Interval } from "../experiment/cost.ts";
+import type { ArmResult, ObserverResult, RunMetrics } from "../runs/metrics.ts";
+import type { Interval } from "../runs/metrics.ts";
 
 export function fmtNum(x: number | null, digits = 3): string {
   if (x === null) return "–";

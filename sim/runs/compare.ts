@@ -31,7 +31,7 @@ import { issueLines } from "../core/validation.ts";
 import { InputError } from "../core/validation.ts";
 import { metricRows, rowKey, type MetricRow } from "./metric-rows.ts";
 import { fmtNum } from "../report/text.ts";
-import type { RunMetrics } from "../experiment/run.ts";
+import type { RunMetrics } from "./metrics.ts";
 
 const toleranceSchema = z
   .object({

@@ -17,7 +17,7 @@
  * metricRows(metrics).find((r) => r.defense === "none" && r.metric === "auc")
  * // => { defense: "none", observer: "volume-correlation@isp", metric: "auc", estimate: 0.93, lo: 0.9, hi: 0.95 } (illustrative)
  */
-import type { ArmResult, RunMetrics } from "../experiment/run.ts";
+import type { ArmResult, RunMetrics } from "./metrics.ts";
 
 export interface MetricRow {
   defense: string;

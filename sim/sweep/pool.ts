@@ -11,7 +11,7 @@
 import { tsxPool } from "../parallel/tsx-pool.ts";
 import { availableParallelism } from "node:os";
 import type { Experiment } from "../experiment/schema.ts";
-import type { RunMetrics } from "../experiment/run.ts";
+import type { RunMetrics } from "../runs/metrics.ts";
 import runTask from "./task.ts";
 
 export interface RunPool {

@@ -8,7 +8,8 @@
  * const metrics = await runTask({ experiment }); // the same RunMetrics `chaff run` writes
  */
 import type { Experiment } from "../experiment/schema.ts";
-import { runExperiment, type RunMetrics } from "../experiment/run.ts";
+import { runExperiment } from "../experiment/run.ts";
+import { type RunMetrics } from "../runs/metrics.ts";
 
 export interface RunTask {
   experiment: Experiment;

@@ -13,7 +13,8 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { parseExperiment } from "../../sim/experiment/parse.ts";
-import { runExperiment, type ArmResult, type RunMetrics } from "../../sim/experiment/run.ts";
+import { runExperiment } from "../../sim/experiment/run.ts";
+import { type ArmResult, type RunMetrics } from "../../sim/runs/metrics.ts";
 
 const LINK_OBSERVERS = [
   { observer: "volume-correlation" },

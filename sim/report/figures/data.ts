@@ -20,8 +20,10 @@
  * data.roc.arms[0].observers[0].curve.fpr.length // => 121
  */
 import { quantileSorted } from "simple-statistics";
-import type { Interval } from "../../experiment/cost.ts";
-import type { ArmExtras, RunMetrics, RunOutput } from "../../experiment/run.ts";
+import type { Interval } from "../../runs/metrics.ts";
+import type { ArmExtras } from "../../experiment/run-arm.ts";
+import type { RunMetrics } from "../../runs/metrics.ts";
+import type { RunOutput } from "../../experiment/run.ts";
 import { isBaselineArm } from "./privacy-cost.ts";
 
 export interface RocObserverData {

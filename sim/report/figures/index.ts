@@ -16,7 +16,8 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { RunMetrics, RunOutput } from "../../experiment/run.ts";
+import type { RunMetrics } from "../../runs/metrics.ts";
+import type { RunOutput } from "../../experiment/run.ts";
 import { DATA_FILES, dataJson, figureData, type FigureData, type FigureDataOptions } from "./data.ts";
 import { energyFigure } from "./energy.ts";
 import { latencyCdfFigure } from "./latency-cdf.ts";

@@ -12,7 +12,7 @@
  * paretoFigure(JSON.parse(readFileSync("results/runs/default-s1-…/metrics.json", "utf8"))) // => "<svg …>"
  */
 import * as Plot from "@observablehq/plot";
-import type { RunMetrics } from "../../experiment/run.ts";
+import type { RunMetrics } from "../../runs/metrics.ts";
 import { paretoFront } from "../../sweep/pareto.ts";
 import { privacyCostRows, strongestRows, type PrivacyCostRow } from "./privacy-cost.ts";
 import { arrange, defenseColors, figure, plotSvg, textBlock, type SvgPiece } from "./svg.ts";

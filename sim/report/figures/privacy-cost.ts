@@ -23,7 +23,7 @@
  * //       observer: "volume-correlation", vantage: "isp", task: "link", auc: 0.97, aucLo: 0.96, aucHi: 0.98,
  * //       tprFpr: 0.01, tpr: 0.81, tprLo: 0.76, tprHi: 0.86, bandwidth: 0, …, joulesPerHour: 412.3, … }, …]
  */
-import type { ArmResult, ObserverResult, RunMetrics } from "../../experiment/run.ts";
+import type { ArmResult, ObserverResult, RunMetrics } from "../../runs/metrics.ts";
 
 export interface PrivacyCostRow {
   run: string;

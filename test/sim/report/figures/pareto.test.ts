@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { paretoFigure } from "../../../../sim/report/figures/pareto.ts";
-import type { RunMetrics } from "../../../../sim/experiment/run.ts";
+import type { RunMetrics } from "../../../../sim/runs/metrics.ts";
 import { expectSvgSnapshot } from "./snapshot.ts";
 import { charts, markElements, texts } from "./svg-dom.ts";
 import { syntheticRun } from "./synthetic.ts";

@@ -6,9 +6,11 @@
  * figure tests need no simulation.
  */
 import { rocCurve, summarizeScores } from "../../../../observers/metrics.ts";
-import type { Interval } from "../../../../sim/experiment/cost.ts";
+import type { Interval } from "../../../../sim/runs/metrics.ts";
 import { stream } from "../../../../sim/core/rng.ts";
-import type { ArmExtras, ArmResult, RunOutput } from "../../../../sim/experiment/run.ts";
+import type { ArmExtras } from "../../../../sim/experiment/run-arm.ts";
+import type { ArmResult } from "../../../../sim/runs/metrics.ts";
+import type { RunOutput } from "../../../../sim/experiment/run.ts";
 import { Trace } from "../../../../sim/core/trace.ts";
 import { COVER, DOWN, PADDING, REAL, UP } from "../../../../sim/core/kinds.ts";
 

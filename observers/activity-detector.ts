@@ -13,22 +13,21 @@
  * - `volume`: log(1 + bytes in w) − log(1 + median window of u);
  * - `burstiness`: the coefficient of variation (sd / mean) of w's sub-bins (0 when empty).
  *
- * Labels: a window is positive when the user sent (message created) or received
- * (message delivered) a real message in it — types text, photo, video, voice-note, file,
- * call — or took part in a voice or video call overlapping it; negative otherwise.
- * Cases cluster by user.
+ * Labels (`Labels.activeWindows`, from the lab): a window is positive when the user
+ * sent or received a real message in it or took part in a call overlapping it;
+ * negative otherwise. Cases cluster by user.
  *
  * @example
  * const obs = definition.create(definition.schema.parse({ windowSeconds: 60 }), ctx);
- * const scores = obs.score(truth); // one case per user and 60 s window
+ * const scores = obs.score(labels); // one case per user and 60 s window
  */
 import { median } from "simple-statistics";
 import { z } from "zod";
 import { BinnedVolume } from "./binned-volume.ts";
+import type { Labels } from "./labels.ts";
 import type { Observer, ObserverContext, ObserverDefinition, TaskScores } from "./observer.ts";
 import type { Micros } from "../sim/core/time.ts";
 import { seconds } from "../sim/core/time.ts";
-import { CONVERSATION_KINDS, TYPE_CODE, type Truth } from "../sim/world/truth.ts";
 
 export const activitySchema = z
   .object({
@@ -39,41 +38,6 @@ export const activitySchema = z
   .strict();
 
 export type ActivityParams = z.infer<typeof activitySchema>;
-
-/** Message types that make a window active. */
-export const ACTIVE_TYPES = ["text", "photo", "video", "voice-note", "file", "call"] as const;
-
-/**
- * Marks active[u · windows + w] = 1 for every window in which user u sent or received a
- * real message or was in a call. The scorer's only use of ground truth.
- */
-export function activeWindows(truth: Truth, users: number, start: Micros, window: Micros, windows: number): Uint8Array {
-  const active = new Uint8Array(users * windows);
-  const mark = (u: number, t: number) => {
-    if (u < 0 || u >= users || !(t >= start)) return;
-    const w = Math.floor((t - start) / window);
-    if (w < windows) active[u * windows + w] = 1;
-  };
-  const real = new Set<number>(ACTIVE_TYPES.map((t) => TYPE_CODE[t]));
-  const m = truth.messages;
-  for (let i = 0; i < m.length; i++) {
-    if (!real.has(m.type[i])) continue;
-    mark(m.from[i], m.created[i]);
-    if (!Number.isNaN(m.delivered[i])) mark(m.to[i], m.delivered[i]);
-  }
-  const calls = new Set([CONVERSATION_KINDS.indexOf("voice-call"), CONVERSATION_KINDS.indexOf("video-call")]);
-  const c = truth.conversations;
-  for (let i = 0; i < c.length; i++) {
-    if (!calls.has(c.kind[i])) continue;
-    const w0 = Math.max(0, Math.floor((c.start[i] - start) / window));
-    const w1 = Math.min(windows - 1, Math.floor((c.end[i] - start) / window));
-    for (const u of [c.a[i], c.b[i]]) {
-      if (u < 0 || u >= users) continue;
-      for (let w = w0; w <= w1; w++) active[u * windows + w] = 1;
-    }
-  }
-  return active;
-}
 
 class ActivityObserver implements Observer {
   readonly tap: BinnedVolume;
@@ -133,11 +97,11 @@ class ActivityObserver implements Observer {
     return out;
   }
 
-  score(truth: Truth): TaskScores {
+  score(labels: Labels): TaskScores {
     const users = this.ctx.users;
     const W = this.windows;
     const scores = this.windowScores();
-    const active = activeWindows(truth, users, this.ctx.start, this.window, W);
+    const active = labels.activeWindows(this.ctx.start, this.window, W);
     let np = 0;
     for (let i = 0; i < active.length; i++) np += active[i];
     const positives = new Float64Array(np);

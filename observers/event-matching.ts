@@ -22,15 +22,17 @@
  *
  * @example
  * const obs = definition.create(definition.schema.parse({ preset: "code" }), ctx);
- * const scores = obs.score(truth); // matched ratios of every pair
+ * const scores = obs.score(labels); // matched ratios of every pair
  */
 import { z } from "zod";
 import { BurstExtractor } from "./bursts.ts";
 import type { Observer, ObserverContext, ObserverDefinition, TaskScores } from "./observer.ts";
-import { linkLabels, linkTask, linkTaskSampled, pairKernel, type Combine } from "./pairwise.ts";
+import type { Labels } from "./labels.ts";
+import { linkTask, linkTaskSampled } from "./link-task.ts";
+import type { Combine } from "./pair-block.ts";
+import { pairKernel } from "./pair-kernels.ts";
 import type { Micros } from "../sim/core/time.ts";
 import { seconds } from "../sim/core/time.ts";
-import type { Truth } from "../sim/world/truth.ts";
 import { DOWN, UP } from "../sim/core/kinds.ts";
 
 export interface MatchRule {
@@ -143,17 +145,17 @@ class EventMatchingObserver implements Observer {
     this.tap = new BurstExtractor({ users: ctx.users, gap: r.gap, minPacket: r.minPacket, minBurst: r.minBurst, maxEvents: params.maxEvents });
   }
 
-  score(truth: Truth): TaskScores {
+  score(labels: Labels): TaskScores {
     const p = this.params;
     this.tap.finish();
     const used = new Uint8Array(p.maxEvents);
-    const labels = linkLabels(truth, this.ctx.users, p.groupPairs);
+    const pairs = labels.link(p.groupPairs);
     const rng = this.ctx.rng.child("negatives");
     const directed = (i: number, j: number) => matchRatio(this.tap, i, j, this.rule, used);
     if (p.sampleNegatives !== undefined) {
       const how: Combine = p.combine;
       return linkTaskSampled(
-        labels,
+        pairs,
         (a, b, out) => {
           for (let k = 0; k < a.length; k++) {
             const x = directed(a[k], b[k]);
@@ -165,7 +167,7 @@ class EventMatchingObserver implements Observer {
         rng,
       );
     }
-    return linkTask(labels, pairKernel(directed), { combine: p.combine, block: p.block, maxNegatives: p.maxNegatives, rng });
+    return linkTask(pairs, pairKernel(directed), { combine: p.combine, block: p.block, maxNegatives: p.maxNegatives, rng });
   }
 }
 

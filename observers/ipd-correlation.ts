@@ -17,15 +17,16 @@
  *
  * @example
  * const obs = definition.create(definition.schema.parse({ packets: 300 }), ctx);
- * const scores = obs.score(truth);
+ * const scores = obs.score(labels);
  */
 import { z } from "zod";
 import { checkCells } from "./binned-volume.ts";
 import type { Observer, ObserverContext, ObserverDefinition, TaskScores, Tap } from "./observer.ts";
-import { correlationKernel, linkLabels, linkTask } from "./pairwise.ts";
+import type { Labels } from "./labels.ts";
+import { linkTask } from "./link-task.ts";
+import { correlationKernel } from "./pair-kernels.ts";
 import type { Micros } from "../sim/core/time.ts";
 import { MILLISECOND } from "../sim/core/time.ts";
-import type { Truth } from "../sim/world/truth.ts";
 import { DOWN, UP, type Direction } from "../sim/core/kinds.ts";
 
 export const ipdCorrelationSchema = z
@@ -108,12 +109,12 @@ class IpdCorrelationObserver implements Observer {
     this.tap = new FirstPackets(ctx.users, params.packets, params.minSize);
   }
 
-  score(truth: Truth): TaskScores {
+  score(labels: Labels): TaskScores {
     const p = this.params;
     const X = this.tap.ipdRows(UP, p.minPackets);
     const Y = this.tap.ipdRows(DOWN, p.minPackets);
     const kernel = correlationKernel(X, Y, p.packets - 1);
-    return linkTask(linkLabels(truth, this.ctx.users, p.groupPairs), kernel, {
+    return linkTask(labels.link(p.groupPairs), kernel, {
       combine: p.combine,
       block: p.block,
       maxNegatives: p.maxNegatives,

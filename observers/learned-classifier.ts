@@ -20,20 +20,20 @@
  * 1. Run a training simulation with its own seed (hence its own population and
  *    traffic), the same vantage, the same defense (shapers and parameters) and this
  *    observer with the same feature parameters. At its end call
- *    `observer.trainingSet(truth)` instead of `score`: feature rows for every linked pair
- *    and `negativesPerPositive` sampled unlinked pairs, with labels from the training
- *    run's truth, stamped with the training seed.
+ *    `observer.trainingSet(labels)` instead of `score`: feature rows for every linked pair
+ *    and `negativesPerPositive` sampled unlinked pairs, with the training run's labels,
+ *    stamped with the training seed.
  * 2. Create the test run's observer and call `train(set.features, set.labels, set)`
  *    before `score` (or pass a saved `model()` as the `model` parameter). `train`
  *    refuses a set stamped with the test run's own seed.
- * 3. Run the test simulation and call `score(truth)` as for any link observer.
+ * 3. Run the test simulation and call `score(labels)` as for any link observer.
  *
  * @example
  * const trainer = definition.create(params, trainCtx); // feed the training run
- * const set = trainer.trainingSet(trainTruth);
+ * const set = trainer.trainingSet(trainLabels);
  * const obs = definition.create(params, testCtx);     // feed the test run
  * obs.train(set.features, set.labels, set);
- * const scores = obs.score(testTruth);
+ * const scores = obs.score(testLabels);
  */
 import { RandomForestClassifier } from "ml-random-forest";
 import { z } from "zod";
@@ -41,12 +41,15 @@ import { BinnedVolume, rebin } from "./binned-volume.ts";
 import { BurstExtractor } from "./bursts.ts";
 import { EVENT_PRESETS, matchRatio, type MatchRule } from "./event-matching.ts";
 import type { Observer, ObserverContext, ObserverDefinition, TaskScores, Tap } from "./observer.ts";
-import { dotTile, lagScratch, laggedBlock, linkLabels, linkTask, linkTaskSampled, pairCode, standardizedCopy, type LinkLabels } from "./pairwise.ts";
+import type { Labels } from "./labels.ts";
+import { linkTask, linkTaskSampled } from "./link-task.ts";
+import { dotTile, lagScratch, laggedBlock } from "./pair-kernels.ts";
+import { pairCode, type LinkLabels } from "./pair-labels.ts";
+import { standardizedCopy } from "./pair-rows.ts";
 import { SizeHistogram, histogramDistance } from "./size-histogram.ts";
 import type { Rng, Seed } from "../sim/core/rng.ts";
 import type { Micros } from "../sim/core/time.ts";
 import { seconds } from "../sim/core/time.ts";
-import type { Truth } from "../sim/world/truth.ts";
 import { DOWN, UP, type Direction } from "../sim/core/kinds.ts";
 
 export const FEATURE_NAMES = ["pearson-fine", "pearson-coarse", "lagged-peak", "event-match", "size-chi2", "volume-asymmetry"] as const;
@@ -206,8 +209,8 @@ export class LearnedClassifierObserver implements Observer {
   }
 
   /** Feature rows and labels of this (training) run: all linked pairs, and sampled unlinked ones. */
-  trainingSet(truth: Truth): TrainingSet {
-    const labels = linkLabels(truth, this.ctx.users, this.params.groupPairs);
+  trainingSet(runLabels: Labels): TrainingSet {
+    const labels = runLabels.link(this.params.groupPairs);
     const P = labels.initiator.length;
     if (P === 0) throw new Error("learned-classifier: the training run has no linked pairs to learn from");
     const features: number[][] = [];
@@ -278,10 +281,10 @@ export class LearnedClassifierObserver implements Observer {
     return out;
   }
 
-  score(truth: Truth): TaskScores {
+  score(runLabels: Labels): TaskScores {
     const p = this.params;
     if (!this.forest) throw new Error("learned-classifier: score() before train(); train on a separate run's trainingSet() or pass a saved model");
-    const labels = linkLabels(truth, this.ctx.users, p.groupPairs);
+    const labels = runLabels.link(p.groupPairs);
     const rng = this.ctx.rng.child("negatives");
     if (p.sampleNegatives !== undefined) {
       return linkTaskSampled(

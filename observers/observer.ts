@@ -5,10 +5,13 @@
  * The engine feeds the extractor (`tap`) only what would be on the wire at the vantage
  * point: per endpoint, the time, size and direction of each packet. It never says which
  * packets are padding or cover, who talks to whom, or where messages begin. Ground
- * truth reaches the observer only in `score`, to label the cases it scores; the scorer
- * MUST NOT use it to compute a score.
+ * truth never reaches an observer: the lab turns it into `Labels` (labels.ts), which
+ * `score` receives only to label the cases it scores; the scorer MUST NOT use them to
+ * compute a score.
  *
- * Observers never import a shaper: the adversary does not know the defense's code.
+ * Observers never import a shaper (the adversary does not know the defense's code),
+ * nor anything of the lab but its pure core (`sim/core`): worker pools for pair scoring
+ * come in through `ObserverContext.pairPools`.
  *
  * Taps see each direction of each endpoint in time order; the two directions of one
  * endpoint, and different endpoints, may interleave out of order.
@@ -17,7 +20,8 @@ import type { z } from "zod";
 import type { Rng, Seed } from "../sim/core/rng.ts";
 import type { Micros } from "../sim/core/time.ts";
 import type { Direction } from "../sim/core/kinds.ts";
-import type { Truth } from "../sim/world/truth.ts";
+import type { Labels } from "./labels.ts";
+import type { PairPoolFactory } from "./pair-pool.ts";
 
 /**
  * Where an observer sits.
@@ -66,6 +70,8 @@ export interface ObserverContext {
   readonly start: Micros;
   readonly end: Micros;
   readonly rng: Rng;
+  /** Pools for pair scoring, injected by the lab. Without them an observer scores in the calling thread (the same scores). */
+  readonly pairPools?: PairPoolFactory;
 }
 
 /** Labelled feature rows from a training run (learned observers). */
@@ -79,18 +85,20 @@ export interface TrainingData {
 
 export interface Observer {
   readonly tap: Tap;
-  /** Scores the task. Truth is read only to label cases. */
-  score(truth: Truth): TaskScores;
+  /** Scores the task. Labels are read only to label cases. */
+  score(labels: Labels): TaskScores;
   /**
-   * The same scores, possibly computed on a worker pool. The runner calls this when an
-   * observer has it; it MUST return exactly what `score` returns.
+   * The same scores, possibly computed on a worker pool (`ObserverContext.pairPools`).
+   * The runner calls this when an observer has it; it MUST return exactly what `score`
+   * returns.
    */
-  scoreAsync?(truth: Truth): Promise<TaskScores>;
+  scoreAsync?(labels: Labels): Promise<TaskScores>;
   /**
    * Learned observers only. After a *training* run (its own seed and population, the same
-   * defense and vantage: the adaptive adversary), returns labelled rows from that run.
+   * defense and vantage: the adaptive adversary), returns labelled rows from that run,
+   * labelled with that run's labels.
    */
-  trainingSet?(truth: Truth): TrainingData;
+  trainingSet?(labels: Labels): TrainingData;
   /** Learned observers only: fits on rows from a training run, before this run is scored. */
   train?(features: TrainingData["features"], labels: TrainingData["labels"], from?: Pick<TrainingData, "seed" | "featureNames">): void;
 }

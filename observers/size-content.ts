@@ -21,17 +21,16 @@
  *
  * @example
  * const obs = definition.create(definition.schema.parse({ target: "photo" }), ctx);
- * const scores = obs.score(truth); // positives: photos; negatives: other messages
+ * const scores = obs.score(labels); // positives: photos; negatives: other messages
  */
 import { z } from "zod";
 import { BurstExtractor } from "./bursts.ts";
+import { CONTENT_TYPES, type Labels } from "./labels.ts";
 import type { Observer, ObserverContext, ObserverDefinition, TaskScores } from "./observer.ts";
 import { seconds } from "../sim/core/time.ts";
-import { TYPE_CODE, type Truth } from "../sim/world/truth.ts";
 import { UP } from "../sim/core/kinds.ts";
 
-export const CONTENT_TYPES = ["text", "photo", "video", "voice-note", "file"] as const;
-export type ContentType = (typeof CONTENT_TYPES)[number];
+export { CONTENT_TYPES, type ContentType } from "./labels.ts";
 
 /** Score of a message whose burst was not found: below any −|Δ ln size| of real sizes. */
 export const UNSEEN_SCORE = -50;
@@ -84,19 +83,17 @@ class SizeContentObserver implements Observer {
     return ev.size[o + lo];
   }
 
-  score(truth: Truth): TaskScores {
+  score(labels: Labels): TaskScores {
     this.tap.finish();
     const p = this.params;
     const centre = Math.log(p.centres[p.target]);
-    const codes = new Map<number, ContentType>(CONTENT_TYPES.map((t) => [TYPE_CODE[t], t]));
     const pos: number[] = [];
     const neg: number[] = [];
     const pc: number[] = [];
     const nc: number[] = [];
-    const m = truth.messages;
+    const m = labels.sentMessages();
     for (let i = 0; i < m.length; i++) {
-      const type = codes.get(m.type[i]);
-      if (type === undefined || m.from[i] < 0 || m.origin[i] !== i) continue;
+      const type = CONTENT_TYPES[m.type[i]];
       const size = this.burstFor(m.from[i], m.created[i]);
       const s = Number.isNaN(size) ? UNSEEN_SCORE : -Math.abs(Math.log(size) - centre);
       if (type === p.target) {

@@ -18,14 +18,15 @@
  *
  * @example
  * const obs = definition.create(definition.schema.parse({ distance: "chi2" }), ctx);
- * const scores = obs.score(truth);
+ * const scores = obs.score(labels);
  */
 import { z } from "zod";
 import { checkCells } from "./binned-volume.ts";
 import type { Observer, ObserverContext, ObserverDefinition, TaskScores, Tap } from "./observer.ts";
-import { correlationKernel, linkLabels, linkTask, pairKernel } from "./pairwise.ts";
+import type { Labels } from "./labels.ts";
+import { linkTask } from "./link-task.ts";
+import { correlationKernel, pairKernel } from "./pair-kernels.ts";
 import type { Micros } from "../sim/core/time.ts";
-import type { Truth } from "../sim/world/truth.ts";
 import { DOWN, UP, type Direction } from "../sim/core/kinds.ts";
 
 export const sizeHistogramSchema = z
@@ -111,7 +112,7 @@ class SizeHistogramObserver implements Observer {
     this.tap = new SizeHistogram(ctx.users, params.bins, params.maxSize);
   }
 
-  score(truth: Truth): TaskScores {
+  score(labels: Labels): TaskScores {
     const p = this.params;
     const d = this.tap.bins;
     const bc = p.distance === "bhattacharyya";
@@ -119,7 +120,7 @@ class SizeHistogramObserver implements Observer {
     const Q = this.tap.distributions(DOWN, bc);
     const how = p.distance === "l1" ? "l1" : "chi2";
     const kernel = bc ? correlationKernel(P, Q, d) : pairKernel((i, j) => -histogramDistance(P, Q, d, i, j, how));
-    return linkTask(linkLabels(truth, this.ctx.users, p.groupPairs), kernel, {
+    return linkTask(labels.link(p.groupPairs), kernel, {
       combine: p.combine,
       block: p.block,
       maxNegatives: p.maxNegatives,

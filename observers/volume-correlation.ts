@@ -11,7 +11,7 @@
  * two binned series (Spearman's ρ with `rank`), optionally the largest cross-correlation
  * over lags |ℓ| ≤ `maxLagBins` (see lagged-correlation.ts), and combine is the mean
  * (default) or the max of the two directions. All pairs are scored in cache blocks
- * (pairwise.ts); negatives beyond `maxNegatives` are a seeded sample.
+ * (pair-block.ts); negatives beyond `maxNegatives` are a seeded sample.
  *
  * Labels: positives are pairs that had a direct conversation or a call; negatives all
  * other pairs (pairs that only share a group are negatives unless
@@ -20,15 +20,18 @@
  * @example
  * const obs = definition.create(definition.schema.parse({ binSeconds: 10 }), ctx);
  * // the engine calls obs.tap.packet(user, t, size, dir) for every packet, then
- * const scores = obs.score(truth); // scores.positives, scores.negatives, scores.ranks
+ * const scores = obs.score(labels); // scores.positives, scores.negatives, scores.ranks
  */
 import { z } from "zod";
 import { BinnedVolume } from "./binned-volume.ts";
 import type { Observer, ObserverContext, ObserverDefinition, TaskScores } from "./observer.ts";
-import { linkTaskParallel } from "./pairwise-pool.ts";
-import { correlationKernel, linkLabels, linkTask, standardizedCopy } from "./pairwise.ts";
+import type { Labels } from "./labels.ts";
+import { linkTask } from "./link-task.ts";
+import { linkTaskParallel } from "./parallel-pairs.ts";
+import { correlationKernel } from "./pair-kernels.ts";
+import { inlinePairPool } from "./pair-pool.ts";
+import { standardizedCopy } from "./pair-rows.ts";
 import { seconds } from "../sim/core/time.ts";
-import type { Truth } from "../sim/world/truth.ts";
 
 export const volumeCorrelationSchema = z
   .object({
@@ -67,32 +70,40 @@ export class VolumeCorrelationObserver implements Observer {
     this.tap = new BinnedVolume({ users: ctx.users, start: ctx.start, end: ctx.end, binWidth, measure: params.measure });
   }
 
-  /** With `workers` > 1, scores the pairs on a worker pool: the same scores, bit for bit. */
-  async scoreAsync(truth: Truth): Promise<TaskScores> {
+  /**
+   * With `workers` > 1, scores the pairs on a pool of that many from the lab
+   * (`ctx.pairPools`; in this thread without one): the same scores, bit for bit.
+   */
+  async scoreAsync(labels: Labels): Promise<TaskScores> {
     const p = this.params;
-    if (p.workers === 1) return this.score(truth);
+    if (p.workers === 1) return this.score(labels);
     const { users, bins } = this.tap;
     const X = standardizedCopy(this.tap.up, users, bins, p.rank);
     const Y = standardizedCopy(this.tap.down, users, bins, p.rank);
-    return linkTaskParallel(linkLabels(truth, users, p.groupPairs), { X, Y, n: users, d: bins }, {
-      workers: p.workers,
-      combine: p.combine,
-      block: p.block,
-      maxNegatives: p.maxNegatives,
-      rng: this.ctx.rng.child("negatives"),
-      maxLag: p.maxLagBins,
-      peak: p.peak,
-    });
+    const pool = this.ctx.pairPools?.(p.workers) ?? inlinePairPool();
+    try {
+      return await linkTaskParallel(labels.link(p.groupPairs), { X, Y, n: users, d: bins }, {
+        pool,
+        combine: p.combine,
+        block: p.block,
+        maxNegatives: p.maxNegatives,
+        rng: this.ctx.rng.child("negatives"),
+        maxLag: p.maxLagBins,
+        peak: p.peak,
+      });
+    } finally {
+      await pool.close();
+    }
   }
 
-  score(truth: Truth): TaskScores {
+  score(labels: Labels): TaskScores {
     const { users, bins } = this.tap;
     const p = this.params;
     const X = standardizedCopy(this.tap.up, users, bins, p.rank);
     const Y = standardizedCopy(this.tap.down, users, bins, p.rank);
-    const labels = linkLabels(truth, users, p.groupPairs);
+    const pairs = labels.link(p.groupPairs);
     const kernel = correlationKernel(X, Y, bins, { maxLag: p.maxLagBins, peak: p.peak, block: p.block });
-    return linkTask(labels, kernel, {
+    return linkTask(pairs, kernel, {
       combine: p.combine,
       block: p.block,
       maxNegatives: p.maxNegatives,

@@ -1,26 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { activeWindows, definition } from "../../observers/activity-detector.ts";
+import { definition } from "../../observers/activity-detector.ts";
 import { validateObserverParams } from "../../sim/experiment/registries.ts";
-import { seconds } from "../../sim/core/time.ts";
-import { TYPE_CODE, Truth } from "../../sim/world/truth.ts";
 import { auc, run, synthetic } from "./synthetic.ts";
 
 describe("activity-detector", () => {
-  it("labels windows from real messages (sent or delivered) and calls, not from chatter", () => {
-    const t = new Truth();
-    const a = t.messages.add(0, 1, TYPE_CODE.text, 100, 0, 0, seconds(65));
-    t.messages.delivered[a] = seconds(130);
-    t.messages.add(2, -1, TYPE_CODE.keepalive, 50, -1, 0, seconds(10)); // not activity
-    const call = t.conversations.add("voice-call", 2, 3, seconds(200));
-    t.conversations.touch(call, seconds(250));
-    const act = activeWindows(t, 4, 0, seconds(60), 5);
-    const row = (u: number) => Array.from(act.subarray(u * 5, u * 5 + 5));
-    expect(row(0)).toEqual([0, 1, 0, 0, 0]);
-    expect(row(1)).toEqual([0, 0, 1, 0, 0]);
-    expect(row(2)).toEqual([0, 0, 0, 1, 1]);
-    expect(row(3)).toEqual([0, 0, 0, 1, 1]);
-  });
-
   it("tells active windows from idle ones far above chance, with every feature", () => {
     const syn = synthetic({ users: 30, pairs: 10, seconds: 1800, seed: 16, messageMean: 120 });
     for (const feature of ["peak", "volume", "burstiness"]) {

@@ -18,7 +18,7 @@ const test = synthetic({ users: 40, pairs: 12, seconds: 1200, seed: 22, coverRat
 
 describe("learned-classifier", () => {
   const trainer = observe(train, 21);
-  const set = trainer.trainingSet(train.truth);
+  const set = trainer.trainingSet(train.labels);
 
   it("builds a labelled training set: every linked pair and sampled unlinked ones", () => {
     expect(set.featureNames).toEqual([...FEATURE_NAMES]);
@@ -31,14 +31,14 @@ describe("learned-classifier", () => {
   it("trained on a disjoint run, links the test run's pairs far above chance", () => {
     const obs = observe(test, 22);
     obs.train(set.features, set.labels, set);
-    const s = obs.score(test.truth);
+    const s = obs.score(test.labels);
     expect(s.positives.length).toBe(12);
     expect(s.negatives.length).toBe((40 * 39) / 2 - 12);
     expect(auc(s.positives, s.negatives)).toBeGreaterThan(0.95);
     expect(top1(s)).toBeGreaterThan(0.6);
     // A saved model scores the same.
     const again = observe(test, 22, { ...params, model: obs.model() });
-    const s2 = again.score(test.truth);
+    const s2 = again.score(test.labels);
     expect(Array.from(s2.positives)).toEqual(Array.from(s.positives));
   });
 
@@ -46,13 +46,13 @@ describe("learned-classifier", () => {
     const cbr = synthetic({ users: 40, pairs: 12, seconds: 1200, seed: 23, constantRate: { intervalMs: 100, size: 600 } });
     const obs = observe(cbr, 23);
     obs.train(set.features, set.labels, set);
-    const s = obs.score(cbr.truth);
+    const s = obs.score(cbr.labels);
     expect(Math.abs(auc(s.positives, s.negatives) - 0.5)).toBeLessThan(0.02);
   });
 
   it("refuses to score untrained, to train on its own seed, or on mismatched data", () => {
     const obs = observe(test, 21);
-    expect(() => obs.score(test.truth)).toThrow(/before train/);
+    expect(() => obs.score(test.labels)).toThrow(/before train/);
     expect(() => obs.train(set.features, set.labels, set)).toThrow(/seed 21, the test run's own seed/);
     expect(() => obs.train(set.features, set.labels.slice(1))).toThrow(/feature rows/);
     expect(() => obs.train(set.features, set.labels.map(() => 0))).toThrow(/both classes/);
@@ -62,7 +62,7 @@ describe("learned-classifier", () => {
   it("samples negatives when asked (large populations)", () => {
     const obs = observe(test, 22, { ...params, sampleNegatives: 100 });
     obs.train(set.features, set.labels, set);
-    const s = obs.score(test.truth);
+    const s = obs.score(test.labels);
     expect(s.negatives.length).toBe(100);
     expect(s.ranks).toBeUndefined();
   });

@@ -5,6 +5,7 @@ import { stream } from "../../sim/core/rng.ts";
 import { ms, seconds } from "../../sim/core/time.ts";
 import { UP } from "../../sim/core/kinds.ts";
 import { TYPE_CODE, Truth } from "../../sim/world/truth.ts";
+import { labelsFromTruth } from "../../sim/experiment/labels.ts";
 import { auc, run, synthetic } from "./synthetic.ts";
 
 describe("size-content", () => {
@@ -17,7 +18,7 @@ describe("size-content", () => {
     t.messages.add(0, 1, TYPE_CODE.text, 200, 0, 0, seconds(29.5));
     t.messages.add(0, 1, TYPE_CODE.text, 200, 0, 0, seconds(60)); // no burst follows
     t.messages.add(0, -1, TYPE_CODE.keepalive, 50, -1, 0, seconds(30)); // not a content case
-    const s = obs.score(t);
+    const s = obs.score(labelsFromTruth(t, 2));
     expect(s.task).toBe("content");
     expect(s.positives[0]).toBeCloseTo(-Math.abs(Math.log(84_000) - Math.log(88_000)), 9);
     expect(s.negatives[0]).toBeCloseTo(-Math.abs(Math.log(300) - Math.log(88_000)), 9);

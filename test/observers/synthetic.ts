@@ -18,6 +18,8 @@ import { stream } from "../../sim/core/rng.ts";
 import { MILLISECOND, SECOND, type Micros } from "../../sim/core/time.ts";
 import { DOWN, UP, type Direction } from "../../sim/core/kinds.ts";
 import { TYPE_CODE, Truth } from "../../sim/world/truth.ts";
+import { labelsFromTruth } from "../../sim/experiment/labels.ts";
+import type { Labels } from "../../observers/labels.ts";
 
 export interface SyntheticOptions {
   readonly users: number;
@@ -41,6 +43,8 @@ export interface Synthetic {
   readonly start: Micros;
   readonly end: Micros;
   readonly truth: Truth;
+  /** The lab's labels of this truth, as an observer's scorer receives them. */
+  readonly labels: Labels;
   readonly packets: number;
   feed(tap: Tap): void;
 }
@@ -132,6 +136,7 @@ export function synthetic(o: SyntheticOptions): Synthetic {
     start: 0,
     end,
     truth,
+    labels: labelsFromTruth(truth, o.users),
     packets,
     feed(tap: Tap) {
       // Interleave: all uplinks first (user order), then all downlinks, reversed users;
@@ -159,7 +164,7 @@ export function meanOf(a: ArrayLike<number>): number {
 export function run<P extends Record<string, unknown>>(def: ObserverDefinition<P>, raw: unknown, syn: Synthetic, seed = 1): TaskScores {
   const obs = def.create(def.schema.parse(raw ?? {}), { users: syn.users, start: syn.start, end: syn.end, rng: stream(seed, `observer/${def.name}`) });
   syn.feed(obs.tap);
-  return obs.score(syn.truth);
+  return obs.score(syn.labels);
 }
 
 /** Share of positives whose true partner ranks first. */

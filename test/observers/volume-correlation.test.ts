@@ -3,6 +3,8 @@ import { validateObserverParams } from "../../sim/experiment/registries.ts";
 import { definition } from "../../observers/volume-correlation.ts";
 import { stream } from "../../sim/core/rng.ts";
 import { Truth } from "../../sim/world/truth.ts";
+import { labelsFromTruth } from "../../sim/experiment/labels.ts";
+import { createPairPool } from "../../sim/parallel/pair-pool.ts";
 import { auc, meanOf, run, synthetic, top1 } from "./synthetic.ts";
 
 const plain = synthetic({ users: 40, pairs: 12, seconds: 1200, seed: 11 });
@@ -59,9 +61,14 @@ describe("volume-correlation", () => {
 });
 
 describe("volume-correlation on a worker pool", () => {
-  it("scores exactly what the single-threaded path scores", async () => {
+  it("scores exactly what the single-threaded path scores, on the pool the lab injects", async () => {
     const users = 40;
-    const make = (workers: number) => definition.create(definition.schema.parse({ workers, binSeconds: 1 }), { users, start: 0, end: 120e6, rng: stream(4, "vc") });
+    const asked: number[] = [];
+    const pairPools = (k: number) => {
+      asked.push(k);
+      return createPairPool(k);
+    };
+    const make = (workers: number) => definition.create(definition.schema.parse({ workers, binSeconds: 1 }), { users, start: 0, end: 120e6, rng: stream(4, "vc"), pairPools });
     const one = make(1);
     const two = make(2);
     const rng = stream(4, "traffic");
@@ -75,8 +82,10 @@ describe("volume-correlation on a worker pool", () => {
     }
     const truth = new Truth();
     for (let a = 0; a < users; a += 2) truth.conversations.add("direct", a, a + 1, 0);
-    const single = one.score(truth);
-    const pooled = await two.scoreAsync!(truth);
+    const labels = labelsFromTruth(truth, users);
+    const single = one.score(labels);
+    const pooled = await two.scoreAsync!(labels);
+    expect(asked).toEqual([2]);
     expect(Array.from(pooled.positives)).toEqual(Array.from(single.positives));
     expect(Array.from(pooled.negatives)).toEqual(Array.from(single.negatives));
   });

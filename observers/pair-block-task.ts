@@ -1,7 +1,9 @@
 /**
- * One unit of all-pairs scoring for the worker pool (pairwise-pool.ts): a run of
- * consecutive blocks of one block row, scored with the correlation kernel of
- * pairwise.ts (`correlationKernel`, then `pairScoreBlock` to combine both directions).
+ * One unit of all-pairs scoring for a pool (pair-pool.ts): a run of consecutive blocks
+ * of one block row, scored with the correlation kernel (`correlationKernel`, then
+ * `pairScoreBlock` to combine both directions). This module is what a pool's workers
+ * run: its default export is the task, and `PAIR_BLOCK_TASK` is its address, which the
+ * lab hands to its worker pool (sim/parallel/pair-pool.ts).
  *
  * The rows arrive as Float32Arrays over a SharedArrayBuffer, so a task message carries
  * only their handles, and so does its output: a slot of a shared Float64Array that the
@@ -17,8 +19,11 @@
  *   maxLag: 0, peak: "max", bi: 0, bjFrom: 0, bjTo: 4, out });
  * // out[0 · 64 + 1] = r(row 0, row 1): the first block is [0, 64) × [0, 64)
  */
-import { correlationKernel, pairScoreBlock, type Combine, type LagPeak } from "./pairwise.ts";
+import { pairScoreBlock, type Combine } from "./pair-block.ts";
+import { correlationKernel, type LagPeak } from "./pair-kernels.ts";
 
+/** The address of this module, for a pool whose workers import it and run its default export. */
+export const PAIR_BLOCK_TASK: URL = new URL(import.meta.url);
 export interface PairTaskInput {
   /** Standardized rows: pair {i, j} scores combine(X_i·Y_j, X_j·Y_i) (at the best lag). */
   readonly X: Float32Array;

@@ -1,80 +1,41 @@
 /**
- * All-pairs scoring spread over a worker pool, for the `link` task at scale.
+ * All-pairs scoring spread over a pool, for the `link` tasks at scale.
  *
- * The rule is pairwise.ts's, unchanged: pair {i, j} of standardized rows scores
+ * The rule is the blocked kernel's, unchanged: pair {i, j} of standardized rows scores
  * combine(X_i·Y_j, X_j·Y_i) (Pearson's r of A's uplink with B's downlink and back, at the
- * best lag when `maxLag` > 0), computed in square blocks of the upper triangle with the
- * blocked kernel. Here the blocks go to K piscina worker threads: the rows sit once in a
- * SharedArrayBuffer that every worker reads, a task is a run of consecutive blocks of
- * one block row, and each task writes that run's pair scores into one of a fixed ring of
- * shared output slots. The caller receives the blocks one at a time in the canonical
- * order (i0 ascending, then j0 ascending from i0) whatever order they finish in, with at
- * most `inflight` tasks per worker outstanding; a slot is reused once its blocks have
- * been handed over. Memory stays O(N·d + K·inflight·blocksPerTask·block²), nothing is
- * allocated per task, and nothing of size N² is ever held.
+ * best lag when `maxLag` > 0), computed in square blocks of the upper triangle
+ * (pair-block.ts). Here the blocks go to a `PairPool` (pair-pool.ts; the lab injects
+ * worker-thread pools): on threads the rows sit once in a SharedArrayBuffer that every
+ * worker reads, a task is a run of consecutive blocks of one block row
+ * (pair-block-task.ts), and each task writes that run's pair scores into one of a fixed
+ * ring of shared output slots. The caller receives the blocks one at a time in the
+ * canonical order (i0 ascending, then j0 ascending from i0) whatever order they finish
+ * in, with at most `inflight` tasks per worker outstanding; a slot is reused once its
+ * blocks have been handed over. Memory stays O(N·d + K·inflight·blocksPerTask·block²),
+ * nothing is allocated per task, and nothing of size N² is ever held.
  *
  * Every block is a pure function of the shared rows, so the scores, and anything folded
- * from them in canonical order, are the same doubles for K = 1 (the calling thread) and
- * any K: `linkTaskParallel` returns exactly what `linkTask` returns with the same
- * correlation kernel, sample of negatives included.
+ * from them in canonical order, are the same doubles for the inline pool and any K:
+ * `linkTaskParallel` returns exactly what `linkTask` returns with the same correlation
+ * kernel, sample of negatives included.
  *
  * @example
  * const X = standardizedCopy(up, users, bins);
  * const Y = standardizedCopy(down, users, bins);
- * const pool = createPairPool(2);
+ * const pool = ctx.pairPools?.(2) ?? inlinePairPool();
  * const scores = await linkTaskParallel(labels, { X, Y, n: users, d: bins }, { pool, rng, maxNegatives: 2_000_000 });
  * await pool.close();
  */
-import { tsxPool } from "../sim/parallel/tsx-pool.ts";
-import { availableParallelism } from "node:os";
 import type { TaskScores } from "./observer.ts";
-import {
-  correlationKernel,
-  DEFAULT_BLOCK,
-  LinkAccumulator,
-  linkBlockSize,
-  linkPositives,
-  type Combine,
-  type LagPeak,
-  type LinkLabels,
-  type LinkTaskOptions,
-} from "./pairwise.ts";
-import { blockCells, scoreBlockRun, type PairTaskInput } from "./pairwise-task.ts";
+import { LinkAccumulator } from "./link-accumulator.ts";
+import { linkPositives, type LinkTaskOptions } from "./link-task.ts";
+import { linkBlockSize, type Combine } from "./pair-block.ts";
+import { blockCells, scoreBlockRun, type PairTaskInput } from "./pair-block-task.ts";
+import { correlationKernel, DEFAULT_BLOCK, type LagPeak } from "./pair-kernels.ts";
+import type { LinkLabels } from "./pair-labels.ts";
+import { inlinePairPool, type PairPool } from "./pair-pool.ts";
 
 type TaskSpan = Pick<PairTaskInput, "bi" | "bjFrom" | "bjTo">;
-
-/** A pool of K scorers: worker threads, or the calling thread alone when K = 1. */
-export interface PairPool {
-  readonly workers: number;
-  /** True when tasks run on worker threads (K > 1, or K = 1 with `threads: true`). */
-  readonly threads: boolean;
-  /** Runs one task; its scores are in `task.out` when the promise resolves. */
-  run(task: PairTaskInput): Promise<number>;
-  close(): Promise<void>;
-}
-
-export function defaultPairWorkers(): number {
-  return Math.max(1, availableParallelism());
-}
-
-/**
- * A pool of `workers` scorers. K = 1 scores in the calling thread unless `threads` asks
- * for one worker thread (to test the worker path). Worker start-up (each registers tsx)
- * takes a fraction of a second; reuse one pool across calls, and close it when done.
- */
-export function createPairPool(workers: number = defaultPairWorkers(), opts: { readonly threads?: boolean } = {}): PairPool {
-  if (!Number.isInteger(workers) || workers < 1) throw new RangeError(`pair pool: workers = ${workers}, expected an integer >= 1`);
-  if (workers === 1 && !opts.threads) {
-    return { workers, threads: false, run: async (task) => scoreBlockRun(task), close: async () => undefined };
-  }
-  const pool = tsxPool(new URL("./pairwise-task.ts", import.meta.url), workers, { idleTimeout: 1000 });
-  return {
-    workers,
-    threads: true,
-    run: (task) => pool.run(task) as Promise<number>,
-    close: () => pool.destroy(),
-  };
-}
 
 /** Standardized rows (see `standardizedCopy`): n rows of d values each. Y may be X. */
 export interface PairRows {
@@ -85,10 +46,8 @@ export interface PairRows {
 }
 
 export interface ScorePairsOptions {
-  /** The pool to use. Without one, a pool of `workers` is made for the call and closed after it. */
+  /** The pool to use (the caller closes it). Without one, the calling thread scores every block. */
   readonly pool?: PairPool;
-  /** Scorers when no pool is given (default: every core). */
-  readonly workers?: number;
   /** Rows per block (default 64, clamped to [4, n] as `linkTask` does). */
   readonly block?: number;
   /** How s(i → j) and s(j → i) make the pair's score (default "mean"). */
@@ -148,14 +107,13 @@ export async function scorePairsParallel(rows: PairRows, opts: ScorePairsOptions
   checkInt("maxLag", maxLag, 0, 1_000_000);
   const inflightPer = opts.inflight ?? 4;
   checkInt("inflight", inflightPer, 1, 1024);
-  const workers = opts.pool?.workers ?? opts.workers ?? defaultPairWorkers();
+  const pool = opts.pool ?? inlinePairPool();
+  const workers = pool.workers;
   checkInt("workers", workers, 1, 1024);
   const nb = Math.ceil(n / B);
   // Default: about 32 tasks per worker for balance at the tail, at most 8 blocks each.
   const per = opts.blocksPerTask ?? Math.max(1, Math.min(8, Math.floor((nb * (nb + 1)) / 2 / (32 * workers))));
   checkInt("blocksPerTask", per, 1, 1_000_000);
-  const pool = opts.pool ?? createPairPool(workers);
-  const own = opts.pool === undefined;
   let X = rows.X;
   let Y = rows.Y;
   if (pool.threads) {
@@ -191,32 +149,28 @@ export async function scorePairsParallel(rows: PairRows, opts: ScorePairsOptions
   };
 
   let blocks = 0;
-  try {
-    if (!pool.threads) {
-      for (let k = 0; k < tasks.length; k++) {
-        const t = taskAt(k);
-        scoreBlockRun(t);
-        blocks += deliver(t);
-      }
-    } else {
-      const pending: { task: PairTaskInput; done: Promise<number> }[] = [];
-      let next = 0;
-      const submit = () => {
-        const task = taskAt(next++);
-        const done = pool.run(task);
-        done.catch(() => undefined); // a failure surfaces when its turn comes; no unhandled rejection meanwhile
-        pending.push({ task, done });
-      };
-      while (next < tasks.length && pending.length < window) submit();
-      while (pending.length > 0) {
-        const head = pending.shift()!;
-        await head.done;
-        if (next < tasks.length) submit();
-        blocks += deliver(head.task);
-      }
+  if (!pool.threads) {
+    for (let k = 0; k < tasks.length; k++) {
+      const t = taskAt(k);
+      scoreBlockRun(t);
+      blocks += deliver(t);
     }
-  } finally {
-    if (own) await pool.close();
+  } else {
+    const pending: { task: PairTaskInput; done: Promise<number> }[] = [];
+    let next = 0;
+    const submit = () => {
+      const task = taskAt(next++);
+      const done = pool.run(task);
+      done.catch(() => undefined); // a failure surfaces when its turn comes; no unhandled rejection meanwhile
+      pending.push({ task, done });
+    };
+    while (next < tasks.length && pending.length < window) submit();
+    while (pending.length > 0) {
+      const head = pending.shift()!;
+      await head.done;
+      if (next < tasks.length) submit();
+      blocks += deliver(head.task);
+    }
   }
   return { pairs: (n * (n - 1)) / 2, blocks, tasks: tasks.length, workers: pool.workers };
 }

@@ -1,14 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  correlationKernel,
-  labelsFromPairs,
-  linkTask,
-  naiveAllPairs,
-  pairScoreBlock,
-  standardizeRows,
-  type Combine,
-} from "../../observers/pairwise.ts";
-import { createPairPool, linkTaskParallel, scorePairsParallel, type PairPool, type PairRows } from "../../observers/pairwise-pool.ts";
+import { linkTask } from "../../observers/link-task.ts";
+import { naiveAllPairs, pairScoreBlock, type Combine } from "../../observers/pair-block.ts";
+import { correlationKernel } from "../../observers/pair-kernels.ts";
+import { labelsFromPairs } from "../../observers/pair-labels.ts";
+import { inlinePairPool, type PairPool } from "../../observers/pair-pool.ts";
+import { standardizeRows } from "../../observers/pair-rows.ts";
+import { linkTaskParallel, scorePairsParallel, type PairRows } from "../../observers/parallel-pairs.ts";
+import { createPairPool } from "../../sim/parallel/pair-pool.ts";
 import { stream } from "../../sim/core/rng.ts";
 
 function randomRows(seed: number, n: number, d: number): PairRows {
@@ -63,7 +61,7 @@ function kernelPairs(rows: PairRows, block: number, combine: Combine, maxLag: nu
 
 const bits = (a: Float64Array | Int32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
 
-describe("pairwise pool", () => {
+describe("pair scoring on a pool", () => {
   let two: PairPool;
   let oneThread: PairPool;
   const inThread = createPairPool(1);
@@ -132,12 +130,15 @@ describe("pairwise pool", () => {
   it("leaves the caller's rows untouched and rejects bad options with the value and range", async () => {
     const rows = randomRows(4, 40, 20);
     const before = Float32Array.from(rows.X);
-    // a pool made (and closed) for the call, from plain (not shared) arrays
-    const got = await collect(rows, { workers: 2, block: 8 });
+    // worker threads fed plain (not shared) arrays
+    const got = await collect(rows, { pool: two, block: 8 });
     expect(bits(got.pairs).equals(bits(kernelPairs(rows, 8, "mean", 0)))).toBe(true);
     expect(bits(new Float64Array(rows.X)).equals(bits(new Float64Array(before)))).toBe(true);
+    // no pool: the calling thread
+    expect(bits((await collect(rows, { block: 8 })).pairs).equals(bits(got.pairs))).toBe(true);
     expect(() => createPairPool(0)).toThrow(/workers = 0.*integer >= 1/);
-    await expect(scorePairsParallel(rows, { workers: 1.5 }, () => undefined)).rejects.toThrow(/workers = 1.5/);
+    expect(() => createPairPool(1.5)).toThrow(/workers = 1.5/);
+    expect(inlinePairPool().threads).toBe(false);
     await expect(scorePairsParallel(rows, { pool: inThread, maxLag: -1 }, () => undefined)).rejects.toThrow(/maxLag = -1/);
     await expect(scorePairsParallel({ ...rows, n: 41 }, { pool: inThread }, () => undefined)).rejects.toThrow(/n·d = 820/);
     const labels = labelsFromPairs(39, [[0, 1]]);

@@ -1,6 +1,6 @@
 /**
  * Shaping budgets: declared per egress, enforced by the engine, never trusted to the
- * shaper (DESIGN §5). A budget the shaper would exceed is capped, and every refused or
+ * shaper (docs/architecture.md §5). A budget the shaper would exceed is capped, and every refused or
  * forced action is counted so the report can say so.
  *
  * - `maxPaddingFraction`: padding and cover bytes may be at most this share of all

@@ -1,5 +1,5 @@
 /**
- * The cost of a defense, measured in the run itself (DESIGN §5 "Cost is measured, not
+ * The cost of a defense, measured in the run itself (docs/architecture.md §5 "Cost is measured, not
  * estimated"): bandwidth overhead, per-message added latency and end-to-end latency,
  * and phone radio energy, each with a seeded bootstrap interval.
  *

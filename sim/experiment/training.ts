@@ -13,7 +13,7 @@ import type { Defense, Experiment } from "./schema.ts";
 
 /**
  * The seed of an arm's training run: disjoint from the experiment seed, so the learned
- * observer trains on a different population and different traffic (DESIGN §6).
+ * observer trains on a different population and different traffic (docs/architecture.md §6).
  */
 export function trainingSeed(seed: number): number {
   return (seed + 0x9e3779b9) % 2 ** 32;

@@ -3,7 +3,7 @@
  * the spread over devices (a line from p5 to p95, a box from p25 to p75, a tick at the
  * median) and the mean with its 95% bootstrap interval (black dot and bar), which is the
  * figure the cost table reports. Battery is the cost that decides whether a shaper
- * ships to phones (DESIGN §5).
+ * ships to phones (docs/architecture.md §5).
  *
  * @example
  * energyFigure(JSON.parse(readFileSync("results/runs/default-s1-…/energy.json", "utf8"))) // => "<svg …>"

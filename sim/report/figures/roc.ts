@@ -1,7 +1,8 @@
 /**
  * ROC curves, one panel per observer (at its vantage, on its task), one curve per
- * defense, on a log FPR axis (DESIGN §6; reference/traffic-and-adversaries.md §2.4: the
- * low-FPR end is the only part that matters for a deployable attack).
+ * defense, on a log FPR axis (docs/architecture.md §6). The low-FPR end is the only part that matters
+ * for a deployable correlation attack, since unlinked pairs outnumber linked ones by the
+ * number of users (Nasr, Bahramali, Houmansadr, DeepCorr, ACM CCS 2018, §5).
  *
  * Drawn: the empirical step curve read on a log grid (`roc.json`), the chance diagonal
  * (dashed), the bootstrap interval of the TPR at each reported FPR (a bar, joined into a

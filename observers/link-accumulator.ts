@@ -5,8 +5,8 @@
  *
  * Every pair the labels neither mark positive nor exclude is
  * - a wrong candidate for the positives of both its users: per positive, counters of
- *   the candidates scoring above it and equal to it give the rank of the true partner
- *   among the initiator's N − 1 candidates (ties split evenly);
+ *   the candidates scoring above it, equal to it and below it place the true partner
+ *   among the initiator's N − 1 candidates (`TaskScores.ranks`, `rankTies`, `rankBelow`);
  * - a negative: all of them, or a uniform sample of `maxNegatives` drawn with
  *   Algorithm L's reservoir (Li, "Reservoir-sampling algorithms of time complexity
  *   O(n(1 + log(N/n)))", ACM TOMS 20(4), 1994) from a seeded stream.
@@ -116,13 +116,22 @@ export class LinkAccumulator {
   /** The link task's scores once every block has been added. */
   result(): TaskScores {
     const P = this.positives.length;
-    const ranks = new Int32Array(P);
-    for (let k = 0; k < P; k++) ranks[k] = this.greater[k] + Math.floor(this.equal[k] / 2);
+    const { users, lowStart, lowOther, initiator } = this.labels;
+    // Wrong candidates of each user: the N − 1 others less its labelled (positive or excluded) pairs.
+    const labelled = new Int32Array(users);
+    for (let u = 0; u < users; u++) {
+      labelled[u] += lowStart[u + 1] - lowStart[u];
+      for (let p = lowStart[u]; p < lowStart[u + 1]; p++) labelled[lowOther[p]]++;
+    }
+    const rankBelow = new Int32Array(P);
+    for (let k = 0; k < P; k++) rankBelow[k] = users - 1 - labelled[initiator[k]] - this.greater[k] - this.equal[k];
     return {
       task: "link",
       positives: this.positives,
       negatives: this.negatives,
-      ranks,
+      ranks: this.greater,
+      rankTies: this.equal,
+      rankBelow,
       candidates: this.labels.users - 1,
       positiveClusters: Int32Array.from(this.labels.initiator),
       negativeClusters: this.negClusters,

@@ -14,8 +14,8 @@
  */
 export { rocAuc, rocAucSorted } from "./metrics/roc-auc.ts";
 export { rocCurve, type RocCurve } from "./metrics/roc-curve.ts";
-export { allowedFalsePositives, isResolvable, tprAtFpr, tprAtFprSorted, type TprAtFpr } from "./metrics/tpr-at-fpr.ts";
-export { topKAccuracy } from "./metrics/top-k-accuracy.ts";
+export { allowedFalsePositives, falsePositiveBudget, isResolvable, tprAtFpr, tprAtFprSorted, type TprAtFpr } from "./metrics/tpr-at-fpr.ts";
+export { topKAccuracy, topKCredit } from "./metrics/top-k-accuracy.ts";
 export { bayesianDetectionRate } from "./metrics/bayesian-detection-rate.ts";
 export { entropyBits } from "./metrics/entropy-bits.ts";
 export { degreeOfAnonymity } from "./metrics/degree-of-anonymity.ts";

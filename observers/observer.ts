@@ -52,10 +52,15 @@ export interface TaskScores {
   readonly positives: Float64Array;
   readonly negatives: Float64Array;
   /**
-   * For identification metrics (top-k among N): for each positive case, the rank (0 =
-   * best) of the true answer among `candidates` candidates. Optional.
+   * For identification metrics (top-k among N), per positive case: how many wrong
+   * candidates scored strictly above the true answer (its rank, 0 = ranked first), how
+   * many tied with it, and how many scored strictly below it; `candidates` is N, the
+   * nominal number of candidates per case. Ties share the credit (`topKAccuracy`), and a
+   * reversed score swaps `ranks` and `rankBelow`. Optional; the three come together.
    */
   readonly ranks?: Int32Array;
+  readonly rankTies?: Int32Array;
+  readonly rankBelow?: Int32Array;
   readonly candidates?: number;
   /**
    * Cluster id of each positive and negative case (e.g. the user), for a bootstrap that

@@ -4,15 +4,21 @@
  * A case is flagged when its score is >= the threshold. Walking the distinct scores from
  * the highest down, each point gives the fraction of negatives flagged (FPR) and of
  * positives flagged (TPR) at that threshold (Fawcett, "An introduction to ROC analysis",
- * Pattern Recognition Letters 27, 2006, Algorithm 1). The first point is (0, 0) at
- * threshold +Infinity and the last is (1, 1). No interpolation and no point dropping, so
- * the low-FPR end, the only part that matters for a deployable attack, is exact; plot it
- * on a log-FPR axis (DESIGN §6, reference/traffic-and-adversaries.md §2.4 item 1) after
- * dropping the FPR = 0 points, which a log axis cannot show.
+ * Pattern Recognition Letters 27, 2006, Algorithm 1: no point is emitted inside a run of
+ * equal scores). The first point is (0, 0) at threshold +Infinity and the last is (1, 1).
+ * Between consecutive points the curve is the straight segment joining them: inside a
+ * run of tied positives and negatives that diagonal is the expected performance when
+ * the tie is broken at random (Fawcett 2006, §5.1), and it is how `tprAtFpr` reads the
+ * curve at a given FPR, so the two always agree. Only the order of the scores matters:
+ * a strictly increasing map of the scores gives the same FPR and TPR arrays. No point
+ * is dropped, so the low-FPR end, the only part that matters for a deployable attack, is
+ * exact; plot it on a log-FPR axis (DESIGN §6, reference/traffic-and-adversaries.md §2.4
+ * item 1) after dropping the FPR = 0 points, which a log axis cannot show.
  *
  * @example
  * rocCurve([3, 2], [2, 1])
  * // => { thresholds: [Infinity, 3, 2, 1], fpr: [0, 0, 0.5, 1], tpr: [0, 0.5, 1, 1] }
+ * // the tie at 2 is the diagonal from (0, 0.5) to (0.5, 1): TPR at FPR 0.25 is 0.75
  */
 import { sortedFiniteCopy } from "./validate.ts";
 

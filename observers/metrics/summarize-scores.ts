@@ -30,13 +30,15 @@ import { bayesianDetectionRate } from "./bayesian-detection-rate.ts";
 import { bootstrapCi, bootstrapSettings, type Interval } from "./bootstrap-ci.ts";
 import { bootstrapScoresAll, type ScoreMetric, type ScoresLike } from "./bootstrap-scores.ts";
 import { rocAucSorted } from "./roc-auc.ts";
-import { topKAccuracy } from "./top-k-accuracy.ts";
+import { topKAccuracy, topKCredit } from "./top-k-accuracy.ts";
 import { isResolvable, tprAtFprSorted } from "./tpr-at-fpr.ts";
 import { checkInteger, checkProbability } from "./validate.ts";
 
 export interface SummaryScores extends ScoresLike {
-  /** Rank (0 = first) of the true answer among `candidates`, per positive case. */
+  /** Wrong candidates scoring above the true answer (0 = first) among `candidates`, per positive case. */
   readonly ranks?: ArrayLike<number>;
+  /** Wrong candidates tied with the true answer, per positive case (they share the credit). */
+  readonly rankTies?: ArrayLike<number>;
   readonly candidates?: number;
 }
 
@@ -148,7 +150,7 @@ export function summarizeScores(scores: SummaryScores, rng: Rng, opts: Summarize
   let top5: SummaryInterval | null = null;
   const ranks = scores.ranks;
   if (ranks !== undefined && ranks.length > 0) {
-    topKAccuracy(ranks, 1); // validates every rank
+    topKAccuracy(ranks, 1, scores.rankTies); // validates every rank and tie count
     const clusters = scores.positiveClusters;
     if (clusters !== undefined && clusters.length !== ranks.length) {
       throw new RangeError(
@@ -156,12 +158,13 @@ export function summarizeScores(scores: SummaryScores, rng: Rng, opts: Summarize
       );
     }
     const r = Int32Array.from(ranks);
+    const t = scores.rankTies === undefined ? new Int32Array(r.length) : Int32Array.from(scores.rankTies);
     const topK = (k: number) =>
       jsonInterval(
         bootstrapCi(
           (idx) => {
             let hits = 0;
-            for (let i = 0; i < idx.length; i++) if (r[idx[i]] < k) hits++;
+            for (let i = 0; i < idx.length; i++) hits += topKCredit(r[idx[i]], t[idx[i]], k);
             return hits / idx.length;
           },
           r.length,

@@ -4,6 +4,7 @@ import { naiveAllPairs } from "../../observers/pair-block.ts";
 import { correlationKernel, naiveDot, pairKernel } from "../../observers/pair-kernels.ts";
 import { labelsFromPairs, pairCode } from "../../observers/pair-labels.ts";
 import { standardizeRows } from "../../observers/pair-rows.ts";
+import { topKAccuracy } from "../../observers/metrics.ts";
 import { stream } from "../../sim/core/rng.ts";
 
 function randomRows(seed: number, n: number, d: number): Float32Array {
@@ -53,25 +54,36 @@ describe("linkTask", () => {
     }
   });
 
-  it("ranks count the initiator's wrong candidates that score higher (ties split), skipping other partners", () => {
+  it("ranks count the initiator's wrong candidates that score higher, tie or score lower, skipping other partners", () => {
     const s = linkTask(labels, correlationKernel(X, Y, d), { block: 8, rng: stream(1, "n") });
     const score = (i: number, j: number) => 0.5 * (naiveDot(X, Y, d, i, j) + naiveDot(X, Y, d, j, i));
     for (let k = 0; k < pos.length; k++) {
       const [a, b] = pos[k];
       let greater = 0;
+      let wrong = 0;
       for (let c = 0; c < n; c++) {
         if (c === a || pairCode(labels, a, c) !== -2) continue;
+        wrong++;
         if (score(a, c) > score(a, b) + 1e-9) greater++;
       }
       expect(s.ranks![k]).toBe(greater);
+      expect(s.rankTies![k]).toBe(0);
+      expect(s.ranks![k] + s.rankTies![k] + s.rankBelow![k]).toBe(wrong);
     }
     expect(s.candidates).toBe(n - 1);
     expect(Array.from(s.positiveClusters!)).toEqual([3, 17, 44, 5]);
   });
 
-  it("ties rank in the middle: a constant kernel gives no top-1 hits", () => {
+  it("ties share the credit: a constant kernel ties every candidate, top-1 at chance", () => {
     const s = linkTask(labels, pairKernel(() => 0.5), { rng: stream(1, "n") });
-    for (let k = 0; k < pos.length; k++) expect(s.ranks![k]).toBeGreaterThan(10);
+    for (let k = 0; k < pos.length; k++) {
+      expect(s.ranks![k]).toBe(0);
+      expect(s.rankBelow![k]).toBe(0);
+      expect(s.rankTies![k]).toBeGreaterThan(40);
+    }
+    const t = s.rankTies!;
+    expect(topKAccuracy(s.ranks!, 1, t)).toBeCloseTo((1 / (t[0] + 1) + 1 / (t[1] + 1) + 1 / (t[2] + 1) + 1 / (t[3] + 1)) / 4, 15);
+    expect(topKAccuracy(s.ranks!, 1, t)).toBeLessThan(0.03);
   });
 
   it("caps negatives with a seeded uniform sample drawn from the full set", () => {

@@ -169,5 +169,5 @@ export function run<P extends Record<string, unknown>>(def: ObserverDefinition<P
 
 /** Share of positives whose true partner ranks first. */
 export function top1(s: TaskScores): number {
-  return s.ranks ? topKAccuracy(s.ranks, 1) : NaN;
+  return s.ranks ? topKAccuracy(s.ranks, 1, s.rankTies) : NaN;
 }

@@ -23,7 +23,30 @@ describe("topKAccuracy", () => {
     );
   });
 
+  it("ties share the credit: a true answer tied with t others takes each of t + 1 places with equal chance", () => {
+    expect(topKAccuracy([0], 1, [3])).toBe(0.25);
+    expect(topKAccuracy([0], 2, [3])).toBe(0.5);
+    expect(topKAccuracy([2], 3, [1])).toBe(0.5); // places 2 or 3: in the top 3 half the time
+    expect(topKAccuracy([2], 4, [1])).toBe(1);
+    expect(topKAccuracy([0, 0, 3, 1], 2, [0, 0, 0, 0])).toBe(topKAccuracy([0, 0, 3, 1], 2));
+    // Every candidate tied: k / N, chance.
+    expect(topKAccuracy([0, 0], 5, [99, 99])).toBeCloseTo(0.05, 15);
+  });
+
+  it("equals the mean hit over every random order of the tied candidates (exhaustive)", () => {
+    fc.assert(
+      fc.property(fc.nat(6), fc.nat(5), fc.integer({ min: 1, max: 12 }), (r, t, k) => {
+        // the true answer lands at place r + j for j uniform on 0..t
+        let hits = 0;
+        for (let j = 0; j <= t; j++) if (r + j < k) hits++;
+        expect(topKAccuracy([r], k, [t])).toBeCloseTo(hits / (t + 1), 15);
+      }),
+    );
+  });
+
   it("rejects bad ranks and k", () => {
+    expect(() => topKAccuracy([0], 1, [-1])).toThrow(/ties\[0\] = -1/);
+    expect(() => topKAccuracy([0, 1], 1, [0])).toThrow(/ties has 1 entries for 2 ranks/);
     expect(() => topKAccuracy([0, -1], 1)).toThrow(/ranks\[1\] = -1/);
     expect(() => topKAccuracy([0.5], 1)).toThrow(/ranks\[0\] = 0.5/);
     expect(() => topKAccuracy([0], 0)).toThrow(/k = 0; expected an integer >= 1/);

@@ -271,15 +271,22 @@ function ticksToTime(v: ByteView, at: number, hi: number, lo: number, res: Resol
       }
     } else {
       // long division of the four 16-bit digits of hi:lo by unit (< 2^30): every partial stays exact
-      const digits = [hi >>> 16, hi & 0xffff, lo >>> 16, lo & 0xffff];
-      q = 0;
-      r = 0;
-      for (const d of digits) {
-        const cur = r * 65536 + d;
-        const qd = Math.floor(cur / unit);
-        r = cur - qd * unit;
-        q = q * 65536 + qd;
-      }
+      let cur = hi >>> 16;
+      let qd = Math.floor(cur / unit);
+      r = cur - qd * unit;
+      q = qd;
+      cur = r * 65536 + (hi & 0xffff);
+      qd = Math.floor(cur / unit);
+      r = cur - qd * unit;
+      q = q * 65536 + qd;
+      cur = r * 65536 + (lo >>> 16);
+      qd = Math.floor(cur / unit);
+      r = cur - qd * unit;
+      q = q * 65536 + qd;
+      cur = r * 65536 + (lo & 0xffff);
+      qd = Math.floor(cur / unit);
+      r = cur - qd * unit;
+      q = q * 65536 + qd;
     }
     seconds = q;
     nanos = r * 10 ** (9 - res.exp);

@@ -157,7 +157,7 @@ export function importCapture(bytes: Uint8Array, opts: CaptureImportOptions = {}
   if (table.unmatchedFragments > 0) skipped["later IP fragment whose first fragment was not captured"] = table.unmatchedFragments;
   const { flows: resolved, excluded } = table.resolve(clients);
   const originMicros = Number.isFinite(origin) ? origin : 0;
-  const { trace, flows } = buildTrace(resolved, originMicros);
+  const { trace, flows } = buildTrace(table, resolved, originMicros);
   return {
     format: file.format,
     source,
@@ -169,7 +169,7 @@ export function importCapture(bytes: Uint8Array, opts: CaptureImportOptions = {}
       imported: trace.length,
       skipped,
       excludedFlows: excluded.length,
-      excludedPackets: excluded.reduce((s, f) => s + f.time.length, 0),
+      excludedPackets: excluded.reduce((s, f) => s + f.packets, 0),
       sizeFromFrame,
       untimed,
       linkTypes: [...linkTypes].sort((a, b) => a - b),
@@ -177,40 +177,47 @@ export function importCapture(bytes: Uint8Array, opts: CaptureImportOptions = {}
   };
 }
 
-function buildTrace(resolved: ResolvedFlow[], origin: number): { trace: Trace; flows: ImportedFlow[] } {
-  let n = 0;
-  for (const r of resolved) n += r.flow.time.length;
-  const rows = new Int32Array(n);
-  const flowOf = new Int32Array(n);
-  const rowInFlow = new Int32Array(n);
-  const times = new Float64Array(n);
-  const order = new Float64Array(n);
-  let k = 0;
-  const flows: ImportedFlow[] = resolved.map((r, id) => {
-    const f = r.flow;
-    let up = 0;
-    let down = 0;
-    for (let i = 0; i < f.time.length; i++) {
-      flowOf[k] = id;
-      rowInFlow[k] = i;
-      times[k] = f.time[i] - origin;
-      order[k] = f.index[i];
-      rows[k] = k;
-      k++;
-      if ((f.fromA[i] === 1) === r.clientIsA) up += f.size[i];
-      else down += f.size[i];
-    }
-    return { id, protocol: f.protocol, client: r.client, server: r.server, clientBy: r.clientBy, packets: f.time.length, upBytes: up, downBytes: down };
+function buildTrace(table: FlowTable, resolved: ResolvedFlow[], origin: number): { trace: Trace; flows: ImportedFlow[] } {
+  // flow order → kept flow id (-1: left out), and whether its client is end a
+  const idOf = new Int32Array(table.flows.length).fill(-1);
+  const clientIsA = new Uint8Array(table.flows.length);
+  resolved.forEach((r, id) => {
+    idOf[r.flow.order] = id;
+    clientIsA[r.flow.order] = r.clientIsA ? 1 : 0;
   });
-  const sorted = Array.from(rows).sort((a, b) => times[a] - times[b] || order[a] - order[b]);
-  const trace = new Trace(Math.max(1, n));
-  for (const row of sorted) {
-    const r = resolved[flowOf[row]];
-    const i = rowInFlow[row];
-    const f = r.flow;
-    const dir = (f.fromA[i] === 1) === r.clientIsA ? UP : DOWN;
-    trace.push(times[row], f.size[i], f.payload[i], dir, REAL, flowOf[row]);
+  const up = new Float64Array(resolved.length);
+  const down = new Float64Array(resolved.length);
+  let kept = 0;
+  for (let i = 0; i < table.length; i++) if (idOf[table.flow[i]] >= 0) kept++;
+  let rows: ArrayLike<number>;
+  if (table.inOrder) {
+    rows = { length: table.length } as ArrayLike<number>;
+  } else {
+    const idx = new Uint32Array(table.length);
+    for (let i = 0; i < idx.length; i++) idx[i] = i;
+    rows = Array.from(idx).sort((x, y) => table.time[x] - table.time[y] || table.index[x] - table.index[y]);
   }
+  const trace = new Trace(Math.max(1, kept));
+  for (let k = 0; k < table.length; k++) {
+    const i = table.inOrder ? k : rows[k];
+    const order = table.flow[i];
+    const id = idOf[order];
+    if (id < 0) continue;
+    const dir = (table.fromA[i] === 1) === (clientIsA[order] === 1) ? UP : DOWN;
+    if (dir === UP) up[id] += table.size[i];
+    else down[id] += table.size[i];
+    trace.push(table.time[i] - origin, table.size[i], table.payload[i], dir, REAL, id);
+  }
+  const flows: ImportedFlow[] = resolved.map((r, id) => ({
+    id,
+    protocol: r.flow.protocol,
+    client: r.client,
+    server: r.server,
+    clientBy: r.clientBy,
+    packets: r.flow.packets,
+    upBytes: up[id],
+    downBytes: down[id],
+  }));
   return { trace, flows };
 }
 

@@ -79,7 +79,7 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
 );
 
 function apply(file: Uint8Array, ms: Mutation[]): Uint8Array {
-  let b = file.slice();
+  let b: Uint8Array = file.slice();
   for (const m of ms) {
     if (b.length === 0) break;
     const at = m.at % b.length;

@@ -37,6 +37,25 @@ export const OP_SET = 3;
 export const TO_END = -1;
 export const TO_SIGNAL = -2;
 
+/**
+ * The raw value of a distribution that cannot vary (NaN if it can): Uniform{v, v},
+ * Binomial with no trials or probability 0 or 1, Geometric with probability 1 (and 0:
+ * u64::MAX), exactly as the samplers would return them.
+ */
+function constantRaw(d: Dist): number {
+  const t = d.dist;
+  if (t.type === "Uniform" && t.low === t.high) return t.low;
+  if (t.type === "Binomial") {
+    if (t.trials === 0n || t.probability === 0) return 0;
+    if (t.probability === 1) return Number(t.trials);
+  }
+  if (t.type === "Geometric") {
+    if (t.probability === 1) return 0;
+    if (t.probability === 0) return 18446744073709551615;
+  }
+  return Number.NaN;
+}
+
 export class CompiledMachines {
   readonly machines: readonly Machine[];
   readonly count: number;
@@ -61,6 +80,8 @@ export class CompiledMachines {
   readonly ctrDistB: Int32Array;
   readonly ctrCopyB: Uint8Array;
   readonly transStart: Int32Array;
+  /** Per global state: bit e set when the state has transitions on event e (a quick reject). */
+  readonly eventMask: Int32Array;
   readonly transTo: Int32Array;
   readonly transCum: Float32Array;
 
@@ -111,6 +132,7 @@ export class CompiledMachines {
     this.ctrDistB = new Int32Array(states).fill(-1);
     this.ctrCopyB = new Uint8Array(states);
     this.transStart = new Int32Array(states * EVENT_NUM + 1);
+    this.eventMask = new Int32Array(states);
     this.transTo = new Int32Array(trans);
     this.transCum = new Float32Array(trans);
 
@@ -131,6 +153,7 @@ export class CompiledMachines {
           this.transStart[g * EVENT_NUM + e] = t;
           const list = st.transitions[e];
           if (!list) continue;
+          if (list.length > 0) this.eventMask[g] |= 1 << e;
           let cum = 0;
           for (const tr of list) {
             cum = Math.fround(cum + Math.fround(tr.p));
@@ -160,7 +183,8 @@ export class CompiledMachines {
       this.dP2[i] = c.p2;
       this.dStart[i] = d.start;
       this.dMax[i] = d.max;
-      if (c.code === 0 && c.p0 === c.p1) this.dConst[i] = adjust(c.p0, d.start, d.max);
+      const raw = constantRaw(d);
+      if (raw === raw) this.dConst[i] = adjust(raw, d.start, d.max);
     }
   }
 
@@ -209,10 +233,120 @@ export class CompiledMachines {
     }
   }
 
-  /** One sample of distribution i, start/max applied. */
-  sample(i: number, rng: Uniform01): number {
+  /**
+   * One sample of distribution i (start/max applied), left in `drawn[0]` rather than
+   * returned: a double returned from a call that is not inlined is boxed (allocated);
+   * one stored into a typed array is not.
+   */
+  sampleTo(i: number, rng: UniformBlock): void {
     const c = this.dConst[i];
-    if (c === c) return c;
-    return adjust(sampleCode(this.dCode[i], this.dP0[i], this.dP1[i], this.dP2[i], rng), this.dStart[i], this.dMax[i]);
+    if (c === c) {
+      this.drawn[0] = c;
+      return;
+    }
+    const p0 = this.dP0[i];
+    const p1 = this.dP1[i];
+    let x: number;
+    // The common types are drawn here by hand from the uniform block, so that no double
+    // crosses a call (it would be boxed); the rest go to the general samplers of dist.ts.
+    switch (this.dCode[i]) {
+      case 0:
+        this.uniformTo(rng);
+        x = p0 + (p1 - p0) * this.drawn[2];
+        break;
+      case 1:
+        this.normalTo(rng);
+        x = p0 + p1 * this.drawn[1];
+        break;
+      case 3:
+        this.normalTo(rng);
+        x = Math.exp(p0 + p1 * this.drawn[1]);
+        break;
+      case 6:
+        this.uniformTo(rng);
+        x = p0 * Math.pow(1 - this.drawn[2], -1 / p1);
+        break;
+      case 8:
+        this.uniformTo(rng);
+        x = p0 * Math.pow(-Math.log(1 - this.drawn[2]), 1 / p1);
+        break;
+      case 9:
+        if (p1 === 1) {
+          this.uniformTo(rng);
+          x = -Math.log(1 - this.drawn[2]) * p0;
+        } else {
+          this.drawn[1] = sampleCode(9, p0, p1, 0, rng);
+          x = this.drawn[1];
+        }
+        break;
+      default:
+        // through the typed array, so that x stays an unboxed double in every branch
+        this.drawn[1] = sampleCode(this.dCode[i], p0, p1, this.dP2[i], rng);
+        x = this.drawn[1];
+    }
+    // adjust() by hand
+    const adjusted = x + this.dStart[i];
+    if (!(adjusted - adjusted === 0)) {
+      this.drawn[0] = 0; // NaN or infinite
+      return;
+    }
+    const r = adjusted > 0 ? adjusted : 0;
+    const max = this.dMax[i];
+    this.drawn[0] = max > 0 && r > max ? max : r;
+  }
+
+  /** The next uniform of the block into `drawn[2]` (stored, not returned: never boxed, inlined or not). */
+  private uniformTo(rng: UniformBlock): void {
+    let k = rng.i;
+    if (k === 256) {
+      rng.fill();
+      k = 0;
+    }
+    rng.i = k + 1;
+    this.drawn[2] = rng.buf[k];
+  }
+
+  /** A standard normal (Marsaglia polar, the pair's second dropped) into `drawn[1]`. */
+  private normalTo(rng: UniformBlock): void {
+    let u = 0;
+    let v = 0;
+    let s = 0;
+    do {
+      this.uniformTo(rng);
+      u = 2 * this.drawn[2] - 1;
+      this.uniformTo(rng);
+      v = 2 * this.drawn[2] - 1;
+      s = u * u + v * v;
+    } while (s >= 1 || s === 0);
+    this.drawn[1] = u * Math.sqrt((-2 * Math.log(s)) / s);
+  }
+
+  /** Where `sampleTo` leaves its sample (slots 1 and 2 are scratch). */
+  readonly drawn = new Float64Array(3);
+}
+
+/**
+ * Uniforms drawn from a random source in blocks of 256 into a typed array and handed
+ * out one by one, in the source's order: the block fill is a tight loop in which the
+ * source's `next` is inlined, so no draw is boxed on the way (determinism unchanged:
+ * the same stream, consumed ahead).
+ */
+export class UniformBlock implements Uniform01 {
+  /** The block; entries [i, 256) are still to hand out. Hot loops read them by hand. */
+  readonly buf = new Float64Array(256);
+  i = 256;
+
+  constructor(private readonly source: Uniform01) {}
+
+  next(): number {
+    if (this.i === 256) this.fill();
+    return this.buf[this.i++];
+  }
+
+  fill(): void {
+    const b = this.buf;
+    const src = this.source;
+    for (let k = 0; k < 256; k++) b[k] = src.next();
+    this.i = 0;
   }
 }

@@ -36,13 +36,14 @@ import {
   ACT_PADDING,
   ACT_TIMER,
   CompiledMachines,
+  UniformBlock,
   OP_DECREMENT,
   OP_INCREMENT,
   OP_NONE,
   TO_END,
   TO_SIGNAL,
 } from "./compiled.ts";
-import { EVENT_NUM, MAX_SAMPLED_BLOCK_DURATION, MAX_SAMPLED_TIMEOUT, MAX_SAMPLED_TIMER_DURATION, STATE_LIMIT_MAX, U64_MAX_F } from "./constants.ts";
+import { EVENT_NUM } from "./constants.ts";
 import { counterValue } from "./counter.ts";
 import type { Uniform01 } from "./dist.ts";
 import { MachineError, show } from "./error.ts";
@@ -73,16 +74,30 @@ const SIGNAL_NONE = 0;
 const SIGNAL_ALL_EXCEPT = 1;
 const SIGNAL_ALL = 2;
 
+// Numeric literals, not the imported constants, in arithmetic: an imported binding is
+// loaded as a tagged heap number, and a value that may be it or a computed double gets
+// boxed (allocated) by the optimizing compiler. These equal constants.ts (a test checks).
+/** u64::MAX as a double (2^64). */
+export const U64_CAP = 18446744073709551615;
+/** One day in µs: the cap on sampled timeouts, blocking durations and timer durations. */
+export const DAY_MICROS = 86_400_000_000;
+
 /** Maybenot's `f64.round() as u64` for a non-negative sample: half away from zero, saturating. */
 function roundU64(x: number): number {
   const r = Math.round(x);
-  return r > U64_MAX_F ? U64_MAX_F : r;
+  return r > 18446744073709551615 ? 18446744073709551615 : r;
 }
 
 export class Framework {
   readonly spec: CompiledMachines;
   readonly numMachines: number;
-  private readonly rng: Uniform01;
+  // the spec's hot tables, held directly (one load less per access)
+  private readonly stateBase: Int32Array;
+  private readonly eventMask: Int32Array;
+  private readonly transStart: Int32Array;
+  private readonly transTo: Int32Array;
+  private readonly transCum: Float32Array;
+  private readonly rng: UniformBlock;
   readonly maxPaddingFrac: number;
   readonly maxBlockingFrac: number;
 
@@ -127,7 +142,12 @@ export class Framework {
     const n = spec.count;
     this.spec = spec;
     this.numMachines = n;
-    this.rng = rng;
+    this.stateBase = spec.stateBase;
+    this.eventMask = spec.eventMask;
+    this.transStart = spec.transStart;
+    this.transTo = spec.transTo;
+    this.transCum = spec.transCum;
+    this.rng = new UniformBlock(rng);
     this.maxPaddingFrac = maxPaddingFrac;
     this.maxBlockingFrac = maxBlockingFrac;
     this.current = new Int32Array(n);
@@ -149,7 +169,7 @@ export class Framework {
     this.blockingStarted = now;
     for (let m = 0; m < n; m++) {
       const g = spec.stateBase[m];
-      if (spec.actKind[g] !== ACT_NONE) this.stateLimit[m] = this.sampleLimit(g);
+      if (spec.actKind[g] !== ACT_NONE) this.sampleLimit(m, g);
     }
   }
 
@@ -161,7 +181,8 @@ export class Framework {
 
   /** Starts a batch of events at time `now` (µs, non-decreasing): clears the actions. */
   begin(now: number): void {
-    this.actionKind.fill(ACT_NONE);
+    const kinds = this.actionKind;
+    for (let m = 0; m < kinds.length; m++) kinds[m] = ACT_NONE;
     this.zeroedA = false;
     this.zeroedB = false;
     this.now = now;
@@ -201,14 +222,14 @@ export class Framework {
         for (let m = 0; m < n; m++) this.transition(m, e);
         return;
       case NormalSent:
-        this.normalSentPackets = this.normalSentPackets < U64_MAX_F ? this.normalSentPackets + 1 : U64_MAX_F;
+        this.normalSentPackets = this.normalSentPackets < 18446744073709551615 ? this.normalSentPackets + 1 : 18446744073709551615;
         for (let m = 0; m < n; m++) {
           this.normalSent[m]++;
           this.transition(m, NormalSent);
         }
         return;
       case PaddingSent:
-        this.paddingSentPackets = this.paddingSentPackets < U64_MAX_F ? this.paddingSentPackets + 1 : U64_MAX_F;
+        this.paddingSentPackets = this.paddingSentPackets < 18446744073709551615 ? this.paddingSentPackets + 1 : 18446744073709551615;
         if (machine < 0 || machine >= n) return;
         this.paddingSent[machine]++;
         if (!this.transition(machine, PaddingSent) && this.current[machine] !== STATE_ENDED) this.decrementLimit(machine);
@@ -248,7 +269,12 @@ export class Framework {
     }
   }
 
-  /** A batch of one event: begin, event, end. Returns the number of actions. */
+  /**
+   * A batch of one event: begin, event, end. Returns the number of actions. Hot loops
+   * with times above 2^30 µs should call `begin(now)`, `event(e, m)`, `end()` instead:
+   * a large time passed to a call that is not inlined is boxed (allocated), and
+   * `begin` is small enough to be inlined.
+   */
   trigger(e: EventId, machine: number, now: number): number {
     this.begin(now);
     this.event(e, machine);
@@ -259,21 +285,28 @@ export class Framework {
   private transition(m: number, e: EventId): boolean {
     const cur = this.current[m];
     if (cur === STATE_ENDED) return false;
-    const spec = this.spec;
-    const base = spec.stateBase[m];
+    const base = this.stateBase[m];
+    if ((this.eventMask[base + cur] & (1 << e)) === 0) return false;
     const k = (base + cur) * EVENT_NUM + e;
-    const a = spec.transStart[k];
-    const b = spec.transStart[k + 1];
-    if (a === b) return false;
+    const a = this.transStart[k];
     let next: number;
-    if (spec.transCum[a] >= 1) next = spec.transTo[a];
+    if (this.transCum[a] >= 1) next = this.transTo[a];
     else {
-      const r = this.rng.next();
+      const b = this.transStart[k + 1];
+      const u = this.rng;
+      let j = u.i;
+      if (j === 256) {
+        u.fill();
+        j = 0;
+      }
+      u.i = j + 1;
+      const r = u.buf[j];
       let i = a;
-      while (i < b && !(r < spec.transCum[i])) i++;
+      while (i < b && !(r < this.transCum[i])) i++;
       if (i === b) return false;
-      next = spec.transTo[i];
+      next = this.transTo[i];
     }
+    const spec = this.spec;
     if (next === TO_END) {
       this.current[m] = STATE_ENDED;
       return true;
@@ -288,7 +321,8 @@ export class Framework {
     const g = base + next;
     if (cur !== next) {
       this.current[m] = next;
-      this.stateLimit[m] = spec.actKind[g] !== ACT_NONE ? this.sampleLimit(g) : STATE_LIMIT_MAX;
+      if (spec.actKind[g] !== ACT_NONE) this.sampleLimit(m, g);
+      else this.stateLimit[m] = 18446744073709551615;
     }
     const below = this.belowActionLimits(m, g);
     let allow = true;
@@ -313,8 +347,8 @@ export class Framework {
     const opA = spec.ctrOpA[g];
     if (opA !== OP_NONE) {
       const d = spec.ctrDistA[g];
-      const change = spec.ctrCopyA[g] ? oldB : d < 0 ? 1 : counterValue(spec.sample(d, this.rng));
-      const v = opA === OP_INCREMENT ? Math.min(oldA + change, U64_MAX_F) : opA === OP_DECREMENT ? Math.max(oldA - change, 0) : change;
+      const change = spec.ctrCopyA[g] ? oldB : d < 0 ? 1 : this.sampledCounterValue(d);
+      const v = opA === OP_INCREMENT ? Math.min(oldA + change, 18446744073709551615) : opA === OP_DECREMENT ? Math.max(oldA - change, 0) : change;
       this.counterA[m] = v;
       if (oldA !== 0 && v === 0 && !this.zeroedA) {
         zeroed = true;
@@ -324,8 +358,8 @@ export class Framework {
     const opB = spec.ctrOpB[g];
     if (opB !== OP_NONE) {
       const d = spec.ctrDistB[g];
-      const change = spec.ctrCopyB[g] ? oldA : d < 0 ? 1 : counterValue(spec.sample(d, this.rng));
-      const v = opB === OP_INCREMENT ? Math.min(oldB + change, U64_MAX_F) : opB === OP_DECREMENT ? Math.max(oldB - change, 0) : change;
+      const change = spec.ctrCopyB[g] ? oldA : d < 0 ? 1 : this.sampledCounterValue(d);
+      const v = opB === OP_INCREMENT ? Math.min(oldB + change, 18446744073709551615) : opB === OP_DECREMENT ? Math.max(oldB - change, 0) : change;
       this.counterB[m] = v;
       if (oldB !== 0 && v === 0 && !this.zeroedB) {
         zeroed = true;
@@ -335,12 +369,28 @@ export class Framework {
     return zeroed;
   }
 
-  private sampleLimit(g: number): number {
+  private sampledCounterValue(d: number): number {
+    this.spec.sampleTo(d, this.rng);
+    return counterValue(this.spec.drawn[0]);
+  }
+
+  /** Samples machine m's limit in state g into `stateLimit[m]` (stored, not returned: no boxing). */
+  private sampleLimit(m: number, g: number): void {
     const spec = this.spec;
-    if (spec.actKind[g] === ACT_CANCEL) return STATE_LIMIT_MAX;
     const d = spec.actLimit[g];
-    if (d < 0) return STATE_LIMIT_MAX;
-    return roundU64(spec.sample(d, this.rng));
+    if (spec.actKind[g] === ACT_CANCEL || d < 0) {
+      this.stateLimit[m] = 18446744073709551615;
+      return;
+    }
+    spec.sampleTo(d, this.rng);
+    this.stateLimit[m] = roundU64(spec.drawn[0]);
+  }
+
+  /** A sampled timeout or duration, µs, capped at one day then rounded as Maybenot does, stored into `into[m]`. */
+  private sampleMicros(into: Float64Array, m: number, d: number): void {
+    this.spec.sampleTo(d, this.rng);
+    const x = this.spec.drawn[0];
+    into[m] = Math.round(x < 86_400_000_000 ? x : 86_400_000_000);
   }
 
   private scheduleAction(m: number, g: number): void {
@@ -352,18 +402,18 @@ export class Framework {
         this.actionTimer[m] = spec.actTimer[g];
         return;
       case ACT_PADDING:
-        this.actionTimeout[m] = roundU64(Math.min(spec.sample(spec.actTimeout[g], this.rng), MAX_SAMPLED_TIMEOUT));
+        this.sampleMicros(this.actionTimeout, m, spec.actTimeout[g]);
         this.actionBypass[m] = spec.actBypass[g];
         this.actionReplace[m] = spec.actReplace[g];
         return;
       case ACT_BLOCK:
-        this.actionTimeout[m] = roundU64(Math.min(spec.sample(spec.actTimeout[g], this.rng), MAX_SAMPLED_TIMEOUT));
-        this.actionDuration[m] = roundU64(Math.min(spec.sample(spec.actDuration[g], this.rng), MAX_SAMPLED_BLOCK_DURATION));
+        this.sampleMicros(this.actionTimeout, m, spec.actTimeout[g]);
+        this.sampleMicros(this.actionDuration, m, spec.actDuration[g]);
         this.actionBypass[m] = spec.actBypass[g];
         this.actionReplace[m] = spec.actReplace[g];
         return;
       case ACT_TIMER:
-        this.actionDuration[m] = roundU64(Math.min(spec.sample(spec.actDuration[g], this.rng), MAX_SAMPLED_TIMER_DURATION));
+        this.sampleMicros(this.actionDuration, m, spec.actDuration[g]);
         this.actionReplace[m] = spec.actReplace[g];
         return;
     }

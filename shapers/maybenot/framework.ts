@@ -134,6 +134,8 @@ export class Framework {
   private signalExcluded = 0;
   private zeroedA = false;
   private zeroedB = false;
+  /** Some action was scheduled since `begin` (so `actionKind` needs clearing and counting). */
+  private scheduled = false;
 
   constructor(machines: readonly Machine[] | CompiledMachines, maxPaddingFrac: number, maxBlockingFrac: number, now: number, rng: Uniform01) {
     if (!(maxPaddingFrac >= 0 && maxPaddingFrac <= 1)) throw new MachineError(`framework maxPaddingFrac ${show(maxPaddingFrac)}: expected a fraction in [0, 1]`);
@@ -181,8 +183,11 @@ export class Framework {
 
   /** Starts a batch of events at time `now` (µs, non-decreasing): clears the actions. */
   begin(now: number): void {
-    const kinds = this.actionKind;
-    for (let m = 0; m < kinds.length; m++) kinds[m] = ACT_NONE;
+    if (this.scheduled) {
+      const kinds = this.actionKind;
+      for (let m = 0; m < kinds.length; m++) kinds[m] = ACT_NONE;
+      this.scheduled = false;
+    }
     this.zeroedA = false;
     this.zeroedB = false;
     this.now = now;
@@ -206,6 +211,7 @@ export class Framework {
         if (kind === SIGNAL_ALL_EXCEPT) this.transition(excluded, Signal);
       }
     }
+    if (!this.scheduled) return 0;
     let k = 0;
     for (let m = 0; m < this.numMachines; m++) if (this.actionKind[m] !== ACT_NONE) k++;
     return k;
@@ -218,14 +224,23 @@ export class Framework {
       case NormalRecv:
       case PaddingRecv:
       case TunnelRecv:
-      case TunnelSent:
-        for (let m = 0; m < n; m++) this.transition(m, e);
+      case TunnelSent: {
+        // most machines do not react to most events: test the state's event mask here
+        // and call transition only for those that do
+        const bit = 1 << e;
+        const cur = this.current;
+        for (let m = 0; m < n; m++) {
+          const c = cur[m];
+          if (c !== STATE_ENDED && (this.eventMask[this.stateBase[m] + c] & bit) !== 0) this.transition(m, e);
+        }
         return;
+      }
       case NormalSent:
         this.normalSentPackets = this.normalSentPackets < 18446744073709551615 ? this.normalSentPackets + 1 : 18446744073709551615;
         for (let m = 0; m < n; m++) {
           this.normalSent[m]++;
-          this.transition(m, NormalSent);
+          const c = this.current[m];
+          if (c !== STATE_ENDED && (this.eventMask[this.stateBase[m] + c] & (1 << NormalSent)) !== 0) this.transition(m, NormalSent);
         }
         return;
       case PaddingSent:
@@ -397,6 +412,7 @@ export class Framework {
     const spec = this.spec;
     const kind = spec.actKind[g];
     this.actionKind[m] = kind;
+    this.scheduled = true;
     switch (kind) {
       case ACT_CANCEL:
         this.actionTimer[m] = spec.actTimer[g];

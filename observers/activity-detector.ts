@@ -120,7 +120,7 @@ class ActivityObserver implements Observer {
         nc[q++] = u;
       }
     }
-    return { task: "activity", positives, negatives, positiveClusters: pc, negativeClusters: nc };
+    return { task: "activity", positives, negatives, usersPerCase: 1, positiveUsers: pc, negativeUsers: nc };
   }
 }
 

@@ -17,10 +17,10 @@
  * @example
  * const acc = new LinkAccumulator(labels, linkPositives(labels, kernel), { rng });
  * for (const b of blocksInCanonicalOrder) acc.add(b.i0, b.i1, b.j0, b.j1, b.scores);
- * const scores = acc.result(); // positives, negatives, ranks, clusters
+ * const scores = acc.result(); // positives, negatives, ranks, the users of each case
  */
 import type { TaskScores } from "./observer.ts";
-import type { LinkLabels } from "./pair-labels.ts";
+import { pairUsers, type LinkLabels } from "./pair-labels.ts";
 import type { Rng } from "../sim/core/rng.ts";
 
 /**
@@ -37,7 +37,8 @@ export class LinkAccumulator {
   private readonly greater: Int32Array;
   private readonly equal: Int32Array;
   private readonly negatives: Float64Array;
-  private readonly negClusters: Int32Array;
+  /** Both users of each kept negative, lower one first. */
+  private readonly negUsers: Int32Array;
   private readonly rng: Rng;
   private readonly cap: number;
   private seen = 0;
@@ -55,7 +56,7 @@ export class LinkAccumulator {
     const cap = Math.min(total, opts.maxNegatives ?? Infinity);
     this.cap = cap;
     this.negatives = new Float64Array(cap);
-    this.negClusters = new Int32Array(cap);
+    this.negUsers = new Int32Array(2 * cap);
     const rng = opts.rng;
     this.rng = rng;
     // Algorithm L state (Li 1994): used only when sampling.
@@ -66,7 +67,7 @@ export class LinkAccumulator {
   /** Consumes block [i0, i1) × [j0, j1) of pair scores laid out as `pairScoreBlock` fills them. */
   add(i0: number, i1: number, j0: number, j1: number, s: Float64Array): void {
     const { lowStart, lowOther, initStart, initPos } = this.labels;
-    const { positives, greater, equal, negatives, negClusters, rng, cap } = this;
+    const { positives, greater, equal, negatives, negUsers, rng, cap } = this;
     let { seen, W, next } = this;
     const wj = j1 - j0;
     const diagonal = j0 === i0;
@@ -97,11 +98,13 @@ export class LinkAccumulator {
         // Negatives: all of them, or Algorithm L's reservoir.
         if (seen < cap) {
           negatives[seen] = sc;
-          negClusters[seen] = i;
+          negUsers[2 * seen] = i;
+          negUsers[2 * seen + 1] = j;
         } else if (seen === next) {
           const slot = rng.int(0, cap);
           negatives[slot] = sc;
-          negClusters[slot] = i;
+          negUsers[2 * slot] = i;
+          negUsers[2 * slot + 1] = j;
           W *= Math.exp(Math.log(1 - rng.next()) / cap);
           next += 1 + Math.floor(Math.log(1 - rng.next()) / Math.log(1 - W));
         }
@@ -133,8 +136,9 @@ export class LinkAccumulator {
       rankTies: this.equal,
       rankBelow,
       candidates: this.labels.users - 1,
-      positiveClusters: Int32Array.from(this.labels.initiator),
-      negativeClusters: this.negClusters,
+      usersPerCase: 2,
+      positiveUsers: pairUsers(this.labels.initiator, this.labels.partner),
+      negativeUsers: this.negUsers,
     };
   }
 }

@@ -20,7 +20,7 @@ import type { TaskScores } from "./observer.ts";
 import { LinkAccumulator } from "./link-accumulator.ts";
 import { combineScores, linkBlockSize, pairScoreBlock, type Combine } from "./pair-block.ts";
 import type { BlockKernel } from "./pair-kernels.ts";
-import { pairCode, type LinkLabels } from "./pair-labels.ts";
+import { pairCode, pairUsers, type LinkLabels } from "./pair-labels.ts";
 import type { Rng } from "../sim/core/rng.ts";
 
 export interface LinkTaskOptions {
@@ -114,7 +114,8 @@ export function linkTaskSampled(labels: LinkLabels, scorer: PairBatchScorer, neg
     task: "link",
     positives,
     negatives: neg,
-    positiveClusters: Int32Array.from(labels.initiator),
-    negativeClusters: na,
+    usersPerCase: 2,
+    positiveUsers: pairUsers(labels.initiator, labels.partner),
+    negativeUsers: pairUsers(na, nb),
   };
 }

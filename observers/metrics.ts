@@ -5,8 +5,12 @@
  * that go into a claim (DESIGN §6): the ROC on a log-FPR axis, TPR at FPR 1e-2/1e-3/1e-4
  * with the resolution rule, the Bayesian detection rate at a stated base rate, AUC,
  * top-k accuracy, entropy-based anonymity (degree of anonymity, effective anonymity-set
- * size), mutual information for leakage, and seeded bootstrap intervals for all of them.
- * `summarizeScores` assembles the JSON a report prints.
+ * size), mutual information for leakage, and seeded bootstrap intervals for all of them:
+ * pair and per-user statistics resample users (`drawUserWeights`, then
+ * `replicateScoreMetrics` gives every replicate's figures, which the lab can subtract
+ * between arms or maximise over observers replicate by replicate, and
+ * `replicateInterval` turns into an interval). `summarizeScores` assembles the JSON a
+ * report prints.
  *
  * @example
  * import { rocAuc, tprAtFpr, summarizeScores } from "./observers/metrics.ts";
@@ -32,10 +36,17 @@ export {
   type Interval,
 } from "./metrics/bootstrap-ci.ts";
 export { bootstrapScores, bootstrapScoresAll, type ScoreMetric, type ScoresLike } from "./metrics/bootstrap-scores.ts";
+export { drawUserWeights, type UserWeights } from "./metrics/user-weights.ts";
+export { weightedScoreMetrics, type ScoreMetricOptions, type ScoreMetrics } from "./metrics/weighted-score-metrics.ts";
+export { replicateScoreMetrics, type ReplicateScoreMetrics } from "./metrics/replicate-score-metrics.ts";
+export { replicateInterval, type ReplicateInterval } from "./metrics/replicate-interval.ts";
+export { MIN_POSITIVES, MIN_USERS, scoreResolvability, type ScoreResolvability } from "./metrics/score-resolvability.ts";
+export type { CaseScores, Orientation } from "./metrics/scored-cases.ts";
 export {
   fprKey,
   summarizeScores,
   type BdrSummary,
+  type ResolvableInterval,
   type ScoreSummary,
   type SummarizeOptions,
   type SummaryInterval,

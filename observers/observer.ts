@@ -63,11 +63,14 @@ export interface TaskScores {
   readonly rankBelow?: Int32Array;
   readonly candidates?: number;
   /**
-   * Cluster id of each positive and negative case (e.g. the user), for a bootstrap that
-   * resamples clusters rather than correlated cases. Optional.
+   * The users each case belongs to, `usersPerCase` ids per case, case after case: both
+   * ends {u, v} of a pair for the link tasks (2), the user of a window or the sender of
+   * a message for per-user tasks (1). The lab's bootstrap resamples users, so that a
+   * pair moves with both its ends (observers/metrics/user-weights.ts).
    */
-  readonly positiveClusters?: Int32Array;
-  readonly negativeClusters?: Int32Array;
+  readonly usersPerCase: 1 | 2;
+  readonly positiveUsers: Int32Array;
+  readonly negativeUsers: Int32Array;
 }
 
 export interface ObserverContext {

@@ -103,3 +103,13 @@ export function pairCode(labels: LinkLabels, i: number, j: number): number {
   }
   return a < labels.lowStart[lo + 1] && labels.lowOther[a] === hi ? labels.lowCode[a] : -2;
 }
+
+/** The users of pairs k = 0, 1, …: a[k], b[k] interleaved (`TaskScores.positiveUsers` of a pair task). */
+export function pairUsers(a: Int32Array, b: Int32Array): Int32Array {
+  const out = new Int32Array(2 * a.length);
+  for (let k = 0; k < a.length; k++) {
+    out[2 * k] = a[k];
+    out[2 * k + 1] = b[k];
+  }
+  return out;
+}

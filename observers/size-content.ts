@@ -108,8 +108,9 @@ class SizeContentObserver implements Observer {
       task: "content",
       positives: Float64Array.from(pos),
       negatives: Float64Array.from(neg),
-      positiveClusters: Int32Array.from(pc),
-      negativeClusters: Int32Array.from(nc),
+      usersPerCase: 1,
+      positiveUsers: Int32Array.from(pc),
+      negativeUsers: Int32Array.from(nc),
     };
   }
 }

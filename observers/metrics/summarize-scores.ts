@@ -2,12 +2,23 @@
  * The honest score summary a report prints for one observer on one task.
  *
  * Rule (DESIGN §6, reference/traffic-and-adversaries.md §2.4 and §6 item 2): TPR at FPR
- * 1e-2, 1e-3, 1e-4 with the number of negatives, marked not resolvable when there are
- * fewer than 10/FPR negatives; the Bayesian detection rate (precision) at a stated base
- * rate; AUC as a secondary figure; top-1 / top-5 accuracy among N when the scorer
- * ranked candidates; every figure with a seeded bootstrap interval (`bootstrapScoresAll`
- * for the score metrics, one shared set of resamples; `bootstrapCi` over positive cases,
- * or their clusters, for top-k).
+ * 1e-2, 1e-3, 1e-4 (tie-aware, `tprAtFpr`); the Bayesian detection rate (precision) at a
+ * stated base rate; AUC as a secondary figure; top-1 / top-5 accuracy among N when the
+ * scorer ranked candidates (ties sharing credit); every figure with a seeded percentile
+ * interval from the user bootstrap: replicates of user weights (`drawUserWeights`, both
+ * ends of a pair resampled together) and the figures recomputed on each
+ * (`replicateScoreMetrics`), one set of replicates for all figures, so top-1 <= top-5 in
+ * each. Pass `weights` to share replicates with other summaries of the same population
+ * (other arms, other observers). Scores without users are resampled case by case.
+ *
+ * Resolvability (`scoreResolvability`): a figure the data cannot support is marked
+ * `resolvable: false`: TPR at FPR f needs 10/f negatives from at least 10 users, and
+ * every figure needs at least 10 positives from at least 10 users. An unresolvable TPR
+ * (and its BDR) is null; AUC and top-k keep their numbers but carry the flag. The counts
+ * of cases and of distinct users on each side are part of the summary.
+ *
+ * `orientation` (default 1) reads the scores the other way round when −1; the lab
+ * decides it on a training population, never on the scores summarized here.
  *
  * BDR at FPR f uses the TPR at f and the nominal f, an upper bound on the empirical FPR
  * of the chosen threshold, so the precision is not flattered by a lucky zero-FP run. Its
@@ -15,30 +26,28 @@
  * base rate defaults to 1/candidates when the scores say how many candidates each case
  * had (DeepCoFFEA's 1/N), else to positives/(positives+negatives).
  *
- * The result is plain JSON: numbers, booleans and null, never NaN or Infinity. A figure
- * the data cannot support (too few negatives, an empty class, no ranks) is null.
+ * The result is plain JSON: numbers, booleans, strings and null, never NaN or Infinity.
+ * A figure the data cannot support at all (an empty class, no ranks) is null.
  *
  * @example
- * summarizeScores(observer.score(truth), stream(seed, "metrics/link")) // (illustrative numbers)
- * // => { positives: 268, negatives: 71556, auc: { estimate: 0.97, lo: 0.96, hi: 0.98 },
- * //      tprAt: { "1e-2": { estimate: 0.81, lo: 0.76, hi: 0.86, resolvable: true, negatives: 71556, negativesNeeded: 1000 },
- * //               "1e-4": { estimate: null, lo: null, hi: null, resolvable: false, negatives: 71556, negativesNeeded: 100000 }, ... },
- * //      bdr: { baseRate: 0.0037, at: { "1e-2": { estimate: 0.23, ... } } }, top1: null, top5: null, ... }
+ * summarizeScores(observer.score(labels), stream(seed, "metrics/link")) // (illustrative numbers)
+ * // => { positives: 268, negatives: 19632, positiveUsers: 181, negativeUsers: 200, bootstrap: "users",
+ * //      auc: { estimate: 0.97, lo: 0.95, hi: 0.98, resolvable: true },
+ * //      tprAt: { "1e-2": { estimate: 0.81, lo: 0.74, hi: 0.87, resolvable: true, negatives: 19632, negativesNeeded: 1000 },
+ * //               "1e-4": { estimate: null, lo: null, hi: null, resolvable: false, negatives: 19632, negativesNeeded: 100000 }, ... },
+ * //      bdr: { baseRate: 0.005, at: { "1e-2": { estimate: 0.29, ... } } }, top1: { ... }, top5: { ... }, notResolvable: [...] }
  */
 import type { Rng } from "../../sim/core/rng.ts";
 import { bayesianDetectionRate } from "./bayesian-detection-rate.ts";
-import { bootstrapCi, bootstrapSettings, type Interval } from "./bootstrap-ci.ts";
-import { bootstrapScoresAll, type ScoreMetric, type ScoresLike } from "./bootstrap-scores.ts";
-import { rocAucSorted } from "./roc-auc.ts";
-import { topKAccuracy, topKCredit } from "./top-k-accuracy.ts";
-import { isResolvable, tprAtFprSorted } from "./tpr-at-fpr.ts";
+import { bootstrapSettings } from "./bootstrap-ci.ts";
+import { replicateInterval } from "./replicate-interval.ts";
+import { replicateScoreMetrics } from "./replicate-score-metrics.ts";
+import { scoreResolvability } from "./score-resolvability.ts";
+import type { CaseScores, Orientation } from "./scored-cases.ts";
+import { drawUserWeights, type UserWeights } from "./user-weights.ts";
 import { checkInteger, checkProbability } from "./validate.ts";
 
-export interface SummaryScores extends ScoresLike {
-  /** Wrong candidates scoring above the true answer (0 = first) among `candidates`, per positive case. */
-  readonly ranks?: ArrayLike<number>;
-  /** Wrong candidates tied with the true answer, per positive case (they share the credit). */
-  readonly rankTies?: ArrayLike<number>;
+export interface SummaryScores extends CaseScores {
   readonly candidates?: number;
 }
 
@@ -47,10 +56,16 @@ export interface SummarizeOptions {
   readonly fprs?: readonly number[];
   /** Base rate for the BDR (default 1/candidates, else positives/(positives+negatives)). */
   readonly baseRate?: number;
-  /** Bootstrap resamples (default 1000). */
+  /** Bootstrap replicates (default 1000; must equal `weights.replicates` when weights are given). */
   readonly resamples?: number;
   /** Interval coverage (default 0.95). */
   readonly level?: number;
+  /** Score direction, fixed before these scores were seen (default 1). */
+  readonly orientation?: Orientation;
+  /** Replicates of user weights to use (shared with other summaries); drawn from `rng.child("users")` otherwise. */
+  readonly weights?: UserWeights;
+  /** Users to draw weights over (default: the largest user id + 1). */
+  readonly users?: number;
 }
 
 export interface SummaryInterval {
@@ -59,39 +74,46 @@ export interface SummaryInterval {
   readonly hi: number | null;
 }
 
-export interface TprSummary extends SummaryInterval {
+export interface ResolvableInterval extends SummaryInterval {
   readonly resolvable: boolean;
+}
+
+export interface TprSummary extends ResolvableInterval {
   readonly negatives: number;
   /** Negatives a claim at this FPR needs (10/FPR). */
   readonly negativesNeeded: number;
 }
 
-export interface BdrSummary extends SummaryInterval {
-  readonly resolvable: boolean;
-}
+export interface BdrSummary extends ResolvableInterval {}
 
 export interface ScoreSummary {
   readonly positives: number;
   readonly negatives: number;
+  /** Distinct users among the positive cases and among the negative cases. */
+  readonly positiveUsers: number;
+  readonly negativeUsers: number;
+  /** "users": replicates resample users (pairs move with both ends); "cases": scores without users, resampled case by case. */
+  readonly bootstrap: "users" | "cases";
+  readonly orientation: Orientation;
   readonly resamples: number;
   readonly level: number;
-  readonly auc: SummaryInterval;
+  /** Replicates in which a class had no weight, left out of the intervals (at most, over the figures). */
+  readonly undefinedReplicates: number;
+  readonly auc: ResolvableInterval;
   /** Keyed by the FPR in exponent form: "1e-2", "1e-3", "1e-4". */
   readonly tprAt: Record<string, TprSummary>;
   readonly bdr: { readonly baseRate: number | null; readonly at: Record<string, BdrSummary> };
   readonly candidates: number | null;
-  readonly top1: SummaryInterval | null;
-  readonly top5: SummaryInterval | null;
+  readonly top1: ResolvableInterval | null;
+  readonly top5: ResolvableInterval | null;
+  /** Why figures are not resolvable, one line each. */
+  readonly notResolvable: string[];
 }
 
 const NONE: SummaryInterval = { estimate: null, lo: null, hi: null };
 
-function finiteOrNull(x: number): number | null {
-  return Number.isFinite(x) ? x : null;
-}
-
-function jsonInterval(i: Interval): SummaryInterval {
-  return { estimate: finiteOrNull(i.estimate), lo: finiteOrNull(i.lo), hi: finiteOrNull(i.hi) };
+function finiteOrNull(x: number | null): number | null {
+  return x !== null && Number.isFinite(x) ? x : null;
 }
 
 /** The key of an FPR in the summary: 0.01 → "1e-2". */
@@ -101,91 +123,85 @@ export function fprKey(fpr: number): string {
 
 export function summarizeScores(scores: SummaryScores, rng: Rng, opts: SummarizeOptions = {}): ScoreSummary {
   const fn = "summarizeScores";
-  const { resamples, level } = bootstrapSettings(opts, fn);
+  const { resamples, level } = bootstrapSettings({ resamples: opts.resamples ?? opts.weights?.replicates, level: opts.level }, fn);
   const fprs = opts.fprs ?? [1e-2, 1e-3, 1e-4];
   for (const f of fprs) {
     if (!(f > 0 && f < 1)) throw new RangeError(`${fn}: fprs contains ${f}; expected FPRs in (0, 1)`);
   }
+  const orientation = opts.orientation ?? 1;
   const n = scores.positives.length;
   const m = scores.negatives.length;
   const candidates = scores.candidates ?? null;
   if (candidates !== null) checkInteger(candidates, fn, "candidates", 1);
-
   const baseRate: number | null = opts.baseRate ?? (candidates !== null ? 1 / candidates : n + m > 0 ? n / (n + m) : null);
   if (baseRate !== null) checkProbability(baseRate, fn, "baseRate");
 
-  // Score metrics, all on one shared set of stratified (or cluster) resamples.
-  const metrics: ScoreMetric[] = [];
-  const both = n > 0 && m > 0;
-  if (both) metrics.push(rocAucSorted);
-  const resolvable = fprs.map((f) => n > 0 && isResolvable(f, m));
-  fprs.forEach((f, i) => {
-    if (resolvable[i]) metrics.push((p, q) => tprAtFprSorted(p, q, f).tpr);
-  });
-  const intervals = metrics.length > 0 ? bootstrapScoresAll(scores, metrics, rng.child("scores"), { resamples, level }) : [];
+  const res = scoreResolvability(scores, fprs);
+  const clustered = scores.positiveUsers !== undefined || scores.negativeUsers !== undefined;
+  let weights = opts.weights;
+  if (weights !== undefined && weights.replicates !== resamples) {
+    throw new RangeError(`${fn}: resamples = ${resamples} but the shared weights hold ${weights.replicates} replicates; expected the same`);
+  }
+  if (weights === undefined && n + m > 0) {
+    let users = opts.users;
+    if (users === undefined) {
+      users = clustered ? 0 : n + m;
+      if (clustered) {
+        for (const ids of [scores.positiveUsers, scores.negativeUsers]) if (ids) for (let i = 0; i < ids.length; i++) users = Math.max(users, ids[i] + 1);
+      }
+    }
+    weights = drawUserWeights(Math.max(1, users), resamples, rng.child("users"));
+  }
+  const hasRanks = scores.ranks !== undefined && n > 0;
+  const rep = weights === undefined ? null : replicateScoreMetrics(scores, orientation, weights, { fprs, ks: hasRanks ? [1, 5] : [] });
+  let undefinedReplicates = 0;
+  const interval = (values: Float64Array, estimate: number): SummaryInterval => {
+    const i = replicateInterval(values, estimate, { level });
+    undefinedReplicates = Math.max(undefinedReplicates, i.undefined);
+    return { estimate: finiteOrNull(i.estimate), lo: finiteOrNull(i.lo), hi: finiteOrNull(i.hi) };
+  };
 
-  let next = 0;
-  const auc = both ? jsonInterval(intervals[next++]) : NONE;
+  const both = n > 0 && m > 0 && rep !== null;
+  const auc: ResolvableInterval = both ? { ...interval(rep.auc, rep.estimate.auc), resolvable: res.auc } : { ...NONE, resolvable: false };
   const tprAt: Record<string, TprSummary> = {};
   const bdrAt: Record<string, BdrSummary> = {};
   fprs.forEach((f, i) => {
     const negativesNeeded = Math.ceil((10 / f) * (1 - 1e-12));
-    if (!resolvable[i]) {
+    if (!both || !res.tprAt[i]) {
       tprAt[fprKey(f)] = { ...NONE, resolvable: false, negatives: m, negativesNeeded };
       bdrAt[fprKey(f)] = { ...NONE, resolvable: false };
       return;
     }
-    const t = intervals[next++];
-    tprAt[fprKey(f)] = { ...jsonInterval(t), resolvable: true, negatives: m, negativesNeeded };
+    const t = interval(rep.tprAt[i], rep.estimate.tprAt[i]);
+    tprAt[fprKey(f)] = { ...t, resolvable: true, negatives: m, negativesNeeded };
     const b = baseRate as number;
-    bdrAt[fprKey(f)] = {
-      estimate: finiteOrNull(bayesianDetectionRate(t.estimate, f, b)),
-      lo: finiteOrNull(bayesianDetectionRate(t.lo, f, b)),
-      hi: finiteOrNull(bayesianDetectionRate(t.hi, f, b)),
-      resolvable: true,
-    };
+    const bdr = (x: number | null) => (x === null ? null : finiteOrNull(bayesianDetectionRate(x, f, b)));
+    bdrAt[fprKey(f)] = { estimate: bdr(t.estimate), lo: bdr(t.lo), hi: bdr(t.hi), resolvable: true };
   });
 
-  let top1: SummaryInterval | null = null;
-  let top5: SummaryInterval | null = null;
-  const ranks = scores.ranks;
-  if (ranks !== undefined && ranks.length > 0) {
-    topKAccuracy(ranks, 1, scores.rankTies); // validates every rank and tie count
-    const clusters = scores.positiveClusters;
-    if (clusters !== undefined && clusters.length !== ranks.length) {
-      throw new RangeError(
-        `${fn}: ranks has ${ranks.length} entries but positiveClusters has ${clusters.length}; expected one rank per positive case`,
-      );
-    }
-    const r = Int32Array.from(ranks);
-    const t = scores.rankTies === undefined ? new Int32Array(r.length) : Int32Array.from(scores.rankTies);
-    const topK = (k: number) =>
-      jsonInterval(
-        bootstrapCi(
-          (idx) => {
-            let hits = 0;
-            for (let i = 0; i < idx.length; i++) hits += topKCredit(r[idx[i]], t[idx[i]], k);
-            return hits / idx.length;
-          },
-          r.length,
-          rng.child("ranks"), // the same resamples for every k, so top-1 <= top-5 in each
-          { resamples, level, clusters },
-        ),
-      );
-    top1 = topK(1);
-    top5 = topK(5);
+  let top1: ResolvableInterval | null = null;
+  let top5: ResolvableInterval | null = null;
+  if (hasRanks && rep !== null && rep.topK.length === 2) {
+    top1 = { ...interval(rep.topK[0], rep.estimate.topK[0]), resolvable: res.topK };
+    top5 = { ...interval(rep.topK[1], rep.estimate.topK[1]), resolvable: res.topK };
   }
 
   return {
     positives: n,
     negatives: m,
+    positiveUsers: res.positiveUsers,
+    negativeUsers: res.negativeUsers,
+    bootstrap: clustered ? "users" : "cases",
+    orientation,
     resamples,
     level,
+    undefinedReplicates,
     auc,
     tprAt,
     bdr: { baseRate, at: bdrAt },
     candidates,
     top1,
     top5,
+    notResolvable: res.reasons,
   };
 }

@@ -12,7 +12,8 @@ describe("activity-detector", () => {
       expect(s.positives.length + s.negatives.length).toBe(30 * 30);
       expect(s.negatives.length).toBeGreaterThan(100);
       expect(auc(s.positives, s.negatives)).toBeGreaterThan(0.9);
-      expect(s.positiveClusters!.length).toBe(s.positives.length);
+      expect(s.usersPerCase).toBe(1);
+      expect(s.positiveUsers.length).toBe(s.positives.length);
     }
   });
 

@@ -71,7 +71,8 @@ describe("linkTask", () => {
       expect(s.ranks![k] + s.rankTies![k] + s.rankBelow![k]).toBe(wrong);
     }
     expect(s.candidates).toBe(n - 1);
-    expect(Array.from(s.positiveClusters!)).toEqual([3, 17, 44, 5]);
+    expect(s.usersPerCase).toBe(2);
+    expect(Array.from(s.positiveUsers)).toEqual([3, 17, 17, 40, 44, 0, 5, 6]);
   });
 
   it("ties share the credit: a constant kernel ties every candidate, top-1 at chance", () => {
@@ -100,7 +101,9 @@ describe("linkTask", () => {
     const m = (x: Float64Array) => x.reduce((p, q) => p + q, 0) / x.length;
     expect(Math.abs(m(a.negatives) - m(full.negatives))).toBeLessThan(0.08);
     // The sample reaches the late blocks too.
-    expect(Math.max(...a.negativeClusters!)).toBeGreaterThan(n / 2);
+    expect(Math.max(...a.negativeUsers)).toBeGreaterThan(n / 2);
+    // Each negative carries both its users, and they are a negative pair.
+    for (let q = 0; q < a.negatives.length; q++) expect(pairCode(labels, a.negativeUsers[2 * q], a.negativeUsers[2 * q + 1])).toBe(-2);
   });
 
   it("sampled mode scores positives and the requested number of true negatives, no ranks", () => {

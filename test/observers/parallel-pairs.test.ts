@@ -121,7 +121,7 @@ describe("pair scoring on a pool", () => {
         expect(bits(got.positives).equals(bits(ref.positives))).toBe(true);
         expect(bits(got.negatives).equals(bits(ref.negatives))).toBe(true);
         expect(bits(got.ranks!).equals(bits(ref.ranks!))).toBe(true);
-        expect(bits(got.negativeClusters!).equals(bits(ref.negativeClusters!))).toBe(true);
+        expect(bits(got.negativeUsers).equals(bits(ref.negativeUsers))).toBe(true);
         expect(got.candidates).toBe(129);
       }
     }

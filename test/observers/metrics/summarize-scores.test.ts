@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { bayesianDetectionRate, rocAuc, summarizeScores, tprAtFpr } from "../../../observers/metrics.ts";
+import { bayesianDetectionRate, drawUserWeights, rocAuc, summarizeScores, topKAccuracy, tprAtFpr } from "../../../observers/metrics.ts";
 import type { TaskScores } from "../../../observers/observer.ts";
 import { stream } from "../../../sim/core/rng.ts";
 
@@ -11,27 +11,33 @@ function numbers(v: unknown, path = "$"): [string, number][] {
 }
 
 function linkScores(seed: number, users: number): TaskScores {
-  // All pairs among `users`: one positive per user, users−1 negatives each, ranks among users.
+  // One positive per user (u with u + 1), users − 1 negative pairs each, ranks among users.
   const r = stream(seed, "test/summary");
   const positives = new Float64Array(users);
   const negatives = new Float64Array(users * (users - 1));
   const ranks = new Int32Array(users);
-  const positiveClusters = new Int32Array(users);
-  const negativeClusters = new Int32Array(users * (users - 1));
+  const rankTies = new Int32Array(users);
+  const rankBelow = new Int32Array(users);
+  const positiveUsers = new Int32Array(2 * users);
+  const negativeUsers = new Int32Array(2 * users * (users - 1));
   let j = 0;
   for (let u = 0; u < users; u++) {
     positives[u] = r.normal(2.5, 1);
-    positiveClusters[u] = u;
+    positiveUsers[2 * u] = u;
+    positiveUsers[2 * u + 1] = (u + 1) % users;
     let rank = 0;
     for (let v = 0; v < users - 1; v++) {
       const s = r.normal(0, 1);
       if (s > positives[u]) rank++;
       negatives[j] = s;
-      negativeClusters[j++] = u;
+      negativeUsers[2 * j] = u;
+      negativeUsers[2 * j + 1] = (u + 2 + v) % users;
+      j++;
     }
     ranks[u] = rank;
+    rankBelow[u] = users - 2 - rank;
   }
-  return { task: "link", positives, negatives, ranks, candidates: users, positiveClusters, negativeClusters };
+  return { task: "link", positives, negatives, ranks, rankTies, rankBelow, candidates: users, usersPerCase: 2, positiveUsers, negativeUsers };
 }
 
 describe("summarizeScores", () => {
@@ -43,9 +49,14 @@ describe("summarizeScores", () => {
     for (const [path, x] of numbers(summary)) expect(Number.isFinite(x), path).toBe(true);
   });
 
-  it("reports the point estimates of the individual metrics", () => {
+  it("reports the point estimates of the individual metrics, and the users behind the cases", () => {
     expect(summary.positives).toBe(120);
     expect(summary.negatives).toBe(14_280);
+    expect(summary.positiveUsers).toBe(120);
+    expect(summary.negativeUsers).toBe(120);
+    expect(summary.bootstrap).toBe("users");
+    expect(summary.auc.resolvable).toBe(true);
+    expect(summary.notResolvable).toEqual([expect.stringMatching(/TPR at FPR 0.0001: 14280 negatives from 120 users; at least 100000 negatives/)]);
     expect(summary.auc.estimate).toBe(rocAuc(scores.positives, scores.negatives));
     expect(summary.tprAt["1e-2"].estimate).toBe(tprAtFpr(scores.positives, scores.negatives, 1e-2).tpr);
     expect(summary.tprAt["1e-3"].estimate).toBe(tprAtFpr(scores.positives, scores.negatives, 1e-3).tpr);
@@ -85,6 +96,7 @@ describe("summarizeScores", () => {
     const ranks = scores.ranks as Int32Array;
     expect(top1?.estimate).toBe(ranks.filter((r) => r < 1).length / ranks.length);
     expect(top5?.estimate).toBe(ranks.filter((r) => r < 5).length / ranks.length);
+    expect(top1?.estimate).toBe(topKAccuracy(ranks, 1, scores.rankTies));
     expect(top1?.estimate as number).toBeLessThanOrEqual(top5?.estimate as number);
     expect(top1?.hi as number).toBeLessThanOrEqual(top5?.hi as number);
     for (const i of [summary.auc, summary.tprAt["1e-2"], top1, top5]) {
@@ -100,7 +112,8 @@ describe("summarizeScores", () => {
 
   it("degrades to nulls when a class is empty or ranks are absent, still without NaN", () => {
     const empty = summarizeScores({ positives: new Float64Array([1, 2]), negatives: new Float64Array(0) }, stream(1, "m"));
-    expect(empty.auc).toEqual({ estimate: null, lo: null, hi: null });
+    expect(empty.auc).toEqual({ estimate: null, lo: null, hi: null, resolvable: false });
+    expect(empty.bootstrap).toBe("cases");
     expect(empty.tprAt["1e-2"].resolvable).toBe(false);
     expect(empty.top1).toBeNull();
     expect(empty.bdr.baseRate).toBe(1); // 2 positives out of 2 cases
@@ -108,6 +121,29 @@ describe("summarizeScores", () => {
     const none = summarizeScores({ positives: [], negatives: [] }, stream(1, "m"), { fprs: [0.5] });
     expect(none.bdr.baseRate).toBeNull();
     expect(Object.keys(none.tprAt)).toEqual(["5e-1"]);
+  });
+
+  it("marks figures not resolvable when positives are too few, or come from too few users", () => {
+    const few = { ...scores, positives: scores.positives.subarray(0, 9), positiveUsers: scores.positiveUsers.subarray(0, 18), ranks: undefined };
+    const s = summarizeScores(few, stream(2, "metrics"), { resamples: 100 });
+    expect(s.auc.resolvable).toBe(false);
+    expect(s.auc.estimate).not.toBeNull(); // the number stays, flagged
+    expect(s.tprAt["1e-2"]).toMatchObject({ estimate: null, resolvable: false });
+    expect(s.notResolvable[0]).toMatch(/9 positives from 10 users; at least 10 positives from 10 users are needed/);
+    // Twelve positives, all between users 0 and 1: enough cases, too few users.
+    const oneUser = { ...few, positives: new Float64Array(12).fill(3), positiveUsers: new Int32Array(24).map((_, i) => i % 2) };
+    expect(summarizeScores(oneUser, stream(2, "metrics"), { resamples: 100 }).notResolvable[0]).toMatch(/12 positives from 2 users/);
+  });
+
+  it("uses shared replicates when given, and the orientation", () => {
+    const W = drawUserWeights(120, 200, stream(9, "users"));
+    const a = summarizeScores(scores, stream(2, "metrics"), { weights: W });
+    const b = summarizeScores(scores, stream(5, "other"), { weights: W, resamples: 200 });
+    expect(b).toEqual(a); // the rng is not used when the weights are given
+    const flipped = { ...scores, positives: scores.positives.map((x) => -x), negatives: scores.negatives.map((x) => -x), ranks: scores.rankBelow, rankBelow: scores.ranks };
+    const c = summarizeScores(flipped, stream(2, "metrics"), { weights: W, orientation: -1 });
+    expect({ ...c, orientation: 1 }).toEqual(a);
+    expect(() => summarizeScores(scores, stream(1, "m"), { weights: W, resamples: 100 })).toThrow(/resamples = 100 but the shared weights hold 200/);
   });
 
   it("rejects bad options", () => {

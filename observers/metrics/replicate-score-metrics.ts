@@ -1,0 +1,79 @@
+/**
+ * Every bootstrap replicate's AUC, TPR at FPR and top-k of a task's scores, as typed
+ * arrays indexed by replicate: the primitive for intervals that compare or select.
+ *
+ * Rule: `weightedScoreMetrics` under each replicate of user weights from
+ * `drawUserWeights` (both ends of a pair resampled together; see that file for the
+ * scheme and its sources), plus the estimate with every weight 1. Because replicate r
+ * is the same draw of users for every observer and every defense arm of a run (they
+ * share the population), the lab can subtract two arms' arrays element by element for
+ * the bootstrap distribution of a paired difference (resampling the same users in both
+ * arms), or take the maximum over observers inside each replicate so that picking the
+ * strongest of several observers is inside the interval; `replicateInterval` turns
+ * any such array into a percentile interval. A replicate in which a class has zero
+ * weight gives NaN (the interval leaves it out and counts it).
+ *
+ * The scores are sorted once; each replicate is one O(n + m) pass, no allocation.
+ *
+ * @example
+ * const W = drawUserWeights(users, 1000, stream(seed, "metrics/users"));
+ * const a = replicateScoreMetrics(defended, 1, W, { fprs: [1e-2] });
+ * const b = replicateScoreMetrics(undefended, 1, W, { fprs: [1e-2] });
+ * const diff = a.auc.map((x, r) => x - b.auc[r]);
+ * replicateInterval(diff, a.estimate.auc - b.estimate.auc); // the paired difference
+ */
+import { metricsOnWeights, scoredCases, type CaseScores, type Orientation } from "./scored-cases.ts";
+import type { UserWeights } from "./user-weights.ts";
+import { checkMetricOptions, type ScoreMetricOptions, type ScoreMetrics } from "./weighted-score-metrics.ts";
+
+export interface ReplicateScoreMetrics {
+  readonly fprs: readonly number[];
+  readonly ks: readonly number[];
+  /** The metrics with every weight 1 (the plain estimates). */
+  readonly estimate: ScoreMetrics;
+  /** AUC of each replicate. */
+  readonly auc: Float64Array;
+  /** Per FPR of `fprs`, the TPR of each replicate. */
+  readonly tprAt: readonly Float64Array[];
+  /** Per k of `ks`, the top-k of each replicate; empty when the scores have no ranks. */
+  readonly topK: readonly Float64Array[];
+  /** Cases, and distinct users among them, per class. */
+  readonly positives: number;
+  readonly negatives: number;
+  readonly positiveUsers: number;
+  readonly negativeUsers: number;
+}
+
+export function replicateScoreMetrics(scores: CaseScores, orientation: Orientation, weights: UserWeights, opts: ScoreMetricOptions = {}): ReplicateScoreMetrics {
+  const fn = "replicateScoreMetrics";
+  const { fprs, ks } = checkMetricOptions(opts, fn);
+  const cases = scoredCases(scores, orientation, fn, ks, weights.users);
+  const R = weights.replicates;
+  const K = cases.credit === null ? 0 : ks.length;
+  const pw = new Float64Array(cases.groups);
+  const qw = new Float64Array(cases.groups);
+  const one = { auc: 0, tprAt: new Float64Array(fprs.length), topK: new Float64Array(K) };
+  metricsOnWeights(cases, null, fprs, one, pw, qw);
+  const estimate: ScoreMetrics = { auc: one.auc, tprAt: Array.from(one.tprAt), topK: Array.from(one.topK) };
+  const auc = new Float64Array(R);
+  const tprAt = fprs.map(() => new Float64Array(R));
+  const topK = Array.from({ length: K }, () => new Float64Array(R));
+  for (let r = 0; r < R; r++) {
+    metricsOnWeights(cases, weights.weights(r), fprs, one, pw, qw);
+    auc[r] = one.auc;
+    for (let f = 0; f < fprs.length; f++) tprAt[f][r] = one.tprAt[f];
+    for (let c = 0; c < K; c++) topK[c][r] = one.topK[c];
+  }
+  return {
+    fprs,
+    ks,
+    estimate,
+    auc,
+    tprAt,
+    topK,
+    positives: cases.n,
+    negatives: cases.m,
+    positiveUsers: cases.positiveUsers,
+    negativeUsers: cases.negativeUsers,
+  };
+}

@@ -1,0 +1,275 @@
+/**
+ * The case table the user-weighted metrics share (internal, not re-exported): a task's
+ * scores, oriented, sorted once into runs of equal score, with the users of each case,
+ * so that every bootstrap replicate is a single O(n + m) pass over fixed arrays.
+ *
+ * Cases carry their users (`TaskScores.positiveUsers`/`negativeUsers`, `usersPerCase`
+ * per case): a case's weight in a replicate is the product of its users' weights (one
+ * user for a per-user case, both ends for a pair). Scores without users are treated as
+ * independent cases: case i is its own user (positives 0..n−1, negatives n..n+m−1).
+ *
+ * Orientation −1 negates every score (and swaps ranks above and below the true answer):
+ * the metric of an observer read the other way round.
+ *
+ * @example
+ * const cases = scoredCases({ positives: [3, 1], negatives: [1, 0], usersPerCase: 1,
+ *   positiveUsers: [0, 1], negativeUsers: [1, 2] }, 1, "replicateScoreMetrics");
+ * cases.groups; // => 3 runs of equal score: 3 | 1 (one positive, one negative) | 0
+ */
+import { topKCredit } from "./top-k-accuracy.ts";
+import { falsePositiveBudget } from "./tpr-at-fpr.ts";
+
+/** +1: higher scores mean "more likely positive"; −1: lower scores do. */
+export type Orientation = 1 | -1;
+
+/** The parts of `TaskScores` the user-weighted metrics read. */
+export interface CaseScores {
+  readonly positives: ArrayLike<number>;
+  readonly negatives: ArrayLike<number>;
+  /** Users per case: 2 for pairs, 1 for per-user cases. Default 1. */
+  readonly usersPerCase?: 1 | 2;
+  /** `usersPerCase` user ids per positive case, case after case. */
+  readonly positiveUsers?: ArrayLike<number>;
+  readonly negativeUsers?: ArrayLike<number>;
+  /** Per positive: wrong candidates above, tied with and below the true answer. */
+  readonly ranks?: ArrayLike<number>;
+  readonly rankTies?: ArrayLike<number>;
+  readonly rankBelow?: ArrayLike<number>;
+}
+
+export interface ScoredCases {
+  readonly n: number;
+  readonly m: number;
+  /** Users per case. */
+  readonly k: 1 | 2;
+  /** Users ids lie in [0, users). */
+  readonly users: number;
+  /** True when the scores came with users; false when each case is its own user. */
+  readonly clustered: boolean;
+  /** Runs of equal oriented score, highest first: run g holds sorted positives [posStart[g], posStart[g+1]) and negatives likewise. */
+  readonly groups: number;
+  readonly posStart: Int32Array;
+  readonly negStart: Int32Array;
+  /** Users of the sorted positives and negatives, k per case. */
+  readonly posUsers: Int32Array;
+  readonly negUsers: Int32Array;
+  /** Users of the positives in their original order (for top-k), k per case. */
+  readonly rankUsers: Int32Array;
+  /** Per k asked for, the expected top-k hit of each positive in original order (null without ranks). */
+  readonly credit: readonly Float64Array[] | null;
+  /** Distinct users among the positives' and the negatives' cases. */
+  readonly positiveUsers: number;
+  readonly negativeUsers: number;
+}
+
+function checkUsers(ids: ArrayLike<number> | undefined, cases: number, k: number, name: string, fn: string): void {
+  if (ids === undefined) throw new RangeError(`${fn}: ${name} is missing; expected ${k} user id(s) per case`);
+  if (ids.length !== cases * k) {
+    throw new RangeError(`${fn}: ${name} has ${ids.length} entries for ${cases} cases; expected ${k} user id(s) per case`);
+  }
+  for (let i = 0; i < ids.length; i++) {
+    const u = ids[i];
+    if (!Number.isInteger(u) || u < 0) throw new RangeError(`${fn}: ${name}[${i}] = ${u}; expected a user id (an integer >= 0)`);
+  }
+}
+
+function distinct(ids: Int32Array, users: number): number {
+  const seen = new Uint8Array(users);
+  let c = 0;
+  for (let i = 0; i < ids.length; i++) {
+    if (seen[ids[i]] === 0) {
+      seen[ids[i]] = 1;
+      c++;
+    }
+  }
+  return c;
+}
+
+/**
+ * Builds the case table. `ks` are the top-k cut-offs to precompute credit for; `users`
+ * (optional) is the population size, at least 1 + the largest user id.
+ */
+export function scoredCases(scores: CaseScores, orientation: Orientation, fn: string, ks: readonly number[] = [], users?: number): ScoredCases {
+  if (orientation !== 1 && orientation !== -1) throw new RangeError(`${fn}: orientation = ${orientation}; expected 1 or -1`);
+  const n = scores.positives.length;
+  const m = scores.negatives.length;
+  for (const [name, v] of [
+    ["positives", scores.positives],
+    ["negatives", scores.negatives],
+  ] as const) {
+    for (let i = 0; i < v.length; i++) if (!Number.isFinite(v[i])) throw new RangeError(`${fn}: ${name}[${i}] = ${v[i]}; scores must be finite numbers`);
+  }
+  const clustered = scores.positiveUsers !== undefined || scores.negativeUsers !== undefined;
+  const k = clustered ? (scores.usersPerCase ?? 1) : 1;
+  if (k !== 1 && k !== 2) throw new RangeError(`${fn}: usersPerCase = ${k}; expected 1 or 2`);
+  let pu: Int32Array;
+  let nu: Int32Array;
+  if (clustered) {
+    checkUsers(scores.positiveUsers, n, k, "positiveUsers", fn);
+    checkUsers(scores.negativeUsers, m, k, "negativeUsers", fn);
+    pu = Int32Array.from(scores.positiveUsers as ArrayLike<number>);
+    nu = Int32Array.from(scores.negativeUsers as ArrayLike<number>);
+  } else {
+    pu = new Int32Array(n);
+    nu = new Int32Array(m);
+    for (let i = 0; i < n; i++) pu[i] = i;
+    for (let j = 0; j < m; j++) nu[j] = n + j;
+  }
+  let maxId = -1;
+  for (let i = 0; i < pu.length; i++) if (pu[i] > maxId) maxId = pu[i];
+  for (let i = 0; i < nu.length; i++) if (nu[i] > maxId) maxId = nu[i];
+  const N = users ?? maxId + 1;
+  if (!Number.isInteger(N) || N < maxId + 1) throw new RangeError(`${fn}: users = ${users}; expected an integer above every user id (largest ${maxId})`);
+
+  // Sort each class by oriented score, highest first (stable in case order).
+  const order = (v: ArrayLike<number>, len: number) => {
+    const idx = new Int32Array(len);
+    for (let i = 0; i < len; i++) idx[i] = i;
+    return idx.sort((a, b) => orientation * (v[b] - v[a]) || a - b);
+  };
+  const po = order(scores.positives, n);
+  const no = order(scores.negatives, m);
+  const pv = (i: number) => orientation * scores.positives[po[i]];
+  const nv = (j: number) => orientation * scores.negatives[no[j]];
+  const posUsers = new Int32Array(n * k);
+  const negUsers = new Int32Array(m * k);
+  for (let i = 0; i < n; i++) for (let c = 0; c < k; c++) posUsers[i * k + c] = pu[po[i] * k + c];
+  for (let j = 0; j < m; j++) for (let c = 0; c < k; c++) negUsers[j * k + c] = nu[no[j] * k + c];
+
+  // Runs of equal score, merged across the classes.
+  const posStart: number[] = [0];
+  const negStart: number[] = [0];
+  let i = 0;
+  let j = 0;
+  while (i < n || j < m) {
+    const v = j >= m || (i < n && pv(i) > nv(j)) ? pv(i) : nv(j);
+    while (i < n && pv(i) === v) i++;
+    while (j < m && nv(j) === v) j++;
+    posStart.push(i);
+    negStart.push(j);
+  }
+
+  let credit: Float64Array[] | null = null;
+  const { ranks, rankTies, rankBelow } = scores;
+  if (ranks !== undefined) {
+    if (ranks.length !== n) throw new RangeError(`${fn}: ranks has ${ranks.length} entries for ${n} positives; expected one per positive`);
+    if (orientation === -1 && rankBelow === undefined) throw new RangeError(`${fn}: orientation -1 needs rankBelow (wrong candidates below the true answer)`);
+    const above = orientation === 1 ? ranks : (rankBelow as ArrayLike<number>);
+    for (const [name, a] of [
+      ["ranks", ranks],
+      ["rankTies", rankTies],
+      ["rankBelow", rankBelow],
+    ] as const) {
+      if (a === undefined) continue;
+      if (a.length !== n) throw new RangeError(`${fn}: ${name} has ${a.length} entries for ${n} positives; expected one per positive`);
+      for (let q = 0; q < n; q++) {
+        if (!Number.isInteger(a[q]) || a[q] < 0) throw new RangeError(`${fn}: ${name}[${q}] = ${a[q]}; expected an integer count >= 0`);
+      }
+    }
+    credit = ks.map((kk) => {
+      const c = new Float64Array(n);
+      for (let q = 0; q < n; q++) c[q] = topKCredit(above[q], rankTies === undefined ? 0 : rankTies[q], kk);
+      return c;
+    });
+  }
+  return {
+    n,
+    m,
+    k,
+    users: N,
+    clustered,
+    groups: posStart.length - 1,
+    posStart: Int32Array.from(posStart),
+    negStart: Int32Array.from(negStart),
+    posUsers,
+    negUsers,
+    rankUsers: pu,
+    credit,
+    positiveUsers: distinct(pu, N),
+    negativeUsers: distinct(nu, N),
+  };
+}
+
+/** One replicate's metrics: AUC, TPR at each FPR, top-k at each k (NaN where undefined). */
+export interface MetricValues {
+  auc: number;
+  readonly tprAt: Float64Array;
+  readonly topK: Float64Array;
+}
+
+/**
+ * The metrics of the cases weighted by their users' weights `w` (null: every weight 1).
+ * `pw`, `qw` are scratch of `cases.groups` cells. With every weight 1 the arithmetic is
+ * that of `rocAucSorted`, `tprAtFprSorted` and `topKAccuracy` on integers, so the
+ * results are the same doubles.
+ */
+export function metricsOnWeights(
+  cases: ScoredCases,
+  w: ArrayLike<number> | null,
+  fprs: readonly number[],
+  out: MetricValues,
+  pw: Float64Array,
+  qw: Float64Array,
+): void {
+  const { groups: G, posStart, negStart, posUsers, negUsers, k } = cases;
+  let P = 0;
+  let Q = 0;
+  for (let g = 0; g < G; g++) {
+    let a = 0;
+    for (let i = posStart[g]; i < posStart[g + 1]; i++) a += w === null ? 1 : k === 1 ? w[posUsers[i]] : w[posUsers[2 * i]] * w[posUsers[2 * i + 1]];
+    let b = 0;
+    for (let j = negStart[g]; j < negStart[g + 1]; j++) b += w === null ? 1 : k === 1 ? w[negUsers[j]] : w[negUsers[2 * j]] * w[negUsers[2 * j + 1]];
+    pw[g] = a;
+    qw[g] = b;
+    P += a;
+    Q += b;
+  }
+  const defined = P > 0 && Q > 0;
+  // AUC, ties ½ (Mann–Whitney): ascending runs, negatives below each run accumulated.
+  if (defined) {
+    let below = 0;
+    let twiceU = 0;
+    for (let g = G - 1; g >= 0; g--) {
+      twiceU += pw[g] * (2 * below + qw[g]);
+      below += qw[g];
+    }
+    out.auc = twiceU / (2 * P * Q);
+  } else out.auc = Number.NaN;
+  // TPR at each FPR: the weighted ROC read at the budget, linear inside a tied run.
+  for (let f = 0; f < fprs.length; f++) {
+    if (!defined) {
+      out.tprAt[f] = Number.NaN;
+      continue;
+    }
+    const budget = falsePositiveBudget(fprs[f], Q);
+    if (budget >= Q) {
+      out.tprAt[f] = 1;
+      continue;
+    }
+    let tp = 0;
+    let fp = 0;
+    let tpr = 1;
+    for (let g = 0; g < G; g++) {
+      if (fp + qw[g] > budget) {
+        tpr = (tp + pw[g] * ((budget - fp) / qw[g])) / P;
+        break;
+      }
+      tp += pw[g];
+      fp += qw[g];
+    }
+    out.tprAt[f] = tpr;
+  }
+  // Top-k: the positives' expected hits, weighted, in their original order.
+  const credit = cases.credit;
+  for (let c = 0; c < out.topK.length; c++) {
+    if (credit === null || !(P > 0)) {
+      out.topK[c] = Number.NaN;
+      continue;
+    }
+    const cr = credit[c];
+    const ru = cases.rankUsers;
+    let hits = 0;
+    for (let i = 0; i < cr.length; i++) hits += w === null ? cr[i] : (k === 1 ? w[ru[i]] : w[ru[2 * i]] * w[ru[2 * i + 1]]) * cr[i];
+    out.topK[c] = hits / P;
+  }
+}

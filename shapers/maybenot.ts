@@ -35,6 +35,19 @@ import { type ShaperDeclaration, type ShaperDefinition, declare } from "./shaper
 
 const NAME = "maybenot";
 
+/**
+ * Default: the four DAITA v2 client machines Mullvad's app ships
+ * (mullvad/mullvadvpn-app `dist-assets/maybenot_machines_v2`, one string per line):
+ * background padding after traffic, padding after runs of received packets, and a
+ * generated 3-state machine. What a real client runs is the natural default.
+ */
+export const DAITA_V2_MACHINES: readonly string[] = [
+  "02eNptjLsNwCAQQ++yQRZImTJlRIfYBDEJA7ERJQtQ0iC+dxSIJ1mWLcv5TsLH9wMmF4KLqwkRAawk2yPR00CHX3V3j1GziWvE09NBBWg9Fjk=",
+  "02eNqFjLENwCAMBP8hC2SJlKnTsVr2zBKUaVACNgiBEJxknex/Oezv9fjjRCF8mXLY4pAEbpeFJFlFqJBGA7PqWQ3spCer4l3rnvGDH6+FGlE=",
+  "02eNqFjDkOgDAMBL056PkEJTVdvsY/+URKmojDmwiBUDyStbJ35DLuy5anWRrlqLTDcA0AkTXVkDt01ZAHwLFwludZeMsLLILlRRax4+lKcnrnl/8HJzqIIG0=",
+  "02eNpdjr0LQVEYxt9zGES5o4myKVksFM45lEHKx0LJYDAZ5C+QRTHIaGETViYDKYPp3ijFYLj3KkmGK2WwuVwiv3rrrafnA1Jm16ijKBQ+6NRDGPJ2E0Xe6YnAD0hFD9nm/ObIHumlv4imZ3Mm8DwvtaxB0Jy1IUex0pYIIB30lhuCYkYvwW6nQFSV41R1L8vkmwlgEOONVvEaYt1SwLhdhxn8gdBgEfXU7RFmzeR9YtPPxrbqOVkLsd29XJhIJfbqRomGheLcYUWeFgxQodrq9wcP1E88/w==",
+];
+
 /** Most machines one framework may run (each costs work on every event). */
 export const MAX_MACHINES = 64;
 
@@ -55,8 +68,8 @@ const machinesSchema = z
 
 const schema = z
   .object({
-    /** v2 machine strings, one per machine ("02" + base64), as DAITA ships them. */
-    machines: machinesSchema,
+    /** v2 machine strings, one per machine ("02" + base64); default: the four DAITA v2 client machines. */
+    machines: machinesSchema.default([...DAITA_V2_MACHINES]),
     /** Framework-wide cap on padding/(padding + normal) packets; 0 = none (Maybenot's `max_padding_frac`). */
     maxPaddingFrac: number({ min: 0, max: 1 }, "fraction").default(0),
     /** Framework-wide cap on blocked time / time since start; 0 = none (Maybenot's `max_blocking_frac`). */

@@ -183,6 +183,15 @@ export class Framework {
 
   /** Starts a batch of events at time `now` (µs, non-decreasing): clears the actions. */
   begin(now: number): void {
+    this.now = now;
+    this.beginBatch();
+  }
+
+  /**
+   * Starts a batch at the time already in `now` (set the field first): for integrators
+   * whose times exceed 2^30 µs, so that no large time is passed to a call (boxed).
+   */
+  beginBatch(): void {
     if (this.scheduled) {
       const kinds = this.actionKind;
       for (let m = 0; m < kinds.length; m++) kinds[m] = ACT_NONE;
@@ -190,7 +199,6 @@ export class Framework {
     }
     this.zeroedA = false;
     this.zeroedB = false;
-    this.now = now;
   }
 
   /**

@@ -108,6 +108,12 @@ export class MaybenotIntegrator implements Shaper {
   private count = 0;
   private pumping = false;
   private armedAt = NaN;
+  /**
+   * The time of the current callback. Kept in a field and read by the helpers rather
+   * than passed to them: a time above 2^30 µs passed to a call that is not inlined is
+   * boxed (allocated).
+   */
+  private t = 0;
 
   /** Times the per-instant step cap deferred work (a machine acting in a loop at one instant). */
   stalls = 0;
@@ -135,28 +141,33 @@ export class MaybenotIntegrator implements Shaper {
 
   start(now: Micros, out: ShaperActions): void {
     this.framework = new Framework(this.machines, this.maxPaddingFrac, this.maxBlockingFrac, now, this.rng);
-    this.pump(now, out, false);
+    this.t = now;
+    this.pump(out, false);
   }
 
   onQueued(now: Micros, _size: number, out: ShaperActions): void {
+    this.t = now;
     this.push(NormalSent, -1);
-    this.pump(now, out, false);
+    this.pump(out, false);
   }
 
   onSent(now: Micros, _size: number, _kind: Kind, out: ShaperActions): void {
+    this.t = now;
     this.push(TunnelSent, -1);
-    this.pump(now, out, false);
+    this.pump(out, false);
   }
 
   onReceived(now: Micros, _size: number, kind: Kind, out: ShaperActions): void {
+    this.t = now;
     this.push(TunnelRecv, -1);
     this.push(kind === REAL ? NormalRecv : PaddingRecv, -1);
-    this.pump(now, out, false);
+    this.pump(out, false);
   }
 
   onTimer(now: Micros, _id: number, out: ShaperActions): void {
+    this.t = now;
     this.armedAt = NaN;
-    this.pump(now, out, true);
+    this.pump(out, true);
   }
 
   private push(e: EventId, machine: number): void {
@@ -184,10 +195,11 @@ export class MaybenotIntegrator implements Shaper {
    * due "now" runs from the timer, after the engine has moved the packet that caused it
    * (the reference simulator also handles queued packets before scheduled actions).
    */
-  private pump(now: Micros, out: ShaperActions, deadlines: boolean): void {
+  private pump(out: ShaperActions, deadlines: boolean): void {
     if (this.pumping) return;
     const fw = this.framework;
     if (fw === null) return;
+    const now = this.t;
     this.pumping = true;
     let steps = 0;
     for (;;) {
@@ -204,17 +216,21 @@ export class MaybenotIntegrator implements Shaper {
         const m = this.ring[i + 1];
         this.head = (this.head + 1) & (this.ring.length / 2 - 1);
         this.count--;
-        if (fw.trigger(e, m, now) > 0) this.applyActions(now);
+        fw.now = now;
+        fw.beginBatch();
+        fw.event(e, m);
+        if (fw.end() > 0) this.applyActions();
         continue;
       }
-      if (!deadlines || !this.runDue(now, out)) break;
+      if (!deadlines || !this.runDue(out)) break;
     }
     this.pumping = false;
-    this.arm(now, out);
+    this.arm(out);
   }
 
-  private applyActions(now: Micros): void {
+  private applyActions(): void {
     const fw = this.framework as Framework;
+    const now = this.t;
     for (let m = 0; m < this.n; m++) {
       const kind = fw.actionKind[m];
       if (kind === ACT_NONE) continue;
@@ -240,7 +256,8 @@ export class MaybenotIntegrator implements Shaper {
   }
 
   /** Runs one due deadline (blocking end, then internal timers, then action timers); false if none is due. */
-  private runDue(now: Micros, out: ShaperActions): boolean {
+  private runDue(out: ShaperActions): boolean {
+    const now = this.t;
     if (this.blocking && this.blockingUntil <= now) {
       this.endBlocking(out);
       return true;
@@ -256,7 +273,7 @@ export class MaybenotIntegrator implements Shaper {
       if (this.actionAt[m] <= now) {
         this.actionAt[m] = NONE;
         if (this.actionKind[m] === ACT_PADDING) this.padding(m, out);
-        else this.block(m, now, out);
+        else this.block(m, out);
         return true;
       }
     }
@@ -292,8 +309,8 @@ export class MaybenotIntegrator implements Shaper {
     out.sendPadding(this.paddingBytes, PADDING);
   }
 
-  private block(m: number, now: Micros, out: ShaperActions): void {
-    const until = now + this.actionDuration[m];
+  private block(m: number, out: ShaperActions): void {
+    const until = this.t + this.actionDuration[m];
     if (!this.blocking) {
       this.blocking = true;
       this.blockingUntil = until;
@@ -318,7 +335,8 @@ export class MaybenotIntegrator implements Shaper {
   }
 
   /** Sets engine timer 0 to the earliest deadline (or cancels it). */
-  private arm(now: Micros, out: ShaperActions): void {
+  private arm(out: ShaperActions): void {
+    const now = this.t;
     let at = this.blocking ? this.blockingUntil : NONE;
     for (let m = 0; m < this.n; m++) {
       if (this.internalAt[m] < at) at = this.internalAt[m];

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { definition } from "../../shapers/maybenot.ts";
+import { DAITA_V2_MACHINES, definition } from "../../shapers/maybenot.ts";
 import { serializeMachine } from "../../shapers/maybenot/codec.ts";
 import type { MaybenotIntegrator } from "../../shapers/maybenot/integrator.ts";
 import { validateShaperParams } from "../../sim/experiment/registries.ts";
@@ -20,6 +20,9 @@ function padder(gap: number, o: { bypass?: boolean; replace?: boolean } = {}): s
 describe("maybenot shaper", () => {
   it("is found with its parameters; bad machine strings are refused naming machine and problem", () => {
     expect(validateShaperParams(definition, { machines: [NOOP] })).toEqual({ machines: [NOOP], maxPaddingFrac: 0, maxBlockingFrac: 0 });
+    // the default is what a real client ships: DAITA's four v2 machines
+    expect(DAITA_V2_MACHINES).toEqual(DAITA);
+    expect(validateShaperParams(definition, {}).machines).toEqual(DAITA);
     expect(() => validateShaperParams(definition, { machines: [] })).toThrow(/machines.*at least one machine/);
     expect(() => validateShaperParams(definition, { machines: [NOOP, "03abcd"] })).toThrow(/machine 1: version "03": expected "02"/);
     expect(() => validateShaperParams(definition, { machines: [NOOP], maxPaddingFrac: 2 })).toThrow(/maxPaddingFrac = 2/);

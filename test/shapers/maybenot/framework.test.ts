@@ -5,8 +5,8 @@
  * against chaff's Framework (shapers/maybenot/framework.ts).
  */
 import { describe, expect, it } from "vitest";
-import { STATE_END, STATE_SIGNAL } from "../../../shapers/maybenot/constants.ts";
-import { ACT_BLOCK, ACT_NONE, ACT_PADDING, Framework } from "../../../shapers/maybenot/framework.ts";
+import { MAX_SAMPLED_BLOCK_DURATION, MAX_SAMPLED_TIMEOUT, MAX_SAMPLED_TIMER_DURATION, STATE_END, STATE_SIGNAL, U64_MAX, U64_MAX_F } from "../../../shapers/maybenot/constants.ts";
+import { ACT_BLOCK, ACT_NONE, ACT_PADDING, DAY_MICROS, Framework, U64_CAP } from "../../../shapers/maybenot/framework.ts";
 import {
   BlockingBegin,
   BlockingEnd,
@@ -186,6 +186,14 @@ describe("maybenot framework", () => {
     expect(g.actionDuration[0]).toBe(5);
     g.trigger(TimerBegin, 0, 0);
     expect(g.stateLimit[0]).toBe(1);
+  });
+
+  it("the literals used in arithmetic equal the constants (u64::MAX, one day)", () => {
+    expect(U64_CAP).toBe(U64_MAX_F);
+    expect(DAY_MICROS).toBe(MAX_SAMPLED_TIMEOUT);
+    expect(DAY_MICROS).toBe(MAX_SAMPLED_BLOCK_DURATION);
+    expect(DAY_MICROS).toBe(MAX_SAMPLED_TIMER_DURATION);
+    expect(Number(U64_MAX)).toBe(U64_CAP);
   });
 
   it("refuses fractions outside [0, 1]", () => {

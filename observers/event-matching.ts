@@ -28,6 +28,7 @@ import { z } from "zod";
 import { BurstExtractor } from "./bursts.ts";
 import type { Observer, ObserverContext, ObserverDefinition, TaskScores } from "./observer.ts";
 import type { Labels } from "./labels.ts";
+import { pairTaskParam } from "./pair-task-param.ts";
 import { linkTask, linkTaskSampled } from "./link-task.ts";
 import type { Combine } from "./pair-block.ts";
 import { pairKernel } from "./pair-kernels.ts";
@@ -68,7 +69,7 @@ export const eventMatchingSchema = z
     maxNegatives: z.number().int().positive().default(2_000_000),
     sampleNegatives: z.number().int().positive().optional().describe("score only this many random negative pairs (no ranks), for large populations"),
     block: z.number().int().min(4).max(1024).default(64),
-    groupPairs: z.enum(["negative", "exclude"]).default("negative"),
+    task: pairTaskParam,
   })
   .strict();
 
@@ -149,7 +150,7 @@ class EventMatchingObserver implements Observer {
     const p = this.params;
     this.tap.finish();
     const used = new Uint8Array(p.maxEvents);
-    const pairs = labels.link(p.groupPairs);
+    const pairs = labels.pairs(p.task);
     const rng = this.ctx.rng.child("negatives");
     const directed = (i: number, j: number) => matchRatio(this.tap, i, j, this.rule, used);
     if (p.sampleNegatives !== undefined) {
@@ -165,9 +166,10 @@ class EventMatchingObserver implements Observer {
         },
         p.sampleNegatives,
         rng,
+        p.task,
       );
     }
-    return linkTask(pairs, pairKernel(directed), { combine: p.combine, block: p.block, maxNegatives: p.maxNegatives, rng });
+    return linkTask(pairs, pairKernel(directed), { task: p.task, combine: p.combine, block: p.block, maxNegatives: p.maxNegatives, rng });
   }
 }
 

@@ -23,6 +23,7 @@ import { z } from "zod";
 import { checkCells } from "./binned-volume.ts";
 import type { Observer, ObserverContext, ObserverDefinition, TaskScores, Tap } from "./observer.ts";
 import type { Labels } from "./labels.ts";
+import { pairTaskParam } from "./pair-task-param.ts";
 import { linkTask } from "./link-task.ts";
 import { correlationKernel } from "./pair-kernels.ts";
 import type { Micros } from "../sim/core/time.ts";
@@ -37,7 +38,7 @@ export const ipdCorrelationSchema = z
     combine: z.enum(["mean", "max"]).default("mean"),
     maxNegatives: z.number().int().positive().default(2_000_000),
     block: z.number().int().min(4).max(1024).default(64),
-    groupPairs: z.enum(["negative", "exclude"]).default("negative"),
+    task: pairTaskParam,
   })
   .strict();
 
@@ -114,7 +115,8 @@ class IpdCorrelationObserver implements Observer {
     const X = this.tap.ipdRows(UP, p.minPackets);
     const Y = this.tap.ipdRows(DOWN, p.minPackets);
     const kernel = correlationKernel(X, Y, p.packets - 1);
-    return linkTask(labels.link(p.groupPairs), kernel, {
+    return linkTask(labels.pairs(p.task), kernel, {
+      task: p.task,
       combine: p.combine,
       block: p.block,
       maxNegatives: p.maxNegatives,

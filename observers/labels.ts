@@ -2,50 +2,49 @@
  * Labels: the only part of ground truth a scorer receives, and only to say which of
  * its cases are positive. The lab builds them from what really happened
  * (sim/experiment/labels.ts) and passes them to `Observer.score`; an observer never
- * sees the truth tables themselves, and MUST NOT use a label to compute a score.
+ * sees the truth tables themselves, and MUST NOT use a label to compute a score or to
+ * find its cases: an observer finds its cases (pairs, windows, bursts) in what it saw on
+ * the wire, and asks the labels only which of them are positive.
  *
  * Each task asks its own question:
- * - `link`: which unordered pairs of users are positive, which are left out (see
- *   pair-labels.ts for the form);
- * - `activity`: in which windows of the run each user was really communicating;
- * - `content`: the type of each real message a user sent.
+ * - `link`: did A and B talk one to one (a direct conversation or a call)? Positives:
+ *   such pairs; negatives: strangers, pairs that share no conversation of any kind.
+ *   Pairs that only share a group are neither: left out.
+ * - `group-link`: are A and B in a group together that was active in the run?
+ *   Positives: co-members; negatives: strangers. One-to-one contacts who share no group
+ *   are left out. (pair-labels.ts holds the form of both.)
+ * - `activity`: was the user really communicating in this window?
+ * - `content`: which message types did the burst the observer found on a user's uplink
+ *   carry?
  *
  * @example
  * const labels = labelsFromTruth(truth, users); // the lab
- * observer.score(labels);                         // the observer: labels.link("negative"), ...
+ * observer.score(labels);                         // the observer: labels.pairs("link"), ...
  */
 import type { LinkLabels } from "./pair-labels.ts";
 import type { Micros } from "../sim/core/time.ts";
 
-/** Message types the `content` task tells apart. Index = code in `SentMessages.type`. */
+/** The tasks scored over pairs of users. */
+export const PAIR_TASKS = ["link", "group-link"] as const;
+export type PairTask = (typeof PAIR_TASKS)[number];
+
+/** Message types the `content` task tells apart. Bit k of a `carried` mask is CONTENT_TYPES[k]. */
 export const CONTENT_TYPES = ["text", "photo", "video", "voice-note", "file"] as const;
 export type ContentType = (typeof CONTENT_TYPES)[number];
 
-/** What to do with pairs that only share a group thread: count them as negatives, or leave them out. */
-export type GroupPairs = "negative" | "exclude";
-
-/** The real (content) messages users sent, one row per message, in creation order. */
-export interface SentMessages {
-  readonly length: number;
-  readonly from: Int32Array;
-  readonly created: Float64Array;
-  /** Index into `CONTENT_TYPES`. */
-  readonly type: Uint8Array;
-}
-
 export interface Labels {
   readonly users: number;
-  /**
-   * The `link` task's pairs: positive when the two had a direct conversation or a call
-   * (the initiator is the first such conversation's); pairs that only share a group are
-   * negatives or left out, as `groupPairs` says.
-   */
-  link(groupPairs: GroupPairs): LinkLabels;
+  /** The pairs of a pair task: which are positive, which are left out; all others are negatives. */
+  pairs(task: PairTask): LinkLabels;
   /**
    * active[u · windows + w] = 1 when user u sent or received a real message, or was in a
    * call, during [start + w·window, start + (w + 1)·window); 0 otherwise.
    */
   activeWindows(start: Micros, window: Micros, windows: number): Uint8Array;
-  /** The `content` task's cases: every real message a user sent. */
-  sentMessages(): SentMessages;
+  /**
+   * The types of the real messages whose bytes `user` was sending up its link at some
+   * time in [from, to], as a bit mask over `CONTENT_TYPES` (0: none). An observer asks
+   * this of a burst it found, with the burst's first and last packet times.
+   */
+  carried(user: number, from: Micros, to: Micros): number;
 }

@@ -42,6 +42,7 @@ import { BurstExtractor } from "./bursts.ts";
 import { EVENT_PRESETS, matchRatio, type MatchRule } from "./event-matching.ts";
 import type { Observer, ObserverContext, ObserverDefinition, TaskScores, Tap } from "./observer.ts";
 import type { Labels } from "./labels.ts";
+import { pairTaskParam } from "./pair-task-param.ts";
 import { linkTask, linkTaskSampled } from "./link-task.ts";
 import { dotTile, lagScratch, laggedBlock } from "./pair-kernels.ts";
 import { pairCode, type LinkLabels } from "./pair-labels.ts";
@@ -70,7 +71,7 @@ export const learnedClassifierSchema = z
     sampleNegatives: z.number().int().positive().optional().describe("score only this many random negative pairs (no ranks)"),
     maxNegatives: z.number().int().positive().default(2_000_000),
     block: z.number().int().min(4).max(1024).default(64),
-    groupPairs: z.enum(["negative", "exclude"]).default("negative"),
+    task: pairTaskParam,
     model: z.record(z.string(), z.unknown()).optional().describe("a trained model saved by model()"),
   })
   .strict();
@@ -210,7 +211,7 @@ export class LearnedClassifierObserver implements Observer {
 
   /** Feature rows and labels of this (training) run: all linked pairs, and sampled unlinked ones. */
   trainingSet(runLabels: Labels): TrainingSet {
-    const labels = runLabels.link(this.params.groupPairs);
+    const labels = runLabels.pairs(this.params.task);
     const P = labels.initiator.length;
     if (P === 0) throw new Error("learned-classifier: the training run has no linked pairs to learn from");
     const features: number[][] = [];
@@ -284,7 +285,7 @@ export class LearnedClassifierObserver implements Observer {
   score(runLabels: Labels): TaskScores {
     const p = this.params;
     if (!this.forest) throw new Error("learned-classifier: score() before train(); train on a separate run's trainingSet() or pass a saved model");
-    const labels = runLabels.link(p.groupPairs);
+    const labels = runLabels.pairs(p.task);
     const rng = this.ctx.rng.child("negatives");
     if (p.sampleNegatives !== undefined) {
       return linkTaskSampled(
@@ -297,6 +298,7 @@ export class LearnedClassifierObserver implements Observer {
         },
         p.sampleNegatives,
         rng,
+        p.task,
       );
     }
     return linkTask(
@@ -307,7 +309,7 @@ export class LearnedClassifierObserver implements Observer {
         const s = this.predict(rows);
         for (let k = 0; k < s.length; k++) out[k] = s[k];
       },
-      { symmetric: true, block: p.block, maxNegatives: p.maxNegatives, rng },
+      { task: p.task, symmetric: true, block: p.block, maxNegatives: p.maxNegatives, rng },
     );
   }
 }

@@ -19,6 +19,7 @@
  * for (const b of blocksInCanonicalOrder) acc.add(b.i0, b.i1, b.j0, b.j1, b.scores);
  * const scores = acc.result(); // positives, negatives, ranks, the users of each case
  */
+import type { PairTask } from "./labels.ts";
 import type { TaskScores } from "./observer.ts";
 import { pairUsers, type LinkLabels } from "./pair-labels.ts";
 import type { Rng } from "../sim/core/rng.ts";
@@ -45,10 +46,13 @@ export class LinkAccumulator {
   private W: number;
   private next: number;
 
-  constructor(labels: LinkLabels, positives: Float64Array, opts: { readonly maxNegatives?: number; readonly rng: Rng }) {
+  private readonly task: PairTask;
+
+  constructor(labels: LinkLabels, positives: Float64Array, opts: { readonly maxNegatives?: number; readonly rng: Rng; readonly task?: PairTask }) {
     const P = labels.initiator.length;
     if (positives.length !== P) throw new RangeError(`link accumulator: ${positives.length} positive scores for ${P} positive pairs`);
     this.labels = labels;
+    this.task = opts.task ?? "link";
     this.positives = positives;
     this.greater = new Int32Array(P);
     this.equal = new Int32Array(P);
@@ -129,7 +133,7 @@ export class LinkAccumulator {
     const rankBelow = new Int32Array(P);
     for (let k = 0; k < P; k++) rankBelow[k] = users - 1 - labelled[initiator[k]] - this.greater[k] - this.equal[k];
     return {
-      task: "link",
+      task: this.task,
       positives: this.positives,
       negatives: this.negatives,
       ranks: this.greater,

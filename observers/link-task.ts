@@ -9,13 +9,14 @@
  * `linkTaskParallel` (parallel-pairs.ts) spreads the blocks of the correlation kernel
  * over a worker pool and returns exactly what `linkTask` returns.
  *
- * Labels come from the lab (`Labels.link`); nothing here reads ground truth.
+ * Labels come from the lab (`Labels.pairs`); nothing here reads ground truth.
  *
  * @example
  * const labels = labelsFromPairs(4, [[0, 1], [2, 3]]);
  * const scores = linkTask(labels, correlationKernel(X, Y, d), { rng: stream(1, "negatives") });
  * scores.positives.length; // => 2; scores.negatives.length => 4; scores.ranks: 0 = true partner first
  */
+import type { PairTask } from "./labels.ts";
 import type { TaskScores } from "./observer.ts";
 import { LinkAccumulator } from "./link-accumulator.ts";
 import { combineScores, linkBlockSize, pairScoreBlock, type Combine } from "./pair-block.ts";
@@ -24,6 +25,8 @@ import { pairCode, pairUsers, type LinkLabels } from "./pair-labels.ts";
 import type { Rng } from "../sim/core/rng.ts";
 
 export interface LinkTaskOptions {
+  /** The pair task the labels answer (default "link"): the scores' `task`. */
+  readonly task?: PairTask;
   /** How the two directed scores s(A → B), s(B → A) make the pair's score. Default "mean". */
   readonly combine?: Combine;
   /** Rows per block (cache tile). Default 64. */
@@ -91,7 +94,7 @@ export type PairBatchScorer = (a: Int32Array, b: Int32Array, out: Float64Array) 
  * replacement) from the seeded stream: for observers whose per-pair cost forbids all
  * N(N−1)/2 pairs. Gives no ranks (a rank needs every candidate).
  */
-export function linkTaskSampled(labels: LinkLabels, scorer: PairBatchScorer, negatives: number, rng: Rng): TaskScores {
+export function linkTaskSampled(labels: LinkLabels, scorer: PairBatchScorer, negatives: number, rng: Rng, task: PairTask = "link"): TaskScores {
   const n = labels.users;
   const m = Math.min(negatives, labels.negativeCount);
   const na = new Int32Array(m);
@@ -111,7 +114,7 @@ export function linkTaskSampled(labels: LinkLabels, scorer: PairBatchScorer, neg
   const neg = new Float64Array(m);
   scorer(na, nb, neg);
   return {
-    task: "link",
+    task,
     positives,
     negatives: neg,
     usersPerCase: 2,

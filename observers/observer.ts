@@ -34,7 +34,7 @@ import type { PairPoolFactory } from "./pair-pool.ts";
 export const VANTAGES = ["local", "isp", "vpn-exit", "server", "global"] as const;
 export type VantageName = (typeof VANTAGES)[number];
 
-export const TASKS = ["link", "activity", "burst", "content"] as const;
+export const TASKS = ["link", "group-link", "activity", "burst", "content"] as const;
 export type TaskName = (typeof TASKS)[number];
 
 /** Streaming feature extraction: one call per packet seen. MUST be O(1) and allocation-free. */

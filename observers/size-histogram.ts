@@ -24,6 +24,7 @@ import { z } from "zod";
 import { checkCells } from "./binned-volume.ts";
 import type { Observer, ObserverContext, ObserverDefinition, TaskScores, Tap } from "./observer.ts";
 import type { Labels } from "./labels.ts";
+import { pairTaskParam } from "./pair-task-param.ts";
 import { linkTask } from "./link-task.ts";
 import { correlationKernel, pairKernel } from "./pair-kernels.ts";
 import type { Micros } from "../sim/core/time.ts";
@@ -37,7 +38,7 @@ export const sizeHistogramSchema = z
     combine: z.enum(["mean", "max"]).default("mean"),
     maxNegatives: z.number().int().positive().default(2_000_000),
     block: z.number().int().min(4).max(1024).default(64),
-    groupPairs: z.enum(["negative", "exclude"]).default("negative"),
+    task: pairTaskParam,
   })
   .strict();
 
@@ -120,7 +121,8 @@ class SizeHistogramObserver implements Observer {
     const Q = this.tap.distributions(DOWN, bc);
     const how = p.distance === "l1" ? "l1" : "chi2";
     const kernel = bc ? correlationKernel(P, Q, d) : pairKernel((i, j) => -histogramDistance(P, Q, d, i, j, how));
-    return linkTask(labels.link(p.groupPairs), kernel, {
+    return linkTask(labels.pairs(p.task), kernel, {
+      task: p.task,
       combine: p.combine,
       block: p.block,
       maxNegatives: p.maxNegatives,

@@ -13,9 +13,9 @@
  * (default) or the max of the two directions. All pairs are scored in cache blocks
  * (pair-block.ts); negatives beyond `maxNegatives` are a seeded sample.
  *
- * Labels: positives are pairs that had a direct conversation or a call; negatives all
- * other pairs (pairs that only share a group are negatives unless
- * `groupPairs: "exclude"`).
+ * Labels (`Labels.pairs(task)`, from the lab): with `task: "link"` (default), positives
+ * are pairs that had a direct conversation or a call and negatives are strangers (group
+ * co-members are left out); with `task: "group-link"`, positives are group co-members.
  *
  * @example
  * const obs = definition.create(definition.schema.parse({ binSeconds: 10 }), ctx);
@@ -26,6 +26,7 @@ import { z } from "zod";
 import { BinnedVolume } from "./binned-volume.ts";
 import type { Observer, ObserverContext, ObserverDefinition, TaskScores } from "./observer.ts";
 import type { Labels } from "./labels.ts";
+import { pairTaskParam } from "./pair-task-param.ts";
 import { linkTask } from "./link-task.ts";
 import { linkTaskParallel } from "./parallel-pairs.ts";
 import { correlationKernel } from "./pair-kernels.ts";
@@ -50,7 +51,7 @@ export const volumeCorrelationSchema = z
       .max(64)
       .default(1)
       .describe("threads scoring pairs (same scores for any count; the runner already spreads defense arms over cores)"),
-    groupPairs: z.enum(["negative", "exclude"]).default("negative").describe("pairs that only share a group: negatives or left out"),
+    task: pairTaskParam,
   })
   .strict();
 
@@ -82,7 +83,8 @@ export class VolumeCorrelationObserver implements Observer {
     const Y = standardizedCopy(this.tap.down, users, bins, p.rank);
     const pool = this.ctx.pairPools?.(p.workers) ?? inlinePairPool();
     try {
-      return await linkTaskParallel(labels.link(p.groupPairs), { X, Y, n: users, d: bins }, {
+      return await linkTaskParallel(labels.pairs(p.task), { X, Y, n: users, d: bins }, {
+        task: p.task,
         pool,
         combine: p.combine,
         block: p.block,
@@ -101,9 +103,10 @@ export class VolumeCorrelationObserver implements Observer {
     const p = this.params;
     const X = standardizedCopy(this.tap.up, users, bins, p.rank);
     const Y = standardizedCopy(this.tap.down, users, bins, p.rank);
-    const pairs = labels.link(p.groupPairs);
+    const pairs = labels.pairs(p.task);
     const kernel = correlationKernel(X, Y, bins, { maxLag: p.maxLagBins, peak: p.peak, block: p.block });
     return linkTask(pairs, kernel, {
+      task: p.task,
       combine: p.combine,
       block: p.block,
       maxNegatives: p.maxNegatives,

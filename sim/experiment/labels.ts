@@ -1,17 +1,25 @@
 /**
  * Labels from ground truth: the lab's answer to each task's question, handed to the
  * observers' scorers through their contract (observers/labels.ts). This is where "who
- * counts as linked", "when was a user active" and "what type was this message" are
+ * counts as linked", "when was a user active" and "what did this burst carry" are
  * decided; the observers only read the answers.
  *
- * - link: a pair is positive when the two had a direct conversation or a call
- *   (conversation kinds "direct", "voice-call", "video-call"); the initiator is the first
- *   such conversation's `a`. Pairs that only share a group are negatives or left out.
+ * - Contacts: two users who had a direct conversation or a call (conversation kinds
+ *   "direct", "voice-call", "video-call") in the run; the initiator is the first such
+ *   conversation's `a`. Co-members: two users in one group (`truth.groups`); a group is
+ *   active when it had a thread (a "group" conversation) in the run. Strangers: neither.
+ * - link: contacts against strangers. Co-members who are not contacts exchange fanned-out
+ *   group messages, so they are neither linked nor unlinked: left out.
+ * - group-link: co-members of an active group against strangers; the initiator is the
+ *   member listed first in the group. Contacts who share no group, and co-members of
+ *   silent groups only (nothing in the run could link them), are left out.
  * - activity: a window is active for a user who sent (created) or received (was
  *   delivered) a message of a real type (text, photo, video, voice-note, file, call),
  *   or who took part in a voice or video call overlapping it.
- * - content: the original copy of every real message a user sent (group fan-out copies
- *   are one message).
+ * - content: a real (text, photo, video, voice-note, file) message occupies its sender's
+ *   uplink from its creation until its last byte reached the server (`atServer`; its
+ *   creation alone if it never did); `carried(u, from, to)` has the bit of every type
+ *   with such a span on u's uplink meeting [from, to]. Group messages count once.
  *
  * Each answer is computed when first asked for and kept.
  *
@@ -19,29 +27,48 @@
  * const labels = labelsFromTruth(result.truth, users);
  * const scores = observer.score(labels);
  */
-import { CONTENT_TYPES, type GroupPairs, type Labels, type SentMessages } from "../../observers/labels.ts";
+import { CONTENT_TYPES, type Labels, type PairTask } from "../../observers/labels.ts";
 import { labelsFromPairs, type LinkLabels } from "../../observers/pair-labels.ts";
 import type { Micros } from "../core/time.ts";
 import { CONVERSATION_KINDS, TYPE_CODE, type Truth } from "../world/truth.ts";
 
-/** Conversation kinds that make a pair linked. */
-export const LINK_KINDS = ["direct", "voice-call", "video-call"] as const;
+/** Conversation kinds that make two users contacts. */
+export const CONTACT_KINDS = ["direct", "voice-call", "video-call"] as const;
 
 /** Message types that make a window active. */
 export const ACTIVE_TYPES = ["text", "photo", "video", "voice-note", "file", "call"] as const;
 
-const LINK_KIND_CODES = new Set<number>(LINK_KINDS.map((k) => CONVERSATION_KINDS.indexOf(k)));
+const CONTACT_KIND_CODES = new Set<number>(CONTACT_KINDS.map((k) => CONVERSATION_KINDS.indexOf(k)));
+const GROUP_KIND = CONVERSATION_KINDS.indexOf("group");
 
-/** The link task's pair labels from ground truth (see the file header). */
-export function linkLabels(truth: Truth, users: number, groupPairs: GroupPairs = "negative"): LinkLabels {
-  const c = truth.conversations;
-  const pos: [number, number][] = [];
-  for (let i = 0; i < c.length; i++) if (LINK_KIND_CODES.has(c.kind[i])) pos.push([c.a[i], c.b[i]]);
-  const excl: [number, number][] = [];
-  if (groupPairs === "exclude") {
-    for (const g of truth.groups) for (let x = 0; x < g.length; x++) for (let y = x + 1; y < g.length; y++) excl.push([g[x], g[y]]);
+/** Every unordered pair {g[x], g[y]}, x < y, of each group (with `active` set, only of the groups with a thread in the run). */
+function coMemberPairs(truth: Truth, activeOnly: boolean): [number, number][] {
+  let active: Set<number> | null = null;
+  if (activeOnly) {
+    active = new Set();
+    const c = truth.conversations;
+    for (let i = 0; i < c.length; i++) if (c.kind[i] === GROUP_KIND && c.b[i] < 0) active.add(-1 - c.b[i]);
   }
-  return labelsFromPairs(users, pos, excl);
+  const out: [number, number][] = [];
+  truth.groups.forEach((g, id) => {
+    if (active !== null && !active.has(id)) return;
+    for (let x = 0; x < g.length; x++) for (let y = x + 1; y < g.length; y++) out.push([g[x], g[y]]);
+  });
+  return out;
+}
+
+function contactPairs(truth: Truth): [number, number][] {
+  const c = truth.conversations;
+  const out: [number, number][] = [];
+  for (let i = 0; i < c.length; i++) if (CONTACT_KIND_CODES.has(c.kind[i])) out.push([c.a[i], c.b[i]]);
+  return out;
+}
+
+/** The pair labels of a pair task (see the file header). */
+export function pairLabels(truth: Truth, users: number, task: PairTask): LinkLabels {
+  if (task === "link") return labelsFromPairs(users, contactPairs(truth), coMemberPairs(truth, false));
+  // group-link: left out are contacts and all co-members (a positive keeps its code).
+  return labelsFromPairs(users, coMemberPairs(truth, true), [...contactPairs(truth), ...coMemberPairs(truth, false)]);
 }
 
 /**
@@ -76,35 +103,73 @@ export function activeWindows(truth: Truth, users: number, start: Micros, window
   return active;
 }
 
-/** The original copy of every content message a user sent, in table order. */
-export function sentMessages(truth: Truth): SentMessages {
-  const codes = new Map<number, number>(CONTENT_TYPES.map((t, k) => [TYPE_CODE[t], k]));
+/** Each user's real messages on its uplink, by start: spans [start, end] and type bits, with the running maximum of end. */
+interface UplinkSpans {
+  readonly offset: Int32Array;
+  readonly start: Float64Array;
+  readonly end: Float64Array;
+  readonly maxEnd: Float64Array;
+  readonly bit: Uint8Array;
+}
+
+function uplinkSpans(truth: Truth, users: number): UplinkSpans {
+  const bits = new Map<number, number>(CONTENT_TYPES.map((t, k) => [TYPE_CODE[t], 1 << k]));
   const m = truth.messages;
-  const from: number[] = [];
-  const created: number[] = [];
-  const type: number[] = [];
+  const rows: number[] = [];
   for (let i = 0; i < m.length; i++) {
-    const k = codes.get(m.type[i]);
-    if (k === undefined || m.from[i] < 0 || m.origin[i] !== i) continue;
-    from.push(m.from[i]);
-    created.push(m.created[i]);
-    type.push(k);
+    const u = m.from[i];
+    if (u >= 0 && u < users && m.origin[i] === i && bits.has(m.type[i])) rows.push(i);
   }
-  return { length: from.length, from: Int32Array.from(from), created: Float64Array.from(created), type: Uint8Array.from(type) };
+  rows.sort((a, b) => m.from[a] - m.from[b] || m.created[a] - m.created[b] || a - b);
+  const offset = new Int32Array(users + 1);
+  for (const i of rows) offset[m.from[i] + 1]++;
+  for (let u = 0; u < users; u++) offset[u + 1] += offset[u];
+  const n = rows.length;
+  const start = new Float64Array(n);
+  const end = new Float64Array(n);
+  const maxEnd = new Float64Array(n);
+  const bit = new Uint8Array(n);
+  rows.forEach((i, k) => {
+    start[k] = m.created[i];
+    end[k] = Number.isFinite(m.atServer[i]) ? Math.max(m.created[i], m.atServer[i]) : m.created[i];
+    bit[k] = bits.get(m.type[i]) as number;
+  });
+  for (let u = 0; u < users; u++) {
+    let mx = -Infinity;
+    for (let k = offset[u]; k < offset[u + 1]; k++) maxEnd[k] = mx = Math.max(mx, end[k]);
+  }
+  return { offset, start, end, maxEnd, bit };
+}
+
+/** The content types whose uplink span on `user`'s link meets [from, to] (bit mask over CONTENT_TYPES). */
+function carriedIn(s: UplinkSpans, user: number, from: Micros, to: Micros): number {
+  if (user < 0 || user + 1 >= s.offset.length) return 0;
+  const lo = s.offset[user];
+  // The last span starting at or before `to`, then back while an earlier one can still reach `from`.
+  let a = lo;
+  let b = s.offset[user + 1];
+  while (a < b) {
+    const mid = (a + b) >>> 1;
+    if (s.start[mid] <= to) a = mid + 1;
+    else b = mid;
+  }
+  let mask = 0;
+  for (let k = a - 1; k >= lo && s.maxEnd[k] >= from; k--) if (s.end[k] >= from) mask |= s.bit[k];
+  return mask;
 }
 
 /** The labels of a run of `users` users, computed from its truth as each is asked for. */
 export function labelsFromTruth(truth: Truth, users: number): Labels {
-  const links = new Map<GroupPairs, LinkLabels>();
-  let sent: SentMessages | null = null;
+  const pairs = new Map<PairTask, LinkLabels>();
+  let spans: UplinkSpans | null = null;
   return {
     users,
-    link(groupPairs) {
-      let l = links.get(groupPairs);
-      if (!l) links.set(groupPairs, (l = linkLabels(truth, users, groupPairs)));
+    pairs(task) {
+      let l = pairs.get(task);
+      if (!l) pairs.set(task, (l = pairLabels(truth, users, task)));
       return l;
     },
     activeWindows: (start, window, windows) => activeWindows(truth, users, start, window, windows),
-    sentMessages: () => (sent ??= sentMessages(truth)),
+    carried: (user, from, to) => carriedIn((spans ??= uplinkSpans(truth, users)), user, from, to),
   };
 }

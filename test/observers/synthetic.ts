@@ -67,6 +67,9 @@ export function synthetic(o: SyntheticOptions): Synthetic {
   const photoShare = o.photoShare ?? 0.3;
   const sizeRng = stream(o.seed, "synthetic/sizes");
   const draw = () => (sizeRng.bernoulli(photoShare) ? Math.round(sizeRng.logUniform(37_000, 209_000)) : sizeRng.int(100, 900));
+  // When a sent message's last byte has left the uplink: its packets 2 ms apart, or at the constant rate.
+  const upDone = (t: number, bytes: number) =>
+    Math.round(t + (o.constantRate ? Math.ceil(bytes / o.constantRate.size) * o.constantRate.intervalMs : 2 * Math.ceil(bytes / 1400)) * MILLISECOND);
   const burst = (u: number, dir: Direction, t: number, bytes: number) => {
     for (let off = 0, k = 0; off < bytes; off += 1400, k++) put(u, dir, t + k * 2 * MILLISECOND, Math.min(1400, bytes - off));
   };
@@ -83,6 +86,7 @@ export function synthetic(o: SyntheticOptions): Synthetic {
       const type = bytes > 1000 ? TYPE_CODE.photo : TYPE_CODE.text;
       const delay = latency + r.uniform(0, jitter);
       const id = truth.messages.add(from, to, type, bytes, conv, 0, Math.round(t));
+      truth.messages.atServer[id] = upDone(t, bytes);
       truth.messages.delivered[id] = Math.round(t + delay);
       truth.conversations.touch(conv, t + delay);
       if (!o.constantRate) {
@@ -97,7 +101,8 @@ export function synthetic(o: SyntheticOptions): Synthetic {
       const bytes = draw();
       const type = bytes > 1000 ? TYPE_CODE.photo : TYPE_CODE.text;
       if (r.bernoulli(0.5)) {
-        truth.messages.add(u, -1, type, bytes, -1, 0, Math.round(t));
+        const id = truth.messages.add(u, -1, type, bytes, -1, 0, Math.round(t));
+        truth.messages.atServer[id] = upDone(t, bytes);
         if (!o.constantRate) burst(u, UP, t, bytes);
       } else {
         const id = truth.messages.add(-1, u, type, bytes, -1, 0, Math.round(t));

@@ -22,6 +22,35 @@ describe("volume-correlation", () => {
     }
   });
 
+  it("answers the group-link question with the same pair scores when asked to", () => {
+    // Groups {0, 1, 24} and {2, 3, 25}, both active: co-members include the conversing pairs
+    // {0, 1} and {2, 3}, which the link task counts as positives too.
+    const t = plain.truth;
+    const saved = [t.groups, t.conversations.length] as const;
+    t.groups = [
+      [0, 1, 24],
+      [2, 3, 25],
+    ];
+    t.conversations.add("group", 0, -1, 0);
+    t.conversations.add("group", 2, -2, 0);
+    try {
+      const labels = labelsFromTruth(t, plain.users);
+      const obs = definition.create(validateObserverParams(definition, { task: "group-link" }), { users: 40, start: plain.start, end: plain.end, rng: stream(1, "vc") });
+      plain.feed(obs.tap);
+      const g = obs.score(labels);
+      expect(g.task).toBe("group-link");
+      expect(g.positives.length).toBe(6);
+      expect(g.negatives.length).toBe((40 * 39) / 2 - 6 - 10); // the other 10 contacts are left out
+      const link = run(definition, {}, { ...plain, labels });
+      expect(link.negatives.length).toBe((40 * 39) / 2 - 12 - 4); // co-members who are not contacts are left out
+      // The conversing co-members' scores are the link task's.
+      expect(g.positives[0]).toBe(link.positives[0]);
+    } finally {
+      t.groups = saved[0];
+      t.conversations.length = saved[1];
+    }
+  });
+
   it("is at chance against constant-rate traffic", () => {
     for (const params of [{}, { rank: true }, { measure: "packets", maxLagBins: 2 }]) {
       const s = run(definition, params, cbr);

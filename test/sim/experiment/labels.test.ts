@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { CONTENT_TYPES } from "../../../observers/labels.ts";
 import { pairCode } from "../../../observers/pair-labels.ts";
 import { activeWindows, labelsFromTruth } from "../../../sim/experiment/labels.ts";
 import { seconds } from "../../../sim/core/time.ts";
@@ -21,32 +22,65 @@ describe("labels from truth", () => {
     expect(Array.from(labelsFromTruth(t, 4).activeWindows(0, seconds(60), 5))).toEqual(Array.from(act));
   });
 
-  it("link: direct conversations and calls are positives, initiated by the first conversation's a", () => {
+  it("link: 1:1 contacts (direct conversations, calls) against strangers; co-members are left out", () => {
     const t = new Truth();
     t.conversations.add("direct", 3, 1, 0);
     t.conversations.add("voice-call", 1, 3, 5); // the same pair again
     t.conversations.add("video-call", 0, 2, 7);
     t.conversations.add("background", 4, -1, 0);
-    t.groups = [[0, 1, 4]];
-    const labels = labelsFromTruth(t, 5);
-    const link = labels.link("negative");
+    t.conversations.add("group", 0, -1, 9); // group 0 is active
+    t.groups = [
+      [0, 1, 4],
+      [2, 5], // silent
+    ];
+    const labels = labelsFromTruth(t, 6);
+    const link = labels.pairs("link");
     expect(Array.from(link.initiator)).toEqual([3, 0]);
     expect(Array.from(link.partner)).toEqual([1, 2]);
-    expect(pairCode(link, 0, 4)).toBe(-2); // co-members: negatives
-    expect(pairCode(labels.link("exclude"), 0, 4)).toBe(-1); // or left out
-    expect(labels.link("negative")).toBe(link); // computed once
+    expect(pairCode(link, 0, 4)).toBe(-1); // co-members: neither
+    expect(pairCode(link, 2, 5)).toBe(-1); // co-members of a silent group too
+    expect(pairCode(link, 4, 5)).toBe(-2); // strangers
+    expect(link.negativeCount).toBe(15 - 2 - 4);
+    expect(labels.pairs("link")).toBe(link); // computed once
   });
 
-  it("content: the original copy of each real message a user sent, with its type", () => {
+  it("group-link: co-members of active groups against strangers; 1:1 contacts and silent groups are left out", () => {
     const t = new Truth();
-    t.messages.add(0, 1, TYPE_CODE.photo, 80_000, 0, 0, seconds(1));
-    t.messages.add(0, -1, TYPE_CODE.keepalive, 50, -1, 0, seconds(2)); // not content
-    const g = t.messages.add(2, 3, TYPE_CODE.text, 100, 1, 0, seconds(3));
-    t.messages.add(2, 4, TYPE_CODE.text, 100, 1, 0, seconds(3), g); // fan-out copy
-    t.messages.add(-1, 2, TYPE_CODE.text, 100, -1, 0, seconds(4)); // from the server
-    const sent = labelsFromTruth(t, 5).sentMessages();
-    expect(sent.length).toBe(2);
-    expect(Array.from(sent.from)).toEqual([0, 2]);
-    expect(Array.from(sent.type)).toEqual([1, 0]); // CONTENT_TYPES: photo, text
+    t.conversations.add("direct", 3, 1, 0);
+    t.conversations.add("direct", 0, 1, 0); // contacts and co-members: positive for both tasks
+    t.conversations.add("group", 4, -1, 9); // group 0 is active
+    t.groups = [
+      [0, 1, 4],
+      [2, 5], // silent
+    ];
+    const g = labelsFromTruth(t, 6).pairs("group-link");
+    expect(Array.from(g.initiator)).toEqual([0, 0, 1]);
+    expect(Array.from(g.partner)).toEqual([1, 4, 4]);
+    expect(pairCode(g, 1, 3)).toBe(-1); // contacts only
+    expect(pairCode(g, 2, 5)).toBe(-1); // silent group
+    expect(pairCode(g, 3, 4)).toBe(-2);
+    expect(g.negativeCount).toBe(15 - 3 - 2);
+  });
+
+  it("content: the types whose bytes were on the sender's uplink during a span, from creation to arrival at the server", () => {
+    const t = new Truth();
+    const photo = t.messages.add(0, 1, TYPE_CODE.photo, 80_000, 0, 0, seconds(10));
+    t.messages.atServer[photo] = seconds(12);
+    const text = t.messages.add(0, 1, TYPE_CODE.text, 100, 0, 0, seconds(11));
+    t.messages.atServer[text] = seconds(11.1);
+    t.messages.add(0, -1, TYPE_CODE.keepalive, 50, -1, 0, seconds(20)); // not content
+    const g = t.messages.add(2, 3, TYPE_CODE.video, 1e6, 1, 0, seconds(3)); // a group post...
+    t.messages.add(2, 4, TYPE_CODE.video, 1e6, 1, 0, seconds(3), g); // ...and its fan-out copy
+    t.messages.add(-1, 2, TYPE_CODE.text, 100, -1, 0, seconds(4)); // from the server: nobody's uplink
+    const l = labelsFromTruth(t, 5);
+    const bits = (...types: string[]) => types.reduce((m, x) => m | (1 << CONTENT_TYPES.indexOf(x as never)), 0);
+    expect(l.carried(0, seconds(9), seconds(9.9))).toBe(0);
+    expect(l.carried(0, seconds(9), seconds(10))).toBe(bits("photo"));
+    expect(l.carried(0, seconds(11.05), seconds(11.06))).toBe(bits("photo", "text"));
+    expect(l.carried(0, seconds(11.5), seconds(30))).toBe(bits("photo")); // the photo is still going up
+    expect(l.carried(0, seconds(12.5), seconds(30))).toBe(0); // the keepalive is not content
+    expect(l.carried(2, seconds(3), seconds(3))).toBe(bits("video"));
+    expect(l.carried(1, 0, seconds(100))).toBe(0);
+    expect(l.carried(9, 0, seconds(100))).toBe(0); // out of range
   });
 });

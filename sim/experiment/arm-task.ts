@@ -1,11 +1,11 @@
 /**
- * One defense arm as a worker task: runs `runDefense` and returns its result in a form
+ * One defense arm as a worker task: runs `runDefense` and returns its result (entry,
+ * scores, extras) in a form
  * that survives structured cloning (timeline traces as plain columns). `runExperiment`
  * sends arms here when it runs them on several cores.
  */
 import type { Experiment } from "./schema.ts";
-import { runDefense, type ArmExtras } from "./run-arm.ts";
-import type { ArmResult } from "../runs/metrics.ts";
+import { runDefense, type ArmExtras, type ArmRun } from "./run-arm.ts";
 import { SECOND } from "../core/time.ts";
 import { Trace } from "../core/trace.ts";
 
@@ -18,20 +18,21 @@ export interface ArmTask {
 export type TraceColumns = Pick<Trace, "time" | "size" | "payload" | "dir" | "kind" | "flow">;
 
 export interface ClonedArm {
-  arm: ArmResult;
+  arm: ArmRun["arm"];
+  scores: ArmRun["scores"];
   extra: Omit<ArmExtras, "timelines"> & { timelines: { user: number; trace: TraceColumns }[] };
 }
 
 export default async function armTask({ experiment, index }: ArmTask): Promise<ClonedArm> {
-  const { arm, extra } = await runDefense(experiment, experiment.defenses[index], Math.round(experiment.durationSeconds * SECOND));
+  const { arm, scores, extra } = await runDefense(experiment, experiment.defenses[index], Math.round(experiment.durationSeconds * SECOND));
   const timelines = extra.timelines.map(({ user, trace }) => {
     const v = trace.view(0, trace.length);
     return { user, trace: { time: v.time.slice(), size: v.size.slice(), payload: v.payload.slice(), dir: v.dir.slice(), kind: v.kind.slice(), flow: v.flow.slice() } };
   });
-  return { arm, extra: { ...extra, timelines } };
+  return { arm, scores, extra: { ...extra, timelines } };
 }
 
 /** Rebuilds the Trace objects of a cloned arm. */
-export function unclone(c: ClonedArm): { arm: ArmResult; extra: ArmExtras } {
-  return { arm: c.arm, extra: { ...c.extra, timelines: c.extra.timelines.map(({ user, trace }) => ({ user, trace: new Trace(0, trace) })) } };
+export function unclone(c: ClonedArm): ArmRun {
+  return { arm: c.arm, scores: c.scores, extra: { ...c.extra, timelines: c.extra.timelines.map(({ user, trace }) => ({ user, trace: new Trace(0, trace) })) } };
 }

@@ -11,6 +11,7 @@
  */
 import type { Observer, ObserverDefinition, VantageName } from "../../observers/observer.ts";
 import { stream } from "../core/rng.ts";
+import { createPairPool } from "../parallel/pair-pool.ts";
 import type { Micros } from "../core/time.ts";
 import { budgetFrom } from "../engine/budget.ts";
 import { planNetwork } from "../world/network.ts";
@@ -27,7 +28,7 @@ async function buildArmObservers(exp: Experiment, duration: Micros, seed: number
   return Promise.all(
     exp.observers.map(async (o, index) => {
       const def = await getObserver(o.observer);
-      const observer = def.create(o.params as never, { users, start: 0, end: duration, rng: stream(seed, `observer/${index}/${o.observer}`) });
+      const observer = def.create(o.params as never, { users, start: 0, end: duration, rng: stream(seed, `observer/${index}/${o.observer}`), pairPools: createPairPool });
       return { index, def, vantage: (o.vantage ?? def.vantage) as VantageName, observer };
     }),
   );

@@ -4,17 +4,19 @@
  * and measures the cost. Returns the arm's entry of `metrics.json` and the extras the
  * figures draw (timelines, ROC curves, per-message latencies, per-device energy).
  */
-import { rocCurve, summarizeScores } from "../../observers/metrics.ts";
+import type { Orientation } from "../../observers/metrics/scored-cases.ts";
+import type { TaskScores } from "../../observers/observer.ts";
 import { stream } from "../core/rng.ts";
 import type { Micros } from "../core/time.ts";
 import type { Trace } from "../core/trace.ts";
-import type { ArmResult, ObserverResult } from "../runs/metrics.ts";
+import type { ArmResult } from "../runs/metrics.ts";
 import type { RadioFleet } from "../world/radio.ts";
 import type { WorldResult } from "../world/world.ts";
 import { buildArm } from "./build-arm.ts";
 import { armCost } from "./cost.ts";
 import type { Defense, Experiment } from "./schema.ts";
-import { trainLearnedObservers } from "./training.ts";
+import { labelsFromTruth } from "./labels.ts";
+import { trainingRun } from "./training.ts";
 
 export interface ArmExtras {
   defense: string;
@@ -26,57 +28,65 @@ export interface ArmExtras {
   joulesPerHour: Float64Array;
 }
 
-/** Runs one defense arm of an experiment. Exported for the sweep workers. */
-export async function runDefense(
-  exp: Experiment,
-  defense: Defense,
-  duration: Micros,
-  onProgress?: (fraction: number) => void,
-): Promise<{ arm: ArmResult; extra: ArmExtras }> {
+/** One observer's scores in one arm, with the direction fixed on the training run: what the run's scoring needs. */
+export interface ObserverScores {
+  /** Index of the observer in the experiment. */
+  index: number;
+  scores: TaskScores;
+  orientation: Orientation;
+  trainingAuc: number | null;
+}
+
+/** What one arm hands to the run's scoring: its entry of metrics.json without the observer figures, its scores, its extras. */
+export interface ArmRun {
+  arm: Omit<ArmResult, "observers" | "strongest" | "versusUndefended">;
+  scores: ObserverScores[];
+  extra: ArmExtras;
+}
+
+/**
+ * Runs one defense arm of an experiment: the training run (learned observers' rows and
+ * every observer's score direction), then the arm itself. Exported for the workers.
+ */
+export async function runDefense(exp: Experiment, defense: Defense, duration: Micros, onProgress?: (fraction: number) => void): Promise<ArmRun> {
   const seed = exp.seed;
-  const trainable = await trainLearnedObservers(exp, defense, duration);
+  const training = await trainingRun(exp, defense, duration);
   const { population, observers, radio: fleet, world } = await buildArm(exp, defense, duration, { onProgress });
   const radio = fleet as RadioFleet;
-  observers.forEach((o, i) => {
-    const data = trainable.get(i);
+  for (const o of observers) {
+    const data = training.data.get(o.index);
     if (data && o.observer.train) o.observer.train(data.features, data.labels, data);
-  });
+  }
   const result = world.run();
   radio.finish(duration);
   onProgress?.(1);
 
   const metricsRng = stream(seed, `metrics/${defense.name}`);
-  const { resamples, level, fprs } = exp.metrics;
-  const observerResults: ObserverResult[] = [];
-  const roc: ArmExtras["roc"] = [];
-  for (const [i, o] of observers.entries()) {
-    const scores = o.observer.scoreAsync ? await o.observer.scoreAsync(result.truth) : o.observer.score(result.truth);
-    const summary = summarizeScores(scores, metricsRng.child(`observer/${i}`), { fprs, resamples, level });
-    observerResults.push({ observer: o.def.name, vantage: o.vantage, task: o.def.task, sees: o.def.sees, cannotSee: o.def.cannotSee, summary });
-    if (scores.positives.length > 0 && scores.negatives.length > 0) {
-      const c = rocCurve(scores.positives, scores.negatives);
-      roc.push({ observer: o.def.name, fpr: c.fpr, tpr: c.tpr });
-    }
+  const labels = labelsFromTruth(result.truth, population.size);
+  const scores: ObserverScores[] = [];
+  for (const o of observers) {
+    const s = o.observer.scoreAsync ? await o.observer.scoreAsync(labels) : o.observer.score(labels);
+    scores.push({ index: o.index, scores: s, orientation: training.orientation[o.index], trainingAuc: training.trainingAuc[o.index] });
   }
 
   const cost = armCost(result, radio, population.size, duration, exp.metrics, exp.radio, metricsRng.child("cost"));
-  const arm: ArmResult = {
+  const arm: ArmRun["arm"] = {
     defense: defense.name,
     device: { shaper: defense.device.shaper, params: defense.device.params },
     server: { shaper: defense.server.shaper, params: defense.server.params },
     traffic: trafficOf(result),
     cost: cost.summary,
-    observers: observerResults,
   };
   const timelines = [...result.traces.entries()].map(([user, trace]) => ({ user, trace }));
   return {
     arm,
+    scores,
     extra: {
       defense: defense.name,
       events: result.events,
       packets: result.packets,
       timelines,
-      roc,
+      roc: [],
       addedLatencyMs: cost.addedMs,
       joulesPerHour: cost.joulesPerHour,
     },

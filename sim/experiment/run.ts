@@ -1,6 +1,7 @@
 /**
  * Runs an experiment: every defense arm (on worker threads when asked; the results do
- * not depend on it), then gathers the arms into `metrics` — plain JSON with no times,
+ * not depend on it), then scores all arms together on shared bootstrap replicates
+ * (`score-run.ts`: oriented figures, strongest observers, paired comparisons) into `metrics` — plain JSON with no times,
  * paths or machine facts, so the same experiment and seed give a byte-identical
  * `metrics.json` — and `extras` for the figures and the manifest.
  *
@@ -9,8 +10,9 @@
  */
 import { SECOND, type Micros } from "../core/time.ts";
 import { tsxPool } from "../parallel/tsx-pool.ts";
-import type { ArmResult, RunMetrics } from "../runs/metrics.ts";
-import { runDefense, type ArmExtras } from "./run-arm.ts";
+import type { RunMetrics } from "../runs/metrics.ts";
+import { runDefense, type ArmExtras, type ArmRun } from "./run-arm.ts";
+import { scoreRun } from "./score-run.ts";
 import type { Experiment } from "./schema.ts";
 
 export interface RunOutput {
@@ -31,7 +33,7 @@ export async function runExperiment(exp: Experiment, hooks: RunHooks = {}): Prom
   const duration: Micros = Math.round(exp.durationSeconds * SECOND);
   const n = exp.defenses.length;
   const workers = Math.min(hooks.workers ?? 1, n);
-  const results: { arm: ArmResult; extra: ArmExtras }[] = new Array(n);
+  const results: ArmRun[] = new Array(n);
   if (workers <= 1) {
     for (let i = 0; i < n; i++) results[i] = await runDefense(exp, exp.defenses[i], duration, (f) => hooks.onProgress?.(i, f));
   } else {
@@ -52,6 +54,7 @@ export async function runExperiment(exp: Experiment, hooks: RunHooks = {}): Prom
       await pool.destroy();
     }
   }
+  const scored = await scoreRun(exp, results);
   return {
     metrics: {
       experiment: exp.name,
@@ -59,9 +62,9 @@ export async function runExperiment(exp: Experiment, hooks: RunHooks = {}): Prom
       seed: exp.seed,
       durationSeconds: exp.durationSeconds,
       users: (exp.population as { users: number }).users,
-      arms: results.map((r) => r.arm),
+      arms: scored.arms,
     },
-    extras: results.map((r) => r.extra),
+    extras: results.map((r, i) => ({ ...r.extra, roc: scored.roc[i] })),
   };
 }
 

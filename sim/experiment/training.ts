@@ -2,13 +2,15 @@
  * The adaptive adversary's training run: a separate simulation of the same defense with
  * the same observers at the same vantages, under a seed disjoint from the experiment's
  * (a different population and different traffic). Learned observers fit on its labelled
- * rows before the test run is scored: the adversary has seen the defense, never the
- * test population.
+ * rows, and every observer's score direction is fixed on it, before the test run is
+ * scored: the adversary has seen the defense, never the test population.
  */
+import { rocAuc } from "../../observers/metrics.ts";
+import type { Orientation } from "../../observers/metrics/scored-cases.ts";
 import type { TrainingData } from "../../observers/observer.ts";
 import type { Micros } from "../core/time.ts";
 import { buildArm } from "./build-arm.ts";
-import { getObserver } from "./registries.ts";
+import { labelsFromTruth } from "./labels.ts";
 import type { Defense, Experiment } from "./schema.ts";
 
 /**
@@ -19,24 +21,46 @@ export function trainingSeed(seed: number): number {
   return (seed + 0x9e3779b9) % 2 ** 32;
 }
 
-/**
- * Learned observers train first: a separate simulation of the same defense, the same
- * observers at the same vantages, under the training seed; each learned observer hands
- * over its labelled rows. This is the adaptive adversary: it has seen the defense.
- * Returns the training data by observer index; empty when no observer learns.
- */
-export async function trainLearnedObservers(exp: Experiment, defense: Defense, duration: Micros): Promise<Map<number, TrainingData>> {
-  const defs = await Promise.all(exp.observers.map((o) => getObserver(o.observer)));
-  const learners = defs.flatMap((d, i) => (d.learns ? [i] : []));
-  const out = new Map<number, TrainingData>();
-  if (learners.length === 0) return out;
-  const train: Experiment = { ...exp, seed: trainingSeed(exp.seed), observers: learners.map((i) => exp.observers[i]), traceUsers: [] };
-  const setup = await buildArm(train, defense, duration, { radio: false });
-  const result = setup.world.run();
-  setup.observers.forEach((o, k) => {
-    if (!o.observer.trainingSet) throw new Error(`observer "${o.def.name}" declares learns but has no trainingSet()`);
-    out.set(learners[k], o.observer.trainingSet(result.truth));
-  });
-  return out;
+/** What the training run tells the test run, per observer (by its index in the experiment). */
+export interface Training {
+  /** Labelled rows for each learned observer. */
+  data: Map<number, TrainingData>;
+  /** The direction each observer's score is read in: −1 where its training AUC was below 0.5. */
+  orientation: Orientation[];
+  /** Each observer's AUC on the training population as it scores; null for learned observers and where no AUC is defined. */
+  trainingAuc: (number | null)[];
 }
 
+/**
+ * The training run: a separate simulation of the same defense, with every observer of
+ * the experiment at its vantage, under the training seed. Learned observers hand over
+ * their labelled rows (the adaptive adversary: it has seen the defense). Every other
+ * observer is scored on the training labels once, and its score direction is fixed
+ * there: an observer the defense pushed below chance (AUC < 0.5) is read flipped in the
+ * test run, as an adversary who knows the defense would read it. The test population is
+ * never looked at. A learned observer is trained to score linked pairs high, so it
+ * keeps its direction.
+ */
+export async function trainingRun(exp: Experiment, defense: Defense, duration: Micros): Promise<Training> {
+  const train: Experiment = { ...exp, seed: trainingSeed(exp.seed), traceUsers: [] };
+  const setup = await buildArm(train, defense, duration, { radio: false });
+  const result = setup.world.run();
+  const labels = labelsFromTruth(result.truth, setup.population.size);
+  const data = new Map<number, TrainingData>();
+  const orientation: Orientation[] = [];
+  const trainingAuc: (number | null)[] = [];
+  for (const o of setup.observers) {
+    if (o.def.learns) {
+      if (!o.observer.trainingSet) throw new Error(`observer "${o.def.name}" declares learns but has no trainingSet()`);
+      data.set(o.index, o.observer.trainingSet(labels));
+      orientation.push(1);
+      trainingAuc.push(null);
+      continue;
+    }
+    const scores = o.observer.scoreAsync ? await o.observer.scoreAsync(labels) : o.observer.score(labels);
+    const auc = scores.positives.length > 0 && scores.negatives.length > 0 ? rocAuc(scores.positives, scores.negatives) : null;
+    orientation.push(auc !== null && auc < 0.5 ? -1 : 1);
+    trainingAuc.push(auc);
+  }
+  return { data, orientation, trainingAuc };
+}

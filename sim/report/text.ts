@@ -3,10 +3,10 @@
  * the `report.md` a person (or a CI summary) reads. Every figure is printed with its
  * confidence interval; a figure the data cannot support is printed as "not resolvable"
  * with the number of negatives it would need. The findings are computed, not written by
- * hand: "far above chance" means the AUC interval lies above 0.5, "barely changes" means
- * the interval overlaps the undefended one.
+ * hand: "far above chance" means the AUC interval lies above 0.75; a defense "lowers" or
+ * "raises" a figure only when the paired difference's interval excludes 0.
  */
-import type { ArmResult, ObserverResult, RunMetrics } from "../runs/metrics.ts";
+import type { ArmResult, PairedDifference, RunMetrics, Strongest } from "../runs/metrics.ts";
 import type { Interval } from "../runs/metrics.ts";
 
 export function fmtNum(x: number | null, digits = 3): string {
@@ -25,32 +25,20 @@ function pct(i: Interval): string {
   return fmtInterval(i, 1, 100, "%");
 }
 
-/** The strongest observer of an arm on the link task: highest TPR at 1e-3, then AUC. */
-export function strongest(arm: ArmResult, task = "link"): ObserverResult | null {
-  let best: ObserverResult | null = null;
-  const key = (o: ObserverResult) => [o.summary.tprAt["1e-3"]?.estimate ?? -1, o.summary.auc.estimate ?? -1];
-  for (const o of arm.observers) {
-    if (o.task !== task) continue;
-    if (!best) best = o;
-    else {
-      const [a1, a2] = key(o);
-      const [b1, b2] = key(best);
-      if (a1 > b1 || (a1 === b1 && a2 > b2)) best = o;
-    }
-  }
-  return best;
+/**
+ * The strongest observer of an arm for a task, as the run defined it once for every
+ * consumer (`sim/experiment/score-run.ts`): the highest oriented AUC, ties broken by TPR
+ * at 1e-3; its figures are the maximum over the task's observers inside each bootstrap
+ * replicate.
+ */
+export function strongest(arm: ArmResult, task = "link"): Strongest | null {
+  return arm.strongest?.find((s) => s.task === task) ?? null;
 }
 
-function tpr(o: ObserverResult, fpr = "1e-3"): string {
-  const t = o.summary.tprAt[fpr];
+function tpr(t: (Interval & { resolvable: boolean; negatives?: number; negativesNeeded?: number }) | undefined): string {
   if (!t) return "–";
-  if (!t.resolvable) return `not resolvable (${t.negatives} negatives, needs ${t.negativesNeeded})`;
+  if (!t.resolvable) return t.negatives !== undefined ? `not resolvable (${t.negatives} negatives, needs ${t.negativesNeeded})` : "not resolvable";
   return fmtInterval(t);
-}
-
-function overlaps(a: Interval, b: Interval): boolean {
-  if (a.lo === null || a.hi === null || b.lo === null || b.hi === null) return true;
-  return a.lo <= b.hi && b.lo <= a.hi;
 }
 
 function isBaseline(arm: ArmResult): boolean {
@@ -65,9 +53,9 @@ export function summaryTable(m: RunMetrics): string[][] {
     const c = arm.cost;
     rows.push([
       arm.defense,
-      o ? `${o.observer}@${o.vantage}` : "–",
-      o ? fmtInterval(o.summary.auc) : "–",
-      o ? tpr(o) : "–",
+      o ? o.observer : "none resolvable",
+      o ? fmtInterval(o.auc) : "not resolvable",
+      o ? tpr(o.tprAt["1e-3"]) : "not resolvable",
       pct(c.bandwidthOverhead.total),
       fmtInterval(c.addedLatencyMs.p50, 1),
       fmtInterval(c.addedLatencyMs.p99, 1),
@@ -96,22 +84,18 @@ function baselineOf(m: RunMetrics): ArmResult | undefined {
   return m.arms.find(isBaseline);
 }
 
-function matching(arm: ArmResult, o: ObserverResult): ObserverResult | undefined {
-  return arm.observers.find((x) => x.observer === o.observer && x.vantage === o.vantage);
-}
-
-/** "0.971 → 0.394" with the verdict of the intervals. */
-function move(before: Interval, after: Interval): "lower" | "higher" | "same" {
-  if (overlaps(before, after) || before.estimate === null || after.estimate === null) return "same";
-  return after.estimate < before.estimate ? "lower" : "higher";
+function fmtDiff(d: PairedDifference, digits = 3): string {
+  return `${fmtNum(d.undefended, digits)} → ${fmtNum(d.defended, digits)}, difference ${fmtInterval(d.difference, digits)}`;
 }
 
 /**
- * Findings in plain words, each computed from the intervals: for the undefended arm, how
- * well each observer does against chance; for every defense, its strongest link
- * observer, which observers it significantly weakens or strengthens (non-overlapping
- * intervals), what it does to the activity detector's TPR at FPR 1e-2 (the claim that
- * extra traffic is no proof of activity), its cost, and whether it hit its budget.
+ * Findings in plain words, each computed, none written by hand: for the undefended arm,
+ * how well each observer does against chance; for every defense, its strongest link
+ * observer, the observers it lowers or raises — judged only on the paired difference
+ * with the undefended arm (the same users resampled in both), never on overlapping
+ * intervals — the observers it inverts (an adversary who knows the defense flips its
+ * decision, so no figure below chance is ever counted as a gain), the activity
+ * detector at FPR 1e-2, its cost, and whether it hit its budget.
  */
 export function findings(m: RunMetrics): string[] {
   const out: string[] = [];
@@ -120,39 +104,42 @@ export function findings(m: RunMetrics): string[] {
     for (const o of base.observers) {
       const auc = o.summary.auc;
       if (auc.lo === null) continue;
-      const verdict = auc.lo > 0.5 ? (auc.lo > 0.75 ? "far above chance" : "above chance") : "no better than chance";
+      const verdict = auc.lo > 0.5 ? (auc.lo > 0.75 ? "far above chance" : "above chance") : "not detectably above chance";
       out.push(
         `Undefended (\`${base.defense}\`), the ${o.observer} observer at the ${o.vantage} vantage performs the ${o.task} task ${verdict}: ` +
-          `AUC ${fmtInterval(auc)} (chance is 0.5), TPR at FPR 1e-3 ${tpr(o)}.`,
+          `AUC ${fmtInterval(auc)} (chance is 0.5), TPR at FPR 1e-3 ${tpr(o.summary.tprAt["1e-3"])}.`,
       );
     }
+  } else {
+    out.push("This experiment has no undefended arm (no shaper on either side), so no defense is compared with anything: no finding below credits a defense.");
   }
   for (const arm of m.arms) {
     if (arm === base) continue;
     const parts: string[] = [];
     const top = strongest(arm);
-    if (top) parts.push(`its strongest link observer is ${top.observer} at ${top.vantage}: AUC ${fmtInterval(top.summary.auc)}, TPR at FPR 1e-3 ${tpr(top)}`);
-    const lower: string[] = [];
-    const higher: string[] = [];
-    const same: string[] = [];
-    for (const o of arm.observers) {
-      const b = base && matching(base, o);
-      if (!b) continue;
-      const mv = move(b.summary.auc, o.summary.auc);
-      const text = `${o.observer} ${fmtNum(b.summary.auc.estimate)} → ${fmtNum(o.summary.auc.estimate)}`;
-      (mv === "lower" ? lower : mv === "higher" ? higher : same).push(text);
+    if (top) parts.push(`its strongest link observer is ${top.observer} (best of ${top.observers}): AUC ${fmtInterval(top.auc)}, TPR at FPR 1e-3 ${tpr(top.tprAt["1e-3"])}`);
+    const diffs = arm.versusUndefended ?? [];
+    const auc = diffs.filter((d) => d.metric === "auc");
+    const strongestLink = auc.find((d) => d.observer === "strongest:link");
+    if (strongestLink && strongestLink.verdict !== "not resolvable") {
+      parts.push(`against the undefended arm the strongest link AUC is ${strongestLink.verdict === "no detectable change" ? "not detectably changed" : strongestLink.verdict} (${fmtDiff(strongestLink)})`);
     }
-    if (lower.length) parts.push(`it significantly lowers the AUC of ${lower.join(", ")}`);
-    if (higher.length) parts.push(`it significantly raises the AUC of ${higher.join(", ")} (the defense itself leaks)`);
-    if (same.length) parts.push(`it leaves ${same.join(", ")} within their undefended intervals`);
-    const act = arm.observers.find((o) => o.task === "activity");
-    const actBase = act && base && matching(base, act);
-    const t = act?.summary.tprAt["1e-2"];
-    const tb = actBase?.summary.tprAt["1e-2"];
-    if (t && tb && t.resolvable && tb.resolvable && t.estimate !== null && tb.estimate !== null) {
+    const per = auc.filter((d) => !d.observer.startsWith("strongest:"));
+    const lower = per.filter((d) => d.verdict === "lower");
+    const higher = per.filter((d) => d.verdict === "higher");
+    const same = per.filter((d) => d.verdict === "no detectable change");
+    if (lower.length) parts.push(`it lowers the AUC of ${lower.map((d) => `${d.observer} (${fmtDiff(d)})`).join(", ")}`);
+    if (higher.length) parts.push(`it RAISES the AUC of ${higher.map((d) => `${d.observer} (${fmtDiff(d)})`).join(", ")}: the defense itself leaks to these observers`);
+    if (same.length) parts.push(`no detectable change for ${same.map((d) => `${d.observer} (${fmtDiff(d)})`).join(", ")}`);
+    const inverted = arm.observers.filter((o) => o.orientation === -1);
+    if (inverted.length) {
       parts.push(
-        `the activity detector's TPR at FPR 1e-2 goes from ${fmtInterval(tb)} to ${fmtInterval(t)} (${t.estimate <= tb.estimate ? "down" : "up"} ${fmtNum(Math.abs(tb.estimate - t.estimate))})`,
+        `it inverts ${inverted.map((o) => `${o.observer}@${o.vantage} (training AUC ${fmtNum(o.trainingAuc)})`).join(", ")}: the defense itself leaks, since an adversary who knows the defense flips its decision — these observers are scored flipped, and their figures above are the flipped ones`,
       );
+    }
+    const act = diffs.find((d) => d.task === "activity" && !d.observer.startsWith("strongest:") && d.metric === "tpr@1e-2");
+    if (act && act.verdict !== "not resolvable") {
+      parts.push(`the activity detector's TPR at FPR 1e-2 is ${act.verdict === "no detectable change" ? "not detectably changed" : act.verdict} (${fmtDiff(act)})`);
     }
     parts.push(
       `it costs ${pct(arm.cost.bandwidthOverhead.total)} bandwidth, ${fmtInterval(arm.cost.addedLatencyMs.p99, 1)} ms added latency at p99 and ${fmtInterval(arm.cost.energy.joulesPerHour, 0)} J per device-hour` +
@@ -167,11 +154,37 @@ export function findings(m: RunMetrics): string[] {
   return out;
 }
 
+/**
+ * The "advanced analysis may remain possible" sentence, computed: the strongest link
+ * observer against the defense that suppresses it most, with its interval.
+ */
+export function advancedAnalysis(m: RunMetrics): string {
+  let best: { arm: ArmResult; s: Strongest } | null = null;
+  for (const arm of m.arms) {
+    const s = strongest(arm);
+    if (!s || s.auc.estimate === null) continue;
+    if (!best || s.auc.estimate < (best.s.auc.estimate as number)) best = { arm, s };
+  }
+  if (!best) return "Advanced analysis may remain possible: no link observer could be scored in this run, so it says nothing about linking.";
+  const lo = best.s.auc.lo;
+  const still = lo !== null && lo > 0.5;
+  return (
+    `Advanced analysis may remain possible: against the defense that suppresses linking most (\`${best.arm.defense}\`), the strongest of ${best.s.observers} link observers (${best.s.observer}) ` +
+    (still ? `still links above chance, AUC ${fmtInterval(best.s.auc)}` : `is not detectably above chance, AUC ${fmtInterval(best.s.auc)}`) +
+    `. These figures bound only the observers listed here; a stronger adversary may do better.`
+  );
+}
+
+/** Free text from an experiment file, safe inside Markdown: no raw HTML, no Markdown control characters. */
+export function mdText(s: string): string {
+  return s.replace(/[\\`*_[\]#|<>&]/g, (c) => (c === "<" ? "&lt;" : c === ">" ? "&gt;" : c === "&" ? "&amp;" : `\\${c}`)).replace(/\r?\n/g, " ");
+}
+
 export function reportMarkdown(m: RunMetrics): string {
   const lines = [
-    `# ${m.experiment}`,
+    `# ${mdText(m.experiment)}`,
     "",
-    m.purpose,
+    mdText(m.purpose),
     "",
     `${m.users} users, ${m.durationSeconds} s simulated, seed ${m.seed}. Intervals are seeded bootstrap 95% intervals.`,
     "",
@@ -204,7 +217,7 @@ export function reportMarkdown(m: RunMetrics): string {
       ...m.arms.map((a) => [a.defense, String(a.traffic.messages), String(a.traffic.delivered), String(a.traffic.conversations), String(a.traffic.packets)]),
     ]),
     "",
-    "Advanced analysis may remain possible: these figures bound only the observers listed above.",
+    advancedAnalysis(m),
     "",
   );
   return lines.join("\n");

@@ -14,6 +14,14 @@
  * family (`latency`), then its kind (`privacy` or `cost`), then `default`. A tolerance
  * file is JSON: `{"default": {"ci": true}, "metrics": {"energy": {"rel": 0.05}, "tpr@1e-3": {"abs": 0.01}}}`.
  *
+ * - **paired difference**: for the strongest observer's figures, when both runs kept
+ *   their bootstrap replicates and share experiment, seed, duration and users (so
+ *   replicate r resampled the same users in both), the interval of run − baseline taken
+ *   replicate by replicate: worse when it lies above 0, better when below. This is far
+ *   sharper than overlap, and used whenever it applies (unless an abs/rel tolerance is
+ *   set for the metric).
+ * Parameter differences between the two runs' defenses are listed in the notes.
+ *
  * Verdicts: `ok`, `better`, `WORSE`, `missing` (in the baseline, not in the run: the
  * experiment changed, so the baseline must be regenerated), `new` (only in the run),
  * `not resolvable` (no estimate on one side or both). The gate fails on `WORSE` and
@@ -32,6 +40,8 @@ import { InputError } from "../core/validation.ts";
 import { metricRows, rowKey, type MetricRow } from "./metric-rows.ts";
 import { fmtNum } from "../report/text.ts";
 import type { RunMetrics } from "./metrics.ts";
+import { decodeUnitReplicates } from "./replicates.ts";
+import { replicateInterval } from "../../observers/metrics/replicate-interval.ts";
 
 const toleranceSchema = z
   .object({
@@ -127,11 +137,72 @@ export function judge(baseline: MetricRow, run: MetricRow, t: Tolerance): Verdic
   return "ok";
 }
 
+/** The replicates of every strongest-observer figure of a run, by row key. */
+function strongestReplicates(m: RunMetrics): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const arm of m.arms) {
+    for (const st of arm.strongest ?? []) {
+      for (const [metric, text] of Object.entries(st.replicates ?? {})) out.set(rowKey({ defense: arm.defense, observer: `strongest:${st.task}`, metric }), text);
+    }
+  }
+  return out;
+}
+
+/**
+ * The paired verdict of a figure whose bootstrap replicates both runs kept (same seed and
+ * population, so replicate r resampled the same users in both): WORSE when the interval
+ * of run − baseline lies above 0, better when below, ok otherwise. Null when it cannot
+ * be judged that way.
+ */
+function pairedVerdict(b: string | undefined, r: string | undefined, level = 0.95): Verdict | null {
+  if (b === undefined || r === undefined) return null;
+  let x: Float64Array;
+  let y: Float64Array;
+  try {
+    x = decodeUnitReplicates(b);
+    y = decodeUnitReplicates(r, x.length);
+  } catch {
+    return null;
+  }
+  const d = new Float64Array(x.length);
+  let est = 0;
+  for (let i = 0; i < d.length; i++) d[i] = y[i] - x[i];
+  for (let i = 0; i < d.length; i++) if (!Number.isNaN(d[i])) est += d[i];
+  const iv = replicateInterval(d, est / Math.max(1, d.length), { level });
+  if (iv.lo === null || iv.hi === null) return null;
+  return iv.lo > 0 ? "WORSE" : iv.hi < 0 ? "better" : "ok";
+}
+
+/** Parameter differences between the runs' defenses, one line each. */
+function parameterNotes(baseline: RunMetrics, run: RunMetrics): string[] {
+  const notes: string[] = [];
+  for (const b of baseline.arms) {
+    const r = run.arms.find((x) => x.defense === b.defense);
+    if (!r) continue;
+    for (const side of ["device", "server"] as const) {
+      if (b[side].shaper !== r[side].shaper) notes.push(`defense ${b.defense}: ${side} shaper ${b[side].shaper} (baseline) vs ${r[side].shaper} (run)`);
+      else {
+        const keys = [...new Set([...Object.keys(b[side].params), ...Object.keys(r[side].params)])].sort();
+        for (const k of keys) {
+          const bv = JSON.stringify(b[side].params[k]);
+          const rv = JSON.stringify(r[side].params[k]);
+          if (bv !== rv) notes.push(`defense ${b.defense}: ${side}.params.${k} = ${bv ?? "missing"} (baseline) vs ${rv ?? "missing"} (run)`);
+        }
+      }
+    }
+  }
+  return notes;
+}
+
 export function compareRuns(baseline: RunMetrics, run: RunMetrics, tolerances: Tolerances = DEFAULT_TOLERANCES): Comparison {
   const notes: string[] = [];
   for (const k of ["experiment", "seed", "durationSeconds", "users"] as const) {
     if (baseline[k] !== run[k]) notes.push(`the runs differ in ${k}: ${JSON.stringify(baseline[k])} (baseline) vs ${JSON.stringify(run[k])} (run)`);
   }
+  notes.push(...parameterNotes(baseline, run));
+  const sameDraws = notes.length === 0 || ["experiment", "seed", "durationSeconds", "users"].every((k) => baseline[k as keyof RunMetrics] === run[k as keyof RunMetrics]);
+  const bRep = sameDraws ? strongestReplicates(baseline) : new Map<string, string>();
+  const rRep = sameDraws ? strongestReplicates(run) : new Map<string, string>();
   const b = metricRows(baseline);
   const r = new Map(metricRows(run).map((x) => [rowKey(x), x]));
   const judgements: Judgement[] = [];
@@ -141,7 +212,9 @@ export function compareRuns(baseline: RunMetrics, run: RunMetrics, tolerances: T
     seen.add(key);
     const y = r.get(key) ?? null;
     const t = toleranceFor(tolerances, x);
-    judgements.push({ defense: x.defense, observer: x.observer, metric: x.metric, baseline: x, run: y, verdict: y ? judge(x, y, t) : "missing", rule: describe(t) });
+    const paired = y && t.abs === undefined && t.rel === undefined ? pairedVerdict(bRep.get(key), rRep.get(key)) : null;
+    if (paired) judgements.push({ defense: x.defense, observer: x.observer, metric: x.metric, baseline: x, run: y, verdict: paired, rule: "paired difference" });
+    else judgements.push({ defense: x.defense, observer: x.observer, metric: x.metric, baseline: x, run: y, verdict: y ? judge(x, y, t) : "missing", rule: describe(t) });
   }
   for (const [key, y] of r) {
     if (seen.has(key)) continue;

@@ -7,7 +7,8 @@
  * are left out.
  *
  * Names: observer figures are `auc`, `tpr@1e-2` (one per FPR key of the run), `top1`,
- * `top5`, with `observer` = `"<observer>@<vantage>"`; cost figures have `observer` null:
+ * `top5`, with `observer` = `"<observer>@<vantage>"`, and the same figures of each task's
+ * strongest observer with `observer` = `"strongest:<task>"`; cost figures have `observer` null:
  * `bandwidth` (total overhead, a fraction), `bandwidth.device`, `bandwidth.server`,
  * `latency.p50|p95|p99` (added ms), `e2e.p50|p95|p99` (end-to-end ms), `energy` (J per
  * device-hour), `wakeups` (radio wake-ups per device-hour). A figure the data cannot
@@ -71,6 +72,13 @@ export function armRows(arm: ArmResult): MetricRow[] {
     if (s.top1) rows.push(row(d, who, "top1", s.top1));
     if (s.top5) rows.push(row(d, who, "top5", s.top5));
   }
+  for (const st of arm.strongest ?? []) {
+    const who = `strongest:${st.task}`;
+    rows.push(row(d, who, "auc", st.auc.resolvable ? st.auc : null));
+    for (const key of Object.keys(st.tprAt)) rows.push(row(d, who, `tpr@${key}`, st.tprAt[key].resolvable ? st.tprAt[key] : null));
+    if (st.top1) rows.push(row(d, who, "top1", st.top1));
+    if (st.top5) rows.push(row(d, who, "top5", st.top5));
+  }
   return rows;
 }
 
@@ -90,17 +98,14 @@ export function isPrivacy(r: MetricRow): boolean {
 }
 
 /**
- * The strongest observer's figure for `metric` in one arm: the observer row with the
- * highest estimate (the worst case for the defense). Null when no observer reports a
- * resolvable figure for it.
+ * The strongest observer's figure for `metric` in one arm, as the run defined it once
+ * (`sim/experiment/score-run.ts`: the observer of `task` with the highest oriented AUC;
+ * each figure the maximum over the task's observers inside every bootstrap replicate).
+ * Null when the figure is not resolvable.
  */
-export function strongestRow(rows: readonly MetricRow[], defense: string, metric: string): MetricRow | null {
-  let best: MetricRow | null = null;
-  for (const r of rows) {
-    if (r.defense !== defense || r.observer === null || r.metric !== metric || r.estimate === null) continue;
-    if (!best || r.estimate > (best.estimate as number)) best = r;
-  }
-  return best;
+export function strongestRow(rows: readonly MetricRow[], defense: string, metric: string, task = "link"): MetricRow | null {
+  const r = rows.find((x) => x.defense === defense && x.observer === `strongest:${task}` && x.metric === metric);
+  return r && r.estimate !== null ? r : null;
 }
 
 /** The cost row named `metric` of one arm, or null. */

@@ -5,7 +5,6 @@
  * experiment and seed give byte-identical files. Reports, figures, compare and the
  * notebooks read these types; the runner writes them.
  */
-import type { ScoreSummary } from "../../observers/metrics.ts";
 import type { TaskName, VantageName } from "../../observers/observer.ts";
 
 export interface RunMetrics {
@@ -23,7 +22,85 @@ export interface ObserverResult {
   task: TaskName;
   sees: string;
   cannotSee: string;
-  summary: ScoreSummary;
+  /**
+   * The direction of the observer's score, fixed on the training population before it
+   * saw the test population: 1 as the observer scores, −1 flipped because its training
+   * AUC was below 0.5 (the defense inverted it; an adversary who knows the defense flips
+   * its decision).
+   */
+  orientation: 1 | -1;
+  /** The observer's AUC on the training population as it scores (before orientation); null when not measured. */
+  trainingAuc: number | null;
+  summary: ObserverSummary;
+}
+
+/** A figure with its interval and whether the data can support it. */
+export interface Figure extends Interval {
+  resolvable: boolean;
+}
+
+/** One observer's oriented figures, every interval from the run's shared user-bootstrap replicates. */
+export interface ObserverSummary {
+  positives: number;
+  negatives: number;
+  /** Distinct users among the positive cases and among the negative cases. */
+  positiveUsers: number;
+  negativeUsers: number;
+  resamples: number;
+  level: number;
+  auc: Figure;
+  /** Keyed by the FPR in exponent form ("1e-2", "1e-3", …). */
+  tprAt: Record<string, Figure & { negatives: number; negativesNeeded: number }>;
+  /** Bayesian detection rate (precision) at each FPR, at `baseRate`. */
+  bdr: { baseRate: number | null; at: Record<string, Figure> };
+  candidates: number | null;
+  top1: Figure | null;
+  top5: Figure | null;
+  /** Why a figure is not resolvable, one line each (empty when every figure is). */
+  notResolvable: string[];
+}
+
+/**
+ * The strongest observer of one task against one defense: the observer with the highest
+ * oriented AUC (ties: the higher TPR at 1e-3). Every figure is the maximum over the
+ * task's observers, taken inside each bootstrap replicate, so the interval accounts for
+ * picking the best of several and the figure is never below any one observer's.
+ */
+export interface Strongest {
+  task: TaskName;
+  /** `"<observer>@<vantage>"` of the observer with the highest oriented AUC. */
+  observer: string;
+  /** How many observers of this task competed. */
+  observers: number;
+  auc: Figure;
+  tprAt: Record<string, Figure>;
+  top1: Figure | null;
+  top5: Figure | null;
+  /**
+   * Every bootstrap replicate of each figure above (keyed `auc`, `tpr@1e-3`, `top1`, …),
+   * encoded by `replicates.ts`: what lets `compare` judge a run against a baseline of the
+   * same seed on the paired difference.
+   */
+  replicates: Record<string, string>;
+}
+
+export type PairedVerdict = "lower" | "higher" | "no detectable change" | "not resolvable";
+
+/**
+ * A figure of a defense against the same figure undefended, judged on the bootstrap
+ * distribution of the difference (the same users resampled in both arms): `lower` when
+ * the difference's interval lies below 0, `higher` when above, otherwise `no detectable
+ * change`.
+ */
+export interface PairedDifference {
+  /** `"<observer>@<vantage>"`, or `"strongest:<task>"`. */
+  observer: string;
+  task: TaskName;
+  metric: string;
+  defended: number | null;
+  undefended: number | null;
+  difference: Interval;
+  verdict: PairedVerdict;
 }
 
 export interface ArmResult {
@@ -44,16 +121,15 @@ export interface ArmResult {
     budget: { refusedPadding: number; forcedReleases: number };
   };
   observers: ObserverResult[];
+  /** Per task scored in this arm, its strongest observer. */
+  strongest: Strongest[];
+  /**
+   * Each figure against the undefended arm (the arm with no shaper on either side),
+   * paired; null for the undefended arm itself or when the experiment has none.
+   */
+  versusUndefended: PairedDifference[] | null;
 }
 
-export interface RunMetrics {
-  experiment: string;
-  purpose: string;
-  seed: number;
-  durationSeconds: number;
-  users: number;
-  arms: ArmResult[];
-}
 
 
 /** An estimate with its confidence interval; null where the data cannot give one (never NaN in a results file). */

@@ -23,7 +23,7 @@
  * //       observer: "volume-correlation", vantage: "isp", task: "link", auc: 0.97, aucLo: 0.96, aucHi: 0.98,
  * //       tprFpr: 0.01, tpr: 0.81, tprLo: 0.76, tprHi: 0.86, bandwidth: 0, …, joulesPerHour: 412.3, … }, …]
  */
-import type { ArmResult, ObserverResult, RunMetrics } from "../../runs/metrics.ts";
+import type { ArmResult, Interval, ObserverResult, RunMetrics } from "../../runs/metrics.ts";
 
 export interface PrivacyCostRow {
   run: string;
@@ -39,6 +39,12 @@ export interface PrivacyCostRow {
   observer: string;
   vantage: string;
   task: string;
+  /**
+   * True for the row of the strongest observer of this task against this defense (the
+   * run's one definition: highest oriented AUC); its figures are the maximum over the
+   * task's observers inside each bootstrap replicate.
+   */
+  strongest: boolean;
   positives: number;
   negatives: number;
   auc: number | null;
@@ -77,18 +83,28 @@ export function isBaselineArm(arm: Pick<ArmResult, "device" | "server">): boolea
 /** One row per defense × observer of a run. */
 export function privacyCostRows(m: RunMetrics, run = `${m.experiment}-s${m.seed}`): PrivacyCostRow[] {
   const rows: PrivacyCostRow[] = [];
-  for (const arm of m.arms) for (const o of arm.observers) rows.push(row(m, run, arm, o));
+  for (const arm of m.arms) {
+    for (const o of arm.observers) rows.push(row(m, run, arm, o));
+    for (const st of arm.strongest ?? []) {
+      const [observer, vantage] = st.observer.split("@");
+      const base = arm.observers.find((o) => o.observer === observer && o.vantage === vantage);
+      if (!base) continue;
+      rows.push({ ...row(m, run, arm, base), ...figures(st.auc, st.tprAt), strongest: true });
+    }
+  }
   return rows;
 }
 
 /**
- * The row of the strongest observer per defense on `task` (highest AUC; ties broken by
- * TPR), falling back to all tasks when no observer has that task.
+ * The row of the strongest observer per defense on `task`, as the run defined it (the
+ * rows marked `strongest`); for rows without that mark (older summaries), the highest
+ * AUC, ties broken by TPR. Falls back to all tasks when no observer has that task.
  */
 export function strongestRows(rows: readonly PrivacyCostRow[], task = "link"): PrivacyCostRow[] {
   const pool = rows.some((r) => r.task === task) ? rows.filter((r) => r.task === task) : rows;
+  const marked = pool.filter((r) => r.strongest);
   const best = new Map<string, PrivacyCostRow>();
-  for (const r of pool) {
+  for (const r of marked.length > 0 ? marked : pool) {
     const key = `${r.run}\u0000${r.defense}`;
     const b = best.get(key);
     if (!b || score(r) > score(b)) best.set(key, r);
@@ -100,10 +116,23 @@ function score(r: PrivacyCostRow): number {
   return (r.auc ?? -1) * 2 + (r.tpr ?? -1) * 1e-3;
 }
 
-function row(m: RunMetrics, run: string, arm: ArmResult, o: ObserverResult): PrivacyCostRow {
-  const keys = Object.keys(o.summary.tprAt).sort((a, b) => Number(b) - Number(a));
+/** The privacy columns of a row from an AUC and TPR-at-FPR figures (the largest FPR reported). */
+function figures(auc: Interval, tprAt: Record<string, Interval & { resolvable: boolean }>): Pick<PrivacyCostRow, "auc" | "aucLo" | "aucHi" | "tprFpr" | "tpr" | "tprLo" | "tprHi"> {
+  const keys = Object.keys(tprAt).sort((a, b) => Number(b) - Number(a));
   const key = keys[0];
-  const t = key === undefined ? null : o.summary.tprAt[key];
+  const t = key === undefined ? null : tprAt[key];
+  return {
+    auc: auc.estimate,
+    aucLo: auc.lo,
+    aucHi: auc.hi,
+    tprFpr: key === undefined ? null : Number(key),
+    tpr: t && t.resolvable ? t.estimate : null,
+    tprLo: t && t.resolvable ? t.lo : null,
+    tprHi: t && t.resolvable ? t.hi : null,
+  };
+}
+
+function row(m: RunMetrics, run: string, arm: ArmResult, o: ObserverResult): PrivacyCostRow {
   const c = arm.cost;
   return {
     run,
@@ -116,15 +145,10 @@ function row(m: RunMetrics, run: string, arm: ArmResult, o: ObserverResult): Pri
     observer: o.observer,
     vantage: o.vantage,
     task: o.task,
+    strongest: false,
     positives: o.summary.positives,
     negatives: o.summary.negatives,
-    auc: o.summary.auc.estimate,
-    aucLo: o.summary.auc.lo,
-    aucHi: o.summary.auc.hi,
-    tprFpr: key === undefined ? null : Number(key),
-    tpr: t && t.resolvable ? t.estimate : null,
-    tprLo: t && t.resolvable ? t.lo : null,
-    tprHi: t && t.resolvable ? t.hi : null,
+    ...figures(o.summary.auc, o.summary.tprAt),
     bandwidth: c.bandwidthOverhead.total.estimate,
     bandwidthLo: c.bandwidthOverhead.total.lo,
     bandwidthHi: c.bandwidthOverhead.total.hi,
@@ -202,6 +226,7 @@ export function rowsFromCollected(summary: CollectedSummary, shapers: Record<str
         observer: at < 0 ? name : name.slice(0, at),
         vantage: at < 0 ? "" : name.slice(at + 1),
         task: "",
+        strongest: false,
         positives: 0,
         negatives: 0,
         auc: auc.mean,

@@ -13,7 +13,7 @@ function withDominated(m: RunMetrics): RunMetrics {
   worse.cost.bandwidthOverhead.total = { estimate: 0.5, lo: 0.45, hi: 0.55 };
   worse.cost.addedLatencyMs.p99 = { estimate: 50, lo: 40, hi: 60 };
   worse.cost.energy.joulesPerHour = { estimate: 500, lo: 480, hi: 520 };
-  for (const o of worse.observers) o.summary = { ...o.summary, auc: { estimate: 0.95, lo: 0.93, hi: 0.97 } };
+  for (const o of worse.observers) o.summary = { ...o.summary, auc: { estimate: 0.95, lo: 0.93, hi: 0.97, resolvable: true } };
   return { ...m, arms: [...m.arms, worse] };
 }
 

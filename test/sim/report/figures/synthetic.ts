@@ -115,7 +115,22 @@ export function syntheticRun(seed = 7): RunOutput {
         energy: { radio: "lte", joulesPerHour: iv(spec.energy, spec.energy - 15, spec.energy + 15), wakeupsPerHour: iv(40 + a, 38 + a, 42 + a) },
         budget: { refusedPadding: 0, forcedReleases: 0 },
       },
-      observers: observers.map(({ o, summary }) => ({ ...o, summary })),
+      observers: observers.map(({ o, summary }) => ({
+        ...o,
+        orientation: 1 as const,
+        trainingAuc: null,
+        summary: {
+          ...summary,
+          positiveUsers: 12,
+          negativeUsers: 12,
+          auc: { ...summary.auc, resolvable: summary.auc.estimate !== null },
+          top1: null,
+          top5: null,
+          notResolvable: [],
+        },
+      })),
+      strongest: [],
+      versusUndefended: null,
     });
     extras.push({
       defense: spec.name,

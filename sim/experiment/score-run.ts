@@ -1,0 +1,261 @@
+/**
+ * Scores a whole run at once, after every arm has finished: each observer's oriented
+ * figures, the strongest observer of each task, and each defense against the
+ * undefended arm — all from one shared set of bootstrap replicates.
+ *
+ * Rules (the choices that favour the attacker are marked as such):
+ * - **Resampling unit.** Replicate r is one draw of N users with replacement from the
+ *   stream `metrics/users` of the experiment seed (`drawUserWeights`); a pair case
+ *   weighs w_u·w_v, a per-user case w_u, so both ends of a pair move together (McCullagh
+ *   2000; Owen 2007). Every arm shares the population, so replicate r is the same draw
+ *   of people in every arm and for every observer.
+ * - **Orientation** comes from the training run (`training.ts`), never from the test
+ *   population: an observer whose training AUC was below 0.5 is read flipped (attacker
+ *   favouring: an adversary who knows the defense flips its decision).
+ * - **Operating points** are tie-aware (the expected value under random tie-breaking).
+ * - **Intervals** are percentile intervals of the replicates (`replicateInterval`).
+ * - **The strongest observer** of a task is the one with the highest oriented AUC (ties:
+ *   the higher TPR at the FPR closest to 1e-3). Its figures are the maximum over the
+ *   task's observers taken inside each replicate (attacker favouring, and the interval
+ *   pays for picking the best of several).
+ * - **Paired comparisons.** A defense's figure minus the undefended arm's, replicate by
+ *   replicate; `lower` or `higher` only when the interval of the difference excludes 0.
+ * - **Resolvability.** A figure is reported only when `scoreResolvability` says the
+ *   data can support it (enough positives from enough users; about 10/FPR negatives
+ *   from enough users for TPR at that FPR); otherwise it is null with the reason.
+ *
+ * @example
+ * const scored = scoreRun(exp, arms); // arms from runDefense, in experiment order
+ * scored.arms[2].strongest[0] // => { task: "link", observer: "volume-correlation@isp", auc: {...}, ... }
+ */
+import { bayesianDetectionRate, fprKey, rocCurve } from "../../observers/metrics.ts";
+import { replicateInterval } from "../../observers/metrics/replicate-interval.ts";
+import { replicateScoreMetrics, type ReplicateScoreMetrics } from "../../observers/metrics/replicate-score-metrics.ts";
+import { scoreResolvability, type ScoreResolvability } from "../../observers/metrics/score-resolvability.ts";
+import { drawUserWeights } from "../../observers/metrics/user-weights.ts";
+import type { TaskName, TaskScores } from "../../observers/observer.ts";
+import { stream } from "../core/rng.ts";
+import type { ArmResult, Figure, Interval, ObserverResult, ObserverSummary, PairedDifference, PairedVerdict, Strongest } from "../runs/metrics.ts";
+import { encodeUnitReplicates } from "../runs/replicates.ts";
+import type { ArmExtras, ArmRun } from "./run-arm.ts";
+import { getObserver } from "./registries.ts";
+import type { Experiment } from "./schema.ts";
+
+const KS = [1, 5] as const;
+
+/** The reference FPR for ties in the strongest-observer rule: 1e-3, or the closest the experiment computes. */
+function tieFprIndex(fprs: readonly number[]): number {
+  let best = 0;
+  fprs.forEach((f, i) => {
+    if (Math.abs(Math.log10(f) + 3) < Math.abs(Math.log10(fprs[best]) + 3)) best = i;
+  });
+  return best;
+}
+
+const finite = (x: number): number | null => (Number.isFinite(x) ? x : null);
+
+function figure(values: ArrayLike<number>, estimate: number, resolvable: boolean, level: number): Figure {
+  if (!resolvable || !Number.isFinite(estimate)) return { estimate: null, lo: null, hi: null, resolvable: false };
+  const i = replicateInterval(values, estimate, { level });
+  return { estimate, lo: i.lo, hi: i.hi, resolvable: true };
+}
+
+/** The undefended arm: no shaper on either side. */
+export function undefendedArm(exp: Experiment): number {
+  return exp.defenses.findIndex((d) => d.device.shaper === "none" && d.server.shaper === "none");
+}
+
+interface Scored {
+  rep: ReplicateScoreMetrics;
+  res: ScoreResolvability;
+}
+
+function orientedScores(s: TaskScores, orientation: 1 | -1): { pos: Float64Array; neg: Float64Array } {
+  const pos = Float64Array.from(s.positives);
+  const neg = Float64Array.from(s.negatives);
+  if (orientation === -1) {
+    for (let i = 0; i < pos.length; i++) pos[i] = -pos[i];
+    for (let i = 0; i < neg.length; i++) neg[i] = -neg[i];
+  }
+  return { pos, neg };
+}
+
+function summary(sc: Scored, scores: TaskScores, fprs: readonly number[], resamples: number, level: number): ObserverSummary {
+  const { rep, res } = sc;
+  const candidates = scores.candidates ?? null;
+  const n = res.positives;
+  const m = res.negatives;
+  const baseRate = candidates !== null ? 1 / candidates : n + m > 0 ? n / (n + m) : null;
+  const tprAt: ObserverSummary["tprAt"] = {};
+  const bdrAt: Record<string, Figure> = {};
+  fprs.forEach((f, k) => {
+    const key = fprKey(f);
+    const fig = figure(rep.tprAt[k], rep.estimate.tprAt[k], res.tprAt[k], level);
+    tprAt[key] = { ...fig, negatives: m, negativesNeeded: Math.ceil((10 / f) * (1 - 1e-12)) };
+    const b = (x: number | null) => (x === null || baseRate === null ? null : finite(bayesianDetectionRate(x, f, baseRate)));
+    bdrAt[key] = fig.resolvable && baseRate !== null ? { estimate: b(fig.estimate), lo: b(fig.lo), hi: b(fig.hi), resolvable: true } : { estimate: null, lo: null, hi: null, resolvable: false };
+  });
+  const top = (k: number) => (res.topK && rep.topK.length > k ? figure(rep.topK[k], rep.estimate.topK[k], true, level) : null);
+  return {
+    positives: n,
+    negatives: m,
+    positiveUsers: res.positiveUsers,
+    negativeUsers: res.negativeUsers,
+    resamples,
+    level,
+    auc: figure(rep.auc, rep.estimate.auc, res.auc, level),
+    tprAt,
+    bdr: { baseRate, at: bdrAt },
+    candidates,
+    top1: top(0),
+    top5: top(1),
+    notResolvable: res.reasons,
+  };
+}
+
+/** Per replicate, the maximum over `members` of one metric; the estimate is the maximum of the estimates. */
+function maxOver(members: Scored[], pick: (s: Scored) => { values: Float64Array; estimate: number; ok: boolean }, R: number): { values: Float64Array; estimate: number; ok: boolean } {
+  const values = new Float64Array(R).fill(-Infinity);
+  let estimate = -Infinity;
+  let any = false;
+  for (const s of members) {
+    const p = pick(s);
+    if (!p.ok || !Number.isFinite(p.estimate)) continue;
+    any = true;
+    if (p.estimate > estimate) estimate = p.estimate;
+    for (let r = 0; r < R; r++) {
+      const v = p.values[r];
+      // a replicate where one observer is undefined is undefined for the maximum
+      values[r] = Number.isNaN(v) || Number.isNaN(values[r]) ? NaN : v > values[r] ? v : values[r];
+    }
+  }
+  return { values, estimate, ok: any };
+}
+
+function paired(a: { values: Float64Array; estimate: number; ok: boolean }, b: { values: Float64Array; estimate: number; ok: boolean }, level: number): { difference: Interval; verdict: PairedVerdict } {
+  if (!a.ok || !b.ok) return { difference: { estimate: null, lo: null, hi: null }, verdict: "not resolvable" };
+  const d = new Float64Array(a.values.length);
+  for (let r = 0; r < d.length; r++) d[r] = a.values[r] - b.values[r];
+  const i = replicateInterval(d, a.estimate - b.estimate, { level });
+  if (i.lo === null || i.hi === null) return { difference: { estimate: i.estimate, lo: null, hi: null }, verdict: "not resolvable" };
+  const verdict: PairedVerdict = i.hi < 0 ? "lower" : i.lo > 0 ? "higher" : "no detectable change";
+  return { difference: { estimate: i.estimate, lo: i.lo, hi: i.hi }, verdict };
+}
+
+/** The metrics a comparison covers: AUC, TPR at each FPR, top-1 and top-5, each as replicate values. */
+function metricPicks(fprs: readonly number[]): { name: string; pick: (s: Scored) => { values: Float64Array; estimate: number; ok: boolean } }[] {
+  return [
+    { name: "auc", pick: (s) => ({ values: s.rep.auc, estimate: s.rep.estimate.auc, ok: s.res.auc }) },
+    ...fprs.map((f, k) => ({ name: `tpr@${fprKey(f)}`, pick: (s: Scored) => ({ values: s.rep.tprAt[k], estimate: s.rep.estimate.tprAt[k], ok: s.res.tprAt[k] }) })),
+    ...KS.map((kk, j) => ({ name: `top${kk}`, pick: (s: Scored) => ({ values: s.rep.topK[j] ?? new Float64Array(0), estimate: s.rep.estimate.topK[j] ?? NaN, ok: s.res.topK && s.rep.topK.length > j }) })),
+  ];
+}
+
+export interface ScoredRun {
+  arms: ArmResult[];
+  roc: ArmExtras["roc"][];
+}
+
+/** Scores every arm of a run (`arms` in experiment order) on shared user-bootstrap replicates. */
+export async function scoreRun(exp: Experiment, arms: ArmRun[]): Promise<ScoredRun> {
+  const users = (exp.population as { users: number }).users;
+  const { resamples: R, level, fprs } = exp.metrics;
+  const W = drawUserWeights(users, R, stream(exp.seed, "metrics/users"));
+  const defs = await Promise.all(exp.observers.map((o) => getObserver(o.observer)));
+  const names = exp.observers.map((o, i) => `${o.observer}@${o.vantage ?? defs[i].vantage}`);
+  const tieK = tieFprIndex(fprs);
+  const picks = metricPicks(fprs);
+
+  const scored: Scored[][] = arms.map((a) =>
+    a.scores.map((o) => ({ rep: replicateScoreMetrics(o.scores, o.orientation, W, { fprs, ks: KS }), res: scoreResolvability(o.scores, fprs) })),
+  );
+
+  /** Per arm and task: the strongest observer's index and its max-over-observers replicate values per metric. */
+  const strongestOf = (a: number, task: TaskName) => {
+    const members = arms[a].scores.map((o, j) => ({ o, j })).filter(({ o }) => defs[o.index].task === task);
+    let best = -1;
+    for (const { j } of members) {
+      const s = scored[a][j];
+      if (!s.res.auc) continue;
+      if (best < 0) {
+        best = j;
+        continue;
+      }
+      const b = scored[a][best];
+      const da = s.rep.estimate.auc - b.rep.estimate.auc;
+      const tie = (s.res.tprAt[tieK] ? s.rep.estimate.tprAt[tieK] : -1) - (b.res.tprAt[tieK] ? b.rep.estimate.tprAt[tieK] : -1);
+      if (da > 0 || (da === 0 && tie > 0)) best = j;
+    }
+    const group = members.map(({ j }) => scored[a][j]);
+    return { best, count: members.length, metrics: picks.map((p) => ({ name: p.name, ...maxOver(group, p.pick, R) })) };
+  };
+
+  const tasks = [...new Set(exp.observers.map((_, i) => defs[i].task))];
+  const base = undefendedArm(exp);
+  const strongestByArm = arms.map((_, a) => tasks.map((task) => ({ task, ...strongestOf(a, task) })));
+
+  const results: ArmResult[] = arms.map((a, ai) => {
+    const observers: ObserverResult[] = a.scores.map((o, j) => {
+      const def = defs[o.index];
+      return {
+        observer: def.name,
+        vantage: (exp.observers[o.index].vantage ?? def.vantage) as ObserverResult["vantage"],
+        task: def.task,
+        sees: def.sees,
+        cannotSee: def.cannotSee,
+        orientation: o.orientation,
+        trainingAuc: o.trainingAuc === null ? null : finite(o.trainingAuc),
+        summary: summary(scored[ai][j], o.scores, fprs, R, level),
+      };
+    });
+    const strongest: Strongest[] = strongestByArm[ai]
+      .filter((s) => s.best >= 0)
+      .map((s) => {
+        const fig = (name: string): Figure => {
+          const m = s.metrics.find((x) => x.name === name)!;
+          return figure(m.values, m.estimate, m.ok, level);
+        };
+        const tprAt: Record<string, Figure> = {};
+        for (const f of fprs) tprAt[fprKey(f)] = fig(`tpr@${fprKey(f)}`);
+        const top1 = fig("top1");
+        const top5 = fig("top5");
+        const replicates: Record<string, string> = {};
+        for (const m of s.metrics) if (m.ok) replicates[m.name] = encodeUnitReplicates(m.values);
+        return { task: s.task, observer: names[a.scores[s.best].index], observers: s.count, auc: fig("auc"), tprAt, top1: top1.resolvable ? top1 : null, top5: top5.resolvable ? top5 : null, replicates };
+      });
+    let versusUndefended: PairedDifference[] | null = null;
+    if (base >= 0 && ai !== base) {
+      versusUndefended = [];
+      for (const [j, o] of a.scores.entries()) {
+        const k = arms[base].scores.findIndex((x) => x.index === o.index);
+        if (k < 0) continue;
+        for (const p of picks) {
+          const d = p.pick(scored[ai][j]);
+          const u = p.pick(scored[base][k]);
+          if (p.name.startsWith("top") && !d.ok && !u.ok) continue;
+          versusUndefended.push({ observer: names[o.index], task: defs[o.index].task, metric: p.name, defended: d.ok ? finite(d.estimate) : null, undefended: u.ok ? finite(u.estimate) : null, ...paired(d, u, level) });
+        }
+      }
+      for (const [t, task] of tasks.entries()) {
+        const d = strongestByArm[ai][t];
+        const u = strongestByArm[base][t];
+        d.metrics.forEach((dm, mi) => {
+          const um = u.metrics[mi];
+          if (dm.name.startsWith("top") && !dm.ok && !um.ok) return;
+          versusUndefended!.push({ observer: `strongest:${task}`, task, metric: dm.name, defended: dm.ok ? finite(dm.estimate) : null, undefended: um.ok ? finite(um.estimate) : null, ...paired(dm, um, level) });
+        });
+      }
+    }
+    return { ...a.arm, observers, strongest, versusUndefended };
+  });
+
+  const roc = arms.map((a) =>
+    a.scores.flatMap((o) => {
+      if (o.scores.positives.length === 0 || o.scores.negatives.length === 0) return [];
+      const { pos, neg } = orientedScores(o.scores, o.orientation);
+      const c = rocCurve(pos, neg);
+      return [{ observer: defs[o.index].name, fpr: c.fpr, tpr: c.tpr }];
+    }),
+  );
+  return { arms: results, roc };
+}

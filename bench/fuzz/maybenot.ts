@@ -14,6 +14,8 @@
  * - valid machine payloads (every public machine string and DAITA's) mutated byte by
  *   byte (flips, varint markers, inserted and deleted bytes, truncation), re-wrapped;
  * - valid machine strings mutated character by character;
+ * - structured random machines (any field value, NaN and infinities included) through
+ *   the encoder, which must refuse invalid ones with MachineError, then the parser;
  * - the reference's two fuzz-found crash inputs.
  * A watchdog (the fuzzing runs in a child process) fails the run if no case finishes
  * for 30 s.
@@ -170,10 +172,77 @@ function fuzz(cases: number, seed: number, progress: (n: number) => void): void 
       return s;
     });
 
-  run("arbitrary strings", fc.oneof(fc.string({ maxLength: 120 }), fc.string({ unit: "binary", maxLength: 60 }), fc.base64String({ maxLength: 120 }).map((b) => `02${b}`)), 0.15);
+  // structured random machines: any field value, valid or not, through the encoder
+  // mostly plausible values (so that many machines are valid and run), sometimes anything
+  const num = fc.oneof(
+    { arbitrary: fc.double({ min: 0.01, max: 1000, noNaN: true }), weight: 40 },
+    { arbitrary: fc.double(), weight: 1 },
+    { arbitrary: fc.constantFrom(0, 1, -0, Number.NaN, Infinity, 1e-10, 1e43, 2e19), weight: 1 },
+  );
+  const dist = fc.record({
+    type: fc.constantFrom("Uniform", "Normal", "SkewNormal", "LogNormal", "Binomial", "Geometric", "Pareto", "Poisson", "Weibull", "Gamma", "Beta"),
+    a: num,
+    b: num,
+    c: num,
+    trials: fc.bigInt({ min: 0n, max: 2_000_000_000n }),
+    start: num,
+    max: num,
+  }).map((d) => {
+    const names: Record<string, string[]> = {
+      Uniform: ["low", "high"], Normal: ["mean", "stdev"], SkewNormal: ["location", "scale", "shape"], LogNormal: ["mu", "sigma"],
+      Binomial: ["trials", "probability"], Geometric: ["probability"], Pareto: ["scale", "shape"], Poisson: ["lambda"],
+      Weibull: ["scale", "shape"], Gamma: ["scale", "shape"], Beta: ["alpha", "beta"],
+    };
+    const t: Record<string, unknown> = { type: d.type };
+    const vals = [d.a, d.b, d.c];
+    names[d.type].forEach((k, i) => (t[k] = k === "trials" ? d.trials : vals[i]));
+    return { dist: t, start: d.start, max: d.max };
+  });
+  const optDist = fc.option(dist, { nil: null });
+  const action = fc.oneof(
+    fc.constant(null),
+    fc.record({ kind: fc.constant("Cancel"), timer: fc.constantFrom("Action", "Internal", "All") }),
+    fc.record({ kind: fc.constant("SendPadding"), bypass: fc.boolean(), replace: fc.boolean(), timeout: dist, limit: optDist }),
+    fc.record({ kind: fc.constant("BlockOutgoing"), bypass: fc.boolean(), replace: fc.boolean(), timeout: dist, duration: dist, limit: optDist }),
+    fc.record({ kind: fc.constant("UpdateTimer"), replace: fc.boolean(), duration: dist, limit: optDist }),
+  );
+  const counter = fc.option(fc.record({ operation: fc.constantFrom("Increment", "Decrement", "Set"), dist: optDist, copy: fc.boolean() }), { nil: null });
+  const trans = fc.option(
+    fc.array(
+      fc.record({
+        to: fc.oneof({ arbitrary: fc.integer({ min: 0, max: 2 }), weight: 60 }, { arbitrary: fc.constantFrom(0xffff_ffff, 0xffff_fffe), weight: 5 }, { arbitrary: fc.constant(7), weight: 1 }),
+        p: fc.oneof(
+          { arbitrary: fc.constant(1), weight: 30 },
+          { arbitrary: fc.float({ min: Math.fround(0.01), max: Math.fround(0.5), noNaN: true }), weight: 30 },
+          { arbitrary: fc.float(), weight: 1 },
+        ),
+      }),
+      { minLength: 1, maxLength: 1 },
+    ),
+    { nil: null, freq: 2 },
+  );
+  const state = fc.record({ action, counterA: counter, counterB: counter, transitions: fc.array(trans, { minLength: 13, maxLength: 13 }) });
+  const machine = fc.record({
+    allowedPaddingPackets: fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }),
+    maxPaddingFrac: fc.oneof({ arbitrary: fc.double({ min: 0, max: 1, noNaN: true }), weight: 30 }, { arbitrary: num, weight: 1 }),
+    allowedBlockedMicrosec: fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }),
+    maxBlockingFrac: fc.oneof({ arbitrary: fc.double({ min: 0, max: 1, noNaN: true }), weight: 30 }, { arbitrary: num, weight: 1 }),
+    states: fc.array(state, { minLength: 3, maxLength: 4 }),
+  });
+  const encoded = machine.map((m) => {
+    try {
+      return serializeMachine(m as unknown as Machine);
+    } catch (e) {
+      if (e instanceof MachineError) return "02";
+      throw e;
+    }
+  });
+
+  run("structured random machines (encoder, then parser)", encoded, 0.15);
+  run("arbitrary strings", fc.oneof(fc.string({ maxLength: 120 }), fc.string({ unit: "binary", maxLength: 60 }), fc.base64String({ maxLength: 120 }).map((b) => `02${b}`)), 0.1);
   run("random bytes as base64", fc.uint8Array({ maxLength: 200 }).map((b) => `02${base64Encode(b)}`), 0.15);
   run("random bytes through zlib", fc.uint8Array({ maxLength: 300 }).map(wrap), 0.25);
-  run("mutated valid payloads", mutatePayload, 0.3);
+  run("mutated valid payloads", mutatePayload, 0.2);
   run("mutated valid strings", mutateString, 0.15);
   for (const f of ["fuzz-machine-str-0.bin", "fuzz-machine-str-1.bin"]) {
     check(new TextDecoder().decode(readFileSync(join(ROOT, "test", "shapers", "maybenot", "data", f))));

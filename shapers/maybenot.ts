@@ -13,7 +13,8 @@
  * `shapers/maybenot/integrator.ts`.
  *
  * Usable on either side of a link: give the device its client machines and the server
- * (relay) its own. Machines are parsed and compiled once per distinct list and shared
+ * (relay) its own. With `padRealPackets` every real packet is also padded to the
+ * padding size, as DAITA's integration does (outside the machines). Machines are parsed and compiled once per distinct list and shared
  * read-only by every egress that runs them. Padding packets default to the link MTU
  * (DAITA pads every packet to the MTU; a padding packet is indistinguishable from a
  * full real one).
@@ -30,7 +31,7 @@ import { MaybenotIntegrator } from "./maybenot/integrator.ts";
 import { ACT_BLOCK } from "./maybenot/compiled.ts";
 import { NormalRecv, PaddingRecv, TunnelRecv } from "./maybenot/event.ts";
 import { EVENT_NUM } from "./maybenot/constants.ts";
-import { bytes, number, sizeWithin } from "./params.ts";
+import { bytes, flag, number, sizeWithin } from "./params.ts";
 import { type ShaperDeclaration, type ShaperDefinition, declare } from "./shaper.ts";
 
 const NAME = "maybenot";
@@ -76,13 +77,15 @@ const schema = z
     maxBlockingFrac: number({ min: 0, max: 1 }, "fraction").default(0),
     /** Size of padding packets (default: the link MTU). */
     paddingBytes: bytes().optional(),
+    /** Also pad every real packet to that size, as DAITA does ("constant packet sizes"); not part of a machine. */
+    padRealPackets: flag().default(false),
   })
   .strict();
 
 export type MaybenotParams = z.infer<typeof schema>;
 
 /** The widest declaration; each instance narrows it to what its machines can do. */
-const declaration: ShaperDeclaration = declare({ delays: true, injects: true, listensToReceive: true });
+const declaration: ShaperDeclaration = declare({ delays: true, pads: true, injects: true, listensToReceive: true });
 
 const cache = new Map<string, { machines: CompiledMachines; declaration: ShaperDeclaration }>();
 
@@ -128,7 +131,8 @@ export const definition: ShaperDefinition<MaybenotParams> = {
       maxBlockingFrac: p.maxBlockingFrac,
       paddingBytes: sizeWithin(NAME, "paddingBytes", p.paddingBytes, ctx.mtu),
       rng: ctx.rng,
-      declaration: own,
+      padRealPackets: p.padRealPackets,
+      declaration: p.padRealPackets ? { ...own, pads: true } : own,
     });
   },
 };

@@ -73,6 +73,8 @@ export interface IntegratorOptions {
   readonly maxBlockingFrac: number;
   readonly paddingBytes: number;
   readonly rng: RandomSource;
+  /** Pad every real packet to `paddingBytes` when it is queued (DAITA's constant packet size). */
+  readonly padRealPackets?: boolean;
   readonly declaration: ShaperDeclaration;
 }
 
@@ -83,6 +85,7 @@ export class MaybenotIntegrator implements Shaper {
   private readonly maxBlockingFrac: number;
   private readonly paddingBytes: number;
   private readonly rng: RandomSource;
+  private readonly padReal: boolean;
   private readonly n: number;
   /** Created at `start` (it needs the start time). */
   framework: Framework | null = null;
@@ -128,6 +131,7 @@ export class MaybenotIntegrator implements Shaper {
     this.maxBlockingFrac = o.maxBlockingFrac;
     this.paddingBytes = o.paddingBytes;
     this.rng = o.rng;
+    this.padReal = o.padRealPackets === true;
     this.declaration = o.declaration;
     const n = o.machines.count;
     this.n = n;
@@ -145,8 +149,9 @@ export class MaybenotIntegrator implements Shaper {
     this.pump(out, false);
   }
 
-  onQueued(now: Micros, _size: number, out: ShaperActions): void {
+  onQueued(now: Micros, size: number, out: ShaperActions): void {
     this.t = now;
+    if (this.padReal && size < this.paddingBytes) out.padPacket(this.paddingBytes);
     this.push(NormalSent, -1);
     this.pump(out, false);
   }

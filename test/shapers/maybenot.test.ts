@@ -19,7 +19,7 @@ function padder(gap: number, o: { bypass?: boolean; replace?: boolean } = {}): s
 
 describe("maybenot shaper", () => {
   it("is found with its parameters; bad machine strings are refused naming machine and problem", () => {
-    expect(validateShaperParams(definition, { machines: [NOOP] })).toEqual({ machines: [NOOP], maxPaddingFrac: 0, maxBlockingFrac: 0 });
+    expect(validateShaperParams(definition, { machines: [NOOP] })).toEqual({ machines: [NOOP], maxPaddingFrac: 0, maxBlockingFrac: 0, padRealPackets: false });
     // the default is what a real client ships: DAITA's four v2 machines
     expect(DAITA_V2_MACHINES).toEqual(DAITA);
     expect(validateShaperParams(definition, {}).machines).toEqual(DAITA);
@@ -31,6 +31,12 @@ describe("maybenot shaper", () => {
   it("the no-op machine leaves traffic alone", () => {
     const out = run(definition, { machines: [NOOP] }, "0 s100, 5ms r200, 7ms s300");
     expect(out.text).toBe("0 s100, 5ms r200, 7ms s300");
+  });
+
+  it("padRealPackets pads real packets to the padding size, as DAITA does", () => {
+    const out = run(definition, { machines: [NOOP], padRealPackets: true, paddingBytes: 1200 }, "0 s100, 1ms s1400");
+    expect(out.text).toBe("0 s1200/100, 1ms s1400");
+    expect(out.shaper.declaration.pads).toBe(true);
   });
 
   it("pads on its schedule; padding packets default to the MTU", () => {

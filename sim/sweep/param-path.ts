@@ -10,47 +10,86 @@
  * is allowed. A typo is therefore reported by the same one-line-per-problem validation
  * as any other unknown key.
  *
+ * The keys `__proto__`, `constructor` and `prototype` are refused by name wherever a
+ * path is read (`pathSyntaxProblem`, `parsePath`, `tryParsePath`) or followed
+ * (`getPath`, `pathProblem`, `setPath`): assigning through them would rewrite
+ * `Object.prototype` for the rest of the process. Paths are followed through own
+ * properties only.
+ *
  * @example
  * parsePath("defenses[1].device.params.coverRate") // => ["defenses", 1, "device", "params", "coverRate"]
  * setPath({ a: [{ b: 1 }] }, "a[0].b", 2)          // => { a: [{ b: 2 }] } (a copy; the input is unchanged)
  */
 
+import { InputError } from "../core/validation.ts";
+import { FORBIDDEN_KEYS } from "../core/json-input.ts";
+
 export type PathKey = string | number;
+
+/** Longest path accepted, in characters. */
+export const MAX_PATH_LENGTH = 1000;
+
+const EXPECTED = "expected a parameter path such as defenses[1].device.params.coverRate";
 
 /** A key: letters, digits, '_', '$' or '-', not starting with a digit or '-'. */
 const KEY = /^[A-Za-z_$][A-Za-z0-9_$-]*/;
 
-/** Parses a path, or returns null when it is not one. */
-export function tryParsePath(path: string): PathKey[] | null {
+/** The keys of a path, or the reason it is not one (a forbidden key is named). */
+function scanPath(path: unknown): { keys: PathKey[] } | { problem: string } {
+  if (typeof path !== "string") return { problem: EXPECTED };
+  if (path.length > MAX_PATH_LENGTH) return { problem: `${EXPECTED} (at most ${MAX_PATH_LENGTH} characters)` };
   const keys: PathKey[] = [];
   let rest = path;
   let first = true;
   while (rest.length > 0) {
     if (rest.startsWith("[")) {
       const m = /^\[(0|[1-9][0-9]{0,8})\]/.exec(rest);
-      if (!m) return null;
+      if (!m) return { problem: EXPECTED };
       keys.push(Number(m[1]));
       rest = rest.slice(m[0].length);
     } else {
       if (!first) {
-        if (!rest.startsWith(".")) return null;
+        if (!rest.startsWith(".")) return { problem: EXPECTED };
         rest = rest.slice(1);
       }
       const m = KEY.exec(rest);
-      if (!m) return null;
+      if (!m) return { problem: EXPECTED };
+      if (FORBIDDEN_KEYS.has(m[0])) return { problem: forbiddenKey(m[0]) };
       keys.push(m[0]);
       rest = rest.slice(m[0].length);
     }
     first = false;
   }
-  return keys.length > 0 && typeof keys[0] === "string" ? keys : null;
+  return keys.length > 0 && typeof keys[0] === "string" ? { keys } : { problem: EXPECTED };
 }
 
-export function parsePath(path: string): PathKey[] {
-  const keys = tryParsePath(path);
-  if (!keys) throw new Error(`"${path}" is not a parameter path (expected e.g. defenses[1].device.params.coverRate)`);
-  return keys;
+function forbiddenKey(key: string): string {
+  return `the key ${JSON.stringify(key)} is not allowed in a parameter path (it would reach Object.prototype)`;
 }
+
+/**
+ * Why `path` is not a parameter path, or null when it is one. Names a forbidden key:
+ * `pathSyntaxProblem("a.__proto__.b")` => 'the key "__proto__" is not allowed in a parameter path (…)'.
+ */
+export function pathSyntaxProblem(path: unknown): string | null {
+  const r = scanPath(path);
+  return "problem" in r ? r.problem : null;
+}
+
+/** Parses a path, or returns null when it is not one (including one through a forbidden key). */
+export function tryParsePath(path: string): PathKey[] | null {
+  const r = scanPath(path);
+  return "keys" in r ? r.keys : null;
+}
+
+/** Parses a path; throws an InputError (one line: the path and what is wrong) when it is not one. */
+export function parsePath(path: string): PathKey[] {
+  const r = scanPath(path);
+  if ("problem" in r) throw new InputError([`${JSON.stringify(path)}: not a parameter path: ${r.problem}`]);
+  return r.keys;
+}
+
+const own = (v: object, k: PathKey): boolean => Object.prototype.hasOwnProperty.call(v, k);
 
 /** Prints keys back in path notation. */
 export function formatPath(keys: readonly PathKey[]): string {
@@ -59,12 +98,14 @@ export function formatPath(keys: readonly PathKey[]): string {
   return s;
 }
 
-/** The value at `keys`, or undefined when the path leads nowhere. */
+/** The value at `keys`, or undefined when the path leads nowhere (own properties only). */
 export function getPath(root: unknown, keys: readonly PathKey[]): unknown {
   let v = root;
   for (const k of keys) {
     if (v === null || typeof v !== "object") return undefined;
     if (Array.isArray(v) !== (typeof k === "number")) return undefined;
+    if (typeof k === "string" && FORBIDDEN_KEYS.has(k)) return undefined;
+    if (!own(v, k)) return undefined;
     v = (v as Record<PathKey, unknown>)[k];
   }
   return v;
@@ -80,13 +121,14 @@ export function pathProblem(root: unknown, keys: readonly PathKey[]): string | n
   for (let i = 0; i < keys.length; i++) {
     const k = keys[i];
     const at = formatPath(keys.slice(0, i)) || "the experiment";
+    if (typeof k === "string" && FORBIDDEN_KEYS.has(k)) return forbiddenKey(k);
     if (typeof k === "number") {
       if (!Array.isArray(v)) return `${at} is not a list, so it has no [${k}]`;
       if (k >= v.length) return `${at} has ${v.length} entries, so it has no [${k}]`;
     } else if (v === null || typeof v !== "object" || Array.isArray(v)) {
       return `${at} is not an object, so it has no "${k}"`;
     }
-    if (i < keys.length - 1) v = (v as Record<PathKey, unknown>)[k];
+    if (i < keys.length - 1) v = own(v as object, k) ? (v as Record<PathKey, unknown>)[k] : undefined;
   }
   return null;
 }
@@ -98,6 +140,7 @@ export function setPath<T>(root: T, keys: readonly PathKey[], value: unknown): T
   const copy = structuredClone(root);
   let v = copy as unknown as Record<PathKey, unknown>;
   for (let i = 0; i < keys.length - 1; i++) v = v[keys[i]] as Record<PathKey, unknown>;
-  v[keys[keys.length - 1]] = structuredClone(value);
+  // defineProperty, not assignment: a plain own data property whatever the key.
+  Object.defineProperty(v, keys[keys.length - 1], { value: structuredClone(value), writable: true, enumerable: true, configurable: true });
   return copy;
 }

@@ -1,6 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { formatPath, getPath, parsePath, pathProblem, setPath, tryParsePath } from "../../../sim/sweep/param-path.ts";
+import { formatPath, getPath, parsePath, pathProblem, pathSyntaxProblem, setPath, tryParsePath } from "../../../sim/sweep/param-path.ts";
+import { applyParams } from "../../../sim/sweep/plan.ts";
+import { InputError } from "../../../sim/core/validation.ts";
 
 describe("parameter paths", () => {
   it("parses keys and indices and prints them back", () => {
@@ -41,5 +43,32 @@ describe("parameter paths", () => {
     expect(pathProblem(root, parsePath("x.y"))).toMatch(/x is not an object/);
     expect(pathProblem(root, parsePath("a.b"))).toMatch(/a is not an object/);
     expect(() => setPath(root, parsePath("a[3].b"), 1)).toThrow(/cannot set a\[3\]\.b/);
+  });
+
+  it("refuses __proto__, constructor and prototype by name, and never touches Object.prototype (issue 16, case 5)", () => {
+    const before = Object.getOwnPropertyNames(Object.prototype).sort();
+    const toString = Object.prototype.toString;
+    for (const key of ["__proto__", "constructor", "prototype"]) {
+      for (const path of [`${key}.polluted`, `defenses[0].${key}.toString`, `a.${key}`, key]) {
+        expect(tryParsePath(path), path).toBeNull();
+        expect(pathSyntaxProblem(path)).toBe(`the key "${key}" is not allowed in a parameter path (it would reach Object.prototype)`);
+        expect(() => parsePath(path)).toThrow(InputError);
+        expect(() => parsePath(path)).toThrow(new RegExp(`the key "${key}" is not allowed`));
+        expect(() => applyParams({ defenses: [{}], a: {} }, { [path]: "pwned" })).toThrow(InputError);
+      }
+      // Followed from keys given directly (not parsed), the same refusal.
+      expect(pathProblem({ a: {} }, ["a", key, "x"])).toMatch(new RegExp(`"${key}" is not allowed`));
+      expect(() => setPath({ a: {} }, [key, "polluted"], 1)).toThrow(/not allowed/);
+      expect(getPath({}, [key])).toBeUndefined();
+    }
+    expect(pathSyntaxProblem("defenses[1].device.params.coverRate")).toBeNull();
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(Object.prototype.toString).toBe(toString);
+    expect(Object.getOwnPropertyNames(Object.prototype).sort()).toEqual(before);
+  });
+
+  it("follows own properties only", () => {
+    expect(getPath({}, ["toString"])).toBeUndefined();
+    expect(pathProblem({}, ["toString", "x"])).toMatch(/toString is not an object/);
   });
 });

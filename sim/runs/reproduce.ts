@@ -13,6 +13,14 @@
  *   dependencies or platform; the manifest's code revision and lockfile hash say which);
  * - both differ: the manifest itself no longer matches either.
  *
+ * Before re-running, the source files the recording ran (`code.sources` in the manifest,
+ * see `run-dir.ts`) are hashed again and each one that changed, disappeared or is new
+ * is named in the notes, so a run that does not reproduce says which code moved.
+ * The manifest is read with a size cap and checked against its schema (output names
+ * plain and inside the directory); outputs are read through `readOutput` (regular files
+ * inside the directory, size-capped), so a hostile manifest can neither make it read
+ * `/etc/passwd` nor `/dev/zero`.
+ *
  * A sweep directory (one `chaff collect` has written a manifest for) is reproduced by
  * re-running every point into a scratch directory and collecting it: the sorted rows,
  * the Parquet file and the summary must match byte for byte, and every row of every
@@ -25,6 +33,7 @@
  * r.problems  // => ["metrics.json: the file on disk does not match ...; first difference: arms[1].cost..."]
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { InputError } from "../core/validation.ts";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { canonicalJson, sha256 } from "../core/canonical-json.ts";
@@ -32,7 +41,7 @@ import { COLLECTED_FILE, collectSweep } from "../sweep/collect.ts";
 import { parseExperiment } from "../experiment/parse.ts";
 import { type Experiment } from "../experiment/schema.ts";
 import { firstDifference, firstJsonDifference } from "./first-difference.ts";
-import { codeRevision, experimentHash, lockfileHash, readManifest, type Manifest } from "./run-dir.ts";
+import { codeRevision, experimentHash, hashSources, lockfileHash, readManifest, readOutput, sourceDifferences, sourceFiles, type Manifest } from "./run-dir.ts";
 import { runFiles } from "./outputs.ts";
 import { runSweep } from "../sweep/runner.ts";
 import { ROWS_FILE, SWEEP_FILE } from "../sweep/plan.ts";
@@ -81,12 +90,28 @@ export function judgeOutput(name: string, recorded: string | undefined, disk: Bu
   return `${name}: neither the file (${short(hDisk)}) nor the re-run (${short(hRe)}) matches the recorded SHA-256 ${short(recorded)}${d ? `. First difference, re-run vs file: ${d}` : "; file and re-run agree, so the manifest was changed"}`;
 }
 
+/** What the recorded source hashes say against the files this re-run will execute. */
+export function sourceNotes(m: Manifest): string[] {
+  const notes: string[] = [];
+  const recorded = m.code.sources;
+  for (const c of m.code.changed ?? []) notes.push(`the recording ran ${c.replace(/ \((\w+)\)$/, ", $1 at the time")}`);
+  if (!recorded) {
+    notes.push("the manifest records no source hashes (made by an older chaff); changed source files cannot be named");
+    return notes;
+  }
+  // Now: the files a run of this experiment executes today, and the recorded ones that still exist.
+  const now = hashSources([...new Set([...sourceFiles(m.experiment), ...Object.keys(recorded)])]);
+  notes.push(...sourceDifferences(recorded, now));
+  return notes;
+}
+
 function environmentNotes(m: Manifest): string[] {
   const notes: string[] = [];
   const now = codeRevision();
   if (m.code?.revision && now.revision && m.code.revision !== now.revision) notes.push(`recorded at code revision ${m.code.revision.slice(0, 12)}, re-run at ${now.revision.slice(0, 12)}`);
   if (m.code?.dirty) notes.push("the recording was made from a working tree with uncommitted changes");
   if (now.dirty) notes.push("this re-run uses a working tree with uncommitted changes");
+  notes.push(...sourceNotes(m));
   const lock = lockfileHash();
   if (m.lockfileSha256 && lock && m.lockfileSha256 !== lock) notes.push(`package-lock.json differs from the recording (${short(m.lockfileSha256)} then, ${short(lock)} now)`);
   if (m.node && m.node !== process.version) notes.push(`recorded with Node ${m.node}, re-run with ${process.version}`);
@@ -104,11 +129,11 @@ async function revalidate(m: Manifest, problems: string[], notes: string[]): Pro
 }
 
 function readDisk(dir: string, name: string): Buffer | null {
-  const p = join(dir, name);
-  return existsSync(p) ? readFileSync(p) : null;
+  return readOutput(dir, name);
 }
 
 export async function reproduceRun(dir: string, opts: ReproduceOptions = {}): Promise<ReproduceResult> {
+  if (!existsSync(dir)) throw new InputError([`RUN_DIR ${JSON.stringify(dir)}: does not exist (expected a run directory written by chaff run)`]);
   const manifest = readManifest(dir);
   if (existsSync(join(dir, SWEEP_FILE))) return reproduceSweep(dir, manifest, opts);
   const problems: string[] = [];
@@ -123,6 +148,15 @@ export async function reproduceRun(dir: string, opts: ReproduceOptions = {}): Pr
     else verified.push(name);
   }
   return { ok: problems.length === 0, verified, problems, notes };
+}
+
+function rowId(line: string): string | null {
+  try {
+    const id = (JSON.parse(line) as { id?: unknown }).id;
+    return typeof id === "string" ? id : null;
+  } catch {
+    return null;
+  }
 }
 
 async function reproduceSweep(dir: string, manifest: Manifest, opts: ReproduceOptions): Promise<ReproduceResult> {
@@ -146,9 +180,9 @@ async function reproduceSweep(dir: string, manifest: Manifest, opts: ReproduceOp
           const lines = disk.toString("utf8").split("\n").filter(Boolean);
           const bad = lines.findIndex((l) => !rerunRows.has(l));
           if (bad >= 0) {
-            const id = (JSON.parse(lines[bad]) as { id: string }).id;
-            const twin = [...rerunRows].find((l) => (JSON.parse(l) as { id: string }).id === id);
-            problems.push(`${name}: line ${bad + 1} (point ${id.slice(0, 12)}) does not reproduce. First difference: ${twin ? firstDifference("row.json", twin, lines[bad]) : "no such point in the re-run"}`);
+            const id = rowId(lines[bad]);
+            const twin = id === null ? undefined : [...rerunRows].find((l) => rowId(l) === id);
+            problems.push(`${name}: line ${bad + 1} (point ${id === null ? "?" : id.slice(0, 12)}) does not reproduce. First difference: ${twin ? firstDifference("row.json", twin, lines[bad]) : "no such point in the re-run"}`);
           } else verified.push(name);
         }
         continue;

@@ -7,15 +7,22 @@
  * recorded; a file changed since the run is reported and the command exits 1 (the
  * report is still written, marked as such). `report.md` comes out byte-identical to the
  * one `chaff run` wrote, so the manifest's hash of it stays valid.
+ *
+ * The manifest is read as hostile input (`readManifest`: size cap, schema): one without
+ * its integrity fields (`experiment`, `experimentHash`, `outputs`) is refused, never
+ * silently skipped, and every file is read through `readOutput` (inside the directory,
+ * size-capped). Bad input is one line per problem and exit 2, never a stack trace.
  */
 import type { Command } from "commander";
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { sha256 } from "../../core/canonical-json.ts";
 import { readFigureData, renderFigures } from "../../report/figures/index.ts";
 import { reportHtml } from "../../report/html.ts";
 import { reportMarkdown } from "../../report/text.ts";
-import { readManifest, writeFileAtomic } from "../../runs/run-dir.ts";
+import { decodeUtf8, parseJsonText } from "../../core/json-input.ts";
+import { InputError } from "../../core/validation.ts";
+import { readManifest, readOutput, writeFileAtomic } from "../../runs/run-dir.ts";
 
 export interface ReportOptions {
   quiet?: boolean;
@@ -24,27 +31,67 @@ export interface ReportOptions {
 /** Files read for the report whose bytes no longer match the manifest. */
 export function changedSinceRun(runDir: string, outputs: Record<string, string>, files: readonly string[]): string[] {
   return files.filter((f) => {
-    const p = join(runDir, f);
-    return outputs[f] !== undefined && existsSync(p) && sha256(readFileSync(p)) !== outputs[f];
+    if (outputs[f] === undefined) return false;
+    const bytes = readOutput(runDir, f);
+    return bytes !== null && sha256(bytes) !== outputs[f];
   });
+}
+
+/** The files the report reads, in the order it reads them. */
+export const REPORT_INPUTS = ["metrics.json", "roc.json", "timeline.json", "latency.json", "energy.json"] as const;
+
+/** Checks each input the report reads: inside the directory, a regular file, size-capped, JSON. */
+function checkInputs(dir: string): void {
+  const problems: string[] = [];
+  for (const f of REPORT_INPUTS) {
+    try {
+      const bytes = readOutput(dir, f);
+      if (bytes === null) {
+        if (f === "metrics.json") problems.push(`${dir}: no metrics.json (expected a run directory written by chaff run)`);
+        continue;
+      }
+      parseJsonText(decodeUtf8(bytes, join(dir, f)), { label: join(dir, f) });
+    } catch (e) {
+      if (!(e instanceof InputError)) throw e;
+      problems.push(...e.problems);
+    }
+  }
+  if (problems.length > 0) throw new InputError(problems);
 }
 
 /** Builds and writes the report; returns the paths written and the problems found. */
 export function writeReport(runDir: string): { written: string[]; changed: string[]; missing: string[] } {
   const dir = resolve(runDir);
   const manifest = readManifest(dir);
+  checkInputs(dir);
+  let drawn: { html: string; markdown: string; missing: string[]; changed: string[] };
+  try {
+    drawn = draw(dir, manifest);
+  } catch (e) {
+    if (e instanceof InputError) throw e;
+    // The files parsed as JSON but are not what chaff run writes.
+    throw new InputError([`${dir}: its metrics and figure data cannot be drawn (${(e as Error).name}: ${(e as Error).message.split("\n")[0].slice(0, 160)}); expected the files chaff run writes`]);
+  }
+  const htmlPath = join(dir, "report.html");
+  const mdPath = join(dir, "report.md");
+  writeFileAtomic(htmlPath, drawn.html);
+  writeFileAtomic(mdPath, drawn.markdown);
+  return { written: [htmlPath, mdPath], changed: drawn.changed, missing: drawn.missing };
+}
+
+function draw(dir: string, manifest: ReturnType<typeof readManifest>): { html: string; markdown: string; missing: string[]; changed: string[] } {
   const { metrics, data, missing } = readFigureData(dir);
-  const read = ["metrics.json", "roc.json", "timeline.json", "latency.json", "energy.json"].filter((f) => !missing.includes(f));
-  const changed = changedSinceRun(dir, manifest.outputs ?? {}, read);
+  const read = REPORT_INPUTS.filter((f) => !missing.includes(f));
+  const unlisted = read.filter((f) => manifest.outputs[f] === undefined);
+  if (unlisted.length > 0) {
+    throw new InputError(unlisted.map((f) => `${join(dir, "manifest.json")}: outputs has no SHA-256 for ${f}, which the report reads; the manifest cannot vouch for it`));
+  }
+  const changed = changedSinceRun(dir, manifest.outputs, read);
   const notes: string[] = [];
   if (missing.length) notes.push(`This run has no ${missing.join(", ")}: the figures drawn from them are missing (re-run with a chaff that writes them).`);
   if (changed.length) notes.push(`Changed since the run (SHA-256 differs from the manifest): ${changed.join(", ")}.`);
   const html = reportHtml({ metrics, figures: renderFigures(metrics, data), manifest: { id: manifest.id, experimentHash: manifest.experimentHash }, notes });
-  const htmlPath = join(dir, "report.html");
-  const mdPath = join(dir, "report.md");
-  writeFileAtomic(htmlPath, html);
-  writeFileAtomic(mdPath, reportMarkdown(metrics));
-  return { written: [htmlPath, mdPath], changed, missing };
+  return { html, markdown: reportMarkdown(metrics), missing, changed };
 }
 
 export function reportCommand(runDir: string, opts: ReportOptions = {}): void {
@@ -58,7 +105,8 @@ export function reportCommand(runDir: string, opts: ReportOptions = {}): void {
   try {
     result = writeReport(dir);
   } catch (e) {
-    process.stderr.write(`error: ${(e as Error).message}\n`);
+    if (!(e instanceof InputError)) throw e;
+    for (const p of e.problems) process.stderr.write(`error: ${p}\n`);
     process.exitCode = 2;
     return;
   }

@@ -1,16 +1,26 @@
 /**
  * `chaff reproduce RUN_DIR`: re-runs the experiment stored in the run's manifest and
  * verifies the SHA-256 of every output. Exit 1 on a mismatch, naming each differing
- * output and its first differing field.
+ * output and its first differing field. Notes name every source file that changed since
+ * the recording. A missing, oversized or malformed manifest (or one whose output names
+ * point outside the directory) is bad input: one line per problem, exit 2.
  */
 import type { Command } from "commander";
+import { existsSync, statSync } from "node:fs";
 import { resolve } from "node:path";
+import { InputError } from "../../core/validation.ts";
+import { readManifest } from "../../runs/run-dir.ts";
 import { reproduceRun } from "../../runs/reproduce.ts";
 import { parseWorkers } from "./sweep.ts";
 import { progress } from "../progress.ts";
 
 export async function reproduceCommand(dir: string, opts: { workers?: string; quiet?: boolean }): Promise<void> {
   const path = resolve(dir);
+  if (!existsSync(path) || !statSync(path).isDirectory()) {
+    throw new InputError([`RUN_DIR = ${JSON.stringify(dir)}: not a directory (expected a run directory written by chaff run, or a collected sweep)`]);
+  }
+  // The manifest is read and checked (size, shape, output names) before any work.
+  readManifest(path);
   const bar = progress(`chaff reproduce`, { quiet: opts.quiet });
   const r = await reproduceRun(path, { workers: opts.workers ? parseWorkers(opts.workers) : 1, onProgress: (f) => bar.update(f) });
   bar.stop();

@@ -8,18 +8,27 @@
  * point's `index`; shard i of N takes the indices ≡ i (mod N).
  *
  * **Random samples.** Sample s draws one uniform number per range axis, in axis order,
- * from the stream `sweep/random/<s>` of the experiment seed, so adding samples or axes
- * at the end never changes the earlier samples. The same draws are used in every grid
- * cell (common random numbers across the grid).
+ * from the stream `sweep/random/<s>` of the experiment seed, so adding samples at the
+ * end never changes the earlier ones. Values are rounded (integers, or 6 significant
+ * digits), so two draws can land on the same setting; a sample equal to an earlier one
+ * is drawn again from its stream until it is new, so the samples are distinct. When the
+ * ranges hold fewer settings than `samples` (10 samples of an integer range with 3
+ * values), planning refuses with one line saying how many there are. The same samples
+ * are used in every grid cell (common random numbers across the grid).
  *
- * **Ids.** `id` = SHA-256 of the canonical JSON of `{params, seed}`, where `params` maps
- * each axis path to its value: the id names what the point computes, independent of
- * its index, of the shard and of the worker that ran it. `config` = the first 16 hex
- * digits of the SHA-256 of `params` alone, the same for every seed of one setting, for
+ * **Ids.** `id` = SHA-256 of the canonical JSON of `{experiment, params, seed}`, where
+ * `experiment` is the SHA-256 of the canonical experiment without its `sweep` and
+ * `tune` sections (`baseHash`: everything a point inherits: users, duration, defenses,
+ * observers, the experiment seed its random samples come from, its name) and `params`
+ * maps each axis path to its value. The id names what the point computes, independent
+ * of its index, of the shard and of the worker that ran it, and a row of another
+ * experiment can never pass for one of this one. `config` = the first 16 hex digits of
+ * the SHA-256 of `{experiment, params}`, the same for every seed of one setting, for
  * grouping replications.
  *
- * **Rows.** A point's row is one canonical-JSON line: id, index, config, seed, params
- * and the flat metric rows of every arm (`sim/runs/metric-rows.ts`). A point is computed from
+ * **Rows.** A point's row is one canonical-JSON line: id, index, config, seed, params,
+ * the experiment's name (`experimentName`) and `baseHash` (so a row in the wrong place is named by the
+ * experiment it came from) and the flat metric rows of every arm (`sim/runs/metric-rows.ts`). A point is computed from
  * its own experiment alone, so rows are byte-identical whatever the worker or shard
  * count; they are written in completion order and `collect` sorts them by id.
  *
@@ -29,16 +38,21 @@
  * // => [[0, {"defenses[1].device.params.coverRate": 0.5}, 1], [1, {…: 0.5}, 2], [2, {…: 2}, 1], [3, {…: 2}, 2]]
  */
 import { canonicalJson, sha256 } from "../core/canonical-json.ts";
-import { parseExperiment, type Experiment } from "../experiment/experiment.ts";
+import { parseExperiment } from "../experiment/parse.ts";
+import { type Experiment } from "../experiment/schema.ts";
 import { InputError } from "../core/validation.ts";
 import { metricRows, type MetricRow } from "../runs/metric-rows.ts";
 import { formatPath, parsePath, pathProblem, setPath } from "./param-path.ts";
-import { valueInRange } from "./param-range.ts";
+import { rangeSettings, valueInRange } from "./param-range.ts";
 import { stream } from "../core/rng.ts";
-import type { RunMetrics } from "../experiment/run.ts";
+import type { RunMetrics } from "../runs/metrics.ts";
 import type { Shard } from "./shard.ts";
 
 export interface PointSpec {
+  /** The experiment's name. */
+  experimentName: string;
+  /** SHA-256 of the canonical experiment without its sweep and tune sections. */
+  baseHash: string;
   index: number;
   id: string;
   config: string;
@@ -56,12 +70,62 @@ export interface SweepRow extends PointSpec {
   metrics: MetricRow[];
 }
 
-export function pointId(params: Record<string, unknown>, seed: number): string {
-  return sha256(canonicalJson({ params, seed }));
+/** SHA-256 of the canonical experiment without its sweep and tune sections: what every point inherits. */
+export function baseHash(exp: Experiment): string {
+  return sha256(canonicalJson(baseOf(exp)));
 }
 
-export function configId(params: Record<string, unknown>): string {
-  return sha256(canonicalJson(params)).slice(0, 16);
+export function pointId(base: string, params: Record<string, unknown>, seed: number): string {
+  return sha256(canonicalJson({ experiment: base, params, seed }));
+}
+
+export function configId(base: string, params: Record<string, unknown>): string {
+  return sha256(canonicalJson({ experiment: base, params })).slice(0, 16);
+}
+
+/** Redraws allowed per sample before the ranges are declared too small for the sample count. */
+const MAX_REDRAWS = 10_000;
+
+/** An object with `key → value` as own data properties (never through a prototype setter). */
+function withEntry(base: Record<string, unknown>, key: string, value: unknown): Record<string, unknown> {
+  const out = { ...base };
+  Object.defineProperty(out, key, { value, writable: true, enumerable: true, configurable: true });
+  return out;
+}
+
+/** The distinct random samples (path → value) of a sweep's `random` section, in order. */
+export function randomSamples(exp: Experiment): Record<string, unknown>[] {
+  const r = exp.sweep?.random;
+  if (!r) return [];
+  const space = r.axes.reduce((n, a) => n * rangeSettings(a), 1);
+  if (space < r.samples) {
+    throw new InputError([
+      `sweep.random.samples = ${r.samples}: expected at most ${space}, the number of distinct settings its ranges hold (${r.axes
+        .map((a) => `${a.path}: ${rangeSettings(a)}`)
+        .join(", ")}); lower samples or widen the ranges`,
+    ]);
+  }
+  const paths = r.axes.map((a) => formatPath(parsePath(a.path)));
+  const seen = new Set<string>();
+  const samples: Record<string, unknown>[] = [];
+  for (let k = 0; k < r.samples; k++) {
+    const rng = stream(exp.seed, `sweep/random/${k}`);
+    for (let attempt = 0; ; attempt++) {
+      if (attempt >= MAX_REDRAWS) {
+        throw new InputError([
+          `sweep.random.samples = ${r.samples}: after ${MAX_REDRAWS} draws sample ${k} still repeats an earlier one; the ranges hold too few distinct settings (about ${space}) for this many samples`,
+        ]);
+      }
+      let sample: Record<string, unknown> = {};
+      r.axes.forEach((axis, i) => (sample = withEntry(sample, paths[i], valueInRange(axis, rng.next()))));
+      const key = canonicalJson(sample);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      samples.push(sample);
+      break;
+    }
+  }
+  return samples;
 }
 
 /** The settings (path → value) of a sweep, grid × samples, in canonical order, without seeds. */
@@ -72,17 +136,11 @@ export function sweepSettings(exp: Experiment): Record<string, unknown>[] {
   for (const axis of s.grid) {
     const path = formatPath(parsePath(axis.path));
     const next: Record<string, unknown>[] = [];
-    for (const cell of cells) for (const v of axis.values) next.push({ ...cell, [path]: v });
+    for (const cell of cells) for (const v of axis.values) next.push(withEntry(cell, path, v));
     cells = next;
   }
   if (!s.random) return cells;
-  const samples: Record<string, unknown>[] = [];
-  for (let k = 0; k < s.random.samples; k++) {
-    const rng = stream(exp.seed, `sweep/random/${k}`);
-    const sample: Record<string, unknown> = {};
-    for (const axis of s.random.axes) sample[formatPath(parsePath(axis.path))] = valueInRange(axis, rng.next());
-    samples.push(sample);
-  }
+  const samples = randomSamples(exp);
   const out: Record<string, unknown>[] = [];
   for (const cell of cells) for (const sample of samples) out.push({ ...cell, ...sample });
   return out;
@@ -91,10 +149,16 @@ export function sweepSettings(exp: Experiment): Record<string, unknown>[] {
 /** Every point of the sweep in canonical order (an experiment without a sweep has one point). */
 export function enumeratePoints(exp: Experiment): PointSpec[] {
   const seeds = exp.sweep?.seeds ?? [exp.seed];
+  const base = baseHash(exp);
   const out: PointSpec[] = [];
   for (const params of sweepSettings(exp)) {
-    const config = configId(params);
-    for (const seed of seeds) out.push({ index: out.length, id: pointId(params, seed), config, seed, params });
+    const config = configId(base, params);
+    for (const seed of seeds) out.push({ experimentName: exp.name, baseHash: base, index: out.length, id: pointId(base, params, seed), config, seed, params });
+  }
+  const ids = new Set(out.map((p) => p.id));
+  if (ids.size !== out.length) {
+    // Grid values and seeds are distinct (validation) and samples are drawn distinct, so this cannot happen.
+    throw new InputError([`sweep: ${out.length - ids.size} point(s) repeat another point's setting and seed; expected every point once`]);
   }
   return out;
 }
@@ -152,7 +216,16 @@ export async function planSweep(exp: Experiment): Promise<SweepPoint[]> {
 
 /** The row a point's metrics become: one canonical JSON line, newline-terminated. */
 export function pointRow(point: PointSpec, metrics: RunMetrics): string {
-  const row: SweepRow = { id: point.id, index: point.index, config: point.config, seed: point.seed, params: point.params, metrics: metricRows(metrics) };
+  const row: SweepRow = {
+    experimentName: point.experimentName,
+    baseHash: point.baseHash,
+    id: point.id,
+    index: point.index,
+    config: point.config,
+    seed: point.seed,
+    params: point.params,
+    metrics: metricRows(metrics),
+  };
   return `${canonicalJson(row)}\n`;
 }
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { canonicalJson, sha256 } from "../../../sim/core/canonical-json.ts";
 import { parseExperiment } from "../../../sim/experiment/parse.ts";
 import { InputError } from "../../../sim/core/validation.ts";
-import { enumeratePoints, planSweep, rowsFileName } from "../../../sim/sweep/plan.ts";
+import { baseHash, baseOf, enumeratePoints, planSweep, rowsFileName } from "../../../sim/sweep/plan.ts";
 
 const RATE = "defenses[1].device.params.coverRate";
 
@@ -20,7 +20,7 @@ const exp = (sweep: unknown) =>
   });
 
 describe("sweep points", () => {
-  it("cross the grid (first axis slowest) with the seeds (fastest), ids hashing parameters and seed", async () => {
+  it("cross the grid (first axis slowest) with the seeds (fastest), ids hashing the experiment, parameters and seed", async () => {
     const e = await exp({ grid: [{ path: RATE, values: [0.5, 2] }, { path: "population.users", values: [10, 20] }], seeds: [1, 2] });
     const pts = enumeratePoints(e);
     expect(pts.map((p) => [p.params[RATE], p.params["population.users"], p.seed])).toEqual([
@@ -28,7 +28,9 @@ describe("sweep points", () => {
       [2, 10, 1], [2, 10, 2], [2, 20, 1], [2, 20, 2],
     ]);
     expect(pts.map((p) => p.index)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
-    for (const p of pts) expect(p.id).toBe(sha256(canonicalJson({ params: p.params, seed: p.seed })));
+    const base = sha256(canonicalJson(baseOf(e)));
+    expect(baseHash(e)).toBe(base);
+    for (const p of pts) expect(p.id).toBe(sha256(canonicalJson({ experiment: base, params: p.params, seed: p.seed })));
     expect(new Set(pts.map((p) => p.id)).size).toBe(8);
     expect(pts[0].config).toBe(pts[1].config);
     expect(pts[0].config).not.toBe(pts[2].config);
@@ -79,6 +81,46 @@ describe("sweep points", () => {
     expect(pts[3].experiment.seed).toBe(4);
     expect(pts[3].experiment.defenses[1].device.params.coverRate).toBe(2);
     expect(pts[3].experiment.sweep).toBeUndefined();
+  });
+
+  it("gives the same point of two different experiments different ids (issue 16, case 3)", async () => {
+    const sweep = { grid: [{ path: RATE, values: [0.5, 2] }] };
+    const a = enumeratePoints(await exp(sweep));
+    const b = enumeratePoints({ ...(await exp(sweep)), durationSeconds: 61 });
+    const c = enumeratePoints({ ...(await exp(sweep)), observers: [{ observer: "size-histogram", vantage: "isp", params: {} }] } as never);
+    expect(a.map((p) => p.params)).toEqual(b.map((p) => p.params));
+    for (let i = 0; i < a.length; i++) {
+      expect(b[i].id).not.toBe(a[i].id);
+      expect(c[i].id).not.toBe(a[i].id);
+      expect(b[i].config).not.toBe(a[i].config);
+    }
+    expect(a[0].experimentName).toBe("t");
+    expect(a[0].baseHash).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it("draws random samples without repeats, or refuses a space smaller than the sample count (issue 16, case 2)", async () => {
+    const users = (samples: number, min: number, max: number) => exp({ random: { samples, axes: [{ path: "population.contactsPerUser", min, max, integer: true }] } });
+    // 3 integer values, 3 samples: all three, each once.
+    const three = enumeratePoints(await users(3, 2, 4));
+    expect(three.map((p) => p.params["population.contactsPerUser"]).sort()).toEqual([2, 3, 4]);
+    expect(new Set(three.map((p) => p.id)).size).toBe(3);
+    // 10 samples of 3 values: refused, naming the count.
+    let err: unknown = null;
+    try {
+      enumeratePoints(await users(10, 2, 4));
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(InputError);
+    expect((err as InputError).problems).toEqual([expect.stringMatching(/^sweep\.random\.samples = 10: expected at most 3, the number of distinct settings its ranges hold \(population\.contactsPerUser: 3\)/)]);
+    // A log range that rounds (6 significant digits) to two values: two samples are fine, three are not.
+    const narrow = (samples: number) => exp({ random: { samples, axes: [{ path: RATE, min: 1, max: 1.00001, scale: "log" }] } });
+    const two = enumeratePoints(await narrow(2));
+    expect(new Set(two.map((p) => p.params[RATE])).size).toBe(2);
+    await expect((async () => enumeratePoints(await narrow(3)))()).rejects.toThrow(/expected at most 2/);
+    // Many samples over a wide range: all distinct.
+    const many = enumeratePoints(await exp({ random: { samples: 200, axes: [{ path: "population.contactsPerUser", min: 1, max: 11, integer: true }, { path: RATE, min: 0.1, max: 1, scale: "log" }] } }));
+    expect(new Set(many.map((p) => p.id)).size).toBe(200);
   });
 
   it("names rows files by shard", () => {

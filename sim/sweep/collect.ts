@@ -5,8 +5,11 @@
  * Checks (all reported, one line each, before anything is written):
  * - every expected point id (re-enumerated from `sweep.json`) is present exactly once
  *   across all rows files (`rows.jsonl`, `rows.shard-i-of-N.jsonl`);
- * - no row belongs to another sweep; no file ends in a torn row (a shard killed
- *   mid-write: run that shard again and it finishes).
+ * - no row belongs to another sweep (such rows are named by the experiment they came
+ *   from: every row carries its experiment's name and base hash); no file ends in a
+ *   torn row (a shard killed mid-write: run that shard again and it finishes);
+ * - every row has the shape `pointRow` writes (id, index, config, seed, params, metrics)
+ *   and agrees with the point its id names.
  *
  * Outputs:
  * - `rows.collected.jsonl`: every row, byte for byte as the shards wrote it, sorted by
@@ -24,22 +27,64 @@
  * const r = await collectSweep("results/runs/sweep-cover-rate-sweep-1a2b3c4d5e");
  * r.points // => 6
  */
-import { readdirSync, readFileSync, rmSync } from "node:fs";
+import { lstatSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { z } from "zod";
+import { hostname } from "node:os";
 import { join } from "node:path";
 import { canonicalJson, prettyJson, sha256 } from "../core/canonical-json.ts";
-import { codeRevision, experimentHash, lockfileHash, type Manifest, writeFileAtomic } from "../runs/run-dir.ts";
-import { readRows } from "./rows-file.ts";
-import { readSweepFile } from "./runner.ts";
-import { enumeratePoints, ROWS_FILE } from "./plan.ts";
+import { experimentHash, lockfileHash, type Manifest, provenance, removeDebris, writeFileAtomic } from "../runs/run-dir.ts";
+import { MAX_ROWS_FILE_BYTES, parseRows } from "./rows-file.ts";
+import { readCapped } from "../core/json-input.ts";
+import { parseExperiment } from "../experiment/parse.ts";
+import type { Experiment } from "../experiment/schema.ts";
+import { foreignRowsProblem, readSweepFile } from "./runner.ts";
+import { enumeratePoints, ROWS_FILE, type PointSpec } from "./plan.ts";
+import { InputError } from "../core/validation.ts";
 
-/** A failed completeness check: one line per problem. */
-export class CollectError extends Error {
-  readonly problems: string[];
+/** A failed completeness check: one line per problem (bad input, so an InputError; the CLI exits 1 for it). */
+export class CollectError extends InputError {
   constructor(problems: string[]) {
-    super(problems.join("\n"));
-    this.problems = problems;
+    super(problems);
     this.name = "CollectError";
   }
+}
+
+const metricSchema = z.looseObject({
+  defense: z.string(),
+  observer: z.string().nullable().optional(),
+  metric: z.string(),
+  estimate: z.number().nullable(),
+  lo: z.number().nullable().optional(),
+  hi: z.number().nullable().optional(),
+});
+
+/** The shape of a row as `pointRow` writes it. */
+const rowSchema = z.looseObject({
+  id: z.string(),
+  index: z.number().int().min(0),
+  config: z.string(),
+  seed: z.number().int().min(0),
+  params: z.record(z.string(), z.unknown()),
+  metrics: z.array(metricSchema),
+});
+
+/** Why a row whose id is a point of this sweep does not match that point, or null. */
+export function rowProblem(line: string, point: PointSpec): string | null {
+  let row: unknown;
+  try {
+    row = JSON.parse(line);
+  } catch {
+    return "not JSON";
+  }
+  const r = rowSchema.safeParse(row);
+  if (!r.success) {
+    const issue = r.error.issues[0];
+    return `${issue.path.join(".") || "(row)"}: ${issue.message}`;
+  }
+  if (r.data.index !== point.index || r.data.config !== point.config || r.data.seed !== point.seed || canonicalJson(r.data.params) !== canonicalJson(point.params)) {
+    return `its index, config, seed or params differ from point ${point.index}'s`;
+  }
+  return null;
 }
 
 export interface CollectResult {
@@ -62,29 +107,54 @@ function sqlIdent(s: string): string {
   return `"${s.replace(/"/g, '""')}"`;
 }
 
-/** Checks completeness and returns the rows sorted by id; throws CollectError listing every problem. */
-export function checkShards(dir: string): { lines: string[]; files: { name: string; rows: number }[]; params: string[] } {
+/** The experiment of a sweep directory, re-validated (a sweep.json edited by hand is caught here). */
+export async function sweepExperiment(dir: string): Promise<{ experiment: Experiment; hash: string }> {
   const sweep = readSweepFile(dir);
   if (experimentHash(sweep.experiment) !== sweep.experimentHash) {
     throw new CollectError([`${join(dir, "sweep.json")}: the experiment does not match its recorded hash; the file was edited`]);
   }
-  const expected = enumeratePoints(sweep.experiment);
+  let experiment: Experiment;
+  try {
+    experiment = await parseExperiment(sweep.experiment);
+  } catch (e) {
+    if (!(e instanceof InputError)) throw e;
+    throw new CollectError(e.problems.map((p) => `${join(dir, "sweep.json")}: experiment.${p}`));
+  }
+  if (canonicalJson(experiment) !== canonicalJson(sweep.experiment)) {
+    throw new CollectError([`${join(dir, "sweep.json")}: the experiment re-validates differently (written by another chaff version, or edited); collect it with the chaff that ran it`]);
+  }
+  return { experiment, hash: sweep.experimentHash };
+}
+
+/**
+ * Checks rows files (name → bytes) against the points of a sweep: every point exactly
+ * once, no torn tail, no foreign row (named by its experiment), no malformed row.
+ * Returns the rows sorted by id; throws CollectError listing every problem.
+ */
+export function checkRows(expected: readonly PointSpec[], rowsFiles: readonly { name: string; bytes: Buffer }[], where: string): { lines: string[]; files: { name: string; rows: number }[] } {
   const byId = new Map(expected.map((p) => [p.id, p]));
-  const names = readdirSync(dir).filter((f) => ROWS_FILE.test(f)).sort();
   const problems: string[] = [];
-  if (names.length === 0) problems.push(`${dir}: no rows files (rows.jsonl or rows.shard-i-of-N.jsonl); run chaff sweep first`);
+  if (rowsFiles.length === 0) problems.push(`${where}: no rows files (rows.jsonl or rows.shard-i-of-N.jsonl); run chaff sweep first`);
   const seen = new Map<string, { line: string; file: string }>();
   const files: { name: string; rows: number }[] = [];
-  for (const name of names) {
-    const r = readRows(join(dir, name));
+  const base = { name: expected[0]?.experimentName ?? "?", baseHash: expected[0]?.baseHash ?? "" };
+  for (const { name, bytes } of rowsFiles) {
+    const r = parseRows(bytes, name);
     files.push({ name, rows: r.rows.length });
     if (r.tornBytes > 0) problems.push(`${name}: ends with a torn row (${r.tornBytes} bytes; the shard was stopped mid-write): run that shard again to finish it`);
+    const foreign: string[] = [];
     for (const row of r.rows) {
       const prior = seen.get(row.id);
-      if (!byId.has(row.id)) problems.push(`${name}: row ${row.id} is not a point of this sweep`);
-      else if (prior) problems.push(`${name}: point ${byId.get(row.id)?.index} (${row.id}) is also in ${prior.file}; each point must appear once`);
-      else seen.set(row.id, { line: row.line, file: name });
+      const point = byId.get(row.id);
+      if (!point) foreign.push(row.line);
+      else if (prior) problems.push(`${name}: point ${point.index} (${row.id}) is also in ${prior.file}; each point must appear once`);
+      else {
+        const bad = rowProblem(row.line, point);
+        if (bad) problems.push(`${name}: row ${row.id} (point ${point.index}) is malformed: ${bad}`);
+        else seen.set(row.id, { line: row.line, file: name });
+      }
     }
+    if (foreign.length > 0) problems.push(foreignRowsProblem(name, foreign, base, "this sweep"));
   }
   const missing = expected.filter((p) => !seen.has(p.id));
   if (missing.length > 0) {
@@ -93,13 +163,36 @@ export function checkShards(dir: string): { lines: string[]; files: { name: stri
   }
   if (problems.length > 0) throw new CollectError(problems);
   const lines = [...seen.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, v]) => v.line);
+  return { lines, files };
+}
+
+/** Checks completeness and returns the rows sorted by id; throws CollectError listing every problem. */
+export async function checkShards(dir: string): Promise<{ lines: string[]; files: { name: string; rows: number }[]; params: string[]; experiment: Experiment; hash: string }> {
+  const { experiment, hash } = await sweepExperiment(dir);
+  const expected = enumeratePoints(experiment);
+  const names = readdirSync(dir).filter((f) => ROWS_FILE.test(f)).sort();
+  const problems: string[] = [];
+  const rowsFiles: { name: string; bytes: Buffer }[] = [];
+  for (const name of names) {
+    if (!lstatSync(join(dir, name)).isFile()) problems.push(`${name}: not a regular file (a link or device); expected a rows file written by chaff sweep`);
+    else rowsFiles.push({ name, bytes: readCapped(join(dir, name), { maxBytes: MAX_ROWS_FILE_BYTES, label: "rows file" }) });
+  }
+  let checked: ReturnType<typeof checkRows> | null = null;
+  try {
+    checked = checkRows(expected, rowsFiles, dir);
+  } catch (e) {
+    if (!(e instanceof InputError)) throw e;
+    problems.push(...e.problems);
+  }
+  if (problems.length > 0 || !checked) throw new CollectError(problems);
   const params = expected.length ? Object.keys(expected[0].params) : [];
-  return { lines, files, params };
+  return { ...checked, params, experiment, hash };
 }
 
 export async function collectSweep(dir: string): Promise<CollectResult> {
-  const { lines, files, params } = checkShards(dir);
-  const sweep = readSweepFile(dir);
+  const { lines, files, params, experiment, hash } = await checkShards(dir);
+  removeDebris(dir);
+  const sweep = { experiment, experimentHash: hash };
   const collected = lines.join("");
   writeFileAtomic(join(dir, COLLECTED_FILE), collected);
 
@@ -116,7 +209,7 @@ export async function collectSweep(dir: string): Promise<CollectResult> {
     })
     .join(", ");
 
-  const parquetTmp = join(dir, `.${PARQUET_FILE}.tmp-${process.pid}`);
+  const parquetTmp = join(dir, `.${PARQUET_FILE}.tmp-${process.pid}@${hostname()}`);
   // Loaded here, not at the top: the native library costs ~0.2 s to load, which every other command would pay.
   const { DuckDBInstance } = await import("@duckdb/node-api");
   const instance = await DuckDBInstance.create(":memory:", { threads: "1" });
@@ -178,10 +271,10 @@ export async function collectSweep(dir: string): Promise<CollectResult> {
   const manifest: Manifest = {
     chaff: "1",
     id: `${sweep.experiment.name}-sweep-${sweep.experimentHash.slice(0, 10)}`,
-    experiment: sweep.experiment,
+    experiment: sweep.experiment as unknown as Manifest["experiment"],
     experimentHash: sweep.experimentHash,
     seed: sweep.experiment.seed,
-    code: codeRevision(),
+    code: provenance(sweep.experiment),
     lockfileSha256: lockfileHash(),
     node: process.version,
     outputs: JSON.parse(canonicalJson(outputs)) as Record<string, string>,

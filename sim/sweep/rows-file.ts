@@ -14,8 +14,33 @@
  * rows.append(line);                               // durable once this returns
  * rows.close();
  */
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, truncateSync, writeSync } from "node:fs";
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, truncateSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
+import { readCapped } from "../core/json-input.ts";
+import { InputError } from "../core/validation.ts";
+
+/** A row id: a SHA-256 in hex (see `plan.ts`). Tests may use shorter word ids. */
+const ROW_ID = /^[0-9A-Za-z_-]{1,64}$/;
+
+/** Rows nest a few levels (row → metrics → entry → value); anything deeper is not a row. */
+const MAX_ROW_DEPTH = 32;
+
+/** True when brackets nest deeper than MAX_ROW_DEPTH (strings skipped). */
+function tooDeep(text: string): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++;
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      if (++depth > MAX_ROW_DEPTH) return true;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return false;
+}
 
 export interface RowsFile {
   /** Ids of the complete rows present when the file was opened, plus those appended since. */
@@ -35,12 +60,24 @@ export interface ReadRows {
   tornBytes: number;
 }
 
+/** Largest rows file read, bytes (a million points of a large experiment fit well below it). */
+export const MAX_ROWS_FILE_BYTES = 2 ** 31 - 1;
+
+/** Longest row accepted, bytes. */
+export const MAX_ROW_BYTES = 64 * 1024 * 1024;
+
 /**
  * Reads a rows file: complete lines, plus how many bytes of torn tail follow them.
- * Throws on a malformed line that is not the last one, or on a row without a string id.
+ * Throws an InputError on a malformed line that is not the last one, on a row without a
+ * string id, or on a file that is not a regular file or is too large.
  */
 export function readRows(path: string): ReadRows {
-  const buf = readFileSync(path);
+  return parseRows(readCapped(path, { maxBytes: MAX_ROWS_FILE_BYTES, label: "rows file" }), path);
+}
+
+/** `readRows` on bytes already read; `name` names the file in problem lines. */
+export function parseRows(buf: Buffer, name: string): ReadRows {
+  const path = name;
   const rows: { id: string; line: string }[] = [];
   let start = 0;
   let lineNo = 0;
@@ -48,16 +85,18 @@ export function readRows(path: string): ReadRows {
     const end = buf.indexOf(0x0a, start);
     lineNo++;
     const last = end === -1 || end === buf.length - 1;
-    const text = buf.subarray(start, end === -1 ? buf.length : end).toString("utf8");
+    const stop = end === -1 ? buf.length : end;
+    const text = stop - start <= MAX_ROW_BYTES ? buf.subarray(start, stop).toString("utf8") : "";
     let id: unknown;
     try {
-      id = (JSON.parse(text) as { id?: unknown }).id;
+      const row = text && !tooDeep(text) ? (JSON.parse(text) as unknown) : null;
+      id = row !== null && typeof row === "object" && !Array.isArray(row) ? (row as { id?: unknown }).id : undefined;
     } catch {
       id = undefined;
     }
-    if (end === -1 || typeof id !== "string") {
+    if (end === -1 || typeof id !== "string" || !ROW_ID.test(id)) {
       if (last) return { rows, goodBytes: start, tornBytes: buf.length - start };
-      throw new Error(`${path}:${lineNo}: not a complete row (malformed JSON or no id) in the middle of the file; the file is damaged`);
+      throw new InputError([`${path}:${lineNo}: not a complete row (malformed JSON or no id) in the middle of the file; the file is damaged`]);
     }
     rows.push({ id, line: `${text}\n` });
     start = end + 1;
@@ -74,7 +113,7 @@ export function openRowsFile(path: string): RowsFile {
   if (!created) {
     const r = readRows(path);
     for (const row of r.rows) {
-      if (ids.has(row.id)) throw new Error(`${path}: row ${row.id} appears twice; the file is damaged`);
+      if (ids.has(row.id)) throw new InputError([`${path}: row ${row.id} appears twice; the file is damaged`]);
       ids.add(row.id);
     }
     if (r.tornBytes > 0) {

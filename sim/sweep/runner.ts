@@ -5,8 +5,11 @@
  * 1. Plan and validate every point (`planSweep`) before anything is written.
  * 2. Write `sweep.json` (the experiment and its hash, the point count; identical for
  *    every shard) or check that the one already there describes the same experiment.
- * 3. Open the shard's rows file, dropping a torn last line, and skip every point whose
- *    id is already in it.
+ * 3. Take the shard's lock (`<rows file>.lock`, see `lock.ts`), so that a second writer
+ *    on the same shard and directory is refused instead of running every point again.
+ *    Open the shard's rows file, dropping a torn last line, refuse rows that are not
+ *    points of this shard (naming the experiment they came from), and skip every point
+ *    whose id is already in it.
  * 4. Run the remaining points on a worker pool and append each row as it completes
  *    (one write, then fsync). A killed sweep therefore loses at most the points in
  *    flight, and starting it again runs exactly those: no row lost, none duplicated.
@@ -14,13 +17,16 @@
  * @example
  * await runSweep({ experiment, out: "results/runs/x", shard: { index: 0, count: 1 }, workers: 4 });
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
+import { z } from "zod";
+import { readJsonFile } from "../core/json-input.ts";
 import { prettyJson } from "../core/canonical-json.ts";
-import { type Experiment } from "../experiment/experiment.ts";
-import { InputError } from "../core/validation.ts";
-import { experimentHash, writeFileAtomic } from "../runs/run-dir.ts";
-import { openRowsFile } from "./rows-file.ts";
+import { type Experiment } from "../experiment/schema.ts";
+import { InputError, parseWith } from "../core/validation.ts";
+import { acquireLock } from "./lock.ts";
+import { experimentHash, removeDebris, writeFileAtomic } from "../runs/run-dir.ts";
+import { openRowsFile, readRows } from "./rows-file.ts";
 import { createRunPool } from "./pool.ts";
 import { inShard, formatShard, type Shard } from "./shard.ts";
 import { planSweep, pointRow, rowsFileName, SWEEP_FILE, type PointSpec } from "./plan.ts";
@@ -61,10 +67,48 @@ export interface SweepResult extends SweepStart {
   ran: number;
 }
 
+/** Largest sweep.json read, bytes. */
+const MAX_SWEEP_FILE_BYTES = 16 * 1024 * 1024;
+
+const sweepFileSchema = z
+  .object({
+    chaff: z.string(),
+    experiment: z.looseObject({ name: z.string(), seed: z.number() }),
+    experimentHash: z.string().regex(/^[0-9a-f]{64}$/, "expected a SHA-256 in hex"),
+    points: z.number().int().min(0),
+  })
+  .strict();
+
+/** Reads and checks the shape of a sweep directory's sweep.json; InputError, one line per problem. */
 export function readSweepFile(dir: string): SweepFile {
   const p = join(dir, SWEEP_FILE);
   if (!existsSync(p)) throw new InputError([`${dir}: no ${SWEEP_FILE} (expected a directory written by chaff sweep)`]);
-  return JSON.parse(readFileSync(p, "utf8")) as SweepFile;
+  const raw = readJsonFile(p, { label: "sweep file", maxBytes: MAX_SWEEP_FILE_BYTES });
+  return parseWith(sweepFileSchema, raw, `${p}: `) as unknown as SweepFile;
+}
+
+/** Rows of another experiment, said by name: `3 row(s) of experiment "other" (base 1a2b…)`. */
+export function foreignRowsProblem(where: string, lines: readonly string[], expected: { name: string; baseHash: string }, what: string): string {
+  const origins = new Map<string, number>();
+  for (const line of lines) {
+    let name = "?";
+    let base = "?";
+    try {
+      const row = JSON.parse(line) as { experimentName?: unknown; baseHash?: unknown };
+      if (typeof row.experimentName === "string") name = row.experimentName;
+      if (typeof row.baseHash === "string") base = row.baseHash;
+    } catch {
+      // counted as "?"
+    }
+    const key = `${JSON.stringify(name.length > 80 ? `${name.slice(0, 77)}...` : name)} (base ${base.slice(0, 12)})`;
+    origins.set(key, (origins.get(key) ?? 0) + 1);
+  }
+  const from = [...origins].map(([k, n]) => `${n} of experiment ${k}`).join(", ");
+  const same = [...origins.keys()].every((k) => k.startsWith(`${JSON.stringify(expected.name)} `));
+  return (
+    `${where}: ${lines.length} row(s) are not points of ${what} (${from}; this is experiment ${JSON.stringify(expected.name)}, base ${expected.baseHash.slice(0, 12)})` +
+    (same ? "; the experiment was changed since these rows were written: use another --out" : "; they belong to another sweep")
+  );
 }
 
 function claimDirectory(out: string, experiment: Experiment, points: number): void {
@@ -88,14 +132,27 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
   const points = await planSweep(experiment);
   const mine = points.filter((p) => inShard(p.index, shard));
   claimDirectory(out, experiment, points.length);
+  removeDebris(out);
 
   const rowsPath = join(out, rowsFileName(shard));
-  const rows = openRowsFile(rowsPath);
-  const expected = new Set(mine.map((p) => p.id));
-  const foreign = [...rows.ids].filter((id) => !expected.has(id));
-  if (foreign.length > 0) {
-    rows.close();
-    throw new InputError([`${rowsPath}: ${foreign.length} row(s) are not points of shard ${formatShard(shard)} of this sweep (first ${foreign[0]}); the file belongs to another sweep`]);
+  const lock = acquireLock(`${rowsPath}.lock`, `--out ${out}: shard ${formatShard(shard)} (${rowsFileName(shard)})`);
+  let rows!: ReturnType<typeof openRowsFile>;
+  try {
+    rows = openRowsFile(rowsPath);
+    const expected = new Set(mine.map((p) => p.id));
+    const foreign = [...rows.ids].filter((id) => !expected.has(id));
+    if (foreign.length > 0) {
+      rows.close();
+      const bad = new Set(foreign);
+      const lines = readRows(rowsPath).rows.filter((r) => bad.has(r.id)).map((r) => r.line);
+      const first = points[0];
+      throw new InputError([
+        foreignRowsProblem(rowsPath, lines, { name: experiment.name, baseHash: first?.baseHash ?? "" }, `shard ${formatShard(shard)} of this sweep`),
+      ]);
+    }
+  } catch (e) {
+    lock.release();
+    throw e;
   }
   const todo = mine.filter((p) => !rows.ids.has(p.id));
   const start: SweepStart = {
@@ -110,6 +167,7 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
   opts.onStart?.(start);
   if (todo.length === 0) {
     rows.close();
+    lock.release();
     return { ...start, ran: 0 };
   }
 
@@ -134,6 +192,7 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
   } finally {
     await pool.close();
     rows.close();
+    lock.release();
   }
   if (failures.length > 0) {
     throw new Error(`${failures.length} sweep point(s) failed; the others are saved and a re-run retries only these:\n${failures.join("\n")}`);

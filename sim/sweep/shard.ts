@@ -13,6 +13,8 @@
  * inShard(7, { index: 1, count: 3 })                   // => true (7 mod 3 = 1)
  */
 
+import { InputError, showValue } from "../core/validation.ts";
+
 export interface Shard {
   index: number;
   count: number;
@@ -26,27 +28,29 @@ export const SHARD_ENV = ["JOB_COMPLETION_INDEX", "SLURM_ARRAY_TASK_ID"] as cons
 const MAX_SHARDS = 1_000_000;
 
 /**
- * Parses `i/N` or `auto/N`. Throws an Error whose message is one line naming the value
- * and what was expected.
+ * Parses `i/N` or `auto/N` (plain decimal integers: no sign, spaces, leading zeros, hex
+ * or exponents). Throws an InputError whose one line names the value and what was
+ * expected.
  */
 export function parseShard(text: string, env: Record<string, string | undefined> = process.env): Shard {
-  const m = /^(auto|0|[1-9][0-9]*)\/([1-9][0-9]*)$/.exec(text.trim());
-  if (!m) throw new Error(`--shard = ${JSON.stringify(text)}: expected i/N (0 <= i < N) or auto/N`);
+  const shown = showValue(text);
+  const m = typeof text === "string" ? /^(auto|0|[1-9][0-9]{0,6})\/([1-9][0-9]{0,6})$/.exec(text) : null;
+  if (!m) throw new InputError([`--shard = ${shown}: expected i/N (0 <= i < N) or auto/N`]);
   const count = Number(m[2]);
-  if (count > MAX_SHARDS) throw new Error(`--shard = ${JSON.stringify(text)}: expected N <= ${MAX_SHARDS}`);
+  if (count > MAX_SHARDS) throw new InputError([`--shard = ${shown}: expected N <= ${MAX_SHARDS}`]);
   let index: number;
   let source = "";
   if (m[1] === "auto") {
     const name = SHARD_ENV.find((k) => env[k] !== undefined && env[k] !== "");
-    if (!name) throw new Error(`--shard = "auto/${count}": expected ${SHARD_ENV.join(" or ")} to be set (run inside an Indexed Job or a Slurm array)`);
+    if (!name) throw new InputError([`--shard = "auto/${count}": expected ${SHARD_ENV.join(" or ")} to be set (run inside an Indexed Job or a Slurm array)`]);
     const raw = env[name] as string;
-    if (!/^(0|[1-9][0-9]*)$/.test(raw)) throw new Error(`${name} = ${JSON.stringify(raw)}: expected a non-negative integer shard index`);
+    if (!/^(0|[1-9][0-9]{0,6})$/.test(raw)) throw new InputError([`${name} = ${showValue(raw)}: expected a non-negative decimal integer shard index`]);
     index = Number(raw);
     source = ` (from ${name})`;
   } else {
     index = Number(m[1]);
   }
-  if (index >= count) throw new Error(`--shard = ${JSON.stringify(text)}${source}: expected an index below N = ${count}, got ${index}`);
+  if (index >= count) throw new InputError([`--shard = ${shown}${source}: expected an index below N = ${count}, got ${index}`]);
   return { index, count };
 }
 

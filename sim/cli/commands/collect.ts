@@ -1,14 +1,21 @@
 /**
  * `chaff collect DIR`: checks that the shards of a sweep hold every point exactly once
  * and merges them into `rows.collected.jsonl` (sorted by point id), `rows.parquet` and
- * `summary.json`. Exit 1, one line per problem, when a point is missing or duplicated.
+ * `summary.json`. Exit 1, one line per problem, when a point is missing, duplicated or
+ * belongs to another experiment (named); exit 2 when DIR is not a sweep directory or its
+ * sweep.json is malformed.
  */
 import type { Command } from "commander";
+import { existsSync, statSync } from "node:fs";
 import { resolve } from "node:path";
+import { InputError } from "../../core/validation.ts";
 import { CollectError, collectSweep } from "../../sweep/collect.ts";
 
 export async function collectCommand(dir: string, opts: { quiet?: boolean }): Promise<void> {
   const path = resolve(dir);
+  if (!existsSync(path) || !statSync(path).isDirectory()) {
+    throw new InputError([`DIR = ${JSON.stringify(dir)}: not a directory (expected the --out of chaff sweep)`]);
+  }
   try {
     const r = await collectSweep(path);
     if (!opts.quiet) {

@@ -7,7 +7,7 @@
 import type { Command } from "commander";
 import { resolve } from "node:path";
 import { InputError } from "../../core/validation.ts";
-import { experimentHash, REPO_ROOT } from "../../runs/run-dir.ts";
+import { assertWritableDir, experimentHash, REPO_ROOT } from "../../runs/run-dir.ts";
 import { defaultWorkers } from "../../sweep/pool.ts";
 import { formatShard, parseShard } from "../../sweep/shard.ts";
 import { runSweep } from "../../sweep/runner.ts";
@@ -29,14 +29,10 @@ export function parseWorkers(text: string | undefined): number {
 
 export async function sweepCommand(file: string, opts: SweepOptions): Promise<void> {
   const workers = parseWorkers(opts.workers);
-  let shard;
-  try {
-    shard = parseShard(opts.shard ?? "0/1");
-  } catch (e) {
-    throw new InputError([(e as Error).message]);
-  }
+  const shard = parseShard(opts.shard ?? "0/1");
   const { experiment } = await loadExperiment(file);
   const out = resolve(opts.out ?? resolve(REPO_ROOT, "results", "runs", `${experiment.name}-sweep-${experimentHash(experiment).slice(0, 10)}`));
+  assertWritableDir(out, "--out");
   const log = (s: string) => {
     if (!opts.quiet) process.stderr.write(`${s}\n`);
   };

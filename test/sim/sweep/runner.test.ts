@@ -4,7 +4,7 @@ import { join, resolve } from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { describe, expect, it } from "vitest";
 import { CollectError, collectSweep, COLLECTED_FILE } from "../../../sim/sweep/collect.ts";
-import { parseExperiment } from "../../../sim/experiment/experiment.ts";
+import { parseExperiment } from "../../../sim/experiment/parse.ts";
 import { runSweep } from "../../../sim/sweep/runner.ts";
 import { enumeratePoints } from "../../../sim/sweep/plan.ts";
 import { reproduceRun } from "../../../sim/runs/reproduce.ts";

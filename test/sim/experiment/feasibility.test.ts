@@ -1,0 +1,71 @@
+import { readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { describe, expect, it } from "vitest";
+import { estimateRun, feasibilityProblems, MAX_CELLS } from "../../../sim/experiment/feasibility.ts";
+import { parseExperiment } from "../../../sim/experiment/parse.ts";
+
+const ROOT = resolve(import.meta.dirname, "../../..");
+const read = (p: string) => JSON.parse(readFileSync(join(ROOT, p), "utf8"));
+const tiny = () => read("test/fixtures/tiny-experiment.json");
+
+describe("feasibility before anything runs (issue 16, case 7)", () => {
+  it("accepts the built-in experiments and the fixtures", async () => {
+    for (const f of ["sim/experiment/builtin/default.json", "sim/experiment/builtin/sweep-cover-rate.json", "sim/experiment/builtin/tune-constant-rate.json", "test/fixtures/tiny-experiment.json", "test/fixtures/figures-experiment.json"]) {
+      expect(feasibilityProblems(await parseExperiment(read(f))), f).toEqual([]);
+    }
+  });
+
+  it("refuses values that pass the schema but crash or hang the run: tiny durations, bins, FPRs, keepalives and cover rates", async () => {
+    const cases: [(x: Record<string, any>) => void, RegExp][] = [
+      [(x) => (x.durationSeconds = 1e-7), /^durationSeconds = 1e-7: expected at least 1 s/],
+      [(x) => (x.observers[0].params = { binSeconds: 1e-6 }), /^observers\[0\]\.params\.binSeconds = 0\.000001: expected at least 0\.001 s \(observer "volume-correlation"\)$/],
+      [(x) => (x.observers = [{ observer: "activity-detector", params: { windowSeconds: 0.001, subBins: 12 } }]), /^observers\[0\]\.params\.windowSeconds = 0\.001: expected windowSeconds \/ subBins/],
+      [(x) => (x.metrics.fprs = [1e-300]), /^metrics\.fprs\[0\] = 1e-300: expected at least 1e-9/],
+      [(x) => (x.conversations = [{ model: "background", params: { keepaliveSeconds: 1e-9 } }]), /^conversations\[0\]\.params\.keepaliveSeconds = 1e-9: expected at least 0\.001 s/],
+      [(x) => x.defenses.push({ name: "bc", device: { shaper: "background-cover", params: { ratePerSecond: 1e-300 } } }), /^defenses\[2\]\.device\.params\.ratePerSecond = 1e-300: expected at least 0\.000001 per second/],
+      [(x) => x.defenses.push({ name: "pc", server: { shaper: "poisson-cover", params: { coverRate: 1e-12 } } }), /^defenses\[2\]\.server\.params\.coverRate = 1e-12: expected 0 or at least/],
+    ];
+    for (const [edit, message] of cases) {
+      const raw = tiny();
+      edit(raw);
+      const problems = feasibilityProblems(await parseExperiment(raw));
+      expect(problems, String(message)).toHaveLength(1);
+      expect(problems[0]).toMatch(message);
+    }
+    // Zero cover is fine: it means none.
+    const zero = tiny();
+    zero.defenses.push({ name: "pc", server: { shaper: "poisson-cover", params: { coverRate: 0 } } });
+    expect(feasibilityProblems(await parseExperiment(zero))).toEqual([]);
+  });
+
+  it("refuses 20,000 users for 30 days up front, with the estimate, instead of failing after the run started", async () => {
+    const raw = read("sim/experiment/builtin/default.json");
+    raw.population.users = 20_000;
+    raw.durationSeconds = 30 * 86_400;
+    raw.limits = { maxDurationSeconds: 30 * 86_400 };
+    raw.observers = [{ observer: "volume-correlation", vantage: "isp", params: { binSeconds: 3600 } }];
+    const exp = await parseExperiment(raw);
+    const problems = feasibilityProblems(exp);
+    const events = problems.find((p) => /limits\.maxEvents/.test(p));
+    expect(events).toMatch(/^durationSeconds = 2592000, population\.users = 20000: estimated [\d.]+e\d+ events for defense "tamaraw" \(20000 users × 720 h × \d+ per user-hour; about [\d.]+ days of CPU/);
+    expect(estimateRun(exp).maxEvents).toBeGreaterThan(exp.limits.maxEvents);
+    // A grid too large for an observer's memory is refused by name.
+    raw.observers = [{ observer: "volume-correlation", vantage: "isp", params: { binSeconds: 1 } }];
+    const grid = feasibilityProblems(await parseExperiment(raw));
+    expect(grid.some((p) => p.startsWith(`observers[0].params.binSeconds = 1: 20000 users × 2.6e6 bins = 5.2e10 cells per direction, more than the ${MAX_CELLS}`))).toBe(true);
+  });
+
+  it("estimates the default mix near what a run measures (2,675 packets per user-hour undefended)", async () => {
+    const e = estimateRun(await parseExperiment(read("sim/experiment/builtin/default.json")));
+    expect(e.basePerUserHour).toBeGreaterThan(2675 / 2);
+    expect(e.basePerUserHour).toBeLessThan(2675 * 2);
+    expect(e.arms.find((a) => a.defense === "constant-rate")?.events).toBeGreaterThan(e.arms.find((a) => a.defense === "none")?.events ?? Infinity);
+  });
+
+  it("refuses the learned classifier when nothing starts a 1:1 conversation to learn from", async () => {
+    const raw = tiny();
+    raw.conversations = [{ model: "background" }];
+    raw.observers = [{ observer: "learned-classifier", vantage: "isp" }];
+    expect(feasibilityProblems(await parseExperiment(raw))).toEqual([expect.stringMatching(/^observers\[0\]\.observer = "learned-classifier": needs linked pairs to learn from, but the conversation models start about 0 1:1 conversations/)]);
+  });
+});

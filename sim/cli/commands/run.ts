@@ -1,15 +1,19 @@
 /**
  * `chaff run [experiment.json] [--seed N] [--out DIR]`: runs an experiment (the built-in
  * default without a file), writes `<out>/<id>/` and prints the privacy/cost table.
+ *
+ * Everything that can be refused is refused before the simulation starts, one line per
+ * problem and exit 2: the options (`--seed` and `--workers` are plain decimal integers),
+ * the experiment file (see `load-experiment.ts`, feasibility included) and `--out`
+ * (a directory that can be written, not a file, a read-only directory or `/proc`).
  */
 import type { Command } from "commander";
 import { availableParallelism } from "node:os";
 import { resolve } from "node:path";
-import { InputError } from "../../core/validation.ts";
 import { summaryTable, textTable, findings } from "../../report/text.ts";
-import { REPO_ROOT, runId, writeRun } from "../../runs/run-dir.ts";
+import { assertWritableDir, REPO_ROOT, runId, writeRun } from "../../runs/run-dir.ts";
 import { runFiles } from "../../runs/outputs.ts";
-import { loadExperiment } from "../load-experiment.ts";
+import { loadExperiment, parseIntegerOption } from "../load-experiment.ts";
 import { progress } from "../progress.ts";
 
 export interface RunOptions {
@@ -20,12 +24,12 @@ export interface RunOptions {
 }
 
 export async function runCommand(file: string | undefined, opts: RunOptions): Promise<void> {
+  const workers = opts.workers === undefined ? availableParallelism() : parseIntegerOption("--workers", opts.workers, 1, 9999);
   const { experiment } = await loadExperiment(file, { seed: opts.seed });
   const out = resolve(opts.out ?? resolve(REPO_ROOT, "results", "runs"));
+  assertWritableDir(out, "--out");
   const bar = progress(`chaff run ${experiment.name}`, { quiet: opts.quiet });
   const arms = experiment.defenses.length;
-  const workers = opts.workers === undefined ? availableParallelism() : Number(opts.workers);
-  if (!Number.isInteger(workers) || workers < 1) throw new InputError([`--workers = ${JSON.stringify(opts.workers)}: expected an integer >= 1`]);
   const { result, files } = await runFiles(experiment, {
     workers,
     onProgress: workers > 1 ? undefined : (arm, f) => bar.update((arm + f) / arms, experiment.defenses[arm].name),

@@ -24,8 +24,13 @@ import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { rowsFromCollected, sweepSummary, type CollectedSummary, type SweepSummary } from "../sim/report/figures/privacy-cost.ts";
-import type { RunMetrics } from "../sim/experiment/run.ts";
+import type { RunMetrics } from "../sim/runs/metrics.ts";
 import { serveStatic } from "./serve.ts";
+import { readJsonFile } from "../sim/core/json-input.ts";
+
+/** Largest results file the build reads, bytes. */
+const MAX_INPUT_BYTES = 256 * 1024 * 1024;
+const readJson = (path: string, label: string): unknown => readJsonFile(path, { label, maxBytes: MAX_INPUT_BYTES });
 
 export const NOTEBOOKS_DIR = dirname(fileURLToPath(import.meta.url));
 export const REPO_ROOT = resolve(NOTEBOOKS_DIR, "..");
@@ -85,9 +90,14 @@ function sweepShapers(dir: string): Record<string, { device: string; server: str
   for (const f of ["manifest.json", "sweep.json"]) {
     const p = join(dir, f);
     if (!existsSync(p)) continue;
-    const exp = (JSON.parse(readFileSync(p, "utf8")) as { experiment?: { defenses?: { name: string; device?: { shaper?: string }; server?: { shaper?: string } }[] } }).experiment;
-    if (!exp?.defenses) continue;
-    return Object.fromEntries(exp.defenses.map((d) => [d.name, { device: d.device?.shaper ?? "none", server: d.server?.shaper ?? "none" }]));
+    const exp = (readJson(p, "sweep description") as { experiment?: { defenses?: unknown } } | null)?.experiment;
+    if (!exp || !Array.isArray(exp.defenses)) continue;
+    const str = (v: unknown, d: string) => (typeof v === "string" ? v : d);
+    return Object.fromEntries(
+      (exp.defenses as { name?: unknown; device?: { shaper?: unknown }; server?: { shaper?: unknown } }[])
+        .filter((d) => d && typeof d === "object")
+        .map((d) => [str(d.name, "?"), { device: str(d.device?.shaper, "none"), server: str(d.server?.shaper, "none") }]),
+    );
   }
   return {};
 }
@@ -97,7 +107,7 @@ function sweepShapers(dir: string): Record<string, { device: string; server: str
  * `chaff collect` writes (`figures`, long form over seeds), turned into rows.
  */
 export function readSummary(file: string): SweepSummary {
-  const s = JSON.parse(readFileSync(file, "utf8")) as Partial<SweepSummary> & Partial<CollectedSummary>;
+  const s = (readJson(file, "sweep summary") ?? {}) as Partial<SweepSummary> & Partial<CollectedSummary>;
   if (Array.isArray(s.rows)) return { kind: "chaff-sweep-summary", version: 1, name: s.name ?? basename(dirname(file)), rows: s.rows };
   if (Array.isArray(s.figures)) {
     const rows = rowsFromCollected(s as CollectedSummary, sweepShapers(dirname(file)));
@@ -135,7 +145,7 @@ export function buildNotebooks(opts: BuildOptions = {}): BuildResult {
     sweep = found[0];
     summary = readSummary(sweep);
   } else {
-    const all = (runs.length ? runs : [run]).map((d) => ({ run: basename(d), metrics: JSON.parse(readFileSync(join(d, "metrics.json"), "utf8")) as RunMetrics }));
+    const all = (runs.length ? runs : [run]).map((d) => ({ run: basename(d), metrics: readJson(join(d, "metrics.json"), "run metrics") as RunMetrics }));
     summary = sweepSummary(`all runs in ${runsDir}`, all);
     sweep = `${all.length} run(s) in ${runsDir} (no summary.json found)`;
   }

@@ -7,10 +7,16 @@
  * server: a CDN import fails the test (such requests are aborted and reported). A
  * full-page screenshot of each page goes to test/output/screenshots/.
  *
+ * The run's files are hostile (issue 16, case 1): every free-text field the notebooks
+ * show (the experiment's name and purpose, defense and observer names, the radio model,
+ * the sweep summary's name, run, defense and shaper names) carries script payloads (an
+ * `<img onerror>`, a `<script>`, a `javascript:` Markdown link). Each page must show
+ * them as text and run none of them.
+ *
  * Skipped, with a message, only when /usr/bin/chromium is absent outside CI; in CI
  * (`CI` set) a missing browser is a failure.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -19,6 +25,32 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildNotebooks } from "../../notebooks/build.ts";
 import { serveStatic } from "../../notebooks/serve.ts";
 import { tinyRun } from "../fixtures/tiny-run.ts";
+import { sweepSummary } from "../../sim/report/figures/privacy-cost.ts";
+
+/** What a hostile run directory puts in its free-text fields: markup, a script, a javascript: link. */
+const PAYLOAD = ` <img src=x onerror="__xss('img')"> <script>__xss('script')</script> [link](javascript:__xss('md')) <svg onload="__xss('svg')">`;
+
+/** Appends PAYLOAD to the free-text fields of a JSON document, consistently across files. */
+function poison(v: unknown, key = ""): unknown {
+  if (Array.isArray(v)) return v.map((x) => poison(x, key));
+  if (v !== null && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, poison(x, k)]));
+  if (typeof v !== "string") return v;
+  if (["experiment", "purpose", "defense", "radio", "name", "run", "sees", "cannotSee"].includes(key)) return v + PAYLOAD;
+  // Observer names also sit inside "observer@vantage" strings: replace them wherever they occur.
+  return v.replace(/volume-correlation/g, `volume-correlation${PAYLOAD}`);
+}
+
+function poisonRun(runDir: string, results: string): void {
+  for (const f of readdirSync(runDir).filter((n) => n.endsWith(".json") && n !== "manifest.json")) {
+    const p = join(runDir, f);
+    writeFileSync(p, JSON.stringify(poison(JSON.parse(readFileSync(p, "utf8")))));
+  }
+  const metrics = JSON.parse(readFileSync(join(runDir, "metrics.json"), "utf8"));
+  const summary = sweepSummary(`sweep${PAYLOAD}`, [{ run: `run${PAYLOAD}`, metrics }]);
+  summary.rows = summary.rows.map((r) => ({ ...r, device: `${r.device}${PAYLOAD}`, server: `${r.server}${PAYLOAD}` }));
+  mkdirSync(join(results, "sweeps", "evil"), { recursive: true });
+  writeFileSync(join(results, "sweeps", "evil", "summary.json"), JSON.stringify(summary));
+}
 
 const CHROMIUM = "/usr/bin/chromium";
 const HAVE_CHROMIUM = existsSync(CHROMIUM);
@@ -27,9 +59,9 @@ const SCREENSHOTS = join(dirname(fileURLToPath(import.meta.url)), "..", "output"
 
 /** Each notebook and the least number of charts it must show for the tiny run. */
 const PAGES = [
-  { name: "overview.html", charts: 5 },
-  { name: "sweep.html", charts: 1 },
-  { name: "inspector.html", charts: 2 },
+  { name: "overview.html", charts: 5, shows: [`tiny-figures${PAYLOAD}`, `onerror="__xss('img')"`] },
+  { name: "sweep.html", charts: 1, shows: [`sweep${PAYLOAD}`] },
+  { name: "inspector.html", charts: 2, shows: [] as string[] },
 ];
 
 interface ChartCheck {
@@ -50,7 +82,8 @@ describe.skipIf(!HAVE_CHROMIUM && !IN_CI)("notebooks in headless Chromium", () =
   beforeAll(async () => {
     if (!HAVE_CHROMIUM) throw new Error(`${CHROMIUM} is missing: CI must install Debian's chromium (apt-get install -y chromium)`);
     tmp = mkdtempSync(join(tmpdir(), "chaff-notebooks-"));
-    await tinyRun(tmp);
+    const { runDir } = await tinyRun(tmp);
+    poisonRun(runDir, tmp);
     const { dist } = buildNotebooks({ results: tmp, quiet: true });
     const server = await serveStatic(dist, { port: 0 });
     base = server.url;
@@ -69,9 +102,19 @@ describe.skipIf(!HAVE_CHROMIUM && !IN_CI)("notebooks in headless Chromium", () =
     if (tmp) rmSync(tmp, { recursive: true, force: true });
   });
 
-  for (const { name, charts } of PAGES) {
-    it(`${name}: every chart drawn with data marks, no error, nothing fetched from outside`, async () => {
+  for (const { name, charts, shows } of PAGES) {
+    it(`${name}: every chart drawn with data marks, no error, nothing fetched from outside, no injected script run`, async () => {
       const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+      const dialogs: string[] = [];
+      page.on("dialog", async (d) => {
+        dialogs.push(d.message());
+        await d.dismiss();
+      });
+      await page.addInitScript(() => {
+        const w = window as unknown as { __xssHits: string[]; __xss: (k: string) => void };
+        w.__xssHits = [];
+        w.__xss = (k: string) => w.__xssHits.push(k);
+      });
       const pageErrors: string[] = [];
       const consoleErrors: string[] = [];
       const failed: string[] = [];
@@ -114,9 +157,18 @@ describe.skipIf(!HAVE_CHROMIUM && !IN_CI)("notebooks in headless Chromium", () =
           }),
       );
       const cellErrors = await page.locator(".observablehq--error").allTextContents();
+      const injected = await page.evaluate(() => ({
+        hits: (window as unknown as { __xssHits: string[] }).__xssHits,
+        elements: document.querySelectorAll('img[src="x"], a[href^="javascript:" i], svg[onload], [onerror]').length,
+        text: document.body.innerText,
+      }));
       await page.screenshot({ path: join(SCREENSHOTS, name.replace(/\.html$/, ".png")), fullPage: true });
       await page.close();
 
+      expect(injected.hits, "injected scripts that ran").toEqual([]);
+      expect(dialogs, "dialogs opened").toEqual([]);
+      expect(injected.elements, "elements made from injected markup").toBe(0);
+      for (const t of shows) expect(injected.text, `${name} shows the payload as text`).toContain(t);
       expect(foreign, "requests to hosts other than the local server (a CDN?)").toEqual([]);
       expect(pageErrors, "page errors").toEqual([]);
       expect(cellErrors, "notebook cell errors").toEqual([]);

@@ -39,6 +39,7 @@
  */
 import { canonicalJson, sha256 } from "../core/canonical-json.ts";
 import { parseExperiment } from "../experiment/parse.ts";
+import { feasibilityProblems } from "../experiment/feasibility.ts";
 import { type Experiment } from "../experiment/schema.ts";
 import { InputError } from "../core/validation.ts";
 import { metricRows, type MetricRow } from "../runs/metric-rows.ts";
@@ -185,7 +186,7 @@ export function applyParams<T>(base: T, params: Record<string, unknown>, where =
 
 /**
  * Plans a sweep: every point as a complete experiment, each validated as a whole (the
- * same checks as `chaff run`) before any work starts. Throws InputError with one
+ * same checks as `chaff run`, feasibility included) before any work starts. Throws InputError with one
  * line per distinct problem, naming the point's setting.
  */
 export async function planSweep(exp: Experiment): Promise<SweepPoint[]> {
@@ -196,7 +197,10 @@ export async function planSweep(exp: Experiment): Promise<SweepPoint[]> {
   for (const spec of specs) {
     if (byConfig.has(spec.config)) continue;
     try {
-      byConfig.set(spec.config, await parseExperiment(applyParams(base, spec.params)));
+      const point = await parseExperiment(applyParams(base, spec.params));
+      const infeasible = feasibilityProblems(point);
+      if (infeasible.length > 0) throw new InputError(infeasible);
+      byConfig.set(spec.config, point);
     } catch (e) {
       if (!(e instanceof InputError)) throw e;
       for (const p of e.problems) {

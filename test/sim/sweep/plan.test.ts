@@ -75,6 +75,11 @@ describe("sweep points", () => {
     await expect(planSweep(missing)).rejects.toThrow(/defenses has 2 entries, so it has no \[4\]/);
   });
 
+  it("refuses a point that passes the schema but cannot run (feasibility, issue 16 case 7)", async () => {
+    const e = await exp({ grid: [{ path: "durationSeconds", values: [60, 1e-7] }] });
+    await expect(planSweep(e)).rejects.toThrow(/^durationSeconds = 1e-7: expected at least 1 s .*\(sweep point \{"durationSeconds":1e-7\}\)$/m);
+  });
+
   it("plans complete experiments without the sweep section, one per point", async () => {
     const pts = await planSweep(await exp({ grid: [{ path: RATE, values: [0.5, 2] }], seeds: [3, 4] }));
     expect(pts).toHaveLength(4);

@@ -23,3 +23,15 @@ export function markElements(chart: Element, mark: string, shape: string, hidden
 export function texts(svg: string): string[] {
   return Array.from(parseSvg(svg).querySelectorAll("text"), (t) => t.textContent ?? "");
 }
+
+/** Where an element's own coordinate system starts in the figure: the sum of the x and y of it and every enclosing `<svg>`. */
+export function offset(el: Element): { x: number; y: number } {
+  let x = 0;
+  let y = 0;
+  for (let e: Element | null = el; e; e = e.parentElement) {
+    if (e.tagName.toLowerCase() !== "svg") continue;
+    x += Number(e.getAttribute("x") ?? 0);
+    y += Number(e.getAttribute("y") ?? 0);
+  }
+  return { x, y };
+}

@@ -187,7 +187,10 @@ export interface CollectedSummary {
 /**
  * Rows from a collected sweep summary: per setting × defense × observer, each figure the
  * mean over seeds with the range over seeds as its interval. `shapers` names each
- * defense's shapers (from the sweep's experiment); the task is not in the summary ("").
+ * defense's shapers (from the sweep's experiment). The task of an observer is not in the
+ * summary (""), except for the rows of each task's strongest observer (`strongest:<task>`
+ * in the summary): those are marked `strongest`, with observer "strongest" and their task,
+ * so `strongestRows` picks them as it does for a run.
  */
 export function rowsFromCollected(summary: CollectedSummary, shapers: Record<string, { device: string; server: string }>): PrivacyCostRow[] {
   const groups = new Map<string, { config: string; params: Record<string, unknown>; defense: string; cost: Map<string, Stat>; observers: Map<string, Map<string, Stat>> }>();
@@ -211,6 +214,7 @@ export function rowsFromCollected(summary: CollectedSummary, shapers: Record<str
     const cost = (m: string) => g.cost.get(m) ?? NO_STAT;
     for (const [name, figs] of g.observers) {
       const at = name.lastIndexOf("@");
+      const strongestTask = name.startsWith("strongest:") ? name.slice("strongest:".length) : null;
       const tprKey = [...figs.keys()].filter((k) => k.startsWith("tpr@")).sort((a, b) => Number(b.slice(4)) - Number(a.slice(4)))[0];
       const auc = figs.get("auc") ?? NO_STAT;
       const tpr = (tprKey && figs.get(tprKey)) || NO_STAT;
@@ -223,10 +227,11 @@ export function rowsFromCollected(summary: CollectedSummary, shapers: Record<str
         device: sh.device,
         server: sh.server,
         baseline: sh.device === "none" && sh.server === "none",
-        observer: at < 0 ? name : name.slice(0, at),
-        vantage: at < 0 ? "" : name.slice(at + 1),
-        task: "",
-        strongest: false,
+        // "strongest:<task>" rows are the run's strongest observer of that task (metric-rows.ts)
+        observer: strongestTask !== null ? "strongest" : at < 0 ? name : name.slice(0, at),
+        vantage: strongestTask !== null || at < 0 ? "" : name.slice(at + 1),
+        task: strongestTask ?? "",
+        strongest: strongestTask !== null,
         positives: 0,
         negatives: 0,
         auc: auc.mean,

@@ -6,14 +6,24 @@ describe("privacyCostRows", () => {
   const m = syntheticRun().metrics;
   const rows = privacyCostRows(m);
 
-  it("has one row per defense and observer, named after the run", () => {
-    expect(rows).toHaveLength(m.arms.length * m.arms[0].observers.length);
+  it("has one row per defense and observer, and one per defense and task for its strongest observer, named after the run", () => {
+    const plain = rows.filter((r) => !r.strongest);
+    expect(plain).toHaveLength(m.arms.length * m.arms[0].observers.length);
+    expect(rows.filter((r) => r.strongest)).toHaveLength(m.arms.reduce((n, a) => n + a.strongest.length, 0));
     expect(new Set(rows.map((r) => r.run))).toEqual(new Set(["synthetic-s7"]));
-    expect(rows.filter((r) => r.baseline).map((r) => r.defense)).toEqual(["none", "none"]);
+    expect(plain.filter((r) => r.baseline).map((r) => r.defense)).toEqual(["none", "none"]);
+  });
+
+  it("marks the strongest observer's row with the run's strongest figures", () => {
+    const arm = structuredClone(m.arms[1]);
+    arm.strongest[0].auc = { estimate: 0.97, lo: 0.95, hi: 0.99, resolvable: true };
+    const [marked] = privacyCostRows({ ...m, arms: [arm] }).filter((r) => r.strongest && r.task === "link");
+    expect([marked.observer, marked.vantage, marked.auc, marked.aucLo, marked.aucHi]).toEqual(["volume-correlation", "isp", 0.97, 0.95, 0.99]);
+    expect(strongestRows(privacyCostRows({ ...m, arms: [arm] }))).toEqual([marked]);
   });
 
   it("copies privacy and cost with their intervals, and null for what is not resolvable", () => {
-    const r = rows.find((x) => x.defense === "constant-rate" && x.observer === "volume-correlation")!;
+    const r = rows.find((x) => x.defense === "constant-rate" && x.observer === "volume-correlation" && !x.strongest)!;
     const arm = m.arms[2];
     expect(r.auc).toBe(arm.observers[0].summary.auc.estimate);
     expect(r.bandwidth).toBe(4.2);
@@ -77,6 +87,23 @@ describe("rowsFromCollected", () => {
     ],
   };
   const rows = rowsFromCollected(summary, { none: { device: "none", server: "none" }, cover: { device: "poisson-cover", server: "poisson-cover" } });
+
+  it("marks the rows of each task's strongest observer, so strongestRows picks them", () => {
+    const withStrongest: CollectedSummary = {
+      ...summary,
+      figures: [...summary.figures, fig("a", "cover", "strongest:link", "auc", 0.64, 0.6, 0.7), fig("a", "none", "strongest:link", "auc", 0.91)],
+    };
+    const all = rowsFromCollected(withStrongest, { none: { device: "none", server: "none" }, cover: { device: "poisson-cover", server: "poisson-cover" } });
+    const marked = all.filter((r) => r.strongest);
+    expect(marked.map((r) => [r.run, r.defense, r.observer, r.task, r.auc])).toEqual([
+      ["a", "none", "strongest", "link", 0.91],
+      ["a", "cover", "strongest", "link", 0.64],
+    ]);
+    expect(strongestRows(all).map((r) => [r.defense, r.auc])).toEqual([
+      ["none", 0.91],
+      ["cover", 0.64],
+    ]);
+  });
 
   it("makes one row per setting, defense and observer, with the mean and the range over seeds", () => {
     expect(rows.map((r) => `${r.run}/${r.defense}`)).toEqual(["a/none", "a/cover", "b/cover"]);

@@ -129,7 +129,17 @@ export function syntheticRun(seed = 7): RunOutput {
           notResolvable: [],
         },
       })),
-      strongest: [],
+      // one observer per task here, so each task's strongest observer is that observer, with its own figures
+      strongest: observers.map(({ o, summary }) => ({
+        task: o.task,
+        observer: `${o.observer}@${o.vantage}`,
+        observers: 1,
+        auc: { ...summary.auc, resolvable: summary.auc.estimate !== null },
+        tprAt: Object.fromEntries(Object.entries(summary.tprAt).map(([k, t]) => [k, { estimate: t.estimate, lo: t.lo, hi: t.hi, resolvable: t.resolvable }])),
+        top1: null,
+        top5: null,
+        replicates: {},
+      })),
       versusUndefended: null,
     });
     extras.push({

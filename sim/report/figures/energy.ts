@@ -13,6 +13,10 @@ import { fmtInterval } from "../text.ts";
 import type { EnergyData } from "./data.ts";
 import { defenseColors, figure, plotSvg, textWidth } from "./svg.ts";
 
+/** What the figure shows and how to read it. */
+export const ENERGY_CAPTION =
+  "The phone radio's energy per device-hour under each defense, one row each: the line spans the 5th to 95th percentile over devices, the box the middle half with a tick at the median, and the black dot with its bar is the mean with its 95% bootstrap interval, the figure the cost table reports; further left drains the battery less.";
+
 export function energyFigure(data: EnergyData, opts: { width?: number } = {}): string {
   const width = opts.width ?? 640;
   const defenses = data.arms.map((a) => a.defense);
@@ -59,8 +63,8 @@ export function energyFigure(data: EnergyData, opts: { width?: number } = {}): s
   return figure({
     id: "energy",
     title: "Radio energy per device-hour",
+    caption: ENERGY_CAPTION,
     notes: [
-      "Per defense: the spread over devices (line p5–p95, box p25–p75, tick at the median) and the mean with its 95% bootstrap interval (black).",
       ...data.arms.map((a) => `${a.defense}: ${fmtInterval(a.wakeupsPerHour, 1)} radio wake-ups per hour over ${a.devices} devices`),
     ],
     panels: [plot],

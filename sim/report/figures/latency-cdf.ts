@@ -2,22 +2,21 @@
  * Added latency per message as a cumulative distribution, one curve per defense: the
  * fraction of person-to-person messages whose delivery the shaper delayed by at most x
  * ms (measured against a virtual unshaped link, `sim/engine/egress.ts`). The p50, p95 and p99
- * are marked with their 95% bootstrap intervals from the metrics.
+ * are marked with their 95% bootstrap intervals from the metrics. Ticks are labelled in
+ * the unit each reads best in (1 ms, 100 ms, 1 s, 1 min), and so are the p50 and p99 in
+ * the notes ("2.72 min [2.5, 2.9]", never "163443.6 ms").
  *
  * @example
  * latencyCdfFigure(JSON.parse(readFileSync("results/runs/default-s1-…/latency.json", "utf8"))) // => "<svg …>"
  */
 import * as Plot from "@observablehq/plot";
-import { fmtInterval } from "../text.ts";
 import type { LatencyData } from "./data.ts";
 import { defenseColors, figure, plotSvg } from "./svg.ts";
+import { durationLogTicks, formatMsInterval } from "./units.ts";
 
-/** 0, 1, 10, 100, … up to `max` (ms). */
-function symlogTicks(max: number): number[] {
-  const ticks = [0];
-  for (let t = 1; t <= max; t *= 10) ticks.push(t);
-  return ticks;
-}
+/** What the figure shows and how to read it. */
+export const LATENCY_CAPTION =
+  "How long shaping delayed each delivered person-to-person message, one curve per defense: a curve reaching 1 further left adds less delay, the axis is linear near 0 and logarithmic beyond, and dots with bars mark the p50, p95 and p99 with their 95% bootstrap intervals.";
 
 export function latencyCdfFigure(data: LatencyData, opts: { width?: number } = {}): string {
   const width = opts.width ?? 640;
@@ -33,13 +32,25 @@ export function latencyCdfFigure(data: LatencyData, opts: { width?: number } = {
   let xMax = 1;
   for (const d of curve) xMax = Math.max(xMax, d.ms);
   for (const d of marks) xMax = Math.max(xMax, d.hi);
+  const ticks = durationLogTicks(xMax * 1.1);
+  const tickLabel = new Map(ticks.map((t) => [t.value, t.label]));
   const plot = plotSvg({
     width,
     height: 300,
     marginLeft: 48,
     marginBottom: 36,
     // symlog: linear near 0 (an undefended arm adds exactly 0 ms), logarithmic in the tail
-    x: { type: "symlog", constant: 1, domain: [0, xMax * 1.1], ticks: symlogTicks(xMax * 1.1), tickFormat: (d: number) => String(d).replace(/\B(?=(\d{3})+$)/g, ","), label: "added latency per message (ms, symlog scale) →", labelAnchor: "right", grid: true },
+    x: {
+      type: "symlog",
+      constant: 1,
+      domain: [0, xMax * 1.1],
+      ticks: ticks.map((t) => t.value),
+      tickFormat: (d: number) => tickLabel.get(d) ?? "",
+      label: "added latency per message (symlog scale) →",
+      labelAnchor: "right",
+      grid: true,
+      insetLeft: 6,
+    },
     y: { domain: [0, 1], label: "↑ fraction of messages", grid: true },
     color,
     marks: [
@@ -52,10 +63,8 @@ export function latencyCdfFigure(data: LatencyData, opts: { width?: number } = {
   return figure({
     id: "latency",
     title: "Added latency per message (CDF)",
-    notes: [
-      "The delay shaping added to each delivered person-to-person message. Dots and bars: p50, p95 and p99 with 95% bootstrap intervals.",
-      ...data.arms.map((a) => `${a.defense}: p50 ${fmtInterval(a.p50, 1)} ms, p99 ${fmtInterval(a.p99, 1)} ms over ${a.messages} messages`),
-    ],
+    caption: LATENCY_CAPTION,
+    notes: data.arms.map((a) => `${a.defense}: p50 ${formatMsInterval(a.p50)}, p99 ${formatMsInterval(a.p99)} over ${a.messages.toLocaleString("en-US")} messages`),
     key: defenses.map((d, i) => ({ label: d, color: color.range[i], shape: "line" as const })),
     panels: [plot],
   });

@@ -18,6 +18,7 @@
  */
 import * as Plot from "@observablehq/plot";
 import { parseHTML } from "linkedom";
+import { measureText } from "./text-metrics.ts";
 
 /** The figure font: bundled with the PNG renderer, the browser falls back to sans-serif. */
 export const FONT_FAMILY = "DejaVu Sans, sans-serif";
@@ -64,9 +65,9 @@ export function escapeXml(s: string): string {
   return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 }
 
-/** A rough text width for DejaVu Sans (average advance ≈ 0.6 em); used only for layout. */
-export function textWidth(s: string, fontSize: number): number {
-  return Math.ceil(s.length * fontSize * 0.6);
+/** The width of `s` in DejaVu Sans at `fontSize` px, rounded up (from the font's own advance widths). */
+export function textWidth(s: string, fontSize: number, bold = false): number {
+  return Math.ceil(measureText(s, fontSize, bold));
 }
 
 /** A block of text lines (title in bold, then notes), wrapped to `width`. */
@@ -75,7 +76,7 @@ export function textBlock(lines: { text: string; size?: number; bold?: boolean; 
   let y = 0;
   for (const line of lines) {
     const size = line.size ?? 11;
-    for (const chunk of wrap(line.text, Math.max(10, Math.floor(width / (size * 0.6))))) {
+    for (const chunk of wrap(line.text, width, (t) => measureText(t, size, line.bold))) {
       y += Math.round(size * 1.35);
       parts.push(
         `<text x="0" y="${y - Math.round(size * 0.3)}" font-size="${size}"${line.bold ? ' font-weight="bold"' : ""} fill="${line.color ?? "#222"}">${escapeXml(chunk)}</text>`,
@@ -85,11 +86,12 @@ export function textBlock(lines: { text: string; size?: number; bold?: boolean; 
   return { svg: `<svg width="${width}" height="${y + 4}" font-family="${FONT_FAMILY}">${parts.join("")}</svg>`, width, height: y + 4 };
 }
 
-function wrap(text: string, chars: number): string[] {
+/** Words of `text` in lines no wider than `width` (a single longer word gets a line of its own). */
+export function wrap(text: string, width: number, measure: (s: string) => number): string[] {
   const out: string[] = [];
   let line = "";
   for (const word of text.split(/\s+/)) {
-    if (line && line.length + 1 + word.length > chars) {
+    if (line && measure(`${line} ${word}`) > width) {
       out.push(line);
       line = word;
     } else line = line ? `${line} ${word}` : word;
@@ -151,7 +153,9 @@ export interface FigureLayout {
   /** Prefix for element ids, unique per figure (figures share one HTML page in the report). */
   id: string;
   title: string;
-  /** Notes under the title: what is drawn, how to read it. */
+  /** The caption: one or two sentences saying what the figure shows and how to read it (drawn under the title). */
+  caption?: string;
+  /** Further notes under the caption: what this run's data adds (who the strongest observer is, counts). */
   notes?: string[];
   key?: { label: string; color: string; shape?: "square" | "line" }[];
   panels: SvgPiece[];
@@ -162,7 +166,16 @@ export interface FigureLayout {
 export function figure(layout: FigureLayout): string {
   const body = arrange(layout.panels, layout.direction ?? "column", 16);
   const width = Math.max(body.width, 480);
-  const head: SvgPiece[] = [textBlock([{ text: layout.title, size: 14, bold: true }, ...(layout.notes ?? []).map((text) => ({ text, size: 11, color: "#555" }))], width)];
+  const head: SvgPiece[] = [
+    textBlock(
+      [
+        { text: layout.title, size: 14, bold: true },
+        ...(layout.caption ? [{ text: layout.caption, size: 11, color: "#333" }] : []),
+        ...(layout.notes ?? []).map((text) => ({ text, size: 11, color: "#555" })),
+      ],
+      width,
+    ),
+  ];
   if (layout.key && layout.key.length > 0) head.push(swatchKey(layout.key, width));
   const all = arrange([...head, body], "column", 8);
   const pad = 12;

@@ -18,6 +18,7 @@ import * as Plot from "@observablehq/plot";
 import type { TimelineArm, TimelineData } from "./data.ts";
 import { packetSegments } from "./packet-segments.ts";
 import { arrange, figure, KIND_COLORS, KIND_NAMES, plotSvg, textBlock, type SvgPiece } from "./svg.ts";
+import { clockLabel, sigFigures } from "./units.ts";
 
 export interface TimelineOptions {
   /** Index into `data.users` (default: the traced user with the most packets; the first on ties). */
@@ -104,6 +105,10 @@ export function busiestUser(data: TimelineData): number {
   return best;
 }
 
+/** What the figure shows and how to read it. */
+export const TIMELINE_CAPTION =
+  "One user's packets over the busiest stretch of the run, one row per defense with the undefended traffic on top: each vertical line is a packet at its time, up for bytes the phone sent and down for bytes it received, coloured real, padding or cover, so a row that looks like the top one hides nothing and a row that looks the same whatever happens hides everything.";
+
 export function timelineFigure(data: TimelineData, opts: TimelineOptions = {}): string {
   const width = opts.width ?? 760;
   const u = data.users[opts.user ?? busiestUser(data)];
@@ -112,13 +117,17 @@ export function timelineFigure(data: TimelineData, opts: TimelineOptions = {}): 
   const segs = arms.map((a) => packetSegments(a, t0, t1));
   let yMax = 100;
   for (const s of segs) for (const d of s) yMax = Math.max(yMax, Math.abs(d.y1), Math.abs(d.y2));
+  // a window late in a long run reads as minutes:seconds, not as "2405 s"
+  const clock = t1 >= 180;
   const panels: SvgPiece[] = arms.map((arm, i) => {
     const plot = plotSvg({
       width,
       height: 150,
       marginLeft: 52,
       marginBottom: 32,
-      x: { domain: [t0, t1], label: "time (s) →", labelAnchor: "right" },
+      x: clock
+        ? { domain: [t0, t1], label: "time since start (min:s) →", labelAnchor: "right", tickFormat: (d: number) => clockLabel(d), ticks: 6 }
+        : { domain: [t0, t1], label: "time since start (s) →", labelAnchor: "right" },
       y: { domain: [-yMax, yMax], label: "↑ sent · received ↓ (bytes)", tickFormat: (d: number) => String(Math.abs(d)), ticks: 5 },
       color: { domain: [...KIND_NAMES], range: KIND_COLORS },
       marks: [
@@ -133,10 +142,9 @@ export function timelineFigure(data: TimelineData, opts: TimelineOptions = {}): 
   if (panels.length === 0) panels.push(textBlock([{ text: "No traced user in this run (set traceUsers in the experiment).", size: 12 }], width));
   return figure({
     id: "timeline",
-    title: `Traffic of user ${u?.user ?? "–"} before and after shaping, ${t0.toFixed(1)}–${t1.toFixed(1)} s`,
-    notes: [
-      "One line per packet at its time on the device's link: up for bytes sent, down for bytes received. A real packet padded by a shaper shows its real bytes and, beyond them, its padding.",
-    ],
+    title: `Traffic of user ${u?.user ?? "–"} before and after shaping, ${clock ? `${clockLabel(t0)}–${clockLabel(t1)} (min:s)` : `${sigFigures(t0, 3)}–${sigFigures(t1, 3)} s`} into the run`,
+    caption: TIMELINE_CAPTION,
+    notes: ["A real packet padded by a shaper shows its real bytes and, beyond them, its padding."],
     key: KIND_NAMES.map((k, i) => ({ label: k, color: KIND_COLORS[i] })),
     panels,
   });

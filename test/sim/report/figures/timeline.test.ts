@@ -58,6 +58,17 @@ describe("timelineFigure", () => {
 });
 
 describe("busiestUser", () => {
+  it("reads a window late in a long run as minutes and seconds", () => {
+    const data = timelineData(syntheticRun());
+    const late = { ...data, durationSeconds: 3600, users: data.users.map((u) => ({ ...u, arms: u.arms.map((a) => ({ ...a, t: a.t.map((x) => x + 2400) })) })) };
+    const svg = timelineFigure(late);
+    expect(texts(svg)[0]).toMatch(/^Traffic of user 0 before and after shaping, (39|40):\d\d–(40|41):\d\d \(min:s\) into the run$/);
+    const ticks = markElements(charts(svg)[0], "x-axis tick label", "text").map((t) => t.textContent ?? "");
+    expect(ticks.length).toBeGreaterThan(2);
+    for (const tick of ticks) expect(tick).toMatch(/^(39|40|41):\d\d$/);
+    expect(texts(svg)).toContain("time since start (min:s) →");
+  });
+
   it("picks the traced user with the most packets", () => {
     const arm = (n: number): TimelineArm => ({ defense: "none", baseline: true, packets: n, truncated: false, t: new Array(n).fill(1), size: new Array(n).fill(1), payload: new Array(n).fill(1), dir: new Array(n).fill(0), kind: new Array(n).fill(0) });
     const data = { kind: "chaff-timeline" as const, version: 1 as const, durationSeconds: 10, users: [{ user: 0, arms: [arm(2)] }, { user: 5, arms: [arm(9)] }, { user: 7, arms: [arm(9)] }] };

@@ -60,7 +60,8 @@ describe("observer physics", () => {
   it("every link observer links undefended conversations far above chance", () => {
     for (const o of arm("none").observers.filter((x) => x.task === "link" && x.observer !== "ipd-correlation")) {
       expect(o.summary.positives, o.observer).toBeGreaterThan(20);
-      expect(o.summary.auc.lo, `${o.observer} AUC ${JSON.stringify(o.summary.auc)}`).toBeGreaterThan(0.65);
+      // user-bootstrap intervals (both ends of a pair resampled) are wider than per-case ones; a lower bound above 0.6 is still far from chance
+      expect(o.summary.auc.lo, `${o.observer} AUC ${JSON.stringify(o.summary.auc)}`).toBeGreaterThan(0.6);
     }
   });
 

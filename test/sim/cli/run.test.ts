@@ -74,10 +74,19 @@ describe("chaff run", () => {
     const r = chaff(["run", bad, "--out", join(out, "runs")]);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/defenses\[1\]\.device\.params.*nonsense.*shaper "padme"/);
-    expect(r.stderr).toMatch(/observers\[0\]\.observer = "telepathy": unknown observer; expected one of .*volume-correlation/);
+    expect(r.stderr).toMatch(/observers\[0\]\.observer = "telepathy": unknown observer; \(expected one of .*volume-correlation/);
+    // a misspelt name gets a "did you mean", in the same pass as every other problem
+    exp.observers[0].observer = "volume-corelation";
+    delete exp.purpose;
+    writeFileSync(bad, JSON.stringify(exp));
+    const typo = chaff(["run", bad, "--out", join(out, "runs")]);
+    expect(typo.status).toBe(2);
+    expect(typo.stderr).toMatch(/^error: purpose = missing/m);
+    expect(typo.stderr).toMatch(/observers\[0\]\.observer = "volume-corelation": unknown observer; did you mean "volume-correlation"\?/);
+    expect(typo.stderr).toMatch(/defenses\[1\]\.device\.params.*nonsense.*shaper "padme"/);
     const s = chaff(["run", TINY, "--seed", "-1", "--out", join(out, "runs")]);
     expect(s.status).toBe(2);
-    expect(s.stderr).toMatch(/--seed = "-1": expected an integer/);
+    expect(s.stderr).toMatch(/--seed = "-1": expected a/);
     expect(existsSync(join(out, "runs"))).toBe(false);
   });
 });

@@ -61,7 +61,7 @@ describe("chaff compare", () => {
   it("exits 1 on a deliberately weakened shaper, the table naming the privacy figure that moved", async () => {
     const source = JSON.parse(readFileSync(join(ROOT, "sim/experiment/builtin/tune-constant-rate.json"), "utf8"));
     delete source.tune;
-    const strong = { ...source, population: { users: 40 }, durationSeconds: 600, defenses: [source.defenses[1]] };
+    const strong = { ...source, population: { users: 80 }, durationSeconds: 900, defenses: [source.defenses[1]] };
     // The same defense, weakened: cells only while there is traffic (BuFLO sessions), no longer always on.
     const weak = structuredClone(strong);
     for (const side of ["device", "server"]) weak.defenses[0][side].params = { intervalSeconds: 0.5, minDurationSeconds: 0, alwaysOn: false };

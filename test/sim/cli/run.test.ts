@@ -43,7 +43,7 @@ describe("chaff run", () => {
     }
     expect(manifest.experiment.population.users).toBe(24);
     expect(readFileSync(join(runDir(a), "metrics.json"), "utf8")).not.toMatch(/NaN|Infinity/);
-  });
+  }, 180_000);
 
   it("rejects an invalid experiment with one line per problem, exit code 2, and writes nothing", () => {
     const out = mkdtempSync(join(tmpdir(), "chaff-bad-"));

@@ -180,6 +180,32 @@ export function mdText(s: string): string {
   return s.replace(/[\\`*_[\]#|<>&]/g, (c) => (c === "<" ? "&lt;" : c === ">" ? "&gt;" : c === "&" ? "&amp;" : `\\${c}`)).replace(/\r?\n/g, " ");
 }
 
+/**
+ * Every observer against every defense: oriented AUC and TPR at each FPR with intervals,
+ * and the cases behind them — positives and negatives, each with the number of distinct
+ * users they come from — so a reader sees what a figure rests on.
+ */
+export function observerTable(m: RunMetrics): string[][] {
+  const fprs = [...new Set(m.arms.flatMap((a) => a.observers.flatMap((o) => Object.keys(o.summary.tprAt))))].sort((a, b) => Number(b) - Number(a));
+  const rows = [["defense", "observer", "task", "read", "AUC [95% CI]", ...fprs.map((f) => `TPR@${f}`), "positives (users)", "negatives (users)"]];
+  for (const arm of m.arms) {
+    for (const o of arm.observers) {
+      const s = o.summary;
+      rows.push([
+        arm.defense,
+        `${o.observer}@${o.vantage}`,
+        o.task,
+        o.orientation === -1 ? "flipped" : "as scored",
+        s.auc.resolvable ? fmtInterval(s.auc) : "not resolvable",
+        ...fprs.map((f) => (s.tprAt[f]?.resolvable ? fmtInterval(s.tprAt[f]) : "not resolvable")),
+        `${s.positives} (${s.positiveUsers ?? "–"})`,
+        `${s.negatives} (${s.negativeUsers ?? "–"})`,
+      ]);
+    }
+  }
+  return rows;
+}
+
 export function reportMarkdown(m: RunMetrics): string {
   const lines = [
     `# ${mdText(m.experiment)}`,
@@ -195,6 +221,12 @@ export function reportMarkdown(m: RunMetrics): string {
     "## Findings",
     "",
     ...findings(m).map((f) => `- ${f}`),
+    "",
+    "## Every observer",
+    "",
+    "Figures are oriented: an observer whose training AUC was below 0.5 is read flipped (\"flipped\"), as an adversary who knows the defense would read it. A figure is \"not resolvable\" with fewer than 10 positives from 10 users, or fewer than about 10/FPR negatives from 10 users. Intervals resample users, so both ends of a pair move together.",
+    "",
+    markdownTable(observerTable(m)),
     "",
     "## Observers",
     "",

@@ -15,7 +15,7 @@
  *
  * Labels (`Labels.activeWindows`, from the lab): a window is positive when the user
  * sent or received a real message in it or took part in a call overlapping it;
- * negative otherwise. Cases cluster by user.
+ * negative otherwise. Each case carries its user and its window's start time.
  *
  * @example
  * const obs = definition.create(definition.schema.parse({ windowSeconds: 60 }), ctx);
@@ -108,19 +108,24 @@ class ActivityObserver implements Observer {
     const negatives = new Float64Array(active.length - np);
     const pc = new Int32Array(np);
     const nc = new Int32Array(active.length - np);
+    const pt = new Float64Array(np);
+    const nt = new Float64Array(active.length - np);
     let p = 0;
     let q = 0;
     for (let i = 0; i < active.length; i++) {
       const u = Math.floor(i / W);
+      const t = this.ctx.start + (i - u * W) * this.window;
       if (active[i]) {
         positives[p] = scores[i];
+        pt[p] = t;
         pc[p++] = u;
       } else {
         negatives[q] = scores[i];
+        nt[q] = t;
         nc[q++] = u;
       }
     }
-    return { task: "activity", positives, negatives, usersPerCase: 1, positiveUsers: pc, negativeUsers: nc };
+    return { task: "activity", positives, negatives, usersPerCase: 1, positiveUsers: pc, negativeUsers: nc, positiveTimes: pt, negativeTimes: nt };
   }
 }
 

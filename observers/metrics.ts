@@ -37,11 +37,12 @@ export {
 } from "./metrics/bootstrap-ci.ts";
 export { bootstrapScores, bootstrapScoresAll, type ScoreMetric, type ScoresLike } from "./metrics/bootstrap-scores.ts";
 export { drawUserWeights, type UserWeights } from "./metrics/user-weights.ts";
+export { drawTimeWeights, type TimeWeights } from "./metrics/time-weights.ts";
 export { weightedScoreMetrics, type ScoreMetricOptions, type ScoreMetrics } from "./metrics/weighted-score-metrics.ts";
-export { replicateScoreMetrics, type ReplicateScoreMetrics } from "./metrics/replicate-score-metrics.ts";
+export { replicateScoreMetrics, type ReplicateOptions, type ReplicateScoreMetrics } from "./metrics/replicate-score-metrics.ts";
 export { replicateInterval, type ReplicateInterval } from "./metrics/replicate-interval.ts";
 export { MIN_POSITIVES, MIN_USERS, scoreResolvability, type ScoreResolvability } from "./metrics/score-resolvability.ts";
-export type { CaseScores, Orientation } from "./metrics/scored-cases.ts";
+export type { CaseScores, Orientation, TimeBlocks } from "./metrics/scored-cases.ts";
 export {
   fprKey,
   summarizeScores,

@@ -71,6 +71,13 @@ export interface TaskScores {
   readonly usersPerCase: 1 | 2;
   readonly positiveUsers: Int32Array;
   readonly negativeUsers: Int32Array;
+  /**
+   * For per-user cases over time (a window, a burst): when each case happened, µs. The
+   * bootstrap then also resamples blocks of time, since one event (a group post, a
+   * conversation) touches several users at once (observers/metrics/time-weights.ts).
+   */
+  readonly positiveTimes?: Float64Array;
+  readonly negativeTimes?: Float64Array;
 }
 
 export interface ObserverContext {

@@ -18,7 +18,7 @@
  * user's uplink during the burst. Cases are the bursts that carried at least one real
  * message (text, photo, video, voice-note, file); positives those that carried a
  * `target`, negatives the rest. Bursts that carried no real message (receipts,
- * keepalives, cover) are not cases. Cases cluster by user.
+ * keepalives, cover) are not cases. Each case carries its user and its first packet's time.
  *
  * @example
  * const obs = definition.create(definition.schema.parse({ target: "photo" }), ctx);
@@ -73,6 +73,8 @@ class SizeContentObserver implements Observer {
     const neg: number[] = [];
     const pc: number[] = [];
     const nc: number[] = [];
+    const pt: number[] = [];
+    const nt: number[] = [];
     for (let u = 0; u < ev.users; u++) {
       const o = ev.offset(u, UP);
       for (let k = 0; k < ev.count(u, UP); k++) {
@@ -82,9 +84,11 @@ class SizeContentObserver implements Observer {
         if (carried & targetBit) {
           pos.push(s);
           pc.push(u);
+          pt.push(ev.first[o + k]);
         } else {
           neg.push(s);
           nc.push(u);
+          nt.push(ev.first[o + k]);
         }
       }
     }
@@ -95,6 +99,8 @@ class SizeContentObserver implements Observer {
       usersPerCase: 1,
       positiveUsers: Int32Array.from(pc),
       negativeUsers: Int32Array.from(nc),
+      positiveTimes: Float64Array.from(pt),
+      negativeTimes: Float64Array.from(nt),
     };
   }
 }

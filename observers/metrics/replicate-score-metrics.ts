@@ -4,7 +4,10 @@
  *
  * Rule: `weightedScoreMetrics` under each replicate of user weights from
  * `drawUserWeights` (both ends of a pair resampled together; see that file for the
- * scheme and its sources), plus the estimate with every weight 1. Because replicate r
+ * scheme and its sources), times the replicate's time-block weights from
+ * `drawTimeWeights` when given and the cases carry times (per-user cases over time:
+ * users and time blocks resampled as crossed factors), plus the estimate with every
+ * weight 1. Because replicate r
  * is the same draw of users for every observer and every defense arm of a run (they
  * share the population), the lab can subtract two arms' arrays element by element for
  * the bootstrap distribution of a paired difference (resampling the same users in both
@@ -23,6 +26,7 @@
  * replicateInterval(diff, a.estimate.auc - b.estimate.auc); // the paired difference
  */
 import { metricsOnWeights, scoredCases, type CaseScores, type Orientation } from "./scored-cases.ts";
+import type { TimeWeights } from "./time-weights.ts";
 import type { UserWeights } from "./user-weights.ts";
 import { checkMetricOptions, type ScoreMetricOptions, type ScoreMetrics } from "./weighted-score-metrics.ts";
 
@@ -37,6 +41,8 @@ export interface ReplicateScoreMetrics {
   readonly tprAt: readonly Float64Array[];
   /** Per k of `ks`, the top-k of each replicate; empty when the scores have no ranks. */
   readonly topK: readonly Float64Array[];
+  /** True when time blocks were resampled with the users. */
+  readonly timeBlocks: boolean;
   /** Cases, and distinct users among them, per class. */
   readonly positives: number;
   readonly negatives: number;
@@ -44,10 +50,22 @@ export interface ReplicateScoreMetrics {
   readonly negativeUsers: number;
 }
 
-export function replicateScoreMetrics(scores: CaseScores, orientation: Orientation, weights: UserWeights, opts: ScoreMetricOptions = {}): ReplicateScoreMetrics {
+export interface ReplicateOptions extends ScoreMetricOptions {
+  /**
+   * Time-block weights of the same replicates (`drawTimeWeights`): used when the scores
+   * carry case times, so that per-user cases over time resample users and time blocks.
+   */
+  readonly time?: TimeWeights;
+}
+
+export function replicateScoreMetrics(scores: CaseScores, orientation: Orientation, weights: UserWeights, opts: ReplicateOptions = {}): ReplicateScoreMetrics {
   const fn = "replicateScoreMetrics";
   const { fprs, ks } = checkMetricOptions(opts, fn);
-  const cases = scoredCases(scores, orientation, fn, ks, weights.users);
+  const time = opts.time !== undefined && scores.positiveTimes !== undefined && scores.negativeTimes !== undefined ? opts.time : undefined;
+  if (time !== undefined && time.weights.replicates !== weights.replicates) {
+    throw new RangeError(`${fn}: ${weights.replicates} replicates of user weights but ${time.weights.replicates} of time weights; expected the same`);
+  }
+  const cases = scoredCases(scores, orientation, fn, ks, weights.users, time);
   const R = weights.replicates;
   const K = cases.credit === null ? 0 : ks.length;
   const pw = new Float64Array(cases.groups);
@@ -59,7 +77,7 @@ export function replicateScoreMetrics(scores: CaseScores, orientation: Orientati
   const tprAt = fprs.map(() => new Float64Array(R));
   const topK = Array.from({ length: K }, () => new Float64Array(R));
   for (let r = 0; r < R; r++) {
-    metricsOnWeights(cases, weights.weights(r), fprs, one, pw, qw);
+    metricsOnWeights(cases, weights.weights(r), fprs, one, pw, qw, time === undefined ? null : time.weights.weights(r));
     auc[r] = one.auc;
     for (let f = 0; f < fprs.length; f++) tprAt[f][r] = one.tprAt[f];
     for (let c = 0; c < K; c++) topK[c][r] = one.topK[c];
@@ -71,6 +89,7 @@ export function replicateScoreMetrics(scores: CaseScores, orientation: Orientati
     auc,
     tprAt,
     topK,
+    timeBlocks: time !== undefined,
     positives: cases.n,
     negatives: cases.m,
     positiveUsers: cases.positiveUsers,

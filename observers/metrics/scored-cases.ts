@@ -8,6 +8,11 @@
  * user for a per-user case, both ends for a pair). Scores without users are treated as
  * independent cases: case i is its own user (positives 0..n−1, negatives n..n+m−1).
  *
+ * Cases may also carry their times (`positiveTimes`/`negativeTimes`: a window's start, a
+ * burst's first packet): with a time partition (`TimeBlocks`) each case also falls in a
+ * block of time, a second, crossed factor whose weights multiply the users' (Owen's
+ * pigeonhole bootstrap: rows users, columns time blocks).
+ *
  * Orientation −1 negates every score (and swaps ranks above and below the true answer):
  * the metric of an observer read the other way round.
  *
@@ -35,6 +40,16 @@ export interface CaseScores {
   readonly ranks?: ArrayLike<number>;
   readonly rankTies?: ArrayLike<number>;
   readonly rankBelow?: ArrayLike<number>;
+  /** When each case happened, µs (optional: per-user cases over time). */
+  readonly positiveTimes?: ArrayLike<number>;
+  readonly negativeTimes?: ArrayLike<number>;
+}
+
+/** A partition of time into `blocks` blocks of `block` µs from `start` (times outside fall in the first or last). */
+export interface TimeBlocks {
+  readonly start: number;
+  readonly block: number;
+  readonly blocks: number;
 }
 
 export interface ScoredCases {
@@ -55,6 +70,10 @@ export interface ScoredCases {
   readonly negUsers: Int32Array;
   /** Users of the positives in their original order (for top-k), k per case. */
   readonly rankUsers: Int32Array;
+  /** Time block of each sorted positive and negative, and of each positive in original order; null without times. */
+  readonly posBlocks: Int32Array | null;
+  readonly negBlocks: Int32Array | null;
+  readonly rankBlocks: Int32Array | null;
   /** Per k asked for, the expected top-k hit of each positive in original order (null without ranks). */
   readonly credit: readonly Float64Array[] | null;
   /** Distinct users among the positives' and the negatives' cases. */
@@ -89,7 +108,7 @@ function distinct(ids: Int32Array, users: number): number {
  * Builds the case table. `ks` are the top-k cut-offs to precompute credit for; `users`
  * (optional) is the population size, at least 1 + the largest user id.
  */
-export function scoredCases(scores: CaseScores, orientation: Orientation, fn: string, ks: readonly number[] = [], users?: number): ScoredCases {
+export function scoredCases(scores: CaseScores, orientation: Orientation, fn: string, ks: readonly number[] = [], users?: number, time?: TimeBlocks): ScoredCases {
   if (orientation !== 1 && orientation !== -1) throw new RangeError(`${fn}: orientation = ${orientation}; expected 1 or -1`);
   const n = scores.positives.length;
   const m = scores.negatives.length;
@@ -149,6 +168,25 @@ export function scoredCases(scores: CaseScores, orientation: Orientation, fn: st
     negStart.push(j);
   }
 
+  let posBlocks: Int32Array | null = null;
+  let negBlocks: Int32Array | null = null;
+  let rankBlocks: Int32Array | null = null;
+  if (time !== undefined) {
+    const { positiveTimes: pt, negativeTimes: nt } = scores;
+    if (pt === undefined || nt === undefined || pt.length !== n || nt.length !== m) {
+      throw new RangeError(`${fn}: resampling time blocks needs positiveTimes and negativeTimes, one per case`);
+    }
+    if (!(time.block > 0) || !Number.isInteger(time.blocks) || time.blocks < 1) throw new RangeError(`${fn}: time blocks of ${time.block} µs × ${time.blocks}; expected a positive length and count`);
+    const blockOf = (t: number, name: string, i: number) => {
+      if (!Number.isFinite(t)) throw new RangeError(`${fn}: ${name}[${i}] = ${t}; expected a finite time`);
+      const b = Math.floor((t - time.start) / time.block);
+      return b < 0 ? 0 : b >= time.blocks ? time.blocks - 1 : b;
+    };
+    posBlocks = Int32Array.from(po, (i) => blockOf(pt[i], "positiveTimes", i));
+    negBlocks = Int32Array.from(no, (j) => blockOf(nt[j], "negativeTimes", j));
+    rankBlocks = Int32Array.from({ length: n }, (_, i) => blockOf(pt[i], "positiveTimes", i));
+  }
+
   let credit: Float64Array[] | null = null;
   const { ranks, rankTies, rankBelow } = scores;
   if (ranks !== undefined) {
@@ -184,6 +222,9 @@ export function scoredCases(scores: CaseScores, orientation: Orientation, fn: st
     posUsers,
     negUsers,
     rankUsers: pu,
+    posBlocks,
+    negBlocks,
+    rankBlocks,
     credit,
     positiveUsers: distinct(pu, N),
     negativeUsers: distinct(nu, N),
@@ -198,10 +239,10 @@ export interface MetricValues {
 }
 
 /**
- * The metrics of the cases weighted by their users' weights `w` (null: every weight 1).
- * `pw`, `qw` are scratch of `cases.groups` cells. With every weight 1 the arithmetic is
- * that of `rocAucSorted`, `tprAtFprSorted` and `topKAccuracy` on integers, so the
- * results are the same doubles.
+ * The metrics of the cases weighted by their users' weights `w` (null: every weight 1)
+ * times their time blocks' weights `v` (null: 1). `pw`, `qw` are scratch of
+ * `cases.groups` cells. With every weight 1 the arithmetic is that of `rocAucSorted`,
+ * `tprAtFprSorted` and `topKAccuracy` on integers, so the results are the same doubles.
  */
 export function metricsOnWeights(
   cases: ScoredCases,
@@ -210,15 +251,24 @@ export function metricsOnWeights(
   out: MetricValues,
   pw: Float64Array,
   qw: Float64Array,
+  v: ArrayLike<number> | null = null,
 ): void {
-  const { groups: G, posStart, negStart, posUsers, negUsers, k } = cases;
+  const { groups: G, posStart, negStart, posUsers, negUsers, k, posBlocks, negBlocks } = cases;
+  const vp = v === null ? null : posBlocks;
+  const vn = v === null ? null : negBlocks;
   let P = 0;
   let Q = 0;
   for (let g = 0; g < G; g++) {
     let a = 0;
-    for (let i = posStart[g]; i < posStart[g + 1]; i++) a += w === null ? 1 : k === 1 ? w[posUsers[i]] : w[posUsers[2 * i]] * w[posUsers[2 * i + 1]];
+    for (let i = posStart[g]; i < posStart[g + 1]; i++) {
+      const c = w === null ? 1 : k === 1 ? w[posUsers[i]] : w[posUsers[2 * i]] * w[posUsers[2 * i + 1]];
+      a += vp === null ? c : c * (v as ArrayLike<number>)[vp[i]];
+    }
     let b = 0;
-    for (let j = negStart[g]; j < negStart[g + 1]; j++) b += w === null ? 1 : k === 1 ? w[negUsers[j]] : w[negUsers[2 * j]] * w[negUsers[2 * j + 1]];
+    for (let j = negStart[g]; j < negStart[g + 1]; j++) {
+      const c = w === null ? 1 : k === 1 ? w[negUsers[j]] : w[negUsers[2 * j]] * w[negUsers[2 * j + 1]];
+      b += vn === null ? c : c * (v as ArrayLike<number>)[vn[j]];
+    }
     pw[g] = a;
     qw[g] = b;
     P += a;
@@ -268,8 +318,13 @@ export function metricsOnWeights(
     }
     const cr = credit[c];
     const ru = cases.rankUsers;
+    const rb = v === null ? null : cases.rankBlocks;
     let hits = 0;
-    for (let i = 0; i < cr.length; i++) hits += w === null ? cr[i] : (k === 1 ? w[ru[i]] : w[ru[2 * i]] * w[ru[2 * i + 1]]) * cr[i];
+    for (let i = 0; i < cr.length; i++) {
+      let cw = w === null ? 1 : k === 1 ? w[ru[i]] : w[ru[2 * i]] * w[ru[2 * i + 1]];
+      if (rb !== null) cw *= (v as ArrayLike<number>)[rb[i]];
+      hits += w === null && rb === null ? cr[i] : cw * cr[i];
+    }
     out.topK[c] = hits / P;
   }
 }

@@ -8,8 +8,12 @@
  * interval from the user bootstrap: replicates of user weights (`drawUserWeights`, both
  * ends of a pair resampled together) and the figures recomputed on each
  * (`replicateScoreMetrics`), one set of replicates for all figures, so top-1 <= top-5 in
- * each. Pass `weights` to share replicates with other summaries of the same population
- * (other arms, other observers). Scores without users are resampled case by case.
+ * each. Cases that carry times (per-user cases over time: the activity task's windows)
+ * also resample blocks of time, a crossed factor (`drawTimeWeights`: one-minute blocks
+ * unless `timeWeights` says otherwise), since one event touches several users at once.
+ * Pass `weights` (and `timeWeights`) to share replicates with other summaries of the
+ * same run (other arms, other observers). Scores without users are resampled case by
+ * case.
  *
  * Resolvability (`scoreResolvability`): a figure the data cannot support is marked
  * `resolvable: false`: TPR at FPR f needs 10/f negatives from at least 10 users, and
@@ -44,6 +48,7 @@ import { replicateInterval } from "./replicate-interval.ts";
 import { replicateScoreMetrics } from "./replicate-score-metrics.ts";
 import { scoreResolvability } from "./score-resolvability.ts";
 import type { CaseScores, Orientation } from "./scored-cases.ts";
+import { drawTimeWeights, type TimeWeights } from "./time-weights.ts";
 import { drawUserWeights, type UserWeights } from "./user-weights.ts";
 import { checkInteger, checkProbability } from "./validate.ts";
 
@@ -66,6 +71,10 @@ export interface SummarizeOptions {
   readonly weights?: UserWeights;
   /** Users to draw weights over (default: the largest user id + 1). */
   readonly users?: number;
+  /** Replicates of time-block weights (shared), for cases that carry times; drawn from `rng.child("time")` otherwise. */
+  readonly timeWeights?: TimeWeights;
+  /** Length of a time block when drawing them here, µs (default 60 s). */
+  readonly timeBlock?: number;
 }
 
 export interface SummaryInterval {
@@ -92,8 +101,12 @@ export interface ScoreSummary {
   /** Distinct users among the positive cases and among the negative cases. */
   readonly positiveUsers: number;
   readonly negativeUsers: number;
-  /** "users": replicates resample users (pairs move with both ends); "cases": scores without users, resampled case by case. */
-  readonly bootstrap: "users" | "cases";
+  /**
+   * "users": replicates resample users (pairs move with both ends); "users×time": users
+   * and blocks of time (cases that carry times); "cases": scores without users,
+   * resampled case by case.
+   */
+  readonly bootstrap: "users" | "users×time" | "cases";
   readonly orientation: Orientation;
   readonly resamples: number;
   readonly level: number;
@@ -152,8 +165,21 @@ export function summarizeScores(scores: SummaryScores, rng: Rng, opts: Summarize
     }
     weights = drawUserWeights(Math.max(1, users), resamples, rng.child("users"));
   }
+  let time = opts.timeWeights;
+  const pt = scores.positiveTimes;
+  const nt = scores.negativeTimes;
+  if (time !== undefined && time.weights.replicates !== resamples) {
+    throw new RangeError(`${fn}: resamples = ${resamples} but the shared time weights hold ${time.weights.replicates} replicates; expected the same`);
+  }
+  if (time === undefined && clustered && pt !== undefined && nt !== undefined && n + m > 0) {
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const ts of [pt, nt]) for (let i = 0; i < ts.length; i++) (lo = Math.min(lo, ts[i])), (hi = Math.max(hi, ts[i]));
+    const block = opts.timeBlock ?? 60e6;
+    time = drawTimeWeights(lo, Math.max(hi + 1, lo + block), block, resamples, rng.child("time"));
+  }
   const hasRanks = scores.ranks !== undefined && n > 0;
-  const rep = weights === undefined ? null : replicateScoreMetrics(scores, orientation, weights, { fprs, ks: hasRanks ? [1, 5] : [] });
+  const rep = weights === undefined ? null : replicateScoreMetrics(scores, orientation, weights, { fprs, ks: hasRanks ? [1, 5] : [], time });
   let undefinedReplicates = 0;
   const interval = (values: Float64Array, estimate: number): SummaryInterval => {
     const i = replicateInterval(values, estimate, { level });
@@ -191,7 +217,7 @@ export function summarizeScores(scores: SummaryScores, rng: Rng, opts: Summarize
     negatives: m,
     positiveUsers: res.positiveUsers,
     negativeUsers: res.negativeUsers,
-    bootstrap: clustered ? "users" : "cases",
+    bootstrap: !clustered ? "cases" : rep?.timeBlocks ? "users×time" : "users",
     orientation,
     resamples,
     level,

@@ -2,6 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
   bootstrapScoresAll,
+  drawTimeWeights,
   drawUserWeights,
   replicateInterval,
   replicateScoreMetrics,
@@ -243,5 +244,83 @@ describe("coverage on a world with strong user effects", () => {
     expect(coverage(intervals.pairs)).toBeLessThan(0.8);
     expect(coverage(intervals.oneEnd)).toBeLessThan(0.85);
     expect(coverage(intervals.oneEnd)).toBeLessThan(users95 - 0.1);
+  });
+});
+
+/**
+ * Per-user cases over time with events that touch many users at once: in a fifth of the
+ * windows most users become active together, and how visible activity is varies from
+ * window to window (d_w). Resampling users alone cannot see that variation.
+ */
+function eventWorld(seed: number, users: number, windows: number): CaseScores {
+  const r = stream(seed, "test/event-world");
+  const c = Float64Array.from({ length: users }, () => r.normal(0, 0.5));
+  const pos: number[] = [];
+  const neg: number[] = [];
+  const pu: number[] = [];
+  const nu: number[] = [];
+  const pt: number[] = [];
+  const nt: number[] = [];
+  for (let w = 0; w < windows; w++) {
+    const event = r.bernoulli(0.2);
+    const d = r.normal(1, 1);
+    for (let u = 0; u < users; u++) {
+      const active = event ? r.bernoulli(0.6) : r.bernoulli(0.03);
+      (active ? pos : neg).push(c[u] + r.normal(0, 1) + (active ? d : 0));
+      (active ? pu : nu).push(u);
+      (active ? pt : nt).push(w * 60e6);
+    }
+  }
+  return {
+    positives: pos,
+    negatives: neg,
+    usersPerCase: 1,
+    positiveUsers: pu,
+    negativeUsers: nu,
+    positiveTimes: pt,
+    negativeTimes: nt,
+  };
+}
+
+describe("time blocks as a second factor", () => {
+  it("draws blocks of time like users, and leaves the estimate alone", () => {
+    const T = drawTimeWeights(0, 1800e6, 60e6, 50, stream(1, "metrics/time"));
+    expect(T.blocks).toBe(30);
+    expect(T.weights.weights(3).reduce((a, b) => a + b, 0)).toBe(30);
+    const x = eventWorld(1, 10, 30);
+    const W = drawUserWeights(10, 50, stream(1, "metrics/users"));
+    const withTime = replicateScoreMetrics(x, 1, W, { fprs: [0.1], time: T });
+    const without = replicateScoreMetrics(x, 1, W, { fprs: [0.1] });
+    expect(withTime.timeBlocks).toBe(true);
+    expect(without.timeBlocks).toBe(false);
+    expect(withTime.estimate).toEqual(without.estimate);
+    expect(withTime.auc).not.toEqual(without.auc);
+    // Pairs carry no times: the time weights are not used.
+    const pairs: CaseScores = { positives: [2, 1], negatives: [1, 0], usersPerCase: 2, positiveUsers: [0, 1, 1, 2], negativeUsers: [0, 2, 2, 3] };
+    expect(replicateScoreMetrics(pairs, 1, drawUserWeights(4, 50, stream(2, "u")), { time: T }).timeBlocks).toBe(false);
+  });
+
+  it("covers the across-seed mean where resampling users alone does not", () => {
+    const S = 100;
+    const R = 200;
+    const est: number[] = [];
+    const users: [number, number][] = [];
+    const crossed: [number, number][] = [];
+    for (let s = 0; s < S; s++) {
+      const x = eventWorld(s, 30, 30);
+      const W = drawUserWeights(30, R, stream(s, "users"));
+      const T = drawTimeWeights(0, 30 * 60e6, 60e6, R, stream(s, "time"));
+      const a = replicateScoreMetrics(x, 1, W, { fprs: [] });
+      const b = replicateScoreMetrics(x, 1, W, { fprs: [], time: T });
+      est.push(a.estimate.auc);
+      const ia = replicateInterval(a.auc, a.estimate.auc);
+      const ib = replicateInterval(b.auc, b.estimate.auc);
+      users.push([ia.lo as number, ia.hi as number]);
+      crossed.push([ib.lo as number, ib.hi as number]);
+    }
+    const mean = est.reduce((a, b) => a + b, 0) / S;
+    const coverage = (iv: [number, number][]) => iv.filter(([lo, hi]) => lo <= mean && mean <= hi).length / S;
+    expect(coverage(crossed)).toBeGreaterThanOrEqual(0.85);
+    expect(coverage(users)).toBeLessThan(0.7);
   });
 });

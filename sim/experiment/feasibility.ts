@@ -34,6 +34,7 @@
  * feasibilityProblems(exp)
  * // => ['durationSeconds × population.users: estimated 2.6e10 events for defense "none" (…); expected at most limits.maxEvents (2000000000) …']
  */
+import { DEFAULT_MAX_CELLS } from "../../observers/binned-volume.ts";
 import type { Experiment } from "./schema.ts";
 import { tuneRungs } from "./tune-section.ts";
 
@@ -42,8 +43,8 @@ export const MIN_BIN_SECONDS = 0.001;
 export const MIN_KEEPALIVE_SECONDS = 0.001;
 export const MIN_RATE_PER_SECOND = 1e-6;
 export const MIN_FPR = 1e-9;
-/** Cells per direction a users × bins grid may hold (as `observers/binned-volume.ts`). */
-export const MAX_CELLS = 2 ** 26;
+/** Cells per direction a users × bins grid may hold (the cap `observers/binned-volume.ts` enforces mid-run). */
+export const MAX_CELLS = DEFAULT_MAX_CELLS;
 export const DEFAULT_MAX_MEMORY_BYTES = 16 * 1024 ** 3;
 /** Engine throughput used for the time estimate, events per second on one core. */
 export const EVENTS_PER_SECOND = 1e6;

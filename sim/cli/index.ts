@@ -4,14 +4,15 @@
  * into one line per problem and an exit code: 2 for bad input, 1 for a failed check
  * (a command that fails a check sets `process.exitCode = 1` itself).
  */
-import { readdirSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { Command } from "commander";
 import { InputError } from "../core/validation.ts";
 
 const program = new Command();
-program.name("chaff").description("a traffic-shaping lab: how much does a shaper hide, and what does it cost?");
+const pkg = JSON.parse(readFileSync(join(dirname(fileURLToPath(import.meta.url)), "..", "..", "package.json"), "utf8")) as { version: string };
+program.name("chaff").description("a traffic-shaping lab: how much does a shaper hide, and what does it cost?").version(pkg.version, "-V, --version", "print chaff's version");
 
 const dir = join(dirname(fileURLToPath(import.meta.url)), "commands");
 for (const file of readdirSync(dir).filter((f) => f.endsWith(".ts")).sort()) {

@@ -18,7 +18,7 @@
  * writeFileSync(join(runDir, "report.html"), reportHtml({ metrics, figures: renderFigures(metrics, data) }));
  */
 import { dataFiles, FIGURE_CAPTIONS, FIGURES, figureFiles, type FigureName } from "./figures/index.ts";
-import { findings, summaryTable } from "./text.ts";
+import { advancedAnalysis, COUNTS_NOTE, findings, observerTable, summaryTable, threatModel, TRAINING_NOTE } from "./text.ts";
 import type { RunMetrics } from "../runs/metrics.ts";
 import type { RunOutput } from "../experiment/run.ts";
 
@@ -56,12 +56,12 @@ function table(rows: string[][]): string {
 }
 
 const STYLE = `
-body { font: 15px/1.5 system-ui, -apple-system, "Segoe UI", "DejaVu Sans", sans-serif; color: #222; margin: 0 auto; max-width: 1000px; padding: 24px; }
+body { font: 15px/1.5 system-ui, -apple-system, "Segoe UI", "DejaVu Sans", sans-serif; color: #222; margin: 0 auto; max-width: 1200px; padding: 16px; }
 h1 { font-size: 26px; margin-bottom: 4px; }
 h2 { font-size: 19px; margin-top: 36px; border-bottom: 1px solid #ddd; padding-bottom: 4px; }
 .meta { color: #555; font-size: 13px; }
-table { border-collapse: collapse; font-size: 13px; margin: 12px 0; display: block; overflow-x: auto; }
-th, td { border: 1px solid #ddd; padding: 4px 8px; text-align: left; white-space: nowrap; }
+table { border-collapse: collapse; font-size: 12px; margin: 12px 0; width: 100%; table-layout: auto; }
+th, td { border: 1px solid #ddd; padding: 3px 5px; text-align: left; overflow-wrap: anywhere; }
 th { background: #f6f6f6; }
 code { background: #f3f3f3; padding: 0 3px; border-radius: 3px; font-size: 90%; }
 figure { margin: 20px 0; }
@@ -109,16 +109,23 @@ export function reportHtml(input: ReportHtmlInput): string {
     `<h1>${escapeHtml(m.experiment)}</h1>`,
     `<p>${escapeHtml(m.purpose)}</p>`,
     `<p class="meta">${provenance.map(escapeHtml).join(" · ")}. Intervals are seeded bootstrap 95% intervals.</p>`,
-    `<nav>${["summary", "findings", "figures", "observers", "traffic"].map((s) => `<a href="#${s}">${s}</a>`).join("")}</nav>`,
+    `<nav>${["summary", "findings", "every-observer", "figures", "method", "observers", "traffic"].map((s) => `<a href="#${s}">${s}</a>`).join("")}</nav>`,
     '<h2 id="summary">Privacy and cost per defense</h2>',
     table(summaryTable(m)),
     '<h2 id="findings">Findings</h2>',
     "<ul>",
     ...findings(m).map((f) => `<li>${inlineMarkdown(f)}</li>`),
     "</ul>",
+    '<h2 id="every-observer">Every observer</h2>',
+    "<p>Figures are oriented: an observer whose training AUC was below 0.5 is read flipped, as an adversary who knows the defense would read it. A figure is not resolvable with fewer than 10 positives from 10 users, or fewer than about 10/FPR negatives from 10 users. Intervals resample users, so both ends of a pair move together.</p>",
+    table(observerTable(m)),
     '<h2 id="figures">Figures</h2>',
     ...(input.notes ?? []).map((n) => `<p class="missing">${escapeHtml(n)}</p>`),
     ...figures,
+    '<h2 id="method">Threat model and method</h2>',
+    `<p>${escapeHtml(threatModel(m))}</p>`,
+    `<p>${escapeHtml(TRAINING_NOTE)}</p>`,
+    `<p>${escapeHtml(COUNTS_NOTE)}</p>`,
     '<h2 id="observers">Observers</h2>',
     "<ul>",
     ...observers.values(),
@@ -128,7 +135,7 @@ export function reportHtml(input: ReportHtmlInput): string {
       ["defense", "messages", "delivered", "conversations", "packets"],
       ...m.arms.map((a) => [a.defense, String(a.traffic.messages), String(a.traffic.delivered), String(a.traffic.conversations), String(a.traffic.packets)]),
     ]),
-    "<p>Advanced analysis may remain possible: these figures bound only the observers listed above.</p>",
+    `<p>${inlineMarkdown(advancedAnalysis(m))}</p>`,
     "</body>",
     "</html>",
     "",

@@ -7,6 +7,15 @@
  * "raises" a figure only when the paired difference's interval excludes 0.
  */
 import type { ArmResult, PairedDifference, RunMetrics, Strongest } from "../runs/metrics.ts";
+
+/** The figures a run writes, with their titles, for the report's links. */
+const FIGURE_LINKS: [string, string][] = [
+  ["roc", "ROC curves per observer and defense"],
+  ["pareto", "Privacy against cost"],
+  ["timeline", "One user's traffic before and after shaping"],
+  ["latency-cdf", "Added latency per message"],
+  ["energy", "Phone radio energy"],
+];
 import type { Interval } from "../runs/metrics.ts";
 
 export function fmtNum(x: number | null, digits = 3): string {
@@ -206,6 +215,29 @@ export function observerTable(m: RunMetrics): string[][] {
   return rows;
 }
 
+/** Who each vantage is, what it sees and what it cannot see, one sentence each (for the vantages this run used). */
+export const VANTAGE_MEANING: Record<string, string> = {
+  local: "local — someone on the user's own access network (a Wi-Fi operator or a device on the same hotspot): sees the timing, sizes and direction of that user's packets; cannot see contents, other networks' users, or what happens beyond the first hop",
+  isp: "isp — the user's Internet service provider: sees the timing, sizes and direction of every subscriber's packets to and from the messaging service (or the VPN); cannot see contents, padding as such, or who a message is for",
+  "vpn-exit": "vpn-exit — the link between a VPN exit and the messaging server: sees each user's tunnelled flow after the exit; cannot see which subscriber owns a flow except by timing",
+  server: "server — the messaging service itself: sees each account's connection, message sizes and times as they reach it; the lab gives it no account-to-account routing table, so it links only by traffic",
+  global: "global — an adversary on every access link and every server link at once: sees all of the above together; cannot see contents",
+};
+
+/** The threat model in one paragraph: the vantages this run placed observers at. */
+export function threatModel(m: RunMetrics): string {
+  const used = [...new Set(m.arms.flatMap((a) => a.observers.map((o) => o.vantage)))];
+  return `Threat model. Each observer sits at one vantage and sees only the packets there (time, size, direction), never contents, padding marks or ground truth: ${used.map((v) => VANTAGE_MEANING[v] ?? v).join("; ")}.`;
+}
+
+/** How the adaptive adversary was trained and how scores were oriented. */
+export const TRAINING_NOTE =
+  "How the adversary was trained. For each defense the lab first simulates a separate training population (a different seed: different people and traffic) running the same defense, with every observer at its vantage. Learned observers fit on labelled pairs from that run (the adaptive adversary: it has seen the defense, never the test population). Every observer's score direction is fixed there too: if the defense pushed it below chance on the training population, it is read flipped on the test population.";
+
+/** What the traffic counts mean. */
+export const COUNTS_NOTE =
+  "What the counts mean. messages: every application message the conversation models sent (texts, media, receipts, typing indicators, keepalives, pushes, call media); delivered: those that reached their recipient before the run ended (the rest were still in flight or held); conversations: conversations started (direct, group, calls, background); packets: packets on the wire, real, padding and cover, both directions, all users.";
+
 export function reportMarkdown(m: RunMetrics): string {
   const lines = [
     `# ${mdText(m.experiment)}`,
@@ -227,6 +259,18 @@ export function reportMarkdown(m: RunMetrics): string {
     "Figures are oriented: an observer whose training AUC was below 0.5 is read flipped (\"flipped\"), as an adversary who knows the defense would read it. A figure is \"not resolvable\" with fewer than 10 positives from 10 users, or fewer than about 10/FPR negatives from 10 users. Intervals resample users, so both ends of a pair move together.",
     "",
     markdownTable(observerTable(m)),
+    "",
+    "## Figures",
+    "",
+    ...FIGURE_LINKS.map(([name, title]) => `- [${title}](figures/${name}.svg) ([PNG](figures/${name}.png))`),
+    "",
+    "## Threat model and method",
+    "",
+    threatModel(m),
+    "",
+    TRAINING_NOTE,
+    "",
+    COUNTS_NOTE,
     "",
     "## Observers",
     "",

@@ -65,7 +65,7 @@ export function allowedFalsePositives(fpr: number, negatives: number): number {
 export function falsePositiveBudget(fpr: number, negatives: number): number {
   const x = fpr * negatives;
   const r = Math.round(x);
-  return Math.abs(x - r) <= 1e-9 * Math.max(1, r) ? r : x;
+  return Math.abs(x - r) <= 1e-12 * x ? r : x;
 }
 
 /** m >= 10/fpr, with the same round-off margin. */

@@ -122,6 +122,7 @@ export interface ObserverDefinition<P extends Record<string, unknown> = Record<s
   readonly name: string;
   readonly summary: string;
   readonly citation: string;
+  /** The task it answers; a pair observer's `task` parameter can ask for "group-link" instead (its scores say which). */
   readonly task: TaskName;
   /** The vantage this observer sits at unless the experiment says otherwise. */
   readonly vantage: VantageName;

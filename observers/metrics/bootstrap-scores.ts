@@ -3,14 +3,17 @@
  *
  * Rule: the percentile bootstrap of `bootstrapCi` (Efron & Tibshirani 1993, ch. 13),
  * stratified by label: positives and negatives are resampled separately, each keeping
- * its size, so every resample has both classes. When cluster ids are given (e.g. the
- * user a case belongs to; `TaskScores.positiveClusters`/`negativeClusters`), clusters
- * are resampled instead of cases (Davison & Hinkley 1997, §3.8;
+ * its size, so every resample has both classes. When cluster ids are given (one id per
+ * case), clusters are resampled instead of cases (Davison & Hinkley 1997, §3.8;
  * reference/traffic-and-adversaries.md §2.4 item 6: intervals over flows, not over
  * correlated windows of one flow). The two sides' ids share one id space: a drawn
  * cluster brings both its positive and its negative cases, keeping their correlation.
  * A cluster resample that leaves a non-empty class empty is drawn again (rare unless
  * there are very few clusters; after 1000 tries it throws).
+ *
+ * One id per case cannot describe a pair of users: for pair and per-user task scores the
+ * lab resamples users instead (`drawUserWeights`, `replicateScoreMetrics`), so that a
+ * pair moves with both its ends. This function remains for one-level clustered data.
  *
  * The metric receives the resampled positives and negatives as Float64Arrays sorted
  * ascending (a resample is materialised from per-case draw counts over the pre-sorted

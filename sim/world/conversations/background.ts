@@ -13,6 +13,11 @@
  * - Pushes: the server pushes to each device (`ctx.push`) as a homogeneous Poisson
  *   process of `pushesPerHour` (2 per hour, assumption), sizes log-uniform 100–400 B
  *   (assumption; push payloads are small, well under FCM's 4 KB limit).
+ * - Asleep (population `sleep`): the phone dozes and the app's websocket is closed, so no
+ *   keepalives go out; the first comes at the wake-up, when the app reconnects (Android's
+ *   Doze defers apps' network access and leaves wake-ups to high-priority push; that
+ *   messages for a dozing phone wait at the server until the wake-up is the world's part).
+ *   Server pushes keep coming (the server does not know the phone sleeps).
  * - Not modelled here: a locked phone that stops its websocket and polls every ~180 s
  *   (Kurz 2023 [S], traffic-and-adversaries.md §1.1/§1.7) — that changes delivery, which
  *   is the transport's business.
@@ -80,6 +85,13 @@ class Background implements ConversationModel {
   onWake(now: Micros, token: number, ctx: ConversationContext): void {
     const u = token >>> 3;
     if ((token & 7) === KEEPALIVE) {
+      const sleep = ctx.population.sleep;
+      if (sleep !== null && sleep.isAsleep(u, now)) {
+        // Dozing: the websocket is closed; the app reconnects (one keepalive) on waking.
+        const wake = sleep.nextWake(u, now);
+        if (wake <= ctx.end) ctx.wakeAt(wake, token);
+        return;
+      }
       ctx.sendToServer(now, u, TYPE_CODE.keepalive, this.p.keepaliveBytes);
       const next = now + (ctx.population.sessions.isOnline(u, now) ? this.fg : this.bg);
       if (next <= ctx.end) ctx.wakeAt(next, token);

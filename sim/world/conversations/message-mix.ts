@@ -30,7 +30,9 @@
  *   within `lingerSeconds`, the message is read after an exponential delay (mean 5 s);
  *   otherwise at the start of the recipient's next session, unless the notification brings
  *   them in first: with probability `notifiedShare` after an exponential delay (mean 120 s).
- *   All four numbers are assumptions.
+ *   All four numbers are assumptions. A user asleep (population `sleep`) reads nothing
+ *   before waking: then the same rule runs from the wake-up (the next session after it,
+ *   or the notification seen after waking).
  *
  * @example
  * const mix = new MessageMix(messageMixSchema.parse({}));
@@ -175,6 +177,14 @@ export class MessageMix {
   readDelay(pop: Population, u: number, now: Micros, lastActive: Micros, rng: Rng): Micros {
     const p = this.p;
     const quick = Math.round(rng.exponential(p.readDelaySeconds) * SECOND);
+    const sleep = pop.sleep;
+    if (sleep !== null && sleep.isAsleep(u, now)) {
+      // Asleep: nothing is read before waking; then as offline, counted from the wake-up.
+      const wake = sleep.nextWake(u, now);
+      let wait = pop.sessions.nextOnline(u, wake) - now + quick;
+      if (rng.bernoulli(p.notifiedShare)) wait = Math.min(wait, wake - now + Math.round(rng.exponential(p.notifiedDelaySeconds) * SECOND));
+      return wait;
+    }
     if (now - lastActive <= p.lingerSeconds * SECOND || pop.sessions.isOnline(u, now)) return quick;
     let wait = pop.sessions.nextOnline(u, now) - now + quick;
     if (rng.bernoulli(p.notifiedShare)) wait = Math.min(wait, Math.round(rng.exponential(p.notifiedDelaySeconds) * SECOND));

@@ -4,7 +4,10 @@
  * Rule:
  * - Each user starts conversations as a non-homogeneous Poisson process with rate
  *   `conversationsPerHour` × activity[u] × diurnal(t) (thinning, `nextArrival`), each with
- *   a contact drawn uniformly from u's contacts.
+ *   a contact drawn by tie strength (`Population.pickContact`: heavy-tailed tie weights
+ *   after Onnela et al., PNAS 2007, so most of a user's conversations go to a few strong
+ *   contacts and pairs talk again and again; uniformly with `tieStrength: "equal"`). While
+ *   the user sleeps (population `sleep`) no conversation starts.
  * - A conversation is a geometric number of turns (mean `turnsMean`); in a turn one party
  *   sends a burst of a geometric number of messages (mean `burstMean`). The first message
  *   of a turn goes after its compose time (typing at 3.02 chars/s, recording, picking
@@ -167,14 +170,11 @@ class Messaging implements ConversationModel {
     }
   }
 
-  /** User u opens a conversation with a random contact. */
+  /** User u opens a conversation with a contact drawn by tie strength (population.ts). */
   private open(ctx: ConversationContext, now: Micros, u: number): void {
-    const pop = ctx.population;
-    const lo = pop.contactOffsets[u];
-    const deg = pop.contactOffsets[u + 1] - lo;
-    if (deg === 0) return;
     const r = this.composeRng(u);
-    const v = pop.contactTargets[lo + r.int(0, deg)];
+    const v = ctx.population.pickContact(u, r);
+    if (v < 0) return;
     const conv = ctx.truth.conversations.add("direct", u, v, now);
     this.ensure(conv);
     this.turnsLeft[conv] = geometric(r, this.p.turnsMean) - 1;

@@ -4,8 +4,9 @@
  *
  * Rule:
  * - Each user places calls as a non-homogeneous Poisson process with rate `callsPerHour`
- *   × activity[u] × diurnal(t) to a random contact; a call to or from a user already in
- *   a call is not placed (busy). The call is a "voice-call" conversation.
+ *   × activity[u] × diurnal(t) (none while u sleeps) to a contact drawn by tie strength
+ *   (`Population.pickContact`, population.ts); a call to or from a user already in a call,
+ *   or to one asleep, is not placed. The call is a "voice-call" conversation.
  * - Signalling is causal: the caller sends an offer (a "call" message); when it is
  *   delivered the callee's phone rings for an exponential time (mean `ringSeconds`), then
  *   the callee sends an answer and starts its media; the caller starts its media when the
@@ -225,14 +226,14 @@ export class CallModel implements ConversationModel {
   /** Called when direction `dir` of slot `s` starts its media at `now`. */
   protected onMediaStart(_ctx: ConversationContext, _now: Micros, _s: number, _dir: number): void {}
 
-  /** User u calls a random contact, unless one of them is busy. */
+  /** User u calls a contact drawn by tie strength, unless one of them is busy (or the callee sleeps). */
   private place(ctx: ConversationContext, now: Micros, u: number): void {
     const pop = ctx.population;
-    const lo = pop.contactOffsets[u];
-    const deg = pop.contactOffsets[u + 1] - lo;
-    if (deg === 0 || this.busy[u]) return;
-    const v = pop.contactTargets[lo + this.starts[u].int(0, deg)];
-    if (this.busy[v]) return;
+    if (pop.contactOffsets[u + 1] === pop.contactOffsets[u] || this.busy[u]) return;
+    const v = pop.pickContact(u, this.starts[u]);
+    if (v < 0 || this.busy[v]) return;
+    // A sleeping phone does not ring (do-not-disturb): the call is not placed.
+    if (pop.sleep !== null && pop.sleep.isAsleep(v, now)) return;
     const conv = ctx.truth.conversations.add(this.kind, u, v, now);
     const s = this.allocSlot();
     if (conv >= this.slotOfConv.length) {

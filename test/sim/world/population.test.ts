@@ -1,6 +1,6 @@
 import { errorFunction, linearRegression, mean } from "simple-statistics";
 import { describe, expect, it } from "vitest";
-import { DEFAULT_DIURNAL_PROFILE, buildPopulation, nextArrival, parsePopulationParams, populationSchema } from "../../../sim/world/population.ts";
+import { DEFAULT_DIURNAL_PROFILE, activityCdf, activityFloor, buildPopulation, drawTieWeight, nextArrival, parsePopulationParams, populationSchema } from "../../../sim/world/population.ts";
 import { stream } from "../../../sim/core/rng.ts";
 import { HOUR, MINUTE, SECOND } from "../../../sim/core/time.ts";
 import { ksCritical, ksStatistic } from "./conversations/fake-context.ts";
@@ -66,18 +66,46 @@ describe("population graph", () => {
     expect(memberships / pop.size).toBeLessThan(2 * 1.15);
   });
 
-  it("gives activity mean 1 with a Zipf rank law under the cap", () => {
+  it("gives every user an activity weight from one law of mean 1, with a Zipf rank law under the cap", () => {
     const a = Array.from(pop.activity);
-    expect(mean(a)).toBeCloseTo(1, 9);
-    const sorted = [...a].sort((x, y) => y - x);
-    expect(sorted[0]).toBeLessThanOrEqual(pop.params.activityCap + 1e-9);
-    const points = sorted.slice(20, 1000).map((w, i) => [Math.log(i + 21), Math.log(w)]);
-    expect(linearRegression(points).m).toBeCloseTo(-1, 6);
-    // With 10,000 users the cap binds, and the mean stays 1.
+    const p = pop.params;
+    expect(ksStatistic(a, (x) => activityCdf(p, x))).toBeLessThan(ksCritical(a.length));
+    for (const w of a) {
+      expect(w).toBeLessThanOrEqual(p.activityCap);
+      expect(w).toBeGreaterThanOrEqual(activityFloor(1, p.activityCap) - 1e-12);
+    }
+    // The law's mean is 1 (numerically, from its CDF); a sample's mean is near it.
+    let mean1 = 0;
+    const steps = 20_000;
+    const lo = activityFloor(1, p.activityCap);
+    const h = (p.activityCap - lo) / steps;
+    for (let i = 0; i < steps; i++) mean1 += (1 - activityCdf(p, lo + (i + 0.5) * h)) * h;
+    expect(lo + mean1).toBeCloseTo(1, 4);
     const big = buildPopulation({ users: 10_000, groupsPerUser: 0 }, stream(5, "population"));
     const b = Array.from(big.activity);
-    expect(Math.max(...b)).toBeCloseTo(50, 9);
-    expect(mean(b)).toBeCloseTo(1, 9);
+    expect(mean(b)).toBeGreaterThan(0.9);
+    expect(mean(b)).toBeLessThan(1.1);
+    // Zipf: log weight against log rank has slope −s over the middle ranks.
+    const sorted = [...b].sort((x, y) => y - x);
+    const points = sorted.slice(20, 2000).map((w, i) => [Math.log(i + 21), Math.log(w)]);
+    const slope = linearRegression(points).m;
+    expect(slope).toBeGreaterThan(-1.15);
+    expect(slope).toBeLessThan(-0.85);
+  });
+
+  it("does not change a user's activity with the population size (50 or 400 users: the same law, the same draw)", () => {
+    const small = buildPopulation({ users: 50, groupsPerUser: 0 }, stream(8, "population"));
+    const large = buildPopulation({ users: 400, groupsPerUser: 0 }, stream(8, "population"));
+    expect(Array.from(large.activity.subarray(0, 50))).toEqual(Array.from(small.activity));
+    // Across many seeds, user 7's weight follows the same law at both sizes (KS against it).
+    const p = small.params;
+    for (const users of [50, 400]) {
+      const draws: number[] = [];
+      for (let seed = 0; seed < 400; seed++) draws.push(buildPopulation({ users, groupsPerUser: 0, contactsPerUser: 2 }, stream(seed, "population")).activity[7]);
+      expect(ksStatistic(draws, (x) => activityCdf(p, x)), `${users} users`).toBeLessThan(ksCritical(draws.length));
+    }
+    // With no Zipf skew every weight is 1.
+    expect(new Set(buildPopulation({ users: 30, activityZipfExponent: 0 }, stream(1, "population")).activity)).toEqual(new Set([1]));
   });
 
   it("is deterministic in the seed", () => {
@@ -87,6 +115,79 @@ describe("population graph", () => {
     expect(Array.from(again.activity)).toEqual(Array.from(pop.activity));
     const other = buildPopulation({ users: 2000, contactsPerUser: 8 }, stream(6, "population"));
     expect(Array.from(other.contactTargets)).not.toEqual(Array.from(pop.contactTargets));
+  });
+});
+
+describe("tie strength", () => {
+  const pop = buildPopulation({ users: 2000 }, stream(5, "population"));
+
+  it("weights each edge once, the same from both ends, and shares each user's choices among its contacts", () => {
+    for (let u = 0; u < pop.size; u++) {
+      let total = 0;
+      const c = pop.contacts(u);
+      for (let k = 0; k < c.length; k++) {
+        const v = c[k];
+        const w = pop.tieWeights[pop.contactOffsets[u] + k];
+        const back = pop.contacts(v).indexOf(u);
+        expect(pop.tieWeights[pop.contactOffsets[v] + back]).toBe(w);
+        total += pop.tieShare(u, v);
+      }
+      expect(total).toBeCloseTo(1, 9);
+      expect(pop.tieShare(u, u)).toBe(0);
+    }
+  });
+
+  it("draws weights from the offset power law: P(W > w) = (1 + w/w0)^−(γ−1) without the cutoff", () => {
+    const r = stream(3, "ties");
+    const ws: number[] = [];
+    for (let i = 0; i < 20_000; i++) ws.push(drawTieWeight(r, 1.9, 280, Infinity));
+    expect(ksStatistic(ws, (w) => 1 - Math.pow(1 + w / 280, -0.9))).toBeLessThan(ksCritical(ws.length));
+    // The exponential cutoff keeps every weight finite and thins the far tail.
+    const cut: number[] = [];
+    for (let i = 0; i < 20_000; i++) cut.push(drawTieWeight(r, 1.9, 280, 345_000));
+    expect(cut.filter((w) => w > 3 * 345_000).length).toBeLessThan(ws.filter((w) => w > 3 * 345_000).length / 3);
+  });
+
+  it("makes a few strong contacts carry most of a user's conversations (heavy-tailed), and picks contacts by share", () => {
+    let top1 = 0;
+    let top3 = 0;
+    let users = 0;
+    for (let u = 0; u < pop.size; u++) {
+      const c = pop.contacts(u);
+      if (c.length < 6) continue;
+      const shares = Array.from(c, (v) => pop.tieShare(u, v)).sort((x, y) => y - x);
+      top1 += shares[0];
+      top3 += shares[0] + shares[1] + shares[2];
+      users++;
+      expect(pop.tieShare(u, pop.strongestContact(u))).toBe(shares[0]);
+    }
+    // Equal ties would give 1/degree ≤ 1/6 and 3/degree ≤ 1/2.
+    expect(top1 / users).toBeGreaterThan(0.45);
+    expect(top3 / users).toBeGreaterThan(0.75);
+    // pickContact follows the shares (user 0, 20,000 draws, a 5-sigma band per contact).
+    const r = stream(4, "pick");
+    const counts = new Map<number, number>();
+    const N = 20_000;
+    for (let i = 0; i < N; i++) {
+      const v = pop.pickContact(0, r);
+      counts.set(v, (counts.get(v) ?? 0) + 1);
+    }
+    for (const v of pop.contacts(0)) {
+      const q = pop.tieShare(0, v);
+      expect(Math.abs((counts.get(v) ?? 0) - N * q)).toBeLessThan(5 * Math.sqrt(N * q * (1 - q)) + 1);
+    }
+  });
+
+  it("with equal ties picks uniformly, with exactly the draw of r.int(0, degree)", () => {
+    const eq = buildPopulation({ users: 300, tieStrength: "equal" }, stream(5, "population"));
+    const a = stream(6, "pick");
+    const b = stream(6, "pick");
+    for (let i = 0; i < 2000; i++) {
+      const u = i % 300;
+      const lo = eq.contactOffsets[u];
+      expect(eq.pickContact(u, a)).toBe(eq.contactTargets[lo + b.int(0, eq.contactOffsets[u + 1] - lo)]);
+      expect(eq.tieShare(u, eq.contacts(u)[0])).toBeCloseTo(1 / eq.contacts(u).length, 12);
+    }
   });
 });
 
@@ -176,6 +277,83 @@ describe("sessions", () => {
     const b = buildPopulation({ users: 50 }, stream(3, "population"));
     for (let u = 49; u >= 0; u--) b.sessions.isOnline(u, 5 * HOUR);
     for (let u = 0; u < 50; u++) expect(Array.from(a.sessions.sessionsOf(u, 6 * HOUR))).toEqual(Array.from(b.sessions.sessionsOf(u, 6 * HOUR)));
+  });
+});
+
+describe("sleep", () => {
+  const sleepy = buildPopulation({ users: 300, sleep: {} }, stream(12, "population"));
+  const sleep = sleepy.sleep!;
+
+  it("is off unless asked for", () => {
+    expect(buildPopulation({ users: 10 }, stream(1, "population")).sleep).toBeNull();
+  });
+
+  it("puts each user to bed once a night, around the bedtime, for about the duration", () => {
+    const durations: number[] = [];
+    const bedtimes: number[] = [];
+    for (let u = 0; u < sleepy.size; u++) {
+      const nights = sleep.nightsOf(u, 7 * DAY);
+      for (let i = 0; i < nights.length; i += 2) {
+        expect(nights[i + 1]).toBeGreaterThan(nights[i]);
+        if (i > 0) expect(nights[i]).toBeGreaterThan(nights[i - 1]);
+        if (nights[i] < 0) continue;
+        durations.push((nights[i + 1] - nights[i]) / HOUR);
+        // Local clock time of the bedtime (start hour 18), as hours after the previous midnight.
+        const local = (((nights[i] / HOUR + 18) % 24) + 24) % 24;
+        bedtimes.push(local < 12 ? local + 24 : local);
+      }
+      // Seven days hold seven nights starting in them, give or take one at the ends.
+      const inRun = Array.from({ length: nights.length / 2 }, (_, k) => nights[2 * k]).filter((t) => t >= 0 && t < 7 * DAY).length;
+      expect(inRun).toBeGreaterThanOrEqual(6);
+      expect(inRun).toBeLessThanOrEqual(8);
+    }
+    expect(mean(durations)).toBeGreaterThan(7.2);
+    expect(mean(durations)).toBeLessThan(7.8);
+    expect(mean(bedtimes)).toBeGreaterThan(23.2);
+    expect(mean(bedtimes)).toBeLessThan(23.8);
+  });
+
+  it("answers isAsleep, nextWake and nextBedtime consistently", () => {
+    const r = stream(12, "probe");
+    for (let k = 0; k < 3000; k++) {
+      const u = r.int(0, sleepy.size);
+      const t = Math.round(r.uniform(0, 3 * DAY));
+      const wake = sleep.nextWake(u, t);
+      const bed = sleep.nextBedtime(u, t);
+      if (sleep.isAsleep(u, t)) {
+        expect(bed).toBe(t);
+        expect(wake).toBeGreaterThan(t);
+        expect(sleep.isAsleep(u, wake - 1)).toBe(true);
+        expect(sleep.isAsleep(u, wake)).toBe(false);
+      } else {
+        expect(wake).toBe(t);
+        expect(bed).toBeGreaterThan(t);
+        expect(sleep.isAsleep(u, bed)).toBe(true);
+        expect(sleep.isAsleep(u, bed - 1)).toBe(false);
+      }
+    }
+  });
+
+  it("opens no session and starts nothing while a user sleeps", () => {
+    for (let u = 0; u < 100; u++) {
+      const s = sleepy.sessions.sessionsOf(u, 3 * DAY);
+      for (let i = 0; i < s.length; i += 2) {
+        if (s[i] < 0) continue;
+        expect(sleep.isAsleep(u, s[i])).toBe(false);
+        expect(sleep.nextBedtime(u, s[i])).toBeGreaterThanOrEqual(s[i + 1]);
+      }
+      const r = stream(12, `arrivals/${u}`);
+      for (let t = nextArrival(sleepy, u, 0, 5, r); t < 3 * DAY; t = nextArrival(sleepy, u, t, 5, r)) expect(sleep.isAsleep(u, t)).toBe(false);
+    }
+  });
+
+  it("keeps the same nights whatever the order of queries, and a user's chronotype whatever the population size", () => {
+    const a = buildPopulation({ users: 40, sleep: {} }, stream(4, "population"));
+    const b = buildPopulation({ users: 40, sleep: {} }, stream(4, "population"));
+    for (let u = 39; u >= 0; u--) b.sleep!.isAsleep(u, 2 * DAY);
+    for (let u = 0; u < 40; u++) expect(Array.from(a.sleep!.nightsOf(u, 3 * DAY))).toEqual(Array.from(b.sleep!.nightsOf(u, 3 * DAY)));
+    const big = buildPopulation({ users: 400, sleep: {} }, stream(4, "population"));
+    for (let u = 0; u < 40; u++) expect(Array.from(big.sleep!.nightsOf(u, 3 * DAY))).toEqual(Array.from(a.sleep!.nightsOf(u, 3 * DAY)));
   });
 });
 

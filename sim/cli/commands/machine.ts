@@ -1,5 +1,6 @@
 /**
- * `chaff machine decode <string|file>` and `chaff machine encode <json|file>`: Maybenot
+ * `chaff machine decode <string|file>`, `chaff machine encode <json|file>` and
+ * `chaff machine export <shaper> [params]`: Maybenot
  * v2 machine strings (maybenot-io/maybenot `crates/maybenot/src/machine.rs`) to chaff's
  * canonical JSON (shapers/maybenot/json.ts) and back.
  *
@@ -10,13 +11,19 @@
  * per line. Bad input: one line naming the machine, the field and what was expected,
  * exit code 2.
  *
+ * export: a chaff shaper that fits the machine model (constant-rate, poisson-cover,
+ * front; shapers/maybenot/export.ts) and its parameters as JSON, to the machine
+ * strings that do the same on a device running Maybenot, one per line.
+ *
  * @example
  * chaff machine decode 02eNpjYEAHjOgCAAA0AAI=   # the no-op machine as JSON
  * chaff machine decode machines.txt | chaff machine encode /dev/stdin
+ * chaff machine export constant-rate '{"intervalSeconds": 0.1}'
  */
 import { existsSync, readFileSync } from "node:fs";
 import type { Command } from "commander";
 import { MachineError, parseMachine, serializeMachine } from "../../../shapers/maybenot/codec.ts";
+import { exportShaper } from "../../../shapers/maybenot/export.ts";
 import { machineFromJson, machineToJson } from "../../../shapers/maybenot/json.ts";
 import { InputError } from "../../core/validation.ts";
 
@@ -67,6 +74,18 @@ export function encodeText(arg: string): string {
   return `${strings.join("\n")}\n`;
 }
 
+/** Machine strings, one per line, for a chaff shaper and its parameters (JSON text, default `{}`). */
+export function exportText(shaper: string, params = "{}"): string {
+  let value: unknown;
+  try {
+    value = JSON.parse(params);
+  } catch (e) {
+    throw new InputError([`parameters ${JSON.stringify(params)}: not valid JSON (${(e as Error).message})`]);
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) throw new InputError([`parameters ${params}: expected a JSON object`]);
+  return `${asInput("argument", () => exportShaper(shaper, value as Record<string, unknown>)).join("\n")}\n`;
+}
+
 export function register(program: Command): void {
   const machine = program.command("machine").description("Maybenot machine strings: decode to canonical JSON, encode from it");
   machine
@@ -82,5 +101,13 @@ export function register(program: Command): void {
     .description("print the v2 machine string of each machine, one per line")
     .action((arg: string) => {
       process.stdout.write(encodeText(arg));
+    });
+  machine
+    .command("export")
+    .argument("<shaper>", "constant-rate, poisson-cover or front")
+    .argument("[params]", "the shaper's parameters as JSON", "{}")
+    .description("print the machine strings that do what a chaff shaper does (one per line)")
+    .action((shaper: string, params: string) => {
+      process.stdout.write(exportText(shaper, params));
     });
 }

@@ -3,7 +3,8 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { decodeText, encodeText } from "../../../sim/cli/commands/machine.ts";
+import { decodeText, encodeText, exportText } from "../../../sim/cli/commands/machine.ts";
+import { exportShaper } from "../../../shapers/maybenot/export.ts";
 import { parseMachine } from "../../../shapers/maybenot/codec.ts";
 import { InputError } from "../../../sim/core/validation.ts";
 import { SHARED_DATA } from "./helpers.ts";
@@ -36,6 +37,14 @@ describe("chaff machine decode / encode", () => {
     expect(() => decodeText("no-such-file")).toThrow(/neither inline input nor an existing file/);
     expect(() => encodeText('[{"states": []}]')).toThrow(/machine 0\.allowedPaddingPackets: missing|machine 0: unknown|missing/);
     expect(() => encodeText("{nope")).toThrow(InputError);
+  });
+
+  it("exports a chaff shaper to machine strings, refusing what has no machine equivalent", () => {
+    const text = exportText("constant-rate", '{"intervalSeconds": 0.1}');
+    expect(text.trim()).toBe(exportShaper("constant-rate", { intervalSeconds: 0.1 })[0]);
+    expect(exportText("front", '{"maxPadding": 50, "windowMinSeconds": 2, "windowMaxSeconds": 2}').trim().split("\n")).toHaveLength(2);
+    expect(() => exportText("jitter")).toThrow(InputError);
+    expect(() => exportText("front", "{")).toThrow(/not valid JSON/);
   });
 
   it("runs from the command line, exit 2 on bad input", () => {

@@ -12,6 +12,11 @@ import { parseMachine } from "../../../shapers/maybenot/codec.ts";
 import { exportShaper } from "../../../shapers/maybenot/export.ts";
 import { COVER, PADDING, REAL } from "../../../sim/core/kinds.ts";
 import { rows, run } from "../run.ts";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { HERE } from "./helpers.ts";
+import { feasibilityProblems } from "../../../sim/experiment/feasibility.ts";
+import { parseExperiment } from "../../../sim/experiment/parse.ts";
 
 const injected = (kind: number) => kind === PADDING || kind === COVER;
 
@@ -40,6 +45,16 @@ describe("maybenot export", () => {
     expect(() => exportShaper("front", { windowMinSeconds: 1, windowMaxSeconds: 2 })).toThrow(/needs one window/);
     expect(() => exportShaper("poisson-cover", { payloadRate: 1 })).toThrow(/payloadRate/);
     expect(() => exportShaper("jitter", {})).toThrow(/no machine export/);
+  });
+
+  it("the DAITA experiment's constant-rate-machine arm runs exactly the machine constant-rate exports to", async () => {
+    const exp = JSON.parse(readFileSync(join(HERE, "..", "..", "..", "sim", "experiment", "builtin", "maybenot-daita.json"), "utf8"));
+    const arm = exp.defenses.find((d: { name: string }) => d.name === "constant-rate-machine");
+    const chaffArm = exp.defenses.find((d: { name: string }) => d.name === "constant-rate");
+    expect(arm.device.params.machines).toEqual(exportShaper("constant-rate", { intervalSeconds: chaffArm.device.params.intervalSeconds }));
+    expect(arm.server.params.machines).toEqual(arm.device.params.machines);
+    // and the experiment is accepted as a whole
+    expect(feasibilityProblems(await parseExperiment(exp))).toEqual([]);
   });
 
   it("constant rate: the machine sends exactly the packets chaff's constant-rate sends, at the same times", () => {

@@ -4,7 +4,8 @@
  * in its registry with a "did you mean" for a misspelt name, each component's own
  * parameter schema, shapers built once against the link they will run on (a cell
  * larger than the MTU is found here, not mid-run), and the cross-field rules (limits,
- * trace users, vantages, the sweep and tune sections).
+ * trace users, vantages, the sweep and tune sections), then, for a valid experiment, its
+ * feasibility (an up-front estimate of events, memory and time against `limits`).
  *
  * The component checks read the document loosely, so they run even when the shape
  * check failed: a misspelt shaper name and a missing `purpose` are reported together.
@@ -21,6 +22,7 @@ import { InputError, issueLines, showValue as show, unknownName } from "../core/
 import type { ConversationModelDefinition } from "../world/conversation.ts";
 import { WIREGUARD_OVERHEAD } from "../world/transport.ts";
 import { loadConversationModels, loadObservers, loadShapers } from "./registries.ts";
+import { feasibilityProblems } from "./feasibility.ts";
 import { experimentSchema, type Experiment } from "./schema.ts";
 import { sweepProblems } from "./sweep-section.ts";
 import { tuneProblems } from "./tune-section.ts";
@@ -148,6 +150,8 @@ export async function parseExperiment(raw: unknown): Promise<Experiment> {
   }
   const exp = parsed.data;
   const problems = [...componentProblems(exp, reg, true), ...crossFieldProblems(exp)];
+  // what cannot finish within the limits (an up-front estimate), only for an otherwise valid experiment
+  if (problems.length === 0) problems.push(...feasibilityProblems(exp));
   if (problems.length > 0) throw new InputError(problems);
   return exp;
 }

@@ -14,7 +14,7 @@
 import { z } from "zod";
 import { VANTAGES } from "../../observers/observer.ts";
 import { budgetSchema } from "../engine/budget.ts";
-import { tryParsePath } from "../sweep/param-path.ts";
+import { pathSyntaxProblem } from "../sweep/param-path.ts";
 import { networkSchema } from "../world/network.ts";
 import { populationSchema } from "../world/population.ts";
 import { transportSchema } from "../world/transport.ts";
@@ -56,9 +56,10 @@ export const limitsSchema = z
 
 const seedSchema = z.number().int().min(0).max(2 ** 32 - 1);
 
-const pathSchema = z
-  .string()
-  .refine((p) => tryParsePath(p) !== null, "expected a parameter path such as defenses[1].device.params.coverRate");
+const pathSchema = z.string().superRefine((p, ctx) => {
+  const problem = pathSyntaxProblem(p);
+  if (problem) ctx.addIssue({ code: "custom", message: problem });
+});
 
 /** Keys a sweep may not vary: they name the experiment, or are the sweep itself (seeds go in `sweep.seeds`). */
 export const FIXED_KEYS = new Set(["$schema", "name", "purpose", "notes", "seed", "sweep", "tune"]);

@@ -84,13 +84,23 @@ export function textTable(rows: string[][]): string {
 }
 
 export function markdownTable(rows: string[][]): string {
-  const esc = (s: string) => s.replace(/\|/g, "\\|");
+  const esc = (s: string) => s.replace(/[|<>&]/g, (c) => (c === "|" ? "\\|" : c === "<" ? "&lt;" : c === ">" ? "&gt;" : "&amp;"));
   const [head, ...body] = rows;
   return [`| ${head.map(esc).join(" | ")} |`, `|${head.map(() => "---").join("|")}|`, ...body.map((r) => `| ${r.map(esc).join(" | ")} |`)].join("\n");
 }
 
 function baselineOf(m: RunMetrics): ArmResult | undefined {
   return m.arms.find(isBaseline);
+}
+
+/** Text for Markdown with no raw HTML in it (names in a results file may be hostile). */
+function noHtml(s: string): string {
+  return s.replace(/[<>&]/g, (c) => (c === "<" ? "&lt;" : c === ">" ? "&gt;" : "&amp;"));
+}
+
+/** A name from a results file, safe inside a Markdown code span (no backtick can close it). */
+function code(s: string): string {
+  return s.replace(/`/g, "'");
 }
 
 function fmtDiff(d: PairedDifference, digits = 3): string {
@@ -115,7 +125,7 @@ export function findings(m: RunMetrics): string[] {
       if (auc.lo === null) continue;
       const verdict = auc.lo > 0.5 ? (auc.lo > 0.75 ? "far above chance" : "above chance") : "not detectably above chance";
       out.push(
-        `Undefended (\`${base.defense}\`), the ${o.observer} observer at the ${o.vantage} vantage performs the ${o.task} task ${verdict}: ` +
+        `Undefended (\`${code(base.defense)}\`), the ${o.observer} observer at the ${o.vantage} vantage performs the ${o.task} task ${verdict}: ` +
           `AUC ${fmtInterval(auc)} (chance is 0.5), TPR at FPR 1e-3 ${tpr(o.summary.tprAt["1e-3"])}.`,
       );
     }
@@ -158,7 +168,7 @@ export function findings(m: RunMetrics): string[] {
     if (caps.refusedPadding > 0 || caps.forcedReleases > 0) {
       parts.push(`it hit its budget: the engine refused ${caps.refusedPadding} padding packets and forced ${caps.forcedReleases} held packets out`);
     }
-    out.push(`\`${arm.defense}\`: ${parts.join("; ")}.`);
+    out.push(`\`${code(arm.defense)}\`: ${parts.join("; ")}.`);
   }
   return out;
 }
@@ -178,7 +188,7 @@ export function advancedAnalysis(m: RunMetrics): string {
   const lo = best.s.auc.lo;
   const still = lo !== null && lo > 0.5;
   return (
-    `Advanced analysis may remain possible: against the defense that suppresses linking most (\`${best.arm.defense}\`), the strongest of ${best.s.observers} link observers (${best.s.observer}) ` +
+    `Advanced analysis may remain possible: against the defense that suppresses linking most (\`${code(best.arm.defense)}\`), the strongest of ${best.s.observers} link observers (${best.s.observer}) ` +
     (still ? `still links above chance, AUC ${fmtInterval(best.s.auc)}` : `is not detectably above chance, AUC ${fmtInterval(best.s.auc)}`) +
     `. These figures bound only the observers listed here; a stronger adversary may do better.`
   );
@@ -252,7 +262,7 @@ export function reportMarkdown(m: RunMetrics): string {
     "",
     "## Findings",
     "",
-    ...findings(m).map((f) => `- ${f}`),
+    ...findings(m).map((f) => `- ${noHtml(f)}`),
     "",
     "## Every observer",
     "",
@@ -293,7 +303,7 @@ export function reportMarkdown(m: RunMetrics): string {
       ...m.arms.map((a) => [a.defense, String(a.traffic.messages), String(a.traffic.delivered), String(a.traffic.conversations), String(a.traffic.packets)]),
     ]),
     "",
-    advancedAnalysis(m),
+    noHtml(advancedAnalysis(m)),
     "",
   );
   return lines.join("\n");

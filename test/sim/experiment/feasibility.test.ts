@@ -3,10 +3,23 @@ import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { estimateRun, feasibilityProblems, MAX_CELLS } from "../../../sim/experiment/feasibility.ts";
 import { parseExperiment } from "../../../sim/experiment/parse.ts";
+import { experimentSchema } from "../../../sim/experiment/schema.ts";
+import { InputError } from "../../../sim/core/validation.ts";
 
 const ROOT = resolve(import.meta.dirname, "../../..");
 const read = (p: string) => JSON.parse(readFileSync(join(ROOT, p), "utf8"));
 const tiny = () => read("test/fixtures/tiny-experiment.json");
+
+/** The problems parseExperiment reports for `raw` (it runs the feasibility checks on an otherwise valid experiment), or []. */
+async function problemsOf(raw: unknown): Promise<string[]> {
+  try {
+    await parseExperiment(raw);
+    return [];
+  } catch (e) {
+    if (e instanceof InputError) return e.problems;
+    throw e;
+  }
+}
 
 describe("feasibility before anything runs (issue 16, case 7)", () => {
   it("accepts the built-in experiments and the fixtures", async () => {
@@ -28,14 +41,14 @@ describe("feasibility before anything runs (issue 16, case 7)", () => {
     for (const [edit, message] of cases) {
       const raw = tiny();
       edit(raw);
-      const problems = feasibilityProblems(await parseExperiment(raw));
+      const problems = (await problemsOf(raw));
       expect(problems, String(message)).toHaveLength(1);
       expect(problems[0]).toMatch(message);
     }
     // Zero cover is fine: it means none.
     const zero = tiny();
     zero.defenses.push({ name: "pc", server: { shaper: "poisson-cover", params: { coverRate: 0 } } });
-    expect(feasibilityProblems(await parseExperiment(zero))).toEqual([]);
+    expect((await problemsOf(zero))).toEqual([]);
   });
 
   it("refuses 20,000 users for 30 days up front, with the estimate, instead of failing after the run started", async () => {
@@ -44,14 +57,14 @@ describe("feasibility before anything runs (issue 16, case 7)", () => {
     raw.durationSeconds = 30 * 86_400;
     raw.limits = { maxDurationSeconds: 30 * 86_400 };
     raw.observers = [{ observer: "volume-correlation", vantage: "isp", params: { binSeconds: 3600 } }];
-    const exp = await parseExperiment(raw);
-    const problems = feasibilityProblems(exp);
+    const problems = await problemsOf(raw);
+    const exp = experimentSchema.parse(raw);
     const events = problems.find((p) => /limits\.maxEvents/.test(p));
     expect(events).toMatch(/^durationSeconds = 2592000, population\.users = 20000: estimated [\d.]+e\d+ events for defense "tamaraw" \(20000 users × 720 h × \d+ per user-hour; about [\d.]+ days of CPU/);
     expect(estimateRun(exp).maxEvents).toBeGreaterThan(exp.limits.maxEvents);
     // A grid too large for an observer's memory is refused by name.
     raw.observers = [{ observer: "volume-correlation", vantage: "isp", params: { binSeconds: 1 } }];
-    const grid = feasibilityProblems(await parseExperiment(raw));
+    const grid = (await problemsOf(raw));
     expect(grid.some((p) => p.startsWith(`observers[0].params.binSeconds = 1: 20000 users × 2.6e6 bins = 5.2e10 cells per direction, more than the ${MAX_CELLS}`))).toBe(true);
   });
 
@@ -66,6 +79,6 @@ describe("feasibility before anything runs (issue 16, case 7)", () => {
     const raw = tiny();
     raw.conversations = [{ model: "background" }];
     raw.observers = [{ observer: "learned-classifier", vantage: "isp" }];
-    expect(feasibilityProblems(await parseExperiment(raw))).toEqual([expect.stringMatching(/^observers\[0\]\.observer = "learned-classifier": needs linked pairs to learn from, but the conversation models start about 0 1:1 conversations/)]);
+    expect((await problemsOf(raw))).toEqual([expect.stringMatching(/^observers\[0\]\.observer = "learned-classifier": needs linked pairs to learn from, but the conversation models start about 0 1:1 conversations/)]);
   });
 });

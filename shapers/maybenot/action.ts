@@ -16,7 +16,6 @@
  * machine stays there; no limit means u64::MAX. Timeouts and durations are rounded to
  * whole µs after capping at one day.
  */
-import { MAX_SAMPLED_BLOCK_DURATION, MAX_SAMPLED_TIMEOUT, MAX_SAMPLED_TIMER_DURATION } from "./constants.ts";
 import { type Dist, validateDist } from "./dist.ts";
 import { MachineError } from "./error.ts";
 
@@ -70,8 +69,3 @@ export function validateAction(a: Action): void {
     throw MachineError.within(`action ${a.kind}`, e);
   }
 }
-
-/** Caps of the sampled quantities, µs. */
-export const TIMEOUT_CAP = MAX_SAMPLED_TIMEOUT;
-export const BLOCK_DURATION_CAP = MAX_SAMPLED_BLOCK_DURATION;
-export const TIMER_DURATION_CAP = MAX_SAMPLED_TIMER_DURATION;

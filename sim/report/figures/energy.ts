@@ -9,13 +9,10 @@
  * energyFigure(JSON.parse(readFileSync("results/runs/default-s1-…/energy.json", "utf8"))) // => "<svg …>"
  */
 import * as Plot from "@observablehq/plot";
-import { fmtInterval } from "../text.ts";
+import { ENERGY_CAPTION } from "./captions.ts";
+import { formatInterval } from "./units.ts";
 import type { EnergyData } from "./data.ts";
 import { defenseColors, figure, plotSvg, textWidth } from "./svg.ts";
-
-/** What the figure shows and how to read it. */
-export const ENERGY_CAPTION =
-  "The phone radio's energy per device-hour under each defense, one row each: the line spans the 5th to 95th percentile over devices, the box the middle half with a tick at the median, and the black dot with its bar is the mean with its 95% bootstrap interval, the figure the cost table reports; further left drains the battery less.";
 
 export function energyFigure(data: EnergyData, opts: { width?: number } = {}): string {
   const width = opts.width ?? 640;
@@ -35,7 +32,7 @@ export function energyFigure(data: EnergyData, opts: { width?: number } = {}): s
       mean: a.joulesPerHour.estimate as number,
       lo: a.joulesPerHour.lo ?? (a.joulesPerHour.estimate as number),
       hi: a.joulesPerHour.hi ?? (a.joulesPerHour.estimate as number),
-      label: `mean ${fmtInterval(a.joulesPerHour, 0)} J/h`,
+      label: `mean ${formatInterval(a.joulesPerHour, 0)} J/h`,
     }));
   let xMax = 1;
   for (const s of spread) xMax = Math.max(xMax, s.p95 ?? 0);
@@ -65,8 +62,10 @@ export function energyFigure(data: EnergyData, opts: { width?: number } = {}): s
     title: "Radio energy per device-hour",
     caption: ENERGY_CAPTION,
     notes: [
-      ...data.arms.map((a) => `${a.defense}: ${fmtInterval(a.wakeupsPerHour, 1)} radio wake-ups per hour over ${a.devices} devices`),
+      ...data.arms.map((a) => `${a.defense}: ${formatInterval(a.wakeupsPerHour, 1)} radio wake-ups per hour over ${a.devices} devices`),
     ],
     panels: [plot],
   });
 }
+
+export { ENERGY_CAPTION };

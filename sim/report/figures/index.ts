@@ -19,37 +19,15 @@ import { join } from "node:path";
 import type { RunMetrics } from "../../runs/metrics.ts";
 import type { RunOutput } from "../../experiment/run.ts";
 import { DATA_FILES, dataJson, figureData, type FigureData, type FigureDataOptions } from "./data.ts";
-import { ENERGY_CAPTION, energyFigure } from "./energy.ts";
-import { LATENCY_CAPTION, latencyCdfFigure } from "./latency-cdf.ts";
-import { PARETO_CAPTION, paretoFigure } from "./pareto.ts";
+import { FIGURES, type FigureName } from "./captions.ts";
+import { energyFigure } from "./energy.ts";
+import { latencyCdfFigure } from "./latency-cdf.ts";
+import { paretoFigure } from "./pareto.ts";
 import { svgToPng } from "./render.ts";
-import { ROC_CAPTION, rocFigure } from "./roc.ts";
-import { TIMELINE_CAPTION, timelineFigure } from "./timeline.ts";
+import { rocFigure } from "./roc.ts";
+import { timelineFigure } from "./timeline.ts";
 
-/** Figure names, in the order a report shows them. */
-export const FIGURES = ["roc", "pareto", "timeline", "latency-cdf", "energy"] as const;
-export type FigureName = (typeof FIGURES)[number];
-
-/**
- * The caption of each figure: what it shows and how to read it, one sentence. Each
- * figure also draws its caption under its title, so a PNG read alone says the same.
- */
-export const FIGURE_CAPTIONS: Record<FigureName, string> = {
-  roc: ROC_CAPTION,
-  pareto: PARETO_CAPTION,
-  timeline: TIMELINE_CAPTION,
-  "latency-cdf": LATENCY_CAPTION,
-  energy: ENERGY_CAPTION,
-};
-
-/** Figure titles, as the figures draw them (the timeline's names its user and window). */
-export const FIGURE_TITLES: Record<FigureName, string> = {
-  roc: "ROC curves per observer and defense",
-  pareto: "Privacy against cost",
-  timeline: "One user's traffic before and after shaping",
-  "latency-cdf": "Added latency per message (CDF)",
-  energy: "Radio energy per device-hour",
-};
+export { FIGURE_CAPTIONS, FIGURE_TITLES, FIGURES, type FigureName } from "./captions.ts";
 
 /** The JSON data files of a run (name → text). */
 export function dataFiles(output: RunOutput, opts: FigureDataOptions = {}): Record<string, string> {

@@ -10,13 +10,10 @@
  * latencyCdfFigure(JSON.parse(readFileSync("results/runs/default-s1-…/latency.json", "utf8"))) // => "<svg …>"
  */
 import * as Plot from "@observablehq/plot";
+import { LATENCY_CAPTION } from "./captions.ts";
 import type { LatencyData } from "./data.ts";
 import { defenseColors, figure, plotSvg } from "./svg.ts";
 import { durationLogTicks, formatMsInterval } from "./units.ts";
-
-/** What the figure shows and how to read it. */
-export const LATENCY_CAPTION =
-  "How long shaping delayed each delivered person-to-person message, one curve per defense: a curve reaching 1 further left adds less delay, the axis is linear near 0 and logarithmic beyond, and dots with bars mark the p50, p95 and p99 with their 95% bootstrap intervals.";
 
 export function latencyCdfFigure(data: LatencyData, opts: { width?: number } = {}): string {
   const width = opts.width ?? 640;
@@ -69,3 +66,5 @@ export function latencyCdfFigure(data: LatencyData, opts: { width?: number } = {
     panels: [plot],
   });
 }
+
+export { LATENCY_CAPTION };

@@ -19,6 +19,7 @@
  * paretoFigure(JSON.parse(readFileSync("results/runs/default-s1-…/metrics.json", "utf8"))) // => "<svg …>"
  */
 import * as Plot from "@observablehq/plot";
+import { PARETO_CAPTION } from "./captions.ts";
 import type { RunMetrics } from "../../runs/metrics.ts";
 import { paretoFront } from "../../sweep/pareto.ts";
 import { placeLabels, type Box, type LabelRequest } from "./label-placement.ts";
@@ -36,10 +37,6 @@ interface CostAxis {
   /** Scale applied to every value of the axis (a unit change), from the rows. */
   scale?: (rows: readonly PrivacyCostRow[]) => number;
 }
-
-/** What the figure shows and how to read it. */
-export const PARETO_CAPTION =
-  "Each defense's privacy against its cost, one panel per cost: a dot is a defense, placed at its cost (x) and at the AUC of the strongest observer against it (y), so lower and further left is better; 0.5 (dashed) is chance, whiskers are 95% bootstrap intervals, and ringed dots joined by the staircase are the Pareto front, the defenses no other beats on both axes.";
 
 const pct = (x: number | null) => (x === null ? null : x * 100);
 
@@ -180,3 +177,5 @@ export function paretoFigure(metrics: RunMetrics, opts: { panelWidth?: number } 
     panels: [arrange(panels, "row", 16)],
   });
 }
+
+export { PARETO_CAPTION };

@@ -21,6 +21,7 @@
  * rocFigure(JSON.parse(readFileSync("results/runs/default-s1-…/roc.json", "utf8"))) // => "<svg …>"
  */
 import * as Plot from "@observablehq/plot";
+import { ROC_CAPTION } from "./captions.ts";
 import type { RocData } from "./data.ts";
 import { measureText } from "./text-metrics.ts";
 import { arrange, defenseColors, figure, plotSvg, textBlock, type SvgPiece } from "./svg.ts";
@@ -38,10 +39,6 @@ interface CiPoint {
   hi: number;
   estimate: number;
 }
-
-/** What the figure shows and how to read it. */
-export const ROC_CAPTION =
-  "ROC curves of every observer (one panel each) against every defense (one colour each), false positive rate on a log scale: a curve further down and to the right means the defense hides more, the dashed diagonal is chance, bars are 95% bootstrap intervals of the TPR at the reported FPRs, and grey marks FPRs this run has too few negatives to resolve.";
 
 /** "1e-3" style ticks for a log axis. */
 export function powerOfTenLabel(d: number): string {
@@ -179,3 +176,5 @@ export function rocFigure(roc: RocData, opts: RocOptions = {}): string {
     panels: body,
   });
 }
+
+export { ROC_CAPTION };

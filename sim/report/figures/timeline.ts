@@ -15,6 +15,7 @@
  * timelineFigure(JSON.parse(readFileSync("results/runs/default-s1-…/timeline.json", "utf8"))) // => "<svg …>"
  */
 import * as Plot from "@observablehq/plot";
+import { TIMELINE_CAPTION } from "./captions.ts";
 import type { TimelineArm, TimelineData } from "./data.ts";
 import { packetSegments } from "./packet-segments.ts";
 import { arrange, figure, KIND_COLORS, KIND_NAMES, plotSvg, textBlock, type SvgPiece } from "./svg.ts";
@@ -105,10 +106,6 @@ export function busiestUser(data: TimelineData): number {
   return best;
 }
 
-/** What the figure shows and how to read it. */
-export const TIMELINE_CAPTION =
-  "One user's packets over the busiest stretch of the run, one row per defense with the undefended traffic on top: each vertical line is a packet at its time, up for bytes the phone sent and down for bytes it received, coloured real, padding or cover, so a row that looks like the top one hides nothing and a row that looks the same whatever happens hides everything.";
-
 export function timelineFigure(data: TimelineData, opts: TimelineOptions = {}): string {
   const width = opts.width ?? 760;
   const u = data.users[opts.user ?? busiestUser(data)];
@@ -149,3 +146,5 @@ export function timelineFigure(data: TimelineData, opts: TimelineOptions = {}): 
     panels,
   });
 }
+
+export { TIMELINE_CAPTION };

@@ -93,3 +93,10 @@ export function clockLabel(seconds: number): string {
   const ss = String(s).padStart(2, "0");
   return h > 0 ? `${h}:${String(m).padStart(2, "0")}:${ss}` : `${m}:${ss}`;
 }
+
+/** An interval as "12.3 [11.0, 13.5]" with `digits` decimals; "not resolvable" without an estimate (the report's form). */
+export function formatInterval(i: { estimate: number | null; lo: number | null; hi: number | null } | null | undefined, digits = 3): string {
+  if (!i || i.estimate === null) return "not resolvable";
+  const f = (v: number | null) => (v === null ? "–" : v !== 0 && Math.abs(v) < 10 ** -digits ? v.toExponential(1) : v.toFixed(digits));
+  return `${f(i.estimate)} [${f(i.lo)}, ${f(i.hi)}]`;
+}

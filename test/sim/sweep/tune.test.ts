@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { parseExperiment } from "../../../sim/experiment/experiment.ts";
+import { parseExperiment } from "../../../sim/experiment/parse.ts";
 import { metricRows, strongestRow, costRow } from "../../../sim/runs/metric-rows.ts";
 import { runFiles } from "../../../sim/runs/outputs.ts";
 import { parseTarget } from "../../../sim/sweep/target.ts";
@@ -64,6 +64,14 @@ describe("chaff tune", () => {
     expect(choice).not.toBeNull();
     if (!choice) return;
     expect(choice.claim.privacy.estimate as number).toBeLessThanOrEqual(0.55);
+    // met on the interval's upper bound, not the point estimate, on every seed of the last rung
+    for (const e of result.evaluations.filter((x) => x.rung === 2 && x.config === choice.config)) expect(e.privacy?.hi as number).toBeLessThanOrEqual(0.55);
+    // and re-run on fresh seeds that no rung used
+    const used = new Set(result.rungs.flatMap((g) => g.seeds));
+    expect(choice.validation.seeds.length).toBeGreaterThanOrEqual(2);
+    for (const seed of choice.validation.seeds) expect(used.has(seed)).toBe(false);
+    expect(choice.validation.evaluations.map((e) => e.seed)).toEqual(choice.validation.seeds);
+    expect(r.stdout).toMatch(/Re-run on fresh seeds the search never used/);
 
     // The written experiment is ready to run and reproduces the claimed figure within its interval.
     const file = join(out, "tune-constant-rate-tuned.json");

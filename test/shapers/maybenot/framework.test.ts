@@ -95,6 +95,31 @@ describe("maybenot framework", () => {
     expect(padding(f, 0)).toBe(2);
   });
 
+  it("machine blocking fraction applies once the allowance is used (machine_max_blocking_frac)", () => {
+    const m = machine([state({ BlockingBegin: [0], BlockingEnd: [0], NormalRecv: [0] }, block(2, 2))], { allowedBlocked: 10n, maxBlockingFrac: 0.5 });
+    const f = new Framework([m], 0, 0, 0, testRng());
+    let t = 0;
+    f.trigger(NormalRecv, -1, t);
+    for (let i = 0; i < 5; i++) {
+      expect([f.actionKind[0], f.actionTimeout[0], f.actionDuration[0]]).toEqual([ACT_BLOCK, 2, 2]);
+      f.trigger(BlockingBegin, 0, t);
+      expect(f.actionKind[0]).toBe(ACT_BLOCK);
+      t += 2;
+      f.trigger(BlockingEnd, -1, t);
+    }
+    expect(f.actionKind[0]).toBe(ACT_NONE);
+    expect(f.blockingDuration[0]).toBe(10);
+    for (let i = 0; i < 5; i++) {
+      t += 2;
+      f.trigger(NormalRecv, -1, t);
+      expect(f.actionKind[0]).toBe(ACT_NONE);
+    }
+    expect(t - f.machineStart[0]).toBe(20);
+    t += 2;
+    f.trigger(NormalRecv, -1, t);
+    expect([f.actionKind[0], f.actionTimeout[0], f.actionDuration[0]]).toEqual([ACT_BLOCK, 2, 2]);
+  });
+
   it("framework padding fraction caps all machines together", () => {
     const m = machine([state({ PaddingSent: [0], NormalSent: [0] }, pad(1))], { maxPaddingFrac: 0 });
     const f = new Framework([m], 0.25, 0, 0, testRng());
@@ -160,6 +185,33 @@ describe("maybenot framework", () => {
     const h = new Framework([under], 0, 0, 0, testRng());
     h.trigger(NormalSent, -1, 0);
     expect(h.counterA[0]).toBe(0);
+  });
+
+  it("counters cannot underflow, and no CounterZero fires for a counter already at 0 (counter_underflow_machine)", () => {
+    const onward = { NormalSent: [0], NormalRecv: [1], CounterZero: [2] };
+    const m = machine(
+      [state(onward, null, null, counter("Decrement", 10)), state(onward, null, null, counter("Set", 0)), state({ NormalSent: [0], NormalRecv: [1] }, pad(2))],
+      { allowedPadding: 1000n, maxPaddingFrac: 1 },
+    );
+    const f = new Framework([m], 0, 0, 0, testRng());
+    f.trigger(NormalSent, -1, 0);
+    expect(f.actionKind[0]).toBe(ACT_NONE);
+    expect(f.counterB[0]).toBe(0);
+    f.trigger(NormalRecv, -1, 0);
+    expect(f.actionKind[0]).toBe(ACT_NONE);
+    expect(f.counterB[0]).toBe(0);
+  });
+
+  it("counters saturate at u64::MAX (counter_overflow_machine)", () => {
+    const m = machine(
+      [state({ NormalSent: [0], NormalRecv: [1] }, null, counter("Increment", 1000)), state({ NormalSent: [0], NormalRecv: [1] }, null, counter("Set", 18446744073709551615))],
+      { allowedPadding: 1000n, maxPaddingFrac: 1 },
+    );
+    const f = new Framework([m], 0, 0, 0, testRng());
+    f.trigger(NormalRecv, -1, 0);
+    expect(f.counterA[0]).toBe(U64_CAP);
+    f.trigger(NormalSent, -1, 0);
+    expect(f.counterA[0]).toBe(U64_CAP);
   });
 
   it("a replacing BlockOutgoing is allowed while blocking is active, past the blocking fraction (framework_replace_blocking)", () => {

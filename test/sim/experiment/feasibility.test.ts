@@ -23,7 +23,7 @@ async function problemsOf(raw: unknown): Promise<string[]> {
 
 describe("feasibility before anything runs (issue 16, case 7)", () => {
   it("accepts the built-in experiments and the fixtures", async () => {
-    for (const f of ["sim/experiment/builtin/default.json", "sim/experiment/builtin/sweep-cover-rate.json", "sim/experiment/builtin/tune-constant-rate.json", "test/fixtures/tiny-experiment.json", "test/fixtures/figures-experiment.json"]) {
+    for (const f of ["sim/experiment/builtin/default.json", "sim/experiment/builtin/sweep-cover-rate.json", "sim/experiment/builtin/tune-constant-rate.json", "test/fixtures/tiny-experiment.json", "test/fixtures/figures-experiment.json", "sim/experiment/builtin/maybenot-daita.json"]) {
       expect(feasibilityProblems(await parseExperiment(read(f))), f).toEqual([]);
     }
   });

@@ -3,7 +3,8 @@
  * [--out DIR] [--write FILE] [--workers K]`: searches the parameters declared in the
  * experiment's `tune` section (successive halving over a quasi-random design, see
  * `sim/sweep/tune.ts`), prints the Pareto front of privacy against cost, names the cheapest
- * configuration meeting the target and writes it as a ready-to-run experiment file.
+ * configuration meeting the target and writes it as a ready-to-run experiment file, and,
+ * when the defense compiles to Maybenot machines, its machine strings beside its figures.
  * Exit 1 when no configuration meets the target.
  */
 import type { Command } from "commander";
@@ -13,7 +14,9 @@ import { InputError } from "../../core/validation.ts";
 import { COST_METRICS, type CostName } from "../../runs/metric-rows.ts";
 import { experimentHash, REPO_ROOT, writeFileAtomic } from "../../runs/run-dir.ts";
 import { parseTarget } from "../../sweep/target.ts";
-import { tune, tunedExperimentFile, tuneReport } from "../../sweep/tune.ts";
+import { tune, tunedExperimentFile, tuneReport, type TuneResult } from "../../sweep/tune.ts";
+import { MachineError } from "../../../shapers/maybenot/error.ts";
+import { exportShaper } from "../../../shapers/maybenot/export.ts";
 import { loadExperiment } from "../load-experiment.ts";
 import { progress } from "../progress.ts";
 import { parseWorkers } from "./sweep.ts";
@@ -63,6 +66,51 @@ export async function tuneCommand(file: string, opts: TuneCommandOptions): Promi
   const path = resolve(opts.write ?? join(out, `${experiment.name}-tuned.json`));
   writeFileAtomic(path, `${JSON.stringify(tunedExperimentFile(result, hash), null, 2)}\n`);
   process.stderr.write(`wrote ${path} (run it with: chaff run ${path})\n`);
+  const machines = tunedMachines(result);
+  if (machines) {
+    const mpath = join(out, `${experiment.name}-tuned.machines.json`);
+    writeFileAtomic(mpath, prettyJson(machines));
+    process.stderr.write(`wrote ${mpath} (Maybenot machine strings of the chosen defense, for a device runtime)\n`);
+  }
+}
+
+/**
+ * The ship path: when the chosen defense's shapers fit the Maybenot machine model (a
+ * family that compiles to machines, or the maybenot shaper itself), its machine strings
+ * next to the privacy and cost figures they were chosen on. Null when neither side does.
+ */
+export function tunedMachines(result: TuneResult): Record<string, unknown> | null {
+  const c = result.choice;
+  if (!c) return null;
+  const defense = c.experiment.defenses.find((d) => d.name === result.defense);
+  if (!defense) return null;
+  const sides: Record<string, string[] | string> = {};
+  let any = false;
+  for (const side of ["device", "server"] as const) {
+    const { shaper, params } = defense[side];
+    if (shaper === "none") continue;
+    if (shaper === "maybenot") {
+      sides[side] = params.machines as string[];
+      any = true;
+      continue;
+    }
+    try {
+      sides[side] = exportShaper(shaper, params);
+      any = true;
+    } catch (e) {
+      if (!(e instanceof MachineError)) throw e;
+      sides[side] = `no machine: ${e.message}`;
+    }
+  }
+  if (!any) return null;
+  return {
+    defense: result.defense,
+    params: c.params,
+    machines: sides,
+    target: result.target.text,
+    claim: { seed: c.claim.seed, privacy: c.claim.privacy, costs: c.claim.costs },
+    validation: { seeds: c.validation.seeds, meets: c.validation.meets, privacy: c.validation.evaluations.map((e) => e.privacy) },
+  };
 }
 
 export function register(program: Command): void {

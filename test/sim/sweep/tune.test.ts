@@ -72,6 +72,11 @@ describe("chaff tune", () => {
     for (const seed of choice.validation.seeds) expect(used.has(seed)).toBe(false);
     expect(choice.validation.evaluations.map((e) => e.seed)).toEqual(choice.validation.seeds);
     expect(r.stdout).toMatch(/Re-run on fresh seeds the search never used/);
+    // the ship path: the tuned constant-rate defense as Maybenot machine strings beside its figures
+    const shipped = JSON.parse(readFileSync(join(out, "tune-constant-rate-tuned.machines.json"), "utf8"));
+    expect(shipped.machines.device[0]).toMatch(/^02eN/);
+    expect(shipped.machines.server[0]).toMatch(/^02eN/);
+    expect(shipped.claim.privacy.metric).toBe("auc");
 
     // The written experiment is ready to run and reproduces the claimed figure within its interval.
     const file = join(out, "tune-constant-rate-tuned.json");

@@ -47,13 +47,14 @@ function typecheck(files: string[]): { status: number | null; output: string } {
 
 /** Removes a generated component: its files, its index lines (read fresh, so others' edits stay), an emptied experiments/. */
 function cleanUp(kind: "shaper" | "observer", name: string): void {
-  for (const f of componentFiles(kind, name)) rmSync(join(ROOT, f.path), { force: true });
+  // the index line first, so shapers/index.ts never imports a file already gone (others may be running tests)
   if (kind === "shaper") {
     const index = join(ROOT, "shapers/index.ts");
     const text = readFileSync(index, "utf8");
     const without = removeFromShaperIndex(text, name);
     if (without !== text) writeFileSync(index, without);
   }
+  for (const f of componentFiles(kind, name)) rmSync(join(ROOT, f.path), { force: true });
   const experiments = join(ROOT, "experiments");
   if (existsSync(experiments) && readdirSync(experiments).length === 0) rmdirSync(experiments);
 }

@@ -14,7 +14,8 @@
  */
 import type { Shaper } from "../../shapers/shaper.ts";
 import { UNLIMITED, type Budget } from "./budget.ts";
-import { Egress, type EgressSink, type TimerScheduler } from "./egress.ts";
+import { Egress } from "./egress.ts";
+import type { EgressSink, TimerScheduler } from "./egress-host.ts";
 import { HeapEventQueue } from "./event-queue.ts";
 import { LinkModel, type LinkSpec, type StreamName } from "./link.ts";
 import type { Micros } from "../core/time.ts";
@@ -52,18 +53,18 @@ export function shapeTrace(shaper: Shaper, input: Trace, opts: ShapeTraceOptions
   const addedDelays: number[] = [];
   const countOnly = opts.countOnly === true;
   const sink: EgressSink = {
-    onPiece(_e, flow, bytes, _wire, completed, added) {
+    onPiece(_slot, flow, bytes, _wire, completed, added) {
       if (countOnly) return;
       pieces.push({ flow, bytes });
       if (completed) addedDelays.push(added);
     },
-    onWire(_e, sent, _finish, _arrival, size, payload, kind: Kind, flow) {
+    onWire(_slot, sent, _finish, _arrival, size, payload, kind: Kind, flow) {
       if (!countOnly) out.push(sent, size, payload, UP, kind, flow);
     },
   };
   const TIMER = 0;
   const scheduler: TimerScheduler = {
-    scheduleTimer(at, _egress, token) {
+    scheduleTimer(at, _slot, token) {
       queue.push(at, 1, TIMER, token, 0);
     },
   };

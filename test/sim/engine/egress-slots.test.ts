@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { getShaper } from "../../../sim/experiment/registries.ts";
 import { validateShaperParams } from "../../../sim/experiment/registries.ts";
 import type { Budget } from "../../../sim/engine/budget.ts";
-import { Egress, type EgressSink, type TimerScheduler } from "../../../sim/engine/egress.ts";
+import { Egress } from "../../../sim/engine/egress.ts";
+import type { EgressSink, TimerScheduler } from "../../../sim/engine/egress-host.ts";
 import { EventQueue } from "../../../sim/engine/event-queue.ts";
 import { LinkModel } from "../../../sim/engine/link.ts";
 import { stream } from "../../../sim/core/rng.ts";
@@ -42,16 +43,16 @@ async function run(ks: number[], until: number): Promise<string[][]> {
   const INPUT = 0;
   const TIMER = 1;
   const sink: EgressSink = {
-    onPiece(e, flow, bytes, w, completed, added, arrival) {
-      wire[e.id].push(`piece ${flow} ${bytes} ${w} ${completed} ${added} ${arrival}`);
+    onPiece(slot, flow, bytes, w, completed, added, arrival) {
+      wire[slot].push(`piece ${flow} ${bytes} ${w} ${completed} ${added} ${arrival}`);
     },
-    onWire(e, sent, finish, arrival, size, payload, kind, flow) {
-      wire[e.id].push(`wire ${sent} ${finish} ${arrival} ${size} ${payload} ${kind} ${flow}`);
+    onWire(slot, sent, finish, arrival, size, payload, kind, flow) {
+      wire[slot].push(`wire ${sent} ${finish} ${arrival} ${size} ${payload} ${kind} ${flow}`);
     },
   };
   const scheduler: TimerScheduler = {
-    scheduleTimer(at, e, token) {
-      queue.push(at, TIMER, TIMER, e.id, token);
+    scheduleTimer(at, slot, token) {
+      queue.push(at, TIMER, TIMER, slot, token);
     },
   };
   const egress = new Egress({ slots: ks.length, groups: ks.length, mtu: MTU, sink, scheduler });

@@ -4,7 +4,6 @@ import { definition as none } from "../../../shapers/none.ts";
 import { BaseShaper, type ShaperActions, type ShaperDefinition } from "../../../shapers/shaper.ts";
 import { UNLIMITED } from "../../../sim/engine/budget.ts";
 import type { ConversationContext, ConversationModel } from "../../../sim/world/conversation.ts";
-import type { Egress } from "../../../sim/engine/egress.ts";
 import { networkSchema, planNetwork } from "../../../sim/world/network.ts";
 import { buildPopulation } from "../../../sim/world/population.ts";
 import { stream } from "../../../sim/core/rng.ts";
@@ -90,12 +89,12 @@ function options(model: ConversationModel, device: ShaperDefinition = none, seed
 /** A world that records every real piece leaving every egress. */
 class Recording extends World {
   readonly bytesByHop = new Map<string, number>();
-  override onPiece(e: Egress, flow: number, bytes: number, wire: number, completed: boolean, added: Micros, arrival: Micros): void {
+  override onPiece(slot: number, flow: number, bytes: number, wire: number, completed: boolean, added: Micros, arrival: Micros): void {
     if (flow >= 0) {
-      const key = `${flow}/${e.id & 1}`;
+      const key = `${flow}/${slot & 1}`;
       this.bytesByHop.set(key, (this.bytesByHop.get(key) ?? 0) + bytes);
     }
-    super.onPiece(e, flow, bytes, wire, completed, added, arrival);
+    super.onPiece(slot, flow, bytes, wire, completed, added, arrival);
   }
 }
 

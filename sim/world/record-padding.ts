@@ -1,0 +1,50 @@
+/**
+ * Record padding, per user and side: the `padRecord` of each user's device-side and
+ * server-side shaper (for shapers that pad records), checked against the contract
+ * (an integer no smaller than the record).
+ *
+ * @example
+ * const pads = new RecordPadding("padme", "none");
+ * pads.add(deviceShaper, serverShaper); // user 0
+ * pads.device(0, 1000) // => 1024
+ */
+import type { Shaper } from "../../shapers/shaper.ts";
+
+type Pad = ((length: number) => number) | null;
+
+export class RecordPadding {
+  private readonly devicePad: Pad[] = [];
+  private readonly serverPad: Pad[] = [];
+  private readonly deviceName: string;
+  private readonly serverName: string;
+
+  constructor(deviceName: string, serverName: string) {
+    this.deviceName = deviceName;
+    this.serverName = serverName;
+  }
+
+  /** The next user's shaper on `side`. */
+  add(side: "device" | "server", shaper: Shaper): void {
+    const pad = shaper.padRecord ? shaper.padRecord.bind(shaper) : null;
+    (side === "device" ? this.devicePad : this.serverPad).push(pad);
+  }
+
+  /** A record of `length` bytes as user `u`'s device pads it. */
+  device(u: number, length: number): number {
+    const pad = this.devicePad[u];
+    return pad ? this.check(pad(length), length, this.deviceName) : length;
+  }
+
+  /** A record of `length` bytes as the server pads it toward user `u`. */
+  server(u: number, length: number): number {
+    const pad = this.serverPad[u];
+    return pad ? this.check(pad(length), length, this.serverName) : length;
+  }
+
+  private check(padded: number, length: number, name: string): number {
+    if (!(padded >= length) || !Number.isSafeInteger(padded)) {
+      throw new Error(`shaper "${name}": padRecord(${length}) returned ${padded}; expected an integer >= ${length}`);
+    }
+    return padded;
+  }
+}

@@ -18,8 +18,12 @@
  */
 import { loadavg } from "node:os";
 import { median } from "simple-statistics";
-import { labelsFromPairs, naiveDot, standardizeRows } from "../observers/pairwise.ts";
-import { createPairPool, linkTaskParallel, scorePairsParallel, type PairBlock, type PairPool, type PairRows } from "../observers/pairwise-pool.ts";
+import { naiveDot } from "../observers/pair-kernels.ts";
+import { labelsFromPairs } from "../observers/pair-labels.ts";
+import type { PairPool } from "../observers/pair-pool.ts";
+import { standardizeRows } from "../observers/pair-rows.ts";
+import { linkTaskParallel, scorePairsParallel, type PairBlock, type PairRows } from "../observers/parallel-pairs.ts";
+import { createPairPool } from "../sim/parallel/pair-pool.ts";
 import { stream } from "../sim/core/rng.ts";
 
 const BINS = 360;

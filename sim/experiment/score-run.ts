@@ -7,7 +7,9 @@
  * - **Resampling unit.** Replicate r is one draw of N users with replacement from the
  *   stream `metrics/users` of the experiment seed (`drawUserWeights`); a pair case
  *   weighs w_u·w_v, a per-user case w_u, so both ends of a pair move together (McCullagh
- *   2000; Owen 2007). Every arm shares the population, so replicate r is the same draw
+ *   2000; Owen 2007). Cases that carry a time (a user's window) are also weighted by a
+ *   draw of one-minute blocks of time (`drawTimeWeights`, stream `metrics/time`), since one
+ *   event makes several users active in the same window (Owen's pigeonhole bootstrap). Every arm shares the population, so replicate r is the same draw
  *   of people in every arm and for every observer.
  * - **Orientation** comes from the training run (`training.ts`), never from the test
  *   population: an observer whose training AUC was below 0.5 is read flipped (attacker
@@ -32,10 +34,12 @@ import { bayesianDetectionRate, fprKey, rocCurve } from "../../observers/metrics
 import { replicateInterval } from "../../observers/metrics/replicate-interval.ts";
 import { replicateScoreMetrics, type ReplicateScoreMetrics } from "../../observers/metrics/replicate-score-metrics.ts";
 import { scoreResolvability, type ScoreResolvability } from "../../observers/metrics/score-resolvability.ts";
+import { drawTimeWeights } from "../../observers/metrics/time-weights.ts";
 import { drawUserWeights } from "../../observers/metrics/user-weights.ts";
 import type { TaskName, TaskScores } from "../../observers/observer.ts";
 import { stream } from "../core/rng.ts";
-import type { ArmResult, Figure, Interval, ObserverResult, ObserverSummary, PairedDifference, PairedVerdict, Strongest } from "../runs/metrics.ts";
+import { SECOND } from "../core/time.ts";
+import { observerKey, type ArmResult, type Figure, type Interval, type ObserverResult, type ObserverSummary, type PairedDifference, type PairedVerdict, type Strongest } from "../runs/metrics.ts";
 import { encodeUnitReplicates } from "../runs/replicates.ts";
 import type { ArmExtras, ArmRun } from "./run-arm.ts";
 import { getObserver } from "./registries.ts";
@@ -161,18 +165,21 @@ export async function scoreRun(exp: Experiment, arms: ArmRun[]): Promise<ScoredR
   const users = (exp.population as { users: number }).users;
   const { resamples: R, level, fprs } = exp.metrics;
   const W = drawUserWeights(users, R, stream(exp.seed, "metrics/users"));
+  // cases that carry a time (a user's window) also resample one-minute blocks of time: one event makes several users active at once
+  const T = drawTimeWeights(0, exp.durationSeconds * SECOND, 60 * SECOND, R, stream(exp.seed, "metrics/time"));
   const defs = await Promise.all(exp.observers.map((o) => getObserver(o.observer)));
-  const names = exp.observers.map((o, i) => `${o.observer}@${o.vantage ?? defs[i].vantage}`);
+  const vantageOf = (i: number) => (exp.observers[i].vantage ?? defs[i].vantage) as string;
+  const nameOf = (o: { index: number; scores: TaskScores }) => observerKey({ observer: exp.observers[o.index].observer, vantage: vantageOf(o.index), task: o.scores.task });
   const tieK = tieFprIndex(fprs);
   const picks = metricPicks(fprs);
 
   const scored: Scored[][] = arms.map((a) =>
-    a.scores.map((o) => ({ rep: replicateScoreMetrics(o.scores, o.orientation, W, { fprs, ks: KS }), res: scoreResolvability(o.scores, fprs) })),
+    a.scores.map((o) => ({ rep: replicateScoreMetrics(o.scores, o.orientation, W, { fprs, ks: KS, time: T }), res: scoreResolvability(o.scores, fprs) })),
   );
 
   /** Per arm and task: the strongest observer's index and its max-over-observers replicate values per metric. */
   const strongestOf = (a: number, task: TaskName) => {
-    const members = arms[a].scores.map((o, j) => ({ o, j })).filter(({ o }) => defs[o.index].task === task);
+    const members = arms[a].scores.map((o, j) => ({ o, j })).filter(({ o }) => o.scores.task === task);
     let best = -1;
     for (const { j } of members) {
       const s = scored[a][j];
@@ -190,7 +197,8 @@ export async function scoreRun(exp: Experiment, arms: ArmRun[]): Promise<ScoredR
     return { best, count: members.length, metrics: picks.map((p) => ({ name: p.name, ...maxOver(group, p.pick, R) })) };
   };
 
-  const tasks = [...new Set(exp.observers.map((_, i) => defs[i].task))];
+  // an observer's task is what it scored (a pair observer may be asked the group-link question)
+  const tasks = [...new Set(arms.flatMap((a) => a.scores.map((o) => o.scores.task)))];
   const base = undefendedArm(exp);
   const strongestByArm = arms.map((_, a) => tasks.map((task) => ({ task, ...strongestOf(a, task) })));
 
@@ -200,7 +208,7 @@ export async function scoreRun(exp: Experiment, arms: ArmRun[]): Promise<ScoredR
       return {
         observer: def.name,
         vantage: (exp.observers[o.index].vantage ?? def.vantage) as ObserverResult["vantage"],
-        task: def.task,
+        task: o.scores.task,
         sees: def.sees,
         cannotSee: def.cannotSee,
         orientation: o.orientation,
@@ -221,7 +229,7 @@ export async function scoreRun(exp: Experiment, arms: ArmRun[]): Promise<ScoredR
         const top5 = fig("top5");
         const replicates: Record<string, string> = {};
         for (const m of s.metrics) if (m.ok) replicates[m.name] = encodeUnitReplicates(m.values);
-        return { task: s.task, observer: names[a.scores[s.best].index], observers: s.count, auc: fig("auc"), tprAt, top1: top1.resolvable ? top1 : null, top5: top5.resolvable ? top5 : null, replicates };
+        return { task: s.task, observer: nameOf(a.scores[s.best]), observers: s.count, auc: fig("auc"), tprAt, top1: top1.resolvable ? top1 : null, top5: top5.resolvable ? top5 : null, replicates };
       });
     let versusUndefended: PairedDifference[] | null = null;
     if (base >= 0 && ai !== base) {
@@ -233,7 +241,7 @@ export async function scoreRun(exp: Experiment, arms: ArmRun[]): Promise<ScoredR
           const d = p.pick(scored[ai][j]);
           const u = p.pick(scored[base][k]);
           if (p.name.startsWith("top") && !d.ok && !u.ok) continue;
-          versusUndefended.push({ observer: names[o.index], task: defs[o.index].task, metric: p.name, defended: d.ok ? finite(d.estimate) : null, undefended: u.ok ? finite(u.estimate) : null, ...paired(d, u, level) });
+          versusUndefended.push({ observer: nameOf(o), task: o.scores.task, metric: p.name, defended: d.ok ? finite(d.estimate) : null, undefended: u.ok ? finite(u.estimate) : null, ...paired(d, u, level) });
         }
       }
       for (const [t, task] of tasks.entries()) {

@@ -6,7 +6,7 @@
  * hand: "far above chance" means the AUC interval lies above 0.75; a defense "lowers" or
  * "raises" a figure only when the paired difference's interval excludes 0.
  */
-import type { ArmResult, PairedDifference, RunMetrics, Strongest } from "../runs/metrics.ts";
+import { observerKey, type ArmResult, type PairedDifference, type RunMetrics, type Strongest } from "../runs/metrics.ts";
 
 /** The figures a run writes, with their titles, for the report's links. */
 const FIGURE_LINKS: [string, string][] = [
@@ -153,7 +153,7 @@ export function findings(m: RunMetrics): string[] {
     const inverted = arm.observers.filter((o) => o.orientation === -1);
     if (inverted.length) {
       parts.push(
-        `it inverts ${inverted.map((o) => `${o.observer}@${o.vantage} (training AUC ${fmtNum(o.trainingAuc)})`).join(", ")}: the defense itself leaks, since an adversary who knows the defense flips its decision — these observers are scored flipped, and their figures above are the flipped ones`,
+        `it inverts ${inverted.map((o) => `${observerKey(o)} (training AUC ${fmtNum(o.trainingAuc)})`).join(", ")}: the defense itself leaks, since an adversary who knows the defense flips its decision — these observers are scored flipped, and their figures above are the flipped ones`,
       );
     }
     const act = diffs.find((d) => d.task === "activity" && !d.observer.startsWith("strongest:") && d.metric === "tpr@1e-2");
@@ -212,7 +212,7 @@ export function observerTable(m: RunMetrics): string[][] {
       const s = o.summary;
       rows.push([
         arm.defense,
-        `${o.observer}@${o.vantage}`,
+        observerKey(o),
         o.task,
         o.orientation === -1 ? "flipped" : "as scored",
         s.auc.resolvable ? fmtInterval(s.auc) : "not resolvable",

@@ -18,7 +18,7 @@
  * metricRows(metrics).find((r) => r.defense === "none" && r.metric === "auc")
  * // => { defense: "none", observer: "volume-correlation@isp", metric: "auc", estimate: 0.93, lo: 0.9, hi: 0.95 } (illustrative)
  */
-import type { ArmResult, RunMetrics } from "./metrics.ts";
+import { observerKey, type ArmResult, type RunMetrics } from "./metrics.ts";
 
 export interface MetricRow {
   defense: string;
@@ -62,7 +62,7 @@ export function armRows(arm: ArmResult): MetricRow[] {
     row(d, null, "wakeups", c.energy.wakeupsPerHour),
   ];
   for (const o of arm.observers) {
-    const who = `${o.observer}@${o.vantage}`;
+    const who = observerKey(o);
     const s = o.summary;
     rows.push(row(d, who, "auc", s.auc));
     for (const key of Object.keys(s.tprAt)) {

@@ -138,3 +138,13 @@ export interface Interval {
   lo: number | null;
   hi: number | null;
 }
+
+/**
+ * The name an observer's figures go by in rows, tables and comparisons:
+ * `"<observer>@<vantage>"`, with `#<task>` when it was asked a task other than linking
+ * 1:1 contacts (e.g. `volume-correlation@isp#group-link`), so one observer asked two
+ * questions gives two names.
+ */
+export function observerKey(o: { observer: string; vantage: string; task: string }): string {
+  return `${o.observer}@${o.vantage}${o.task === "group-link" ? "#group-link" : ""}`;
+}

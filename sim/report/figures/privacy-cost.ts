@@ -23,7 +23,7 @@
  * //       observer: "volume-correlation", vantage: "isp", task: "link", auc: 0.97, aucLo: 0.96, aucHi: 0.98,
  * //       tprFpr: 0.01, tpr: 0.81, tprLo: 0.76, tprHi: 0.86, bandwidth: 0, …, joulesPerHour: 412.3, … }, …]
  */
-import type { ArmResult, Interval, ObserverResult, RunMetrics } from "../../runs/metrics.ts";
+import { observerKey, type ArmResult, type Interval, type ObserverResult, type RunMetrics } from "../../runs/metrics.ts";
 
 export interface PrivacyCostRow {
   run: string;
@@ -86,8 +86,7 @@ export function privacyCostRows(m: RunMetrics, run = `${m.experiment}-s${m.seed}
   for (const arm of m.arms) {
     for (const o of arm.observers) rows.push(row(m, run, arm, o));
     for (const st of arm.strongest ?? []) {
-      const [observer, vantage] = st.observer.split("@");
-      const base = arm.observers.find((o) => o.observer === observer && o.vantage === vantage);
+      const base = arm.observers.find((o) => observerKey(o) === st.observer);
       if (!base) continue;
       rows.push({ ...row(m, run, arm, base), ...figures(st.auc, st.tprAt), strongest: true });
     }

@@ -6,16 +6,9 @@
  * hand: "far above chance" means the AUC interval lies above 0.75; a defense "lowers" or
  * "raises" a figure only when the paired difference's interval excludes 0.
  */
+import { FIGURE_CAPTIONS, FIGURE_TITLES, FIGURES } from "./figures/captions.ts";
 import { observerKey, type ArmResult, type PairedDifference, type RunMetrics, type Strongest } from "../runs/metrics.ts";
 
-/** The figures a run writes, with their titles, for the report's links. */
-const FIGURE_LINKS: [string, string][] = [
-  ["roc", "ROC curves per observer and defense"],
-  ["pareto", "Privacy against cost"],
-  ["timeline", "One user's traffic before and after shaping"],
-  ["latency-cdf", "Added latency per message"],
-  ["energy", "Phone radio energy"],
-];
 import type { Interval } from "../runs/metrics.ts";
 
 export function fmtNum(x: number | null, digits = 3): string {
@@ -272,7 +265,7 @@ export function reportMarkdown(m: RunMetrics): string {
     "",
     "## Figures",
     "",
-    ...FIGURE_LINKS.map(([name, title]) => `- [${title}](figures/${name}.svg) ([PNG](figures/${name}.png))`),
+    ...FIGURES.map((f) => `- [${FIGURE_TITLES[f]}](figures/${f}.svg) ([PNG](figures/${f}.png)): ${FIGURE_CAPTIONS[f]}`),
     "",
     "## Threat model and method",
     "",

@@ -10,6 +10,7 @@ import { existsSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import { InputError } from "../../core/validation.ts";
 import { CollectError, collectSweep } from "../../sweep/collect.ts";
+import { formatSummary, summarizeDirectory } from "./summary.ts";
 
 export async function collectCommand(dir: string, opts: { quiet?: boolean }): Promise<void> {
   const path = resolve(dir);
@@ -21,6 +22,7 @@ export async function collectCommand(dir: string, opts: { quiet?: boolean }): Pr
     if (!opts.quiet) {
       process.stdout.write(`${r.points} points complete across ${r.files.map((f) => `${f.name} (${f.rows})`).join(", ")}\n`);
       process.stdout.write(`wrote ${resolve(path, "rows.collected.jsonl")}, rows.parquet, summary.json, manifest.json\n`);
+      process.stdout.write(`\n${formatSummary(await summarizeDirectory(path), "md")}\n`);
     }
   } catch (e) {
     if (!(e instanceof CollectError)) throw e;

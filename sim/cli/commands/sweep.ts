@@ -6,6 +6,7 @@
  */
 import type { Command } from "commander";
 import { resolve } from "node:path";
+import { formatSummary, summarizeDirectory } from "./summary.ts";
 import { InputError } from "../../core/validation.ts";
 import { assertWritableDir, experimentHash, REPO_ROOT } from "../../runs/run-dir.ts";
 import { defaultWorkers } from "../../sweep/pool.ts";
@@ -60,6 +61,7 @@ export async function sweepCommand(file: string, opts: SweepOptions): Promise<vo
   }
   bar.stop();
   log(`wrote ${result.rowsFile} (${result.ran} new row(s)); merge shards with: chaff collect ${out}`);
+  if (!opts.quiet) process.stdout.write(`${formatSummary(await summarizeDirectory(out), "md")}\n`);
 }
 
 export function register(program: Command): void {

@@ -23,7 +23,9 @@
  *   an exact intersection would lose it. Pair {a, b} scores combine(s(a → b), s(b → a)).
  *
  * Unlike statistical-disclosure.ts it counts presence, not messages: one round, one
- * observation, however many messages b got.
+ * observation, however many messages b got. `pairing` chooses which activity of the
+ * target meets which of the candidate, as there (`send-receive` by default; `all`, the
+ * strongest of the four per pair, against one-sided defenses).
  *
  * Vantage and what it sees: as statistical-disclosure.ts — at the `server` (default),
  * which connections uploaded and which users downloaded in each round (sealed sender
@@ -39,7 +41,7 @@
 import { z } from "zod";
 import type { Labels } from "./labels.ts";
 import type { Observer, ObserverContext, ObserverDefinition, TaskScores } from "./observer.ts";
-import { RoundTap, crossRounds, laggedTranspose, matrixLinkScores, partnerIdentification, roundsUntil, type Identification } from "./rounds.ts";
+import { RoundTap, crossRounds, laggedTranspose, matrixLinkScores, pairedMatrix, partnerIdentification, roundsUntil, type Identification } from "./rounds.ts";
 import { roundParams, roundTap } from "./statistical-disclosure.ts";
 import type { Micros } from "../sim/core/time.ts";
 
@@ -59,10 +61,19 @@ export type IntersectionParams = z.output<typeof schema>;
 const MIN_OUTSIDE = 0.05;
 
 /** The directed intersection scores s(a → b) over rounds [0, count) of `tap` (0, no evidence, where a never sent). */
-export function intersectionMatrix(tap: RoundTap, count: number, lag: number, score: IntersectionParams["score"]): Float64Array {
-  const N = tap.users;
-  const R = tap.rounds;
-  const OT = laggedTranspose(tap.received, N, R, count, lag);
+export function intersectionMatrix(
+  tap: RoundTap,
+  count: number,
+  lag: number,
+  score: IntersectionParams["score"],
+  pairing: IntersectionParams["pairing"] = "send-receive",
+): Float64Array {
+  return pairedMatrix(tap, pairing, (X, Y) => intersection(X, Y, tap.users, tap.rounds, count, lag, score));
+}
+
+/** The intersection scores with X the target side (its "sends") and Y the candidate side (its "receives"), users × R each. */
+function intersection(X: Float32Array, Y: Float32Array, N: number, R: number, count: number, lag: number, score: IntersectionParams["score"]): Float64Array {
+  const OT = laggedTranspose(Y, N, R, count, lag);
   for (let i = 0; i < OT.length; i++) OT[i] = OT[i] > 0 ? 1 : 0;
   const present = new Float64Array(N);
   for (let t = 0; t < count; t++) for (let b = 0; b < N; b++) present[b] += OT[t * N + b];
@@ -70,7 +81,7 @@ export function intersectionMatrix(tap: RoundTap, count: number, lag: number, sc
   const n = new Float64Array(N);
   for (let a = 0; a < N; a++) {
     for (let t = 0; t < count; t++) {
-      if (tap.sent[a * R + t] > 0) {
+      if (X[a * R + t] > 0) {
         ind[a * R + t] = 1;
         n[a]++;
       }
@@ -126,7 +137,7 @@ export class IntersectionObserver implements Observer {
 
   /** The directed scores s(a → b) from the rounds that end by `until` (default: the whole run). */
   matrix(until: Micros = this.ctx.end): Float64Array {
-    return intersectionMatrix(this.tap, this.rounds(until), this.p.lagRounds, this.p.score);
+    return intersectionMatrix(this.tap, this.rounds(until), this.p.lagRounds, this.p.score, this.p.pairing);
   }
 
   score(labels: Labels): TaskScores {

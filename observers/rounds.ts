@@ -240,6 +240,46 @@ export function partnerIdentification(labels: LinkLabels, V: Float64Array, combi
   return { targets, identified, rate: targets > 0 ? identified / targets : Number.NaN, best };
 }
 
+/**
+ * Which activity of the target a is matched with which activity of a candidate b, in
+ * rounds t and t … t + lag: `send-receive` is the disclosure attacks' own (a sends, b
+ * receives: a's message reaching b); `receive-send` (a receives, b sends soon after: b
+ * answering); `send-send` and `receive-receive` (both ends active together: what is left
+ * when a one-sided defense hides one direction). `all` takes, per directed pair, the
+ * strongest of the four.
+ */
+export const PAIRINGS = ["send-receive", "receive-send", "send-send", "receive-receive"] as const;
+export type Pairing = (typeof PAIRINGS)[number];
+
+/** The target-side and candidate-side matrices (users × rounds) of a pairing. */
+export function pairingSides(tap: RoundTap, pairing: Pairing): [Float32Array, Float32Array] {
+  switch (pairing) {
+    case "send-receive":
+      return [tap.sent, tap.received];
+    case "receive-send":
+      return [tap.received, tap.sent];
+    case "send-send":
+      return [tap.sent, tap.sent];
+    case "receive-receive":
+      return [tap.received, tap.received];
+  }
+}
+
+/**
+ * The directed score matrix under `pairing` ("all": the element-wise maximum over the
+ * four pairings), from `matrix(X, Y)` of the target-side and candidate-side counts.
+ */
+export function pairedMatrix(tap: RoundTap, pairing: Pairing | "all", matrix: (X: Float32Array, Y: Float32Array) => Float64Array): Float64Array {
+  if (pairing !== "all") return matrix(...pairingSides(tap, pairing));
+  let best: Float64Array | null = null;
+  for (const p of PAIRINGS) {
+    const V = matrix(...pairingSides(tap, p));
+    if (best === null) best = V;
+    else for (let i = 0; i < V.length; i++) if (V[i] > best[i]) best[i] = V[i];
+  }
+  return best!;
+}
+
 /** The number of whole rounds of `width` µs from `start` that end by `until` (at least 1, at most `rounds`). */
 export function roundsUntil(start: Micros, width: Micros, rounds: number, until: Micros): number {
   return Math.max(1, Math.min(rounds, Math.floor((until - start) / width)));

@@ -25,6 +25,14 @@
  *   round (fewer than 5% of the batch volume outside T_a), Û is learned from all rounds
  *   instead (it then contains a's own traffic: a small bias for large N).
  *
+ * Direction pairing (`pairing`): the attack proper matches the target's sends with the
+ * candidates' receives (`send-receive`, default). A one-sided defense can hide one
+ * direction of every user (a device-side constant rate makes each uplink one endless
+ * event); then the other pairings still see a conversation, e.g. both ends receiving in
+ * the same rounds (`receive-receive`), and `all` takes per pair the strongest of the four
+ * (observers/rounds.ts `PAIRINGS`; lags both ways through combine(s(a → b), s(b → a))).
+ * Undefended, `all` is a little weaker than `send-receive` (more chances for chance).
+ *
  * Vantage and what it sees (the tap sees, per user, the time, size and direction of each
  * packet; observers/rounds.ts turns them into events):
  * - `server` (default): the messaging server sees each user's connection upload and
@@ -60,7 +68,7 @@ import { z } from "zod";
 import type { Labels } from "./labels.ts";
 import type { Observer, ObserverContext, ObserverDefinition, TaskScores } from "./observer.ts";
 import { pairTaskParam } from "./pair-task-param.ts";
-import { RoundTap, crossRounds, laggedTranspose, matrixLinkScores, partnerIdentification, roundsUntil, type Identification } from "./rounds.ts";
+import { RoundTap, crossRounds, laggedTranspose, matrixLinkScores, pairedMatrix, partnerIdentification, roundsUntil, type Identification } from "./rounds.ts";
 import { seconds, type Micros } from "../sim/core/time.ts";
 
 /** Shared by the two long-term observers: how rounds are cut and how events are found. */
@@ -74,6 +82,10 @@ export const roundParams = {
     .min(0)
     .default(320)
     .describe("events smaller than this many bytes are ignored (320: above keepalives, receipts and typing, 234-254 B, 300 B in WireGuard)"),
+  pairing: z
+    .enum(["send-receive", "receive-send", "send-send", "receive-receive", "all"])
+    .default("send-receive")
+    .describe("which activity of the target meets which of the candidate (send-receive: the attack's own; all: the strongest of the four per pair)"),
   combine: z.enum(["mean", "max"]).default("mean").describe("how s(a → b) and s(b → a) make the pair's score"),
   maxNegatives: z.number().int().positive().default(2_000_000).describe("keep at most this many negative pairs (seeded sample)"),
   task: pairTaskParam,
@@ -107,10 +119,19 @@ export function roundTap(p: { roundSeconds: number; burstGapSeconds: number; min
  * The directed disclosure scores s(a → b) over rounds [0, count) of `tap`, as an N × N
  * matrix (row a: target a's estimate; 0, no evidence, where a never sent).
  */
-export function disclosureMatrix(tap: RoundTap, count: number, lag: number, variant: StatisticalDisclosureParams["variant"]): Float64Array {
-  const N = tap.users;
-  const R = tap.rounds;
-  const OT = laggedTranspose(tap.received, N, R, count, lag);
+export function disclosureMatrix(
+  tap: RoundTap,
+  count: number,
+  lag: number,
+  variant: StatisticalDisclosureParams["variant"],
+  pairing: StatisticalDisclosureParams["pairing"] = "send-receive",
+): Float64Array {
+  return pairedMatrix(tap, pairing, (X, Y) => disclosure(X, Y, tap.users, tap.rounds, count, lag, variant));
+}
+
+/** The disclosure estimate with X the target side (its "sends") and Y the candidate side (its "receives"), users × R each. */
+function disclosure(X: Float32Array, Y: Float32Array, N: number, R: number, count: number, lag: number, variant: StatisticalDisclosureParams["variant"]): Float64Array {
+  const OT = laggedTranspose(Y, N, R, count, lag);
   const B = new Float64Array(count);
   for (let t = 0; t < count; t++) {
     let s = 0;
@@ -125,7 +146,7 @@ export function disclosureMatrix(tap: RoundTap, count: number, lag: number, vari
   const othersIn = new Float64Array(N);
   for (let a = 0; a < N; a++) {
     for (let t = 0; t < count; t++) {
-      const m = tap.sent[a * R + t];
+      const m = X[a * R + t];
       if (m <= 0) continue;
       ind[a * R + t] = 1;
       rounds[a]++;
@@ -190,7 +211,7 @@ export class StatisticalDisclosureObserver implements Observer {
 
   /** The directed scores s(a → b) from the rounds that end by `until` (default: the whole run). */
   matrix(until: Micros = this.ctx.end): Float64Array {
-    return disclosureMatrix(this.tap, this.rounds(until), this.p.lagRounds, this.p.variant);
+    return disclosureMatrix(this.tap, this.rounds(until), this.p.lagRounds, this.p.variant, this.p.pairing);
   }
 
   score(labels: Labels): TaskScores {

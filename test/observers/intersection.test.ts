@@ -4,16 +4,16 @@
  * 2002), exactly and with noise.
  */
 import { describe, expect, it } from "vitest";
-import { definition, intersectionMatrix, schema, type IntersectionParams } from "../../observers/intersection.ts";
+import { IntersectionObserver, definition, intersectionMatrix, schema, type IntersectionParams } from "../../observers/intersection.ts";
 import { RoundTap } from "../../observers/rounds.ts";
 import { SECOND } from "../../sim/core/time.ts";
 import { DOWN, UP } from "../../sim/core/kinds.ts";
 import { ROUND, contextFor, feedMix, labelsOf, type MixCase } from "./long-term-cases.ts";
 
 function observe(c: MixCase, params: Partial<IntersectionParams> = {}) {
-  const obs = definition.create(schema.parse({ roundSeconds: 60, lagRounds: 0, minEventBytes: 0, ...params }), contextFor(c.users, c.rounds));
+  const obs = definition.create(schema.parse({ roundSeconds: 60, lagRounds: 0, minEventBytes: 0, pairing: "send-receive", ...params }), contextFor(c.users, c.rounds)) as IntersectionObserver;
   feedMix(obs.tap, c);
-  return obs as ReturnType<typeof definition.create> & { matrix(until?: number): Float64Array };
+  return obs;
 }
 
 function ranking(V: Float64Array, n: number, a: number): number[] {

@@ -4,18 +4,19 @@
  * Mathewson & Dingledine 2004's unequal weights and non-uniform background).
  */
 import { describe, expect, it } from "vitest";
-import { definition, disclosureMatrix, schema, type StatisticalDisclosureParams } from "../../observers/statistical-disclosure.ts";
+import { StatisticalDisclosureObserver, definition, disclosureMatrix, schema, type StatisticalDisclosureParams } from "../../observers/statistical-disclosure.ts";
 import { RoundTap } from "../../observers/rounds.ts";
 import { SECOND } from "../../sim/core/time.ts";
+import { stream } from "../../sim/core/rng.ts";
 import { DOWN, UP } from "../../sim/core/kinds.ts";
 import { ROUND, contextFor, feedMix, labelsOf, type MixCase } from "./long-term-cases.ts";
 
-const exact = { roundSeconds: 60, lagRounds: 0, minEventBytes: 0 };
+const exact = { roundSeconds: 60, lagRounds: 0, minEventBytes: 0, pairing: "send-receive" } as const;
 
 function observe(c: MixCase, params: Partial<StatisticalDisclosureParams> = {}) {
-  const obs = definition.create(schema.parse({ ...exact, ...params }), contextFor(c.users, c.rounds));
+  const obs = definition.create(schema.parse({ ...exact, ...params }), contextFor(c.users, c.rounds)) as StatisticalDisclosureObserver;
   feedMix(obs.tap, c);
-  return obs as ReturnType<typeof definition.create> & { matrix(until?: number): Float64Array };
+  return obs;
 }
 
 /** Target 0's candidates ranked by its row of the matrix, best first. */
@@ -88,7 +89,7 @@ describe("statistical disclosure with unequal weights and background (Mathewson 
   it("with delivery in the next round, needs the lag to see the partner", () => {
     // The partner's downloads come one round late: lag 0 misses them, lag 1 catches them.
     const tapCase = (lag: number) => {
-      const obs = definition.create(schema.parse({ roundSeconds: 60, lagRounds: lag, minEventBytes: 0 }), contextFor(30, 300));
+      const obs = definition.create(schema.parse({ ...exact, lagRounds: lag }), contextFor(30, 300)) as StatisticalDisclosureObserver;
       for (let r = 0; r < 299; r++) {
         const t = r * ROUND + SECOND;
         if (r % 2 === 0) {
@@ -99,10 +100,46 @@ describe("statistical disclosure with unequal weights and background (Mathewson 
         obs.tap.packet(other, t + 3 * SECOND, 1000, UP);
         obs.tap.packet(1 + ((r * 7) % 29), t + 3 * SECOND + 1000, 1000, DOWN);
       }
-      return (obs as unknown as { matrix(): Float64Array }).matrix();
+      return obs.matrix();
     };
     expect(ranking(tapCase(1), 30, 0)[0]).toBe(5);
     expect(ranking(tapCase(0), 30, 0)[0]).not.toBe(5);
+  });
+});
+
+describe("direction pairings", () => {
+  it("links a pair whose uploads are hidden (a one-sided defense) by what they both receive", () => {
+    // Users 0 and 7 converse in half the rounds; their uploads never show (shaped on the device),
+    // their downloads do; 12 background messages a round among the others.
+    const build = (pairing: StatisticalDisclosureParams["pairing"]) => {
+      const obs = definition.create(schema.parse({ ...exact, pairing }), contextFor(40, 400)) as StatisticalDisclosureObserver;
+      const r = stream(9, "one-sided");
+      for (let round = 0; round < 400; round++) {
+        const t0 = round * ROUND;
+        let slot = 0;
+        if (r.bernoulli(0.5)) {
+          obs.tap.packet(7, t0 + 1_000_000, 1000, DOWN);
+          obs.tap.packet(0, t0 + 3_000_000, 1000, DOWN);
+          slot = 2;
+        }
+        for (let k = 0; k < 12; k++) {
+          const from = 1 + r.int(0, 39);
+          let to = 1 + r.int(0, 39);
+          if (from === 7 || to === 7 || to === from) continue;
+          const t = t0 + (slot + 2 * k) * 2_000_000 + 5_000_000;
+          obs.tap.packet(from, t, 1000, UP);
+          obs.tap.packet(to, t + 1000, 1000, DOWN);
+        }
+      }
+      return obs;
+    };
+    const labels = labelsOf(40, [[0, 7]]);
+    const own = build("send-receive").score(labels);
+    expect(own.ranks![0]).toBeGreaterThan(0);
+    for (const pairing of ["receive-receive", "all"] as const) {
+      const s = build(pairing).score(labels);
+      expect(s.ranks![0], pairing).toBe(0);
+    }
   });
 });
 

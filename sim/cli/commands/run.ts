@@ -43,6 +43,8 @@ export async function runCommand(file: string | undefined, opts: RunOptions): Pr
     process.stdout.write(`${textTable(summaryTable(result.metrics))}\n\n`);
     for (const f of findings(result.metrics)) process.stdout.write(`- ${f.replace(/`/g, "")}\n`);
     process.stdout.write(`\nwrote ${dir}\n`);
+  } else {
+    process.stdout.write(`${dir}\n`);
   }
 }
 
@@ -54,6 +56,6 @@ export function register(program: Command): void {
     .option("--seed <n>", "override the experiment's seed")
     .option("--out <dir>", "results directory (default results/runs)")
     .option("--workers <k>", "worker threads for the defense arms (default: all cores; results do not depend on it)")
-    .option("--quiet", "no progress and no table")
+    .option("--quiet", "no progress and no table: print only the run directory")
     .action(runCommand);
 }

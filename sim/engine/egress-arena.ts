@@ -8,9 +8,10 @@
  * lines the events touch, summed over all egresses, outgrow the caches and the TLB's
  * reach (about 8 MB on the machine this was tuned on), every miss goes to DRAM. So:
  *
- * - `hot`, 8 doubles (64 bytes) per egress: exactly what a cover or padding packet
- *   touches — its link's state (transmitter, last arrival, jitter stream), the
- *   generation of timer 0 and its wire bytes. 20,000 egresses take 1.3 MB.
+ * - `hot`, 16 doubles (two 64-byte lines) per egress: exactly what a cover or padding
+ *   packet touches — its link's state (transmitter, last arrival, jitter stream), the
+ *   generation of timer 0, its wire bytes (the first line) and its shaper's random
+ *   stream (the second). 20,000 egresses take 2.6 MB.
  * - `cold`, 32 doubles per egress: what real packets, the other timers and the budgets
  *   touch — the queue's ring (as integers), the virtual link, real counters, the budget
  *   timer and the token bucket in the first 16, the generations of timers 1..7 after them.
@@ -28,15 +29,18 @@
  * arena.hot[1 * HOT + H_WIRE_BYTES] // => 0, egress 1's wire bytes
  * const run = arena.takeQueue(8); // offset of an 8-record run in arena.pool
  */
+import { ALEA_STATE } from "../core/alea-cell.ts";
 import { LINK_STATE } from "./link.ts";
 
-/** Doubles per egress in `hot`: 8, one cache line. */
-export const HOT = 8;
+/** Doubles per egress in `hot`: 16, two cache lines. */
+export const HOT = 16;
 /** The link's state (`LINK_STATE` doubles, see `link.ts`). */
 export const H_LINK = 0;
 /** Generation of shaper timer 0 (the one most shapers use). */
 export const H_GEN0 = H_LINK + LINK_STATE;
 export const H_WIRE_BYTES = H_GEN0 + 1;
+/** The shaper's random stream (an Alea cell, `ALEA_STATE` doubles; see `slot-streams.ts`). */
+export const H_STREAM = H_WIRE_BYTES + 1;
 
 /** Doubles per egress in `cold`. */
 export const COLD = 32;
@@ -77,7 +81,7 @@ export const Q_FLOW = 2;
 export const Q_ENQ = 3;
 export const Q_VIRT = 4;
 
-if (H_WIRE_BYTES >= HOT || C_TOKENS_AT >= C_GENS || C_GENS + 7 > COLD) throw new Error("egress arena: a block overflows");
+if (H_STREAM + ALEA_STATE > HOT || C_TOKENS_AT >= C_GENS || C_GENS + 7 > COLD) throw new Error("egress arena: a block overflows");
 
 export class EgressArena {
   readonly size: number;

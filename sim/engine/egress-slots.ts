@@ -10,14 +10,16 @@
  * they do not nest.
  *
  * This is the base of the egress's class chain: `EgressSlots` (this file: state and
- * selection) ← `EgressActions` (`shaper-actions.ts`: what a shaper may ask, and putting
- * packets on the wire) ← `Egress` (`egress.ts`: the engine's calls). One concrete class,
- * so every call site sees one shape of object; the split is for the reader.
+ * selection) ← `EgressStreams` (`slot-streams.ts`: the shapers' random streams) ←
+ * `EgressActions` (`shaper-actions.ts`: what a shaper may ask, and putting packets on the
+ * wire) ← `Egress` (`egress.ts`: the engine's calls). One concrete class, so every call
+ * site sees one shape of object; the split is for the reader.
  */
 import type { Shaper } from "../../shapers/shaper.ts";
 import type { Budget } from "./budget.ts";
 import { initialTokens } from "./budget-meter.ts";
-import { COLD, C_BUDGET_AT, C_TOKENS, EgressArena, GROUP, HOT, H_LINK, I_Q_BASE } from "./egress-arena.ts";
+import { ALEA_STATE } from "../core/alea-cell.ts";
+import { COLD, C_BUDGET_AT, C_TOKENS, EgressArena, GROUP, HOT, H_LINK, H_STREAM, I_Q_BASE } from "./egress-arena.ts";
 import type { EgressSink, TimerScheduler } from "./egress-host.ts";
 import { LinkModel, initLinkState, type StreamName } from "./link.ts";
 import { FIRST_RING } from "./queue-ring.ts";
@@ -65,6 +67,8 @@ export abstract class EgressSlots {
   protected ci = 0;
   /** Offset of the selected slot's group in `counts`. */
   protected g = 0;
+  /** Offset in `hot` of the random stream draws step (`slot-streams.ts`). */
+  protected streamAt = H_STREAM;
   protected shaper: Shaper | null = null;
   protected link: LinkModel;
   protected budget: Budget | null = null;
@@ -124,7 +128,9 @@ export abstract class EgressSlots {
     this.shapers[slot] = s.shaper;
     this.profileOf[slot] = p;
     const h = slot * HOT;
-    this.hot.fill(0, h, h + HOT);
+    // the slot's random stream is left as seeded (`slot-streams.ts`): shapers may draw as they are made
+    this.hot.fill(0, h, h + H_STREAM);
+    this.hot.fill(0, h + H_STREAM + ALEA_STATE, h + HOT);
     initLinkState(this.hot, h + H_LINK, jitter);
     const c = slot * COLD;
     this.cold.fill(0, c, c + COLD);
@@ -156,6 +162,7 @@ export abstract class EgressSlots {
     this.c = slot * COLD;
     this.ci = slot * COLD * 2;
     this.g = p.group * GROUP;
+    this.streamAt = slot * HOT + H_STREAM;
     this.shaper = shaper;
     this.link = p.link;
     this.budget = p.budget;

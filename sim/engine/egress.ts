@@ -3,6 +3,7 @@
  * queue of real packets, its gate, its shaper's timers, its budget and its link. This
  * file holds the engine's calls into them; the class chain behind it is
  * `EgressSlots` (`egress-slots.ts`: the slots and which one is selected) ←
+ * `EgressStreams` (`slot-streams.ts`: the shapers' random streams, in place) ←
  * `EgressActions` (`shaper-actions.ts`: the `ShaperActions` a shaper is handed, and the
  * sends) ← `Egress`. The numbers live in an `EgressArena` (`egress-arena.ts`), the queues
  * in its rings (`queue-ring.ts`), timer tokens are `timer-token.ts`'s, budgets are

@@ -43,7 +43,7 @@ import {
   Q_VIRT,
   Q_WIRE,
 } from "./egress-arena.ts";
-import { EgressSlots } from "./egress-slots.ts";
+import { EgressStreams } from "./slot-streams.ts";
 import { L_FREE_AT, transmitOn } from "./link.ts";
 import { ringDropHead, ringHead, ringRecord } from "./queue-ring.ts";
 import { BUDGET_TIMER, SHAPER_TIMERS, nextGeneration, timerToken } from "./timer-token.ts";
@@ -53,7 +53,7 @@ import { COVER, PADDING, REAL, type Kind } from "../core/kinds.ts";
 /** Sends one event may nest (a shaper's `onSent` sending again) before the engine calls it a loop. */
 const MAX_DEPTH = 64;
 
-export abstract class EgressActions extends EgressSlots implements ShaperActions {
+export abstract class EgressActions extends EgressStreams implements ShaperActions {
   get queuedPackets(): number {
     return this.qi[this.ci + I_Q_COUNT];
   }

@@ -21,9 +21,9 @@
  * Memory locality (what keeps 10,000 users nearly as fast per user as 1,000): the
  * egresses are the slots of one `Egress`, their numbers packed in typed arrays
  * (`egress-arena.ts`, each access link's state and jitter stream included); the event
- * queue is a calendar queue (`event-queue.ts`); the shapers' streams are made in one
- * pass and held together; per-packet checks nobody needs (no listening shaper, no traced
- * user) are skipped.
+ * queue is a calendar queue (`event-queue.ts`); the shapers' random streams are stepped
+ * in place in the egresses' blocks (`slot-streams.ts`); per-packet checks nobody needs
+ * (no listening shaper, no traced user) are skipped.
  */
 import type { Shaper, ShaperDefinition } from "../../shapers/shaper.ts";
 import type { Observer } from "../../observers/observer.ts";
@@ -105,8 +105,6 @@ export class World implements EgressSink, TimerScheduler {
   private readonly queue = new EventQueue(4096);
   /** All egresses, as slots (`user-slots.ts`). */
   private readonly egress: Egress;
-  /** The shapers' random streams, by egress (made in one pass and held together). */
-  private readonly shaperRngs: Rng[] = [];
   private readonly pads: RecordPadding;
   private readonly flight = new InFlight();
   private readonly relay: ServerRelay;
@@ -149,17 +147,16 @@ export class World implements EgressSink, TimerScheduler {
     const outer = opts.transport.vpn ? (n: number) => opts.transport.outer(n) : null;
     const mtu = opts.transport.mtu;
     this.egress = new Egress({ slots: 2 * users, groups: 2, mtu, sink: this, scheduler: this });
-    for (let u = 0; u < users; u++) {
-      this.shaperRngs.push(new Rng(opts.seed, `shaper/device/${u}`), new Rng(opts.seed, `shaper/server/${u}`));
-    }
-    this.pads = new RecordPadding(opts.device.name, opts.server.name);
+    this.pads = new RecordPadding(opts.device.name, opts.server.name, this.egress);
     const uplink = new LinkModel(opts.network.uplink, outer);
     const downlink = new LinkModel(opts.network.downlink, outer);
     for (let u = 0; u < users; u++) {
       for (const side of ["device", "server"] as const) {
         const slot = side === "device" ? uplinkSlot(u) : downlinkSlot(u);
         const placement = side === "device" ? opts.device : opts.server;
-        const shaper: Shaper = placement.definition.create(placement.params, { rng: this.shaperRngs[slot], side, mtu });
+        // the shaper's stream lives in its egress slot (`slot-streams.ts`), bound while it is made
+        const rng = this.egress.seedStream(slot, { seed: opts.seed, path: `shaper/${side}/${u}` });
+        const shaper: Shaper = placement.definition.create(placement.params, { rng, side, mtu });
         const link = side === "device" ? uplink : downlink;
         const linkJitter = { seed: opts.seed, path: `link/${side === "device" ? "up" : "down"}/${u}` };
         this.egress.attach(slot, { shaper, shaperName: placement.name, link, linkJitter, budget: placement.budget, group: slotSide(slot) });

@@ -106,3 +106,23 @@ describe("Egress slots", () => {
     expect(() => egress.attach(0, { shaper, shaperName: "none", link: LINK, linkJitter: { seed: 1, path: "l" }, budget: BUDGET })).toThrow(/attached twice/);
   });
 });
+
+describe("Egress random streams", () => {
+  it("draw, per slot, exactly what the slot's named Rng draws, whichever slot is bound in between", () => {
+    const noop = { onPiece() {}, onWire() {} };
+    const egress = new Egress({ slots: 3, mtu: MTU, sink: noop, scheduler: { scheduleTimer() {} } });
+    const names = [0, 1, 2].map((k) => ({ seed: 5, path: `shaper/device/${k}` }));
+    const rngs = names.map((n) => stream(n.seed, n.path));
+    const sources = names.map((n, k) => egress.seedStream(k, n));
+    for (let i = 0; i < 50; i++) {
+      const k = (i * 7) % 3;
+      egress.bindStream(k);
+      const source = sources[k];
+      const rng = rngs[k];
+      expect(source.next()).toBe(rng.next());
+      expect(source.uniform(-3, 9)).toBe(rng.uniform(-3, 9));
+      expect(source.int(2, 1000)).toBe(rng.int(2, 1000));
+      expect(source.exponential(20_000)).toBe(rng.exponential(20_000));
+    }
+  });
+});

@@ -150,6 +150,37 @@ describe("world", () => {
     expect(Array.from(a.delivered.subarray(0, a.length))).not.toEqual(Array.from(c.delivered.subarray(0, c.length)));
   });
 
+  it("hands each shaper its own named stream, in its constructor, its callbacks and its padRecord", () => {
+    const draws = new Map<string, number[]>();
+    const seen = (key: string, x: number) => draws.set(key, [...(draws.get(key) ?? []), x]);
+    let made = 0;
+    class Drawing extends BaseShaper {
+      readonly declaration = none.declaration;
+      private readonly key: string;
+      constructor(private readonly rng: { next(): number }, side: string) {
+        super();
+        this.key = `${side}/${made++ >> 1}`;
+        seen(this.key, rng.next());
+      }
+      padRecord(length: number): number {
+        seen(this.key, this.rng.next());
+        return length;
+      }
+      override onQueued(): void {
+        seen(this.key, this.rng.next());
+      }
+    }
+    const drawing: ShaperDefinition = { ...none, name: "drawing", schema: z.object({}), create: (_p, ctx) => new Drawing(ctx.rng, ctx.side) };
+    const opts = options(new CausalPingPong(5, 6), drawing, 4);
+    new World({ ...opts, server: { ...opts.device } }).run();
+    expect(draws.size).toBe(40);
+    for (const [key, xs] of draws) {
+      const rng = stream(4, `shaper/${key}`);
+      expect(xs, key).toEqual(xs.map(() => rng.next()));
+    }
+    expect(Math.max(...[...draws.values()].map((x) => x.length))).toBeGreaterThan(10);
+  });
+
   it("rejects a model that sends from a user who does not exist", () => {
     const bad: ConversationModel = {
       start: (ctx) => ctx.wakeAt(0, 0),

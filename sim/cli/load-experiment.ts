@@ -15,6 +15,7 @@ import { fileURLToPath } from "node:url";
 import { parseExperiment } from "../experiment/parse.ts";
 import { feasibilityProblems } from "../experiment/feasibility.ts";
 import { type Experiment } from "../experiment/schema.ts";
+import { setRecordedBase } from "../experiment/recorded.ts";
 import { parseJsonText, readJsonFile } from "../core/json-input.ts";
 import { InputError } from "../core/validation.ts";
 
@@ -60,5 +61,8 @@ export async function loadExperiment(path: string | undefined, overrides: { seed
   if (overrides.seed !== undefined) parseIntegerOption("--seed", overrides.seed, 0, 2 ** 32 - 1);
   const file = resolve(path ?? DEFAULT_EXPERIMENT);
   const raw = readJsonFile(file, { label: "experiment file", maxBytes: MAX_EXPERIMENT_BYTES, maxDepth: MAX_EXPERIMENT_DEPTH });
-  return { experiment: await experimentFrom(raw, overrides), file };
+  const experiment = await experimentFrom(raw, overrides);
+  // a recorded population's folder is relative to the experiment file
+  if (experiment.recorded) setRecordedBase(experiment, dirname(file));
+  return { experiment, file };
 }

@@ -14,6 +14,17 @@ import type { RunMetrics } from "../runs/metrics.ts";
 import { runDefense, type ArmExtras, type ArmRun } from "./run-arm.ts";
 import { scoreRun } from "./score-run.ts";
 import type { Experiment } from "./schema.ts";
+import { runRecordedArms } from "./run-recorded.ts";
+
+/** A recorded population (captures, `recorded.ts`): the arms replay it instead of running the world. */
+async function runRecorded(exp: Experiment, hooks: RunHooks): Promise<RunOutput> {
+  const { arms, users, notes } = await runRecordedArms(exp, hooks.onProgress);
+  const scored = await scoreRun({ ...exp, population: { ...exp.population, users } }, arms);
+  return {
+    metrics: { experiment: exp.name, purpose: exp.purpose, seed: exp.seed, durationSeconds: exp.durationSeconds, users, arms: scored.arms, notes },
+    extras: arms.map((r, i) => ({ ...r.extra, roc: scored.roc[i] })),
+  };
+}
 
 export interface RunOutput {
   metrics: RunMetrics;
@@ -30,6 +41,7 @@ export interface RunHooks {
 }
 
 export async function runExperiment(exp: Experiment, hooks: RunHooks = {}): Promise<RunOutput> {
+  if (exp.recorded) return runRecorded(exp, hooks);
   const duration: Micros = Math.round(exp.durationSeconds * SECOND);
   const n = exp.defenses.length;
   const workers = Math.min(hooks.workers ?? 1, n);

@@ -18,6 +18,7 @@ import { pathSyntaxProblem } from "../sweep/param-path.ts";
 import { networkSchema } from "../world/network.ts";
 import { populationSchema } from "../world/population.ts";
 import { transportSchema } from "../world/transport.ts";
+import { recordedSchema } from "./recorded.ts";
 
 const params = z.record(z.string(), z.unknown()).default({}).describe("parameters; see `chaff shapers` / `chaff observers`");
 
@@ -160,6 +161,7 @@ export const experimentSchema = z
     limits: limitsSchema,
     sweep: sweepSchema.optional(),
     tune: tuneSchema.optional(),
+    recorded: recordedSchema.optional(),
   })
   .strict();
 

@@ -257,6 +257,7 @@ export function reportMarkdown(m: RunMetrics): string {
     "",
     ...findings(m).map((f) => `- ${noHtml(f)}`),
     "",
+    ...(m.notes?.length ? ["## What this run cannot say", "", ...m.notes.map((n) => `- ${noHtml(n)}`), ""] : []),
     "## Every observer",
     "",
     "Figures are oriented: an observer whose training AUC was below 0.5 is read flipped (\"flipped\"), as an adversary who knows the defense would read it. A figure is \"not resolvable\" with fewer than 10 positives from 10 users, or fewer than about 10/FPR negatives from 10 users. Intervals resample users, so both ends of a pair move together.",

@@ -14,6 +14,8 @@ export interface RunMetrics {
   durationSeconds: number;
   users: number;
   arms: ArmResult[];
+  /** What the run cannot say (recorded populations: the replay's limits); absent for modelled runs. */
+  notes?: string[];
 }
 
 export interface ObserverResult {

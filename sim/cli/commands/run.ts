@@ -42,6 +42,7 @@ export async function runCommand(file: string | undefined, opts: RunOptions): Pr
     process.stdout.write(`\n${experiment.name}: ${result.metrics.users} users, ${experiment.durationSeconds} s simulated, seed ${experiment.seed}\n\n`);
     process.stdout.write(`${textTable(summaryTable(result.metrics))}\n\n`);
     for (const f of findings(result.metrics)) process.stdout.write(`- ${f.replace(/`/g, "")}\n`);
+    if (result.metrics.notes?.length) process.stdout.write(`\nWhat this run cannot say:\n${result.metrics.notes.map((n) => `- ${n}\n`).join("")}`);
     process.stdout.write(`\nwrote ${dir}\n`);
   } else {
     process.stdout.write(`${dir}\n`);

@@ -60,7 +60,7 @@ describe("feasibility before anything runs (issue 16, case 7)", () => {
     const problems = await problemsOf(raw);
     const exp = experimentSchema.parse(raw);
     const events = problems.find((p) => /limits\.maxEvents/.test(p));
-    expect(events).toMatch(/^durationSeconds = 2592000, population\.users = 20000: estimated [\d.]+e\d+ events for defense "tamaraw" \(20000 users × 720 h × \d+ per user-hour; about [\d.]+ days of CPU/);
+    expect(events).toMatch(/^durationSeconds = 2592000, population\.users = 20000: estimated [\d.]+e\d+ events for defense "[\w-]+" \(20000 users × 720 h × \d+ per user-hour; about [\d.]+ days of CPU/);
     expect(estimateRun(exp).maxEvents).toBeGreaterThan(exp.limits.maxEvents);
     // A grid too large for an observer's memory is refused by name.
     raw.observers = [{ observer: "volume-correlation", vantage: "isp", params: { binSeconds: 1 } }];

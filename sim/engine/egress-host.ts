@@ -19,7 +19,13 @@ export interface EgressSink {
   onWire(slot: number, sent: Micros, finish: Micros, arrival: Micros, size: number, payload: number, kind: Kind, flow: number): void;
 }
 
-/** How an egress asks the engine to call `Egress.fire(slot, at, token)` at a later time. */
+/**
+ * How an egress asks the engine to call `Egress.fire(slot, at[0], token)` at a later
+ * time. The time comes in a one-double register, not as an argument: a µs time is a
+ * double past 2^30, and passing one to a call V8 does not inline boxes it (see
+ * `event-queue.ts`'s `pushStamped`, which takes it the same way). Read it before
+ * returning; the egress reuses the register.
+ */
 export interface TimerScheduler {
-  scheduleTimer(at: Micros, slot: number, token: number): void;
+  scheduleTimer(slot: number, token: number, at: Float64Array): void;
 }

@@ -39,14 +39,49 @@ import type { Micros } from "../core/time.ts";
 import type { Kind } from "../core/kinds.ts";
 
 export class Egress extends EgressActions {
+  /**
+   * The time of the engine call being made. Each call below is a wrapper small enough
+   * for V8 to inline always: it puts `now` here and the body reads it, so a µs time (a
+   * double past 2^30) never crosses a call boundary as an argument, which would box it.
+   */
+  private readonly at = new Float64Array(1);
+
   start(slot: number, now: Micros): void {
+    this.at[0] = now;
+    this.startAt(slot);
+  }
+
+  /** A real packet of `wire` bytes carrying `payload` real bytes of `flow` enters slot `slot`'s queue. */
+  enqueue(slot: number, now: Micros, wire: number, payload: number, flow: number): void {
+    this.at[0] = now;
+    this.enqueueAt(slot, wire, payload, flow);
+  }
+
+  /**
+   * The engine fires a timer token slot `slot` asked for (`timer-token.ts`). Stale tokens
+   * are ignored: every schedule and cancel of a timer bumps its generation, and each
+   * schedule makes exactly one event, at the time asked.
+   */
+  fire(slot: number, now: Micros, token: number): void {
+    this.at[0] = now;
+    this.fireAt(slot, token);
+  }
+
+  /** A packet from the peer arrived at slot `slot` (only for shapers that listen). */
+  receive(slot: number, now: Micros, size: number, kind: Kind): void {
+    this.at[0] = now;
+    this.receiveAt(slot, size, kind);
+  }
+
+  private startAt(slot: number): void {
+    const now = this.at[0];
     if (slot !== this.cur) this.select(slot);
     this.advance(now);
     (this.shaper as Shaper).start(now, this);
   }
 
-  /** A real packet of `wire` bytes carrying `payload` real bytes of `flow` enters slot `slot`'s queue. */
-  enqueue(slot: number, now: Micros, wire: number, payload: number, flow: number): void {
+  private enqueueAt(slot: number, wire: number, payload: number, flow: number): void {
+    const now = this.at[0];
     if (slot !== this.cur) this.select(slot);
     this.advance(now);
     const qi = this.qi;
@@ -72,14 +107,10 @@ export class Egress extends EgressActions {
     else this.armBudget();
   }
 
-  /**
-   * The engine fires a timer token slot `slot` asked for (`timer-token.ts`). Stale tokens
-   * are ignored: every schedule and cancel of a timer bumps its generation, and each
-   * schedule makes exactly one event, at the time asked.
-   */
-  fire(slot: number, now: Micros, token: number): void {
+  private fireAt(slot: number, token: number): void {
+    const now = this.at[0];
     if (tokenTimer(token) !== 0) {
-      this.fireOther(slot, now, token);
+      this.fireOther(slot, token);
       return;
     }
     if (this.hot[slot * HOT + H_GEN0] !== tokenGeneration(token)) return;
@@ -89,7 +120,8 @@ export class Egress extends EgressActions {
   }
 
   /** `fire` for timers 1..7 and the budget timer. */
-  private fireOther(slot: number, now: Micros, token: number): void {
+  private fireOther(slot: number, token: number): void {
+    const now = this.at[0];
     const id = tokenTimer(token);
     const gen = tokenGeneration(token);
     const c = slot * COLD;
@@ -105,8 +137,8 @@ export class Egress extends EgressActions {
     else (this.shaper as Shaper).onTimer(now, id, this);
   }
 
-  /** A packet from the peer arrived at slot `slot` (only for shapers that listen). */
-  receive(slot: number, now: Micros, size: number, kind: Kind): void {
+  private receiveAt(slot: number, size: number, kind: Kind): void {
+    const now = this.at[0];
     if (slot !== this.cur) this.select(slot);
     this.advance(now);
     (this.shaper as Shaper).onReceived(now, size, kind, this);

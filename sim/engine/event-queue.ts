@@ -25,6 +25,15 @@
  * instead of as records scattered through a heap. Freed chunks are reused last-in
  * first-out. Arrays grow by doubling; steady-state push/pop allocates nothing.
  *
+ * Times (µs, past 2^30 after 18 minutes) and ties are doubles, and a double passed to
+ * (or returned from) a call V8 does not inline is boxed into a fresh heap number. So
+ * times travel in one-double registers (Float64Arrays), never as arguments of calls
+ * that may not be inlined: `pushStamped(stamp, ...)` takes the time in `stamp[0]`, and
+ * `push(time, ...)` is a wrapper small enough to be inlined always that puts it in the
+ * queue's own register; heaps take (time, tie) the same way (`next`). A hot loop over a
+ * `HeapEventQueue` reads the head's time from `times[0]` (when `count > 0`) rather than
+ * through `peekTime`, whose return value is boxed where it is not inlined.
+ *
  * @example
  * const q = new EventQueue();
  * q.push(20, 0, 1, 7, 0);
@@ -61,6 +70,8 @@ class EventHeap {
   count = 0;
   /** type, a, b, c per slot. */
   args: Int32Array;
+  /** The time and tie of the event `insert` adds: set them, then call `insert`. */
+  readonly next = new Float64Array(2);
   private free: Int32Array;
   private freeCount: number;
   // the entry `pop` removed
@@ -81,7 +92,10 @@ class EventHeap {
     this.freeCount = capacity;
   }
 
-  insert(time: number, tie: number, type: number, a: number, b: number, c: number): void {
+  /** Adds the event at (`next[0]`, `next[1]`) = (time, tie). */
+  insert(type: number, a: number, b: number, c: number): void {
+    const time = this.next[0];
+    const tie = this.next[1];
     if (this.count === this.times.length) this.grow();
     const slot = this.free[--this.freeCount];
     const args = this.args;
@@ -174,6 +188,7 @@ class EventHeap {
  */
 export class HeapEventQueue extends EventHeap {
   private seq = 0;
+  private readonly stamp = new Float64Array(1);
 
   constructor(capacity = 64) {
     super(Math.max(2, capacity));
@@ -190,7 +205,15 @@ export class HeapEventQueue extends EventHeap {
 
   /** Queues an event; `a`, `b` and `c` are 32-bit integers (stored as an Int32Array would). */
   push(time: Micros, cls: number, type: number, a: number, b: number, c = 0): void {
-    this.insert(time, cls * SEQ_SPAN + this.seq++, type, a, b, c);
+    this.stamp[0] = time;
+    this.pushStamped(this.stamp, cls, type, a, b, c);
+  }
+
+  /** `push` with the time in `stamp[0]`. */
+  pushStamped(stamp: Float64Array, cls: number, type: number, a: number, b: number, c: number): void {
+    this.next[0] = stamp[0];
+    this.next[1] = cls * SEQ_SPAN + this.seq++;
+    this.insert(type, a, b, c);
   }
 
   /** Removes the earliest event into `time`, `type`, `a`, `b`, `c`. Returns false when empty. */
@@ -226,6 +249,8 @@ export class EventQueue {
 
   private readonly front = new EventHeap(64);
   private readonly overflow = new EventHeap(64);
+  /** The time of the event `push` is adding (see the header: kept out of call arguments). */
+  private readonly stamp = new Float64Array(1);
 
   /** Fields of the event most recently popped. */
   time: Micros = 0;
@@ -271,6 +296,13 @@ export class EventQueue {
 
   /** Queues an event; `a`, `b` and `c` are 32-bit integers (stored as an Int32Array would). */
   push(time: Micros, cls: number, type: number, a: number, b: number, c = 0): void {
+    this.stamp[0] = time;
+    this.pushStamped(this.stamp, cls, type, a, b, c);
+  }
+
+  /** `push` with the time in `stamp[0]`. */
+  pushStamped(stamp: Float64Array, cls: number, type: number, a: number, b: number, c: number): void {
+    const time = stamp[0];
     const tie = cls * SEQ_SPAN + this.seq++;
     const bucket = Math.floor(time * this.invWidth);
     if (bucket > this.cursor && bucket < this.cursor + this.nBuckets) {
@@ -289,7 +321,10 @@ export class EventQueue {
       chunks[r + 5] = c | 0;
       this.ringCount++;
     } else {
-      (bucket <= this.cursor ? this.front : this.overflow).insert(time, tie, type, a, b, c);
+      const heap = bucket <= this.cursor ? this.front : this.overflow;
+      heap.next[0] = time;
+      heap.next[1] = tie;
+      heap.insert(type, a, b, c);
     }
   }
 
@@ -353,7 +388,9 @@ export class EventQueue {
           const base = chunk * CHUNK_DOUBLES;
           for (let k = 0; k < n; k++) {
             const r = base + k * REC;
-            front.insert(chunks[r], chunks[r + 1], chunks[r + 2], chunks[r + 3], chunks[r + 4], chunks[r + 5]);
+            front.next[0] = chunks[r];
+            front.next[1] = chunks[r + 1];
+            front.insert(chunks[r + 2], chunks[r + 3], chunks[r + 4], chunks[r + 5]);
           }
           this.ringCount -= n;
           const following = this.chunkNext[chunk];
@@ -367,12 +404,16 @@ export class EventQueue {
     }
     while (overflow.count > 0 && Math.floor(overflow.times[0] * this.invWidth) <= next) {
       overflow.removeTop();
-      front.insert(overflow.time, overflow.tie, overflow.type, overflow.a, overflow.b, overflow.c);
+      front.next[0] = overflow.time;
+      front.next[1] = overflow.tie;
+      front.insert(overflow.type, overflow.a, overflow.b, overflow.c);
     }
     if (front.count === 0 && overflow.count > 0) {
       // an overflow event's time is not a number (no bucket): take it as it is
       overflow.removeTop();
-      front.insert(overflow.time, overflow.tie, overflow.type, overflow.a, overflow.b, overflow.c);
+      front.next[0] = overflow.time;
+      front.next[1] = overflow.tie;
+      front.insert(overflow.type, overflow.a, overflow.b, overflow.c);
     }
     return true;
   }

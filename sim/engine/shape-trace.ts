@@ -45,30 +45,45 @@ export interface ShapeTraceResult {
 
 const IDEAL: LinkSpec = { bandwidthBps: Infinity, latency: 0, jitter: 0 };
 
+/**
+ * The harness's side of the egress: records what leaves and queues timers. A class, not
+ * object literals made per run, so the engine's call sites see the same functions on
+ * every run and V8's optimized code for them stays valid from one run to the next.
+ */
+class Harness implements EgressSink, TimerScheduler {
+  readonly queue = new HeapEventQueue(64);
+  readonly pieces: { flow: number; bytes: number }[] = [];
+  readonly addedDelays: number[] = [];
+  readonly out: Trace;
+  readonly countOnly: boolean;
+
+  constructor(countOnly: boolean, capacity: number) {
+    this.countOnly = countOnly;
+    this.out = new Trace(countOnly ? 1 : capacity);
+  }
+
+  onPiece(_slot: number, flow: number, bytes: number, _wire: number, completed: boolean, added: Micros): void {
+    if (this.countOnly) return;
+    this.pieces.push({ flow, bytes });
+    if (completed) this.addedDelays.push(added);
+  }
+
+  onWire(_slot: number, sent: Micros, _finish: Micros, _arrival: Micros, size: number, payload: number, kind: Kind, flow: number): void {
+    if (!this.countOnly) this.out.push(sent, size, payload, UP, kind, flow);
+  }
+
+  scheduleTimer(_slot: number, token: number, at: Float64Array): void {
+    this.queue.pushStamped(at, 1, 0, token, 0, 0);
+  }
+}
+
 export function shapeTrace(shaper: Shaper, input: Trace, opts: ShapeTraceOptions = {}): ShapeTraceResult {
-  // one shaper has a handful of timers pending: a plain heap beats the calendar
-  const queue = new HeapEventQueue(64);
-  const out = new Trace(opts.countOnly ? 1 : Math.max(16, input.length * 2));
-  const pieces: { flow: number; bytes: number }[] = [];
-  const addedDelays: number[] = [];
   const countOnly = opts.countOnly === true;
-  const sink: EgressSink = {
-    onPiece(_slot, flow, bytes, _wire, completed, added) {
-      if (countOnly) return;
-      pieces.push({ flow, bytes });
-      if (completed) addedDelays.push(added);
-    },
-    onWire(_slot, sent, _finish, _arrival, size, payload, kind: Kind, flow) {
-      if (!countOnly) out.push(sent, size, payload, UP, kind, flow);
-    },
-  };
-  const TIMER = 0;
-  const scheduler: TimerScheduler = {
-    scheduleTimer(at, _slot, token) {
-      queue.push(at, 1, TIMER, token, 0);
-    },
-  };
-  const egress = new Egress({ slots: 1, mtu: opts.mtu ?? 1500, sink, scheduler });
+  // one shaper has a handful of timers pending: a plain heap beats the calendar
+  const host = new Harness(countOnly, Math.max(16, input.length * 2));
+  const queue = host.queue;
+  const out = host.out;
+  const egress = new Egress({ slots: 1, mtu: opts.mtu ?? 1500, sink: host, scheduler: host });
   egress.attach(0, {
     shaper,
     shaperName: opts.name ?? shaper.constructor.name,
@@ -82,7 +97,8 @@ export function shapeTrace(shaper: Shaper, input: Trace, opts: ShapeTraceOptions
   const listens = shaper.declaration.listensToReceive;
   let i = 0;
   for (;;) {
-    const nextTimer = queue.peekTime();
+    // the head's time read in place: `peekTime()` returns a double, boxed if V8 does not inline it
+    const nextTimer = queue.count === 0 ? Infinity : queue.times[0];
     const nextInput = i < input.length ? input.time[i] : Infinity;
     // input (class 0) before timers (class 1) at equal times
     if (nextInput <= nextTimer && nextInput <= until) {
@@ -101,7 +117,7 @@ export function shapeTrace(shaper: Shaper, input: Trace, opts: ShapeTraceOptions
       break;
     }
   }
-  return { trace: sortTrace(out), egress, pieces, addedDelays };
+  return { trace: sortTrace(out), egress, pieces: host.pieces, addedDelays: host.addedDelays };
 }
 
 /** Output rows sorted by time (stable), since downlink copies and uplink sends interleave. */

@@ -54,6 +54,9 @@ import { COVER, PADDING, REAL, type Kind } from "../core/kinds.ts";
 const MAX_DEPTH = 64;
 
 export abstract class EgressActions extends EgressStreams implements ShaperActions {
+  /** The time of the timer being scheduled, handed to the scheduler in place (see `TimerScheduler`). */
+  private readonly timerAt = new Float64Array(1);
+
   get queuedPackets(): number {
     return this.qi[this.ci + I_Q_COUNT];
   }
@@ -149,7 +152,8 @@ export abstract class EgressActions extends EgressStreams implements ShaperActio
   private schedule(id: number, at: Micros): void {
     const gen = this.nextGen(id);
     if (id === BUDGET_TIMER) this.cold[this.c + C_BUDGET_AT] = at;
-    this.scheduler.scheduleTimer(at, this.cur, timerToken(id, gen));
+    this.timerAt[0] = at;
+    this.scheduler.scheduleTimer(this.cur, timerToken(id, gen), this.timerAt);
   }
 
   // ---- budgets -----------------------------------------------------------------

@@ -70,9 +70,9 @@ export function pushWake(q: EventQueue, at: Micros, model: number, token: number
   q.push(at, EventClass.WAKE, EventType.WAKE, model, token);
 }
 
-/** Egress `slot` asked for timer `token` at `at`. */
-export function pushTimer(q: EventQueue, at: Micros, slot: number, token: number): void {
-  q.push(at, EventClass.TIMER, EventType.TIMER, slot, token);
+/** Egress `slot` asked for timer `token` at `at[0]` (a register: see `TimerScheduler`). */
+export function pushTimer(q: EventQueue, at: Float64Array, slot: number, token: number): void {
+  q.pushStamped(at, EventClass.TIMER, EventType.TIMER, slot, token, 0);
 }
 
 /** Message `id` (and its fan-out copies) is whole at the server at `at`: relay it. */

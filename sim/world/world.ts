@@ -255,7 +255,7 @@ export class World implements EgressSink, TimerScheduler {
 
   // ---- EgressSink / TimerScheduler -----------------------------------------------
 
-  scheduleTimer(at: Micros, slot: number, token: number): void {
+  scheduleTimer(slot: number, token: number, at: Float64Array): void {
     pushTimer(this.queue, at, slot, token);
   }
 

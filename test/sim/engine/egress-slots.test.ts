@@ -51,8 +51,8 @@ async function run(ks: number[], until: number): Promise<string[][]> {
     },
   };
   const scheduler: TimerScheduler = {
-    scheduleTimer(at, slot, token) {
-      queue.push(at, TIMER, TIMER, slot, token);
+    scheduleTimer(slot, token, at) {
+      queue.push(at[0], TIMER, TIMER, slot, token);
     },
   };
   const egress = new Egress({ slots: ks.length, groups: ks.length, mtu: MTU, sink, scheduler });

@@ -33,7 +33,7 @@ describe("world events", () => {
   it("rank by class at equal times, then by push order", () => {
     const q = new EventQueue(16);
     pushWake(q, 10, 0, 7);
-    pushTimer(q, 10, 3, 16);
+    pushTimer(q, new Float64Array([10]), 3, 16);
     pushEnqueue(q, 10, 5, 42, 1500, 1400);
     pushDelivered(q, 10, 9);
     pushEnqueue(q, 5, 1, -1, 100, 60);

@@ -1,14 +1,19 @@
 /**
  * One end-to-end simulation run for the benchmark, in its own process so its peak
- * memory is its own: N users for one simulated hour with the default conversation mix
- * and always-on cover traffic at 1 packet/s each way (background-cover on both sides),
- * and the volume observer's streaming extractor at the ISP (scoring excluded). Prints
- * one JSON line.
+ * memory is its own: N users for `hours` simulated hours with the default conversation
+ * mix and always-on cover traffic at 1 packet/s each way (background-cover on both
+ * sides), and the volume observer's streaming extractor at the ISP (scoring excluded).
+ * Prints one JSON line.
+ *
+ * CPU time is the main thread's (`sim/core/phase-timer.ts`), so "per core" means per
+ * core of simulation, not counting the collector's and compiler's helper threads; the
+ * process's is reported beside it.
  *
  *   node --import tsx bench/sim-run.ts <users> [hours]
  */
 import { parseExperiment } from "../sim/experiment/parse.ts";
 import { buildArm } from "../sim/experiment/build-arm.ts";
+import { threadCpuSeconds } from "../sim/core/phase-timer.ts";
 import { HOUR } from "../sim/core/time.ts";
 
 const users = Number(process.argv[2] ?? 1000);
@@ -25,11 +30,15 @@ const exp = await parseExperiment({
   observers: [{ observer: "volume-correlation", vantage: "isp" }],
   traceUsers: [],
 });
+const b0 = performance.now();
 const { world } = await buildArm(exp, exp.defenses[0], hours * HOUR, { radio: false });
+const buildSeconds = (performance.now() - b0) / 1000;
 const cpu0 = process.cpuUsage();
+const thread0 = threadCpuSeconds();
 const t0 = performance.now();
 const result = world.run();
 const wall = (performance.now() - t0) / 1000;
+const threadSeconds = threadCpuSeconds() - thread0;
 const cpu = process.cpuUsage(cpu0);
 const cpuSeconds = (cpu.user + cpu.system) / 1e6;
 process.stdout.write(
@@ -39,10 +48,13 @@ process.stdout.write(
     packets: result.packets,
     events: result.events,
     messages: result.truth.messages.length,
+    buildSeconds,
     wallSeconds: wall,
-    cpuSeconds,
+    cpuSeconds: threadSeconds,
+    processCpuSeconds: cpuSeconds,
     packetsPerSecond: result.packets / wall,
-    cpuMicrosPerUserHour: (cpuSeconds * 1e6) / (users * hours),
+    packetsPerCpuSecond: result.packets / threadSeconds,
+    cpuMicrosPerUserHour: (threadSeconds * 1e6) / (users * hours),
     peakRssMiB: process.resourceUsage().maxRSS / 1024,
   })}\n`,
 );

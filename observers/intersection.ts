@@ -48,9 +48,11 @@ import type { Micros } from "../sim/core/time.ts";
 export const schema = z
   .object({
     score: z
-      .enum(["zscore", "excess", "exact"])
+      .enum(["surprise", "zscore", "excess", "exact"])
       .default("zscore")
-      .describe("zscore: binomial surprise of the hits; excess: hit rate minus background presence; exact: hit rate (the exact intersection)"),
+      .describe(
+        "surprise: binomial log-likelihood ratio of the hits; zscore: their normal-approximation z; excess: hit rate minus background presence; exact: hit rate (the exact intersection)",
+      ),
     ...roundParams,
   })
   .strict();
@@ -110,7 +112,14 @@ function intersection(X: Float32Array, Y: Float32Array, N: number, R: number, co
         continue;
       }
       const qc = Math.min(1 - floor, Math.max(floor, q));
-      V[a * N + b] = (h - na * qc) / Math.sqrt(na * qc * (1 - qc));
+      if (score === "zscore") {
+        V[a * N + b] = (h - na * qc) / Math.sqrt(na * qc * (1 - qc));
+        continue;
+      }
+      // surprise: n·KL(h/n ‖ q), the binomial log-likelihood ratio (Chernoff's exponent), signed.
+      const f = h / na;
+      const kl = (f > 0 ? f * Math.log(f / qc) : 0) + (f < 1 ? (1 - f) * Math.log((1 - f) / (1 - qc)) : 0);
+      V[a * N + b] = (f >= qc ? 1 : -1) * na * kl;
     }
   }
   return V;

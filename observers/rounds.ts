@@ -266,18 +266,50 @@ export function pairingSides(tap: RoundTap, pairing: Pairing): [Float32Array, Fl
 }
 
 /**
- * The directed score matrix under `pairing` ("all": the element-wise maximum over the
- * four pairings), from `matrix(X, Y)` of the target-side and candidate-side counts.
+ * The directed score matrix under `pairing`, from `matrix(X, Y)` of the target-side and
+ * candidate-side counts. With "all", each pairing's matrix is first standardized over
+ * its off-diagonal cells (minus their mean, over their standard deviation; a constant
+ * matrix, which tells no pair from another, becomes 0), then the element-wise maximum is
+ * taken: scores on one scale, and a degenerate pairing cannot drown the others (under a
+ * constant-rate uplink every user "sends" once, at the start, so every pair coincides
+ * there).
  */
 export function pairedMatrix(tap: RoundTap, pairing: Pairing | "all", matrix: (X: Float32Array, Y: Float32Array) => Float64Array): Float64Array {
   if (pairing !== "all") return matrix(...pairingSides(tap, pairing));
+  const n = tap.users;
   let best: Float64Array | null = null;
   for (const p of PAIRINGS) {
-    const V = matrix(...pairingSides(tap, p));
+    const V = standardizeOffDiagonal(matrix(...pairingSides(tap, p)), n);
     if (best === null) best = V;
     else for (let i = 0; i < V.length; i++) if (V[i] > best[i]) best[i] = V[i];
   }
   return best!;
+}
+
+/** V standardized in place over its off-diagonal cells (non-finite cells count as 0); the diagonal set to 0. */
+export function standardizeOffDiagonal(V: Float64Array, n: number): Float64Array {
+  let sum = 0;
+  let sq = 0;
+  const cells = n * (n - 1);
+  for (let a = 0; a < n; a++) {
+    for (let b = 0; b < n; b++) {
+      if (a === b) continue;
+      const x = Number.isFinite(V[a * n + b]) ? V[a * n + b] : 0;
+      sum += x;
+      sq += x * x;
+    }
+  }
+  const mean = cells > 0 ? sum / cells : 0;
+  const sd = cells > 0 ? Math.sqrt(Math.max(0, sq / cells - mean * mean)) : 0;
+  const tiny = 1e-12 * Math.max(1, Math.abs(mean));
+  for (let a = 0; a < n; a++) {
+    for (let b = 0; b < n; b++) {
+      const i = a * n + b;
+      const x = Number.isFinite(V[i]) ? V[i] : 0;
+      V[i] = a === b || !(sd > tiny) ? 0 : (x - mean) / sd;
+    }
+  }
+  return V;
 }
 
 /** The number of whole rounds of `width` µs from `start` that end by `until` (at least 1, at most `rounds`). */

@@ -5,8 +5,9 @@
  */
 import { describe, expect, it } from "vitest";
 import { IntersectionObserver, definition, intersectionMatrix, schema, type IntersectionParams } from "../../observers/intersection.ts";
-import { RoundTap } from "../../observers/rounds.ts";
+import { RoundTap, standardizeOffDiagonal } from "../../observers/rounds.ts";
 import { SECOND } from "../../sim/core/time.ts";
+import { stream } from "../../sim/core/rng.ts";
 import { DOWN, UP } from "../../sim/core/kinds.ts";
 import { ROUND, contextFor, feedMix, labelsOf, type MixCase } from "./long-term-cases.ts";
 
@@ -90,6 +91,48 @@ describe("intersection attack (Kesdogan et al. 2002)", () => {
     expect(V[0 * 3 + 1]).toBe(1);
     expect(V[0 * 3 + 2]).toBe(1);
     expect(Array.from(V.subarray(3, 9))).toEqual([0, 0, 0, 0, 0, 0]);
+  });
+});
+
+describe("direction pairings", () => {
+  it("links a pair whose uplinks are one endless event (a device-side constant rate) by what both receive", () => {
+    // Every uplink shows one event at the start (the shaper's cells never pause); users 0 and 7
+    // converse in half the rounds, so both receive; background messages among the others.
+    const build = (score: IntersectionParams["score"], pairing: IntersectionParams["pairing"]) => {
+      const obs = definition.create(schema.parse({ roundSeconds: 60, lagRounds: 0, minEventBytes: 0, score, pairing }), contextFor(40, 400)) as IntersectionObserver;
+      for (let u = 0; u < 40; u++) obs.tap.packet(u, 500_000, 1500, UP);
+      const r = stream(10, "one-sided");
+      for (let round = 0; round < 400; round++) {
+        const t0 = round * ROUND;
+        if (r.bernoulli(0.5)) {
+          obs.tap.packet(7, t0 + 2_000_000, 1000, DOWN);
+          obs.tap.packet(0, t0 + 4_000_000, 1000, DOWN);
+        }
+        for (let k = 0; k < 6; k++) {
+          const to = 1 + r.int(0, 39);
+          if (to !== 7) obs.tap.packet(to, t0 + (6 + 2 * k) * SECOND, 1000, DOWN);
+        }
+      }
+      return obs;
+    };
+    const labels = labelsOf(40, [[0, 7]]);
+    for (const score of ["surprise", "zscore"] as const) {
+      expect(build(score, "send-receive").score(labels).ranks![0], `${score} send-receive`).toBeGreaterThan(0);
+      expect(build(score, "receive-receive").score(labels).ranks![0], `${score} receive-receive`).toBe(0);
+    }
+    // With every pairing, the degenerate ones (one shared observation for every pair) must not drown the signal.
+    for (const score of ["surprise", "zscore"] as const) expect(build(score, "all").score(labels).ranks![0], `${score} all`).toBe(0);
+  });
+});
+
+describe("standardizing a pairing's scores", () => {
+  it("puts a matrix on the scale of its off-diagonal spread, and a constant one at 0", () => {
+    const V = standardizeOffDiagonal(Float64Array.from([9, 1, 3, 5, 9, 7, 0, 2, 9]), 3);
+    const off = [V[1], V[2], V[3], V[5], V[6], V[7]];
+    expect(off.reduce((a, b) => a + b, 0)).toBeCloseTo(0, 12);
+    expect(off.reduce((a, b) => a + b * b, 0) / 6).toBeCloseTo(1, 12);
+    expect([V[0], V[4], V[8]]).toEqual([0, 0, 0]);
+    expect(Array.from(standardizeOffDiagonal(Float64Array.from([1, 23, 23, 23]), 2))).toEqual([0, 0, 0, 0]);
   });
 });
 

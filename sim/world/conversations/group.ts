@@ -29,6 +29,7 @@ import type { Micros } from "../../core/time.ts";
 import { TYPE_CODE } from "../truth.ts";
 import { MessageMix, messageMixShape, refineMessageMix } from "./message-mix.ts";
 import { grown } from "../../core/grown.ts";
+import { READ, SEND, START, TYPING, tokenAction, tokenIndex, wakeToken } from "./wake-token.ts";
 
 export const schema = z
   .object({
@@ -45,16 +46,7 @@ export const schema = z
 
 export type GroupParams = z.output<typeof schema>;
 
-const START = 0;
-const TYPING = 1;
-const SEND = 2;
-const READ = 3;
-const MAX_INDEX = 2 ** 28;
-
-function token(index: number, action: number): number {
-  if (index >= MAX_INDEX) throw new RangeError(`group: index ${index} exceeds the wake-token range (2^28)`);
-  return index * 8 + action;
-}
+const token = (index: number, action: number): number => wakeToken("group", index, action);
 
 class GroupChat implements ConversationModel {
   private readonly mix: MessageMix;
@@ -130,8 +122,8 @@ class GroupChat implements ConversationModel {
   }
 
   onWake(now: Micros, tok: number, ctx: ConversationContext): void {
-    const action = tok & 7;
-    const index = tok >>> 3;
+    const action = tokenAction(tok);
+    const index = tokenIndex(tok);
     switch (action) {
       case START: {
         this.post(ctx, now, index);

@@ -40,6 +40,7 @@ import { SECOND, type Micros } from "../../core/time.ts";
 import { TYPE_CODE } from "../truth.ts";
 import { MessageMix, geometric, messageMixShape, refineMessageMix } from "./message-mix.ts";
 import { grown } from "../../core/grown.ts";
+import { READ, SEND, START, TYPING, tokenAction, tokenIndex, wakeToken } from "./wake-token.ts";
 
 export const schema = z
   .object({
@@ -63,17 +64,7 @@ export const schema = z
 
 export type MessagingParams = z.output<typeof schema>;
 
-const START = 0;
-const TYPING = 1;
-const SEND = 2;
-const READ = 3;
-/** Wake tokens are index·8 + action and must stay below 2^31. */
-const MAX_INDEX = 2 ** 28;
-
-function token(index: number, action: number): number {
-  if (index >= MAX_INDEX) throw new RangeError(`messaging: index ${index} exceeds the wake-token range (2^28)`);
-  return index * 8 + action;
-}
+const token = (index: number, action: number): number => wakeToken("messaging", index, action);
 
 class Messaging implements ConversationModel {
   private readonly mix: MessageMix;
@@ -146,8 +137,8 @@ class Messaging implements ConversationModel {
   }
 
   onWake(now: Micros, tok: number, ctx: ConversationContext): void {
-    const action = tok & 7;
-    const index = tok >>> 3;
+    const action = tokenAction(tok);
+    const index = tokenIndex(tok);
     switch (action) {
       case START: {
         this.open(ctx, now, index);

@@ -29,6 +29,7 @@
  * eg.start(0, 0);
  * eg.enqueue(0, 0, 1200, 1100, 7); // sink.onPiece(0, ...), then sink.onWire(0, ...)
  */
+import "./v8-inlining.ts";
 import type { Shaper } from "../../shapers/shaper.ts";
 import { C_BUDGET_AT, C_BUDGET_GEN, C_GENS, C_QUEUED_BYTES, C_REAL_BYTES, C_VIRTUAL_FREE_AT, COLD, GROUP, HOT, H_GEN0, H_WIRE_BYTES, I_HELD, Q_ENQ, Q_FLOW, Q_PAY, Q_VIRT, Q_WIRE } from "./egress-arena.ts";
 import { sumStats, type EgressStats } from "./egress-stats.ts";

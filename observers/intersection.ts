@@ -39,11 +39,9 @@
  * obs.identification(labels).rate;         // share of targets whose top candidate is a partner
  */
 import { z } from "zod";
-import type { Labels } from "./labels.ts";
-import type { Observer, ObserverContext, ObserverDefinition, TaskScores } from "./observer.ts";
-import { RoundTap, crossRounds, laggedTranspose, matrixLinkScores, pairedMatrix, partnerIdentification, roundsUntil, type Identification } from "./rounds.ts";
+import type { ObserverContext, ObserverDefinition } from "./observer.ts";
+import { RoundTap, RoundsObserver, crossRounds, laggedTranspose, pairedMatrix } from "./rounds.ts";
 import { roundParams, roundTap } from "./statistical-disclosure.ts";
-import type { Micros } from "../sim/core/time.ts";
 
 export const schema = z
   .object({
@@ -125,43 +123,16 @@ function intersection(X: Float32Array, Y: Float32Array, N: number, R: number, co
   return V;
 }
 
-export class IntersectionObserver implements Observer {
-  readonly tap: RoundTap;
-  private flushed = false;
-
+export class IntersectionObserver extends RoundsObserver {
   constructor(
     private readonly p: IntersectionParams,
-    private readonly ctx: ObserverContext,
+    ctx: ObserverContext,
   ) {
-    this.tap = roundTap(p, ctx);
+    super(roundTap(p, ctx), p, ctx);
   }
 
-  private rounds(until: Micros): number {
-    if (!this.flushed) {
-      this.tap.flush();
-      this.flushed = true;
-    }
-    return until >= this.ctx.end ? this.tap.rounds : roundsUntil(this.ctx.start, this.tap.width, this.tap.rounds, until);
-  }
-
-  /** The directed scores s(a → b) from the rounds that end by `until` (default: the whole run). */
-  matrix(until: Micros = this.ctx.end): Float64Array {
-    return intersectionMatrix(this.tap, this.rounds(until), this.p.lagRounds, this.p.score, this.p.pairing);
-  }
-
-  score(labels: Labels): TaskScores {
-    return this.scoreUntil(labels, this.ctx.end);
-  }
-
-  /** The link task as the attacker would score it having watched only until `until`. */
-  scoreUntil(labels: Labels, until: Micros): TaskScores {
-    const p = this.p;
-    return matrixLinkScores(labels.pairs(p.task), this.matrix(until), { task: p.task, combine: p.combine, maxNegatives: p.maxNegatives, rng: this.ctx.rng.child("negatives") });
-  }
-
-  /** The partner-identification rate after watching until `until`. */
-  identification(labels: Labels, until: Micros = this.ctx.end): Identification {
-    return partnerIdentification(labels.pairs(this.p.task), this.matrix(until), this.p.combine);
+  protected matrixOf(rounds: number): Float64Array {
+    return intersectionMatrix(this.tap, rounds, this.p.lagRounds, this.p.score, this.p.pairing);
   }
 }
 

@@ -27,13 +27,13 @@
  * rounds.flush();
  * rounds.sent[0 * rounds.rounds + 1]; // => 1
  */
-import type { Tap, TaskScores } from "./observer.ts";
+import type { Observer, ObserverContext, Tap, TaskScores } from "./observer.ts";
 import type { LinkLabels } from "./pair-labels.ts";
 import { linkTask } from "./link-task.ts";
 import { combineScores, type Combine } from "./pair-block.ts";
 import { pairCode } from "./pair-labels.ts";
 import { checkCells } from "./binned-volume.ts";
-import type { PairTask } from "./labels.ts";
+import type { Labels, PairTask } from "./labels.ts";
 import type { Rng } from "../sim/core/rng.ts";
 import type { Micros } from "../sim/core/time.ts";
 import { UP, type Direction } from "../sim/core/kinds.ts";
@@ -315,4 +315,57 @@ export function standardizeOffDiagonal(V: Float64Array, n: number): Float64Array
 /** The number of whole rounds of `width` µs from `start` that end by `until` (at least 1, at most `rounds`). */
 export function roundsUntil(start: Micros, width: Micros, rounds: number, until: Micros): number {
   return Math.max(1, Math.min(rounds, Math.floor((until - start) / width)));
+}
+
+/** The parameters every rounds observer shares (the rest are its own). */
+export interface RoundsObserverParams {
+  readonly task: PairTask;
+  readonly combine: Combine;
+  readonly maxNegatives: number;
+}
+
+/**
+ * What the long-term observers share: a round tap, the directed score matrix from the
+ * rounds seen by a time, and the link task and partner identification read off it. A
+ * subclass supplies only its matrix (`matrixOf`).
+ */
+export abstract class RoundsObserver implements Observer {
+  private flushed = false;
+
+  constructor(
+    readonly tap: RoundTap,
+    private readonly shared: RoundsObserverParams,
+    protected readonly ctx: ObserverContext,
+  ) {}
+
+  /** The directed scores s(a → b) from the first `rounds` rounds. */
+  protected abstract matrixOf(rounds: number): Float64Array;
+
+  private rounds(until: Micros): number {
+    if (!this.flushed) {
+      this.tap.flush();
+      this.flushed = true;
+    }
+    return until >= this.ctx.end ? this.tap.rounds : roundsUntil(this.ctx.start, this.tap.width, this.tap.rounds, until);
+  }
+
+  /** The directed scores s(a → b) from the rounds that end by `until` (default: the whole run). */
+  matrix(until: Micros = this.ctx.end): Float64Array {
+    return this.matrixOf(this.rounds(until));
+  }
+
+  score(labels: Labels): TaskScores {
+    return this.scoreUntil(labels, this.ctx.end);
+  }
+
+  /** The link task as the attacker would score it having watched only until `until` (the labels are the caller's). */
+  scoreUntil(labels: Labels, until: Micros): TaskScores {
+    const p = this.shared;
+    return matrixLinkScores(labels.pairs(p.task), this.matrix(until), { task: p.task, combine: p.combine, maxNegatives: p.maxNegatives, rng: this.ctx.rng.child("negatives") });
+  }
+
+  /** The partner-identification rate after watching until `until`. */
+  identification(labels: Labels, until: Micros = this.ctx.end): Identification {
+    return partnerIdentification(labels.pairs(this.shared.task), this.matrix(until), this.shared.combine);
+  }
 }

@@ -65,11 +65,10 @@
  * const early = obs.scoreUntil(labels, 6 * 3600e6); // the same attack after the first 6 hours only
  */
 import { z } from "zod";
-import type { Labels } from "./labels.ts";
-import type { Observer, ObserverContext, ObserverDefinition, TaskScores } from "./observer.ts";
+import type { ObserverContext, ObserverDefinition } from "./observer.ts";
 import { pairTaskParam } from "./pair-task-param.ts";
-import { RoundTap, crossRounds, laggedTranspose, matrixLinkScores, pairedMatrix, partnerIdentification, roundsUntil, type Identification } from "./rounds.ts";
-import { seconds, type Micros } from "../sim/core/time.ts";
+import { RoundTap, RoundsObserver, crossRounds, laggedTranspose, pairedMatrix } from "./rounds.ts";
+import { seconds } from "../sim/core/time.ts";
 
 /** Shared by the two long-term observers: how rounds are cut and how events are found. */
 export const roundParams = {
@@ -190,43 +189,16 @@ function disclosure(X: Float32Array, Y: Float32Array, N: number, R: number, coun
   return V;
 }
 
-export class StatisticalDisclosureObserver implements Observer {
-  readonly tap: RoundTap;
-  private flushed = false;
-
+export class StatisticalDisclosureObserver extends RoundsObserver {
   constructor(
     private readonly p: StatisticalDisclosureParams,
-    private readonly ctx: ObserverContext,
+    ctx: ObserverContext,
   ) {
-    this.tap = roundTap(p, ctx);
+    super(roundTap(p, ctx), p, ctx);
   }
 
-  private rounds(until: Micros): number {
-    if (!this.flushed) {
-      this.tap.flush();
-      this.flushed = true;
-    }
-    return until >= this.ctx.end ? this.tap.rounds : roundsUntil(this.ctx.start, this.tap.width, this.tap.rounds, until);
-  }
-
-  /** The directed scores s(a → b) from the rounds that end by `until` (default: the whole run). */
-  matrix(until: Micros = this.ctx.end): Float64Array {
-    return disclosureMatrix(this.tap, this.rounds(until), this.p.lagRounds, this.p.variant, this.p.pairing);
-  }
-
-  score(labels: Labels): TaskScores {
-    return this.scoreUntil(labels, this.ctx.end);
-  }
-
-  /** The link task as the attacker would score it having watched only until `until` (the labels are the caller's). */
-  scoreUntil(labels: Labels, until: Micros): TaskScores {
-    const p = this.p;
-    return matrixLinkScores(labels.pairs(p.task), this.matrix(until), { task: p.task, combine: p.combine, maxNegatives: p.maxNegatives, rng: this.ctx.rng.child("negatives") });
-  }
-
-  /** The partner-identification rate after watching until `until`. */
-  identification(labels: Labels, until: Micros = this.ctx.end): Identification {
-    return partnerIdentification(labels.pairs(this.p.task), this.matrix(until), this.p.combine);
+  protected matrixOf(rounds: number): Float64Array {
+    return disclosureMatrix(this.tap, rounds, this.p.lagRounds, this.p.variant, this.p.pairing);
   }
 }
 

@@ -19,7 +19,7 @@
 import type { PairTask } from "./labels.ts";
 import type { TaskScores } from "./observer.ts";
 import { LinkAccumulator } from "./link-accumulator.ts";
-import { combineScores, linkBlockSize, pairScoreBlock, type Combine } from "./pair-block.ts";
+import { linkBlockSize, pairingPairScore, pairingScoreBlock, pairingScratch, type Combine, type PairingTerm } from "./pair-block.ts";
 import type { BlockKernel } from "./pair-kernels.ts";
 import { pairCode, pairUsers, type LinkLabels } from "./pair-labels.ts";
 import type { Rng } from "../sim/core/rng.ts";
@@ -41,20 +41,16 @@ export interface LinkTaskOptions {
 
 /** The score of each positive pair, combined from both directions as the blocks are. */
 export function linkPositives(labels: LinkLabels, kernel: BlockKernel, how: Combine = "mean", symmetric = false): Float64Array {
+  return linkPositivesTerms(labels, [kernel], [{ symmetric, mean: 0, sd: 1 }], how);
+}
+
+/** The score of each positive pair under several pairing terms (pair-block.ts `pairingScoreBlock`), as the blocks score it. */
+export function linkPositivesTerms(labels: LinkLabels, kernels: readonly BlockKernel[], terms: readonly PairingTerm[], how: Combine = "mean"): Float64Array {
   const P = labels.initiator.length;
   const positives = new Float64Array(P);
+  const scratch = pairingScratch(1);
   const one = new Float64Array(1);
-  const two = new Float64Array(1);
-  for (let k = 0; k < P; k++) {
-    const a = labels.initiator[k];
-    const b = labels.partner[k];
-    kernel(a, a + 1, b, b + 1, one);
-    if (symmetric) positives[k] = one[0];
-    else {
-      kernel(b, b + 1, a, a + 1, two);
-      positives[k] = combineScores(one[0], two[0], how);
-    }
-  }
+  for (let k = 0; k < P; k++) positives[k] = pairingPairScore(kernels, terms, labels.initiator[k], labels.partner[k], how, scratch, one);
   return positives;
 }
 
@@ -65,19 +61,28 @@ export function linkPositives(labels: LinkLabels, kernel: BlockKernel, how: Comb
  * and all negatives or a seeded sample of `maxNegatives` of them.
  */
 export function linkTask(labels: LinkLabels, kernel: BlockKernel, opts: LinkTaskOptions): TaskScores {
+  return linkTaskTerms(labels, [kernel], [{ symmetric: opts.symmetric ?? false, mean: 0, sd: 1 }], opts);
+}
+
+/**
+ * `linkTask` over several direction pairings (direction-pairing.ts): pair {i, j} scores
+ * the largest of its standardized pairing scores (`pairingScoreBlock`); one raw term is
+ * `linkTask` itself. `opts.symmetric` is ignored: each term says whether it is.
+ */
+export function linkTaskTerms(labels: LinkLabels, kernels: readonly BlockKernel[], terms: readonly PairingTerm[], opts: LinkTaskOptions): TaskScores {
+  if (kernels.length !== terms.length) throw new RangeError(`link task: ${kernels.length} kernels for ${terms.length} terms`);
   const n = labels.users;
   const B = linkBlockSize(n, opts.block);
   const how = opts.combine ?? "mean";
-  const symmetric = opts.symmetric ?? false;
-  const acc = new LinkAccumulator(labels, linkPositives(labels, kernel, how, symmetric), opts);
-  const out1 = new Float64Array(B * B);
-  const out2 = new Float64Array(B * B);
+  const acc = new LinkAccumulator(labels, linkPositivesTerms(labels, kernels, terms, how), opts);
+  const scratch = pairingScratch(B * B);
+  const s = new Float64Array(B * B);
   for (let i0 = 0; i0 < n; i0 += B) {
     const i1 = Math.min(n, i0 + B);
     for (let j0 = i0; j0 < n; j0 += B) {
       const j1 = Math.min(n, j0 + B);
-      pairScoreBlock(kernel, i0, i1, j0, j1, how, symmetric, out1, out2, out1);
-      acc.add(i0, i1, j0, j1, out1);
+      pairingScoreBlock(kernels, terms, i0, i1, j0, j1, how, scratch, s);
+      acc.add(i0, i1, j0, j1, s);
     }
   }
   return acc.result();

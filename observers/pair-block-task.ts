@@ -1,7 +1,8 @@
 /**
  * One unit of all-pairs scoring for a pool (pair-pool.ts): a run of consecutive blocks
- * of one block row, scored with the correlation kernel (`correlationKernel`, then
- * `pairScoreBlock` to combine both directions). This module is what a pool's workers
+ * of one block row, scored with the correlation kernel of each direction pairing's rows
+ * (direction-pairing.ts; the kernel of `correlationKernel`), both directions combined and
+ * the pairings folded by `pairingScoreBlock`. This module is what a pool's workers
  * run: its default export is the task, and `PAIR_BLOCK_TASK` is its address, which the
  * lab hands to its worker pool (sim/parallel/pair-pool.ts).
  *
@@ -15,25 +16,32 @@
  * @example
  * const X = standardizedCopy(up, n, d); // 200 users × 360 bins
  * const out = new Float64Array(4 * 64 * 64);
- * scoreBlockRun({ X, Y: X, n: 200, d: 360, block: 64, combine: "mean", symmetric: true,
- *   maxLag: 0, peak: "max", bi: 0, bjFrom: 0, bjTo: 4, out });
+ * scoreBlockRun({ streams: [X], terms: [{ x: 0, y: 0, symmetric: true, mean: 0, sd: 1 }], n: 200, d: 360,
+ *   block: 64, combine: "mean", maxLag: 0, peak: "max", bi: 0, bjFrom: 0, bjTo: 4, out });
  * // out[0 · 64 + 1] = r(row 0, row 1): the first block is [0, 64) × [0, 64)
  */
-import { pairScoreBlock, type Combine } from "./pair-block.ts";
-import { correlationKernel, type LagPeak } from "./pair-kernels.ts";
+import { pairingScoreBlock, pairingScratch, type Combine, type PairingScratch, type PairingTerm } from "./pair-block.ts";
+import { dotTile, lagScratch, laggedBlock, type BlockKernel, type LagPeak, type LagScratch } from "./pair-kernels.ts";
 
 /** The address of this module, for a pool whose workers import it and run its default export. */
 export const PAIR_BLOCK_TASK: URL = new URL(import.meta.url);
+
+/** A pairing term over rows: kernel corr(streams[x]_i, streams[y]_j) (at the best lag), read as (c − mean) / sd. */
+export interface RowTerm extends PairingTerm {
+  readonly x: number;
+  readonly y: number;
+}
+
 export interface PairTaskInput {
-  /** Standardized rows: pair {i, j} scores combine(X_i·Y_j, X_j·Y_i) (at the best lag). */
-  readonly X: Float32Array;
-  readonly Y: Float32Array;
+  /** Standardized rows, n × d each (direction-pairing.ts: uplink, downlink, both). */
+  readonly streams: readonly Float32Array[];
+  /** Pair {i, j} scores the largest (c_t − mean_t) / sd_t over terms t, c_t = combine(X_i·Y_j, X_j·Y_i) of its streams (pair-block.ts). */
+  readonly terms: readonly RowTerm[];
   readonly n: number;
   readonly d: number;
   /** Rows per block. */
   readonly block: number;
   readonly combine: Combine;
-  readonly symmetric: boolean;
   readonly maxLag: number;
   readonly peak: LagPeak;
   /** The block row, and the block columns [bjFrom, bjTo) with bjFrom ≥ bi. */
@@ -49,7 +57,8 @@ export function blockCells(n: number, B: number, bi: number, bj: number): number
   return (Math.min(n, (bi + 1) * B) - bi * B) * (Math.min(n, (bj + 1) * B) - bj * B);
 }
 
-let scratch = new Float64Array(0);
+let scratch: PairingScratch = pairingScratch(0);
+let lag: LagScratch = lagScratch(0);
 
 /** Cells of blocks (bi, bjFrom) … (bi, bjTo − 1) together. */
 export function runCells(n: number, B: number, bi: number, bjFrom: number, bjTo: number): number {
@@ -58,16 +67,26 @@ export function runCells(n: number, B: number, bi: number, bjFrom: number, bjTo:
   return total;
 }
 
+/** The correlation kernel of one term over the task's rows (correlationKernel's, sharing this thread's lag scratch). */
+function rowKernel(t: PairTaskInput, term: RowTerm): BlockKernel {
+  const X = t.streams[term.x];
+  const Y = t.streams[term.y];
+  const { d, maxLag, peak } = t;
+  if (maxLag === 0) return (i0, i1, j0, j1, out) => dotTile(X, Y, d, 0, 0, d, i0, i1, j0, j1, out);
+  return (i0, i1, j0, j1, out) => laggedBlock(X, Y, d, maxLag, peak, i0, i1, j0, j1, out, lag);
+}
+
 /**
  * Writes the pair scores of blocks (bi, bjFrom) … (bi, bjTo − 1) into `t.out`, each laid
- * out as `pairScoreBlock` fills it, one after the other. Returns the cells written.
+ * out as `pairingScoreBlock` fills it, one after the other. Returns the cells written.
  */
 export function scoreBlockRun(t: PairTaskInput): number {
-  const { n, d, block: B, bi, bjFrom, bjTo, out } = t;
+  const { n, block: B, bi, bjFrom, bjTo, out } = t;
   const total = runCells(n, B, bi, bjFrom, bjTo);
   if (out.length < total) throw new RangeError(`pair task: output slot of ${out.length} cells, blocks need ${total}`);
-  if (scratch.length < B * B) scratch = new Float64Array(B * B);
-  const kernel = correlationKernel(t.X, t.Y, d, { maxLag: t.maxLag, peak: t.peak, block: B });
+  if (scratch.tmp.length < B * B) scratch = pairingScratch(B * B);
+  if (t.maxLag > 0 && lag.tmp.length < B * B) lag = lagScratch(B * B);
+  const kernels = t.terms.map((term) => rowKernel(t, term));
   const i0 = bi * B;
   const i1 = Math.min(n, i0 + B);
   let off = 0;
@@ -75,8 +94,7 @@ export function scoreBlockRun(t: PairTaskInput): number {
     const j0 = bj * B;
     const j1 = Math.min(n, j0 + B);
     const cells = (i1 - i0) * (j1 - j0);
-    const s = out.subarray(off, off + cells);
-    pairScoreBlock(kernel, i0, i1, j0, j1, t.combine, t.symmetric, s, scratch, s);
+    pairingScoreBlock(kernels, t.terms, i0, i1, j0, j1, t.combine, scratch, out.subarray(off, off + cells));
     off += cells;
   }
   return total;

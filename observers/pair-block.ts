@@ -67,6 +67,84 @@ export function pairScoreBlock(
 }
 
 /**
+ * One term of a pair score folded over several direction pairings
+ * (direction-pairing.ts): its kernel's pair score c is read as (c − mean) / sd. A single
+ * raw term has mean 0 and sd 1, which leaves every double as it is.
+ */
+export interface PairingTerm {
+  /** s(i → j) = s(j → i) for this term's kernel: one direction is computed. */
+  readonly symmetric: boolean;
+  readonly mean: number;
+  readonly sd: number;
+}
+
+/** Scratch for `pairingScoreBlock`: three blocks of cells. */
+export interface PairingScratch {
+  readonly out1: Float64Array;
+  readonly out2: Float64Array;
+  readonly tmp: Float64Array;
+}
+
+export function pairingScratch(cells: number): PairingScratch {
+  return { out1: new Float64Array(cells), out2: new Float64Array(cells), tmp: new Float64Array(cells) };
+}
+
+/**
+ * The pair scores of one block under several terms: for i < j in the block,
+ * s[(i − i0)·(j1 − j0) + (j − j0)] = max over terms t of (c_t(i, j) − mean_t) / sd_t, where
+ * c_t is `pairScoreBlock` of kernel t (its directions combined by `how`, or one when the
+ * term is symmetric). One term: its own scores, standardized (a raw term, mean 0 and sd
+ * 1, leaves them bit for bit). No term: every pair scores 0. Cells below the diagonal of
+ * a diagonal block are unspecified. The same block gives the same doubles on any thread.
+ */
+export function pairingScoreBlock(
+  kernels: readonly BlockKernel[],
+  terms: readonly PairingTerm[],
+  i0: number,
+  i1: number,
+  j0: number,
+  j1: number,
+  how: Combine,
+  scratch: PairingScratch,
+  s: Float64Array,
+): void {
+  const wj = j1 - j0;
+  const diagonal = j0 === i0;
+  if (terms.length === 0) {
+    s.fill(0, 0, (i1 - i0) * wj);
+    return;
+  }
+  for (let t = 0; t < terms.length; t++) {
+    const dst = t === 0 ? s : scratch.tmp;
+    const { symmetric, mean, sd } = terms[t];
+    pairScoreBlock(kernels[t], i0, i1, j0, j1, how, symmetric, scratch.out1, scratch.out2, dst);
+    for (let i = i0; i < i1; i++) {
+      const ri = (i - i0) * wj - j0;
+      for (let j = diagonal ? i + 1 : j0; j < j1; j++) {
+        const z = (dst[ri + j] - mean) / sd;
+        if (t === 0 || z > s[ri + j]) s[ri + j] = z;
+      }
+    }
+  }
+}
+
+/** The score of one pair {a, b} under `terms`, as `pairingScoreBlock` scores it in any block; `one` is a cell of scratch. */
+export function pairingPairScore(
+  kernels: readonly BlockKernel[],
+  terms: readonly PairingTerm[],
+  a: number,
+  b: number,
+  how: Combine,
+  scratch: PairingScratch,
+  one: Float64Array,
+): number {
+  const lo = a < b ? a : b;
+  const hi = a < b ? b : a;
+  pairingScoreBlock(kernels, terms, lo, lo + 1, hi, hi + 1, how, scratch, one);
+  return one[0];
+}
+
+/**
  * The plain scalar all-pairs loop over standardized rows: for every unordered pair
  * i < j (in row-major order), combine(x_i·y_j, x_j·y_i). Returns N(N−1)/2 scores. For
  * benchmarks and tests only: it holds every pair at once.

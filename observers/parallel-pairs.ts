@@ -28,21 +28,40 @@
  */
 import type { TaskScores } from "./observer.ts";
 import { LinkAccumulator } from "./link-accumulator.ts";
-import { linkPositives, type LinkTaskOptions } from "./link-task.ts";
+import { linkPositivesTerms, type LinkTaskOptions } from "./link-task.ts";
 import { linkBlockSize, type Combine } from "./pair-block.ts";
-import { blockCells, scoreBlockRun, type PairTaskInput } from "./pair-block-task.ts";
+import { blockCells, scoreBlockRun, type PairTaskInput, type RowTerm } from "./pair-block-task.ts";
 import { correlationKernel, DEFAULT_BLOCK, type LagPeak } from "./pair-kernels.ts";
 import type { LinkLabels } from "./pair-labels.ts";
 import { inlinePairPool, type PairPool } from "./pair-pool.ts";
 
 type TaskSpan = Pick<PairTaskInput, "bi" | "bjFrom" | "bjTo">;
 
-/** Standardized rows (see `standardizedCopy`): n rows of d values each. Y may be X. */
+/** Standardized rows (see `standardizedCopy`): n rows of d values each. Y may be X. One pairing: X against Y. */
 export interface PairRows {
   readonly X: Float32Array;
   readonly Y: Float32Array;
   readonly n: number;
   readonly d: number;
+}
+
+/**
+ * Standardized rows of several series (direction-pairing.ts: uplink, downlink, both), n
+ * rows of d values each, and the pairing terms that compare them: pair {i, j} scores the
+ * largest (c_t − mean_t) / sd_t over terms (pair-block.ts `pairingScoreBlock`).
+ */
+export interface PairingRows {
+  readonly streams: readonly Float32Array[];
+  readonly terms: readonly RowTerm[];
+  readonly n: number;
+  readonly d: number;
+}
+
+/** A single X-against-Y pairing as streams and one raw term. */
+function asPairing(rows: PairRows | PairingRows, symmetric: boolean): PairingRows {
+  if ("streams" in rows) return rows;
+  const same = rows.Y === rows.X;
+  return { streams: same ? [rows.X] : [rows.X, rows.Y], terms: [{ x: 0, y: same ? 0 : 1, symmetric, mean: 0, sd: 1 }], n: rows.n, d: rows.d };
 }
 
 export interface ScorePairsOptions {
@@ -52,7 +71,7 @@ export interface ScorePairsOptions {
   readonly block?: number;
   /** How s(i → j) and s(j → i) make the pair's score (default "mean"). */
   readonly combine?: Combine;
-  /** s(i → j) = s(j → i): compute one direction only. */
+  /** s(i → j) = s(j → i): compute one direction only (`PairRows` only; each term of `PairingRows` says its own). */
   readonly symmetric?: boolean;
   /** Largest lag, in bins, on either side (default 0: Pearson at lag 0). */
   readonly maxLag?: number;
@@ -96,11 +115,15 @@ function shared(a: Float32Array, len: number): Float32Array {
  * `onBlock` one at a time in canonical order (i0 ascending, then j0 ascending from i0).
  * `block.scores` belongs to the callback only for the duration of the call.
  */
-export async function scorePairsParallel(rows: PairRows, opts: ScorePairsOptions, onBlock: (block: PairBlock) => void): Promise<ScorePairsStats> {
+export async function scorePairsParallel(input: PairRows | PairingRows, opts: ScorePairsOptions, onBlock: (block: PairBlock) => void): Promise<ScorePairsStats> {
+  const rows = asPairing(input, opts.symmetric ?? false);
   const { n, d } = rows;
   checkInt("n", n, 0, 2 ** 26);
   checkInt("d", d, 1, 2 ** 26);
-  if (rows.X.length < n * d || rows.Y.length < n * d) throw new RangeError(`pair scoring: rows hold ${Math.min(rows.X.length, rows.Y.length)} values, expected n·d = ${n * d}`);
+  for (const S of rows.streams) if (S.length < n * d) throw new RangeError(`pair scoring: rows hold ${S.length} values, expected n·d = ${n * d}`);
+  for (const t of rows.terms) {
+    if (!rows.streams[t.x] || !rows.streams[t.y]) throw new RangeError(`pair scoring: a term reads streams ${t.x} and ${t.y} of ${rows.streams.length}`);
+  }
   const B = linkBlockSize(n, opts.block ?? DEFAULT_BLOCK);
   checkInt("block", B, 4, 4096);
   const maxLag = opts.maxLag ?? 0;
@@ -114,13 +137,8 @@ export async function scorePairsParallel(rows: PairRows, opts: ScorePairsOptions
   // Default: about 32 tasks per worker for balance at the tail, at most 8 blocks each.
   const per = opts.blocksPerTask ?? Math.max(1, Math.min(8, Math.floor((nb * (nb + 1)) / 2 / (32 * workers))));
   checkInt("blocksPerTask", per, 1, 1_000_000);
-  let X = rows.X;
-  let Y = rows.Y;
-  if (pool.threads) {
-    X = shared(rows.X, n * d);
-    Y = rows.Y === rows.X ? X : shared(rows.Y, n * d);
-  }
-  const base = { X, Y, n, d, block: B, combine: opts.combine ?? "mean", symmetric: opts.symmetric ?? false, maxLag, peak: opts.peak ?? "max" } as const;
+  const streams = pool.threads ? rows.streams.map((S) => shared(S, n * d)) : rows.streams;
+  const base = { streams, terms: rows.terms.map((t) => ({ x: t.x, y: t.y, symmetric: t.symmetric, mean: t.mean, sd: t.sd })), n, d, block: B, combine: opts.combine ?? "mean", maxLag, peak: opts.peak ?? "max" } as const;
   const tasks: TaskSpan[] = [];
   for (let bi = 0; bi < nb; bi++) for (let f = bi; f < nb; f += per) tasks.push({ bi, bjFrom: f, bjTo: Math.min(nb, f + per) });
   // Output slots: task k writes slot k mod slots. Up to `window` tasks run while one more is
@@ -179,16 +197,17 @@ export interface LinkTaskParallelOptions extends LinkTaskOptions, Omit<ScorePair
 
 /**
  * `linkTask` with the correlation kernel (`correlationKernel(X, Y, d, { maxLag, peak })`),
+ * or `linkTaskTerms` with the correlation kernel of each pairing term of `PairingRows`,
  * its blocks scored on the pool: the same positives, ranks and negatives (the same
  * seeded sample), bit for bit, for any number of workers.
  */
-export async function linkTaskParallel(labels: LinkLabels, rows: PairRows, opts: LinkTaskParallelOptions): Promise<TaskScores> {
+export async function linkTaskParallel(labels: LinkLabels, input: PairRows | PairingRows, opts: LinkTaskParallelOptions): Promise<TaskScores> {
+  const rows = asPairing(input, opts.symmetric ?? false);
   if (labels.users !== rows.n) throw new RangeError(`link task: labels cover ${labels.users} users, rows ${rows.n}`);
   const B = linkBlockSize(rows.n, opts.block ?? DEFAULT_BLOCK);
   const how = opts.combine ?? "mean";
-  const symmetric = opts.symmetric ?? false;
-  const kernel = correlationKernel(rows.X, rows.Y, rows.d, { maxLag: opts.maxLag ?? 0, peak: opts.peak ?? "max", block: B });
-  const acc = new LinkAccumulator(labels, linkPositives(labels, kernel, how, symmetric), opts);
-  await scorePairsParallel(rows, { ...opts, block: B, combine: how, symmetric }, (b) => acc.add(b.i0, b.i1, b.j0, b.j1, b.scores));
+  const kernels = rows.terms.map((t) => correlationKernel(rows.streams[t.x], rows.streams[t.y], rows.d, { maxLag: opts.maxLag ?? 0, peak: opts.peak ?? "max", block: B }));
+  const acc = new LinkAccumulator(labels, linkPositivesTerms(labels, kernels, rows.terms, how), opts);
+  await scorePairsParallel(rows, { ...opts, block: B, combine: how }, (b) => acc.add(b.i0, b.i1, b.j0, b.j1, b.scores));
   return acc.result();
 }

@@ -16,6 +16,10 @@
  * - `activity`: was the user really communicating in this window?
  * - `content`: which message types did the burst the observer found on a user's uplink
  *   carry?
+ * - `burst`: which conversation(s) did the burst the observer found on a user's uplink
+ *   belong to? The answer names the conversations (opaque ids) and their counterparts
+ *   (the 1:1 partner, the other members of a group, the other party of a call), so an
+ *   observer that names a counterpart for each burst can be told whether it was right.
  *
  * @example
  * const labels = labelsFromTruth(truth, users); // the lab
@@ -32,6 +36,14 @@ export type PairTask = (typeof PAIR_TASKS)[number];
 export const CONTENT_TYPES = ["text", "photo", "video", "voice-note", "file"] as const;
 export type ContentType = (typeof CONTENT_TYPES)[number];
 
+/** The conversations a burst on a user's uplink belonged to (`Labels.burstConversation`). */
+export interface BurstConversations {
+  /** Ids of the conversations (opaque: only their number and identity mean anything), ascending. */
+  readonly conversations: Int32Array;
+  /** The users on the other end of those conversations, ascending, without duplicates and without the user itself. */
+  readonly counterparts: Int32Array;
+}
+
 export interface Labels {
   readonly users: number;
   /** The pairs of a pair task: which are positive, which are left out; all others are negatives. */
@@ -47,4 +59,13 @@ export interface Labels {
    * this of a burst it found, with the burst's first and last packet times.
    */
   carried(user: number, from: Micros, to: Micros): number;
+  /**
+   * The conversations whose real traffic `user` was sending up its link at some time in
+   * [from, to]: a real message (text, photo, video, voice-note, file) from its creation
+   * until its last byte reached the server, or a call the user was in. An observer asks
+   * this of a burst it found, with the burst's first and last packet times, to learn which
+   * counterparts would be a right answer. The lab's labels always answer it; labels built
+   * by hand for other tasks may leave it out.
+   */
+  burstConversation?(user: number, from: Micros, to: Micros): BurstConversations;
 }

@@ -20,6 +20,17 @@
  *   uplink from its creation until its last byte reached the server (`atServer`; its
  *   creation alone if it never did); `carried(u, from, to)` has the bit of every type
  *   with such a span on u's uplink meeting [from, to]. Group messages count once.
+ * - burst: the same uplink spans, each naming its conversation, and every call (voice or
+ *   video) from its start to its end on the uplinks of both its parties (a call's media
+ *   flows the whole time); `burstConversation(u, from, to)` names the conversations with
+ *   such a span on u's uplink meeting [from, to], and their counterparts: the other party
+ *   of a direct conversation or a call, the other members of a group. A burst that meets
+ *   two conversations (a message to B while one to C is still going up; a message during
+ *   a call) names both.
+ * - concurrency (`concurrentShare`, not a task): the share of users' real uplink
+ *   messages sent while another of their conversations is live. A user's conversation is
+ *   live from the user's first to last real message in it (sent: creation; received:
+ *   delivery), a call from its start to its end.
  *
  * Each answer is computed when first asked for and kept.
  *
@@ -27,7 +38,7 @@
  * const labels = labelsFromTruth(result.truth, users);
  * const scores = observer.score(labels);
  */
-import { CONTENT_TYPES, type Labels, type PairTask } from "../../observers/labels.ts";
+import { CONTENT_TYPES, type BurstConversations, type Labels, type PairTask } from "../../observers/labels.ts";
 import { labelsFromPairs, type LinkLabels } from "../../observers/pair-labels.ts";
 import type { Micros } from "../core/time.ts";
 import { CONVERSATION_KINDS, TYPE_CODE, type Truth } from "../world/truth.ts";
@@ -103,47 +114,76 @@ export function activeWindows(truth: Truth, users: number, start: Micros, window
   return active;
 }
 
-/** Each user's real messages on its uplink, by start: spans [start, end] and type bits, with the running maximum of end. */
+/**
+ * Per user, spans [start, end] sorted by start, with the running maximum of end, a type
+ * bit (0 for a call) and a conversation id each: the real messages on its uplink, and
+ * (with calls) the calls it was in.
+ */
 interface UplinkSpans {
   readonly offset: Int32Array;
   readonly start: Float64Array;
   readonly end: Float64Array;
   readonly maxEnd: Float64Array;
   readonly bit: Uint8Array;
+  readonly conv: Int32Array;
 }
 
-function uplinkSpans(truth: Truth, users: number): UplinkSpans {
+const CALL_KINDS = new Set([CONVERSATION_KINDS.indexOf("voice-call"), CONVERSATION_KINDS.indexOf("video-call")]);
+
+function uplinkSpans(truth: Truth, users: number, withCalls: boolean): UplinkSpans {
   const bits = new Map<number, number>(CONTENT_TYPES.map((t, k) => [TYPE_CODE[t], 1 << k]));
   const m = truth.messages;
-  const rows: number[] = [];
+  const c = truth.conversations;
+  // rows: (user, start, end, bit, conversation)
+  const user: number[] = [];
+  const st: number[] = [];
+  const en: number[] = [];
+  const bt: number[] = [];
+  const cv: number[] = [];
+  const push = (u: number, a: number, b: number, bit: number, conv: number) => {
+    user.push(u);
+    st.push(a);
+    en.push(b);
+    bt.push(bit);
+    cv.push(conv);
+  };
   for (let i = 0; i < m.length; i++) {
     const u = m.from[i];
-    if (u >= 0 && u < users && m.origin[i] === i && bits.has(m.type[i])) rows.push(i);
+    if (!(u >= 0 && u < users && m.origin[i] === i && bits.has(m.type[i]))) continue;
+    push(u, m.created[i], Number.isFinite(m.atServer[i]) ? Math.max(m.created[i], m.atServer[i]) : m.created[i], bits.get(m.type[i]) as number, m.conversation[i]);
   }
-  rows.sort((a, b) => m.from[a] - m.from[b] || m.created[a] - m.created[b] || a - b);
+  if (withCalls) {
+    for (let i = 0; i < c.length; i++) {
+      if (!CALL_KINDS.has(c.kind[i])) continue;
+      for (const u of [c.a[i], c.b[i]]) if (u >= 0 && u < users) push(u, c.start[i], c.end[i], 0, i);
+    }
+  }
+  const rows = Array.from(user, (_, k) => k).sort((a, b) => user[a] - user[b] || st[a] - st[b] || a - b);
   const offset = new Int32Array(users + 1);
-  for (const i of rows) offset[m.from[i] + 1]++;
+  for (const k of rows) offset[user[k] + 1]++;
   for (let u = 0; u < users; u++) offset[u + 1] += offset[u];
   const n = rows.length;
   const start = new Float64Array(n);
   const end = new Float64Array(n);
   const maxEnd = new Float64Array(n);
   const bit = new Uint8Array(n);
-  rows.forEach((i, k) => {
-    start[k] = m.created[i];
-    end[k] = Number.isFinite(m.atServer[i]) ? Math.max(m.created[i], m.atServer[i]) : m.created[i];
-    bit[k] = bits.get(m.type[i]) as number;
+  const conv = new Int32Array(n);
+  rows.forEach((r, k) => {
+    start[k] = st[r];
+    end[k] = en[r];
+    bit[k] = bt[r];
+    conv[k] = cv[r];
   });
   for (let u = 0; u < users; u++) {
     let mx = -Infinity;
     for (let k = offset[u]; k < offset[u + 1]; k++) maxEnd[k] = mx = Math.max(mx, end[k]);
   }
-  return { offset, start, end, maxEnd, bit };
+  return { offset, start, end, maxEnd, bit, conv };
 }
 
-/** The content types whose uplink span on `user`'s link meets [from, to] (bit mask over CONTENT_TYPES). */
-function carriedIn(s: UplinkSpans, user: number, from: Micros, to: Micros): number {
-  if (user < 0 || user + 1 >= s.offset.length) return 0;
+/** Calls `visit(k)` for every span k of `user` that meets [from, to]. */
+function spansMeeting(s: UplinkSpans, user: number, from: Micros, to: Micros, visit: (k: number) => void): void {
+  if (!(user >= 0 && user + 1 < s.offset.length)) return;
   const lo = s.offset[user];
   // The last span starting at or before `to`, then back while an earlier one can still reach `from`.
   let a = lo;
@@ -153,15 +193,99 @@ function carriedIn(s: UplinkSpans, user: number, from: Micros, to: Micros): numb
     if (s.start[mid] <= to) a = mid + 1;
     else b = mid;
   }
+  for (let k = a - 1; k >= lo && s.maxEnd[k] >= from; k--) if (s.end[k] >= from) visit(k);
+}
+
+/** The content types whose uplink span on `user`'s link meets [from, to] (bit mask over CONTENT_TYPES). */
+function carriedIn(s: UplinkSpans, user: number, from: Micros, to: Micros): number {
   let mask = 0;
-  for (let k = a - 1; k >= lo && s.maxEnd[k] >= from; k--) if (s.end[k] >= from) mask |= s.bit[k];
+  spansMeeting(s, user, from, to, (k) => (mask |= s.bit[k]));
   return mask;
+}
+
+/** The other end(s) of conversation `conv` seen from `user`: the other party, or the group's other members. */
+export function counterpartsOf(truth: Truth, conv: number, user: number): number[] {
+  const c = truth.conversations;
+  if (conv < 0 || conv >= c.length) return [];
+  const kind = c.kind[conv];
+  if (kind === GROUP_KIND) return (truth.groups[-1 - c.b[conv]] ?? []).filter((v) => v !== user);
+  if (!CONTACT_KIND_CODES.has(kind)) return [];
+  if (c.a[conv] === user) return c.b[conv] >= 0 ? [c.b[conv]] : [];
+  if (c.b[conv] === user) return [c.a[conv]];
+  return [];
+}
+
+/** The conversations with real traffic on `user`'s uplink meeting [from, to], and their counterparts. */
+function burstIn(truth: Truth, s: UplinkSpans, user: number, from: Micros, to: Micros): BurstConversations {
+  const convs = new Set<number>();
+  spansMeeting(s, user, from, to, (k) => convs.add(s.conv[k]));
+  convs.delete(-1);
+  const ids = Int32Array.from(convs).sort();
+  const others = new Set<number>();
+  for (const conv of ids) for (const v of counterpartsOf(truth, conv, user)) others.add(v);
+  return { conversations: ids, counterparts: Int32Array.from(others).sort() };
+}
+
+/**
+ * The share of real uplink messages (text, photo, video, voice-note, file; a group post
+ * once) sent while another conversation of the sender's was live (see the file header),
+ * and how many messages it is taken over. NaN share when there are none.
+ */
+export function concurrentShare(truth: Truth, users: number): { share: number; messages: number; concurrent: number } {
+  const m = truth.messages;
+  const c = truth.conversations;
+  const real = new Set<number>(CONTENT_TYPES.map((t) => TYPE_CODE[t]));
+  // live span of (user, conversation), keyed user·C + conversation
+  const C = c.length;
+  const first = new Map<number, number>();
+  const last = new Map<number, number>();
+  const see = (u: number, conv: number, t: number) => {
+    if (!(u >= 0 && u < users && conv >= 0 && conv < C && Number.isFinite(t))) return;
+    const key = u * C + conv;
+    const f = first.get(key);
+    if (f === undefined || t < f) first.set(key, t);
+    const l = last.get(key);
+    if (l === undefined || t > l) last.set(key, t);
+  };
+  for (let i = 0; i < m.length; i++) {
+    if (!real.has(m.type[i])) continue;
+    see(m.from[i], m.conversation[i], m.created[i]);
+    see(m.to[i], m.conversation[i], m.delivered[i]);
+  }
+  for (let i = 0; i < C; i++) {
+    if (!CALL_KINDS.has(c.kind[i])) continue;
+    for (const u of [c.a[i], c.b[i]]) {
+      see(u, i, c.start[i]);
+      see(u, i, c.end[i]);
+    }
+  }
+  // per user: live spans sorted by start
+  const byUser: { conv: number; start: number; end: number }[][] = Array.from({ length: users }, () => []);
+  for (const [key, f] of first) byUser[Math.floor(key / C)].push({ conv: key % C, start: f, end: last.get(key) as number });
+  for (const list of byUser) list.sort((a, b) => a.start - b.start || a.conv - b.conv);
+  let messages = 0;
+  let concurrent = 0;
+  for (let i = 0; i < m.length; i++) {
+    const u = m.from[i];
+    if (!(u >= 0 && u < users && m.origin[i] === i && real.has(m.type[i]) && m.conversation[i] >= 0)) continue;
+    messages++;
+    const t = m.created[i];
+    for (const span of byUser[u]) {
+      if (span.start > t) break;
+      if (span.conv !== m.conversation[i] && span.end >= t) {
+        concurrent++;
+        break;
+      }
+    }
+  }
+  return { share: messages > 0 ? concurrent / messages : NaN, messages, concurrent };
 }
 
 /** The labels of a run of `users` users, computed from its truth as each is asked for. */
 export function labelsFromTruth(truth: Truth, users: number): Labels {
   const pairs = new Map<PairTask, LinkLabels>();
   let spans: UplinkSpans | null = null;
+  let withCalls: UplinkSpans | null = null;
   return {
     users,
     pairs(task) {
@@ -170,6 +294,7 @@ export function labelsFromTruth(truth: Truth, users: number): Labels {
       return l;
     },
     activeWindows: (start, window, windows) => activeWindows(truth, users, start, window, windows),
-    carried: (user, from, to) => carriedIn((spans ??= uplinkSpans(truth, users)), user, from, to),
+    carried: (user, from, to) => carriedIn((spans ??= uplinkSpans(truth, users, false)), user, from, to),
+    burstConversation: (user, from, to) => burstIn(truth, (withCalls ??= uplinkSpans(truth, users, true)), user, from, to),
   };
 }

@@ -1,0 +1,200 @@
+/**
+ * Burst attribution — the `burst` task: to which conversation does this burst of a
+ * user's traffic belong? The observer names the counterpart: the user whose downlink
+ * received, just after, a burst that matches it. Rule after the event correlation of
+ * Bahramali, Houmansadr, Soltani, Goeckel, Towsley, "Practical Traffic Analysis Attacks
+ * on Secure Messaging Applications", NDSS 2020 (events = bursts, time = the burst's last
+ * packet, size = the sum of its packet sizes; matched when a user event follows the
+ * channel event within a time tolerance with a close size), turned from "is U in channel
+ * C?" into "which of all users does this burst go to?".
+ *
+ * Vantage: `isp` by default (every user's access link; `global` sees the same links and
+ * more). Sees, per user and direction, the bursts of packets on the wire (bursts.ts: first
+ * and last packet time, bytes). Cannot see payloads, which packets are padding or cover,
+ * who talks to whom, where messages begin, or which of a user's conversations a packet
+ * belongs to: a burst that carries two conversations' bytes is one burst to it.
+ *
+ * Rule:
+ * - Bursts: per user and direction, packets more than `minPacket` bytes closer than
+ *   `gapSeconds` (0.5 s, the paper's t_e) form one burst (bursts.ts), every burst kept.
+ * - Cases: each burst on a user u's uplink. For every other user v (a candidate
+ *   counterpart) the observer looks at v's downlink bursts that start between the first
+ *   packet of u's burst and `maxLagSeconds` after its last, and scores the best of them:
+ *   s(v) = max_j −|ln(bytes_j / bytes)| − `lagWeight` · max(0, first_j − last) / 1 s
+ *   (a store-and-forward server sends the copy after the last byte arrives; a copy of the
+ *   same size that follows at once scores 0). A candidate with no such burst scores
+ *   `NO_MATCH` (−1000), below any match. The burst is attributed to the highest-scoring v.
+ * - Labels (`Labels.burstConversation`, from the lab) only say which candidates are right:
+ *   the counterparts of the conversation(s) whose real traffic was on u's uplink during
+ *   the burst (the 1:1 partner, the other members of a group, the other party of a
+ *   call). A burst with no real traffic (receipts, typing, keepalives, cover) is not a
+ *   case.
+ * - Scores: per case, one positive, the best score over the right counterparts (naming
+ *   any member of a group names the group, and a burst that carried two conversations is
+ *   right for either: attacker favouring); every wrong candidate is a negative. `ranks`,
+ *   `rankTies`, `rankBelow`: the wrong candidates above, tied with and below it (ties
+ *   share the credit, so a burst no candidate matched is at chance). The chance of top-1
+ *   in one case is 1 / (wrong candidates + 1); `candidates` is the number whose inverse is
+ *   the mean chance over the cases, so the lab's chance line 1 / candidates is the chance
+ *   of this very set of cases (a group case, whose members all count, has fewer wrong
+ *   candidates).
+ *
+ * The tap is the burst extractor's: O(1) and allocation-free per packet, memory fixed at
+ * construction (`maxEvents` bursts per user and direction). Scoring sorts nothing: each
+ * user's downlink bursts are already in time order, and a binary search finds the window.
+ *
+ * @example
+ * const obs = definition.create(definition.schema.parse({}), ctx);
+ * const s = obs.score(labels); // s.ranks[k] = 0: burst k was attributed to its conversation
+ */
+import { z } from "zod";
+import { BurstExtractor } from "./bursts.ts";
+import type { Labels } from "./labels.ts";
+import type { Observer, ObserverContext, ObserverDefinition, TaskScores } from "./observer.ts";
+import { seconds, SECOND } from "../sim/core/time.ts";
+import { DOWN, UP } from "../sim/core/kinds.ts";
+
+/** The score of a candidate with no downlink burst in the window. */
+export const NO_MATCH = -1000;
+
+export const burstAttributionSchema = z
+  .object({
+    gapSeconds: z.number().positive().max(60).default(0.5).describe("largest gap inside a burst, seconds (Bahramali t_e)"),
+    minPacket: z.number().int().min(0).default(0).describe("ignore packets of this many bytes or fewer (bytes)"),
+    maxLagSeconds: z.number().min(0).max(600).default(2).describe("latest start of a counterpart's burst after the last packet of the user's burst (seconds)"),
+    lagWeight: z.number().min(0).max(1000).default(1).describe("score lost per second between the user's last packet and the counterpart burst's first (per second)"),
+    maxEvents: z.number().int().min(1).max(1_000_000).default(4096).describe("burst slots per user and direction (bounded memory)"),
+  })
+  .strict();
+
+export type BurstAttributionParams = z.infer<typeof burstAttributionSchema>;
+
+class BurstAttribution implements Observer {
+  readonly tap: BurstExtractor;
+  private readonly maxLag: number;
+
+  constructor(
+    private readonly params: BurstAttributionParams,
+    ctx: ObserverContext,
+  ) {
+    this.tap = new BurstExtractor({ users: ctx.users, gap: seconds(params.gapSeconds), minPacket: params.minPacket, minBurst: 0, maxEvents: params.maxEvents });
+    this.maxLag = seconds(params.maxLagSeconds);
+  }
+
+  /**
+   * The score of candidate v for a burst of `bytes` from `first` to `last`: its best
+   * downlink burst starting in [first, last + maxLag], or NO_MATCH.
+   */
+  candidateScore(v: number, first: number, last: number, bytes: number): number {
+    const ev = this.tap;
+    const o = ev.offset(v, DOWN);
+    const n = ev.count(v, DOWN);
+    // first downlink burst of v starting at or after `first`
+    let a = 0;
+    let b = n;
+    while (a < b) {
+      const mid = (a + b) >>> 1;
+      if (ev.first[o + mid] < first) a = mid + 1;
+      else b = mid;
+    }
+    const until = last + this.maxLag;
+    const lnBytes = Math.log(bytes);
+    const w = this.params.lagWeight;
+    let best = NO_MATCH;
+    for (let j = a; j < n && ev.first[o + j] <= until; j++) {
+      const s = -Math.abs(Math.log(ev.size[o + j]) - lnBytes) - (w * Math.max(0, ev.first[o + j] - last)) / SECOND;
+      if (s > best) best = s;
+    }
+    return best;
+  }
+
+  score(labels: Labels): TaskScores {
+    if (!labels.burstConversation) throw new Error("burst-attribution: these labels do not answer burstConversation; the lab's labels (sim/experiment/labels.ts) do");
+    const ev = this.tap;
+    ev.finish();
+    const users = ev.users;
+    const pos: number[] = [];
+    const pu: number[] = [];
+    const pt: number[] = [];
+    const neg: number[] = [];
+    const nu: number[] = [];
+    const nt: number[] = [];
+    const ranks: number[] = [];
+    const ties: number[] = [];
+    const below: number[] = [];
+    let chance = 0;
+    const cand = new Float64Array(users);
+    const right = new Uint8Array(users);
+    for (let u = 0; u < users; u++) {
+      const o = ev.offset(u, UP);
+      for (let k = 0; k < ev.count(u, UP); k++) {
+        const first = ev.first[o + k];
+        const last = ev.time[o + k];
+        const truth = labels.burstConversation(u, first, last); // which candidates are right, nothing else
+        let nRight = 0;
+        for (const v of truth.counterparts) {
+          if (v >= 0 && v < users && v !== u && right[v] === 0) {
+            right[v] = 1;
+            nRight++;
+          }
+        }
+        if (nRight === 0) continue;
+        let best = -Infinity;
+        for (let v = 0; v < users; v++) {
+          if (v === u) continue;
+          cand[v] = this.candidateScore(v, first, last, ev.size[o + k]);
+          if (right[v] && cand[v] > best) best = cand[v];
+        }
+        let above = 0;
+        let tied = 0;
+        let under = 0;
+        for (let v = 0; v < users; v++) {
+          if (v === u || right[v]) continue;
+          const s = cand[v];
+          neg.push(s);
+          nu.push(u);
+          nt.push(first);
+          if (s > best) above++;
+          else if (s === best) tied++;
+          else under++;
+        }
+        pos.push(best);
+        pu.push(u);
+        pt.push(first);
+        ranks.push(above);
+        ties.push(tied);
+        below.push(under);
+        chance += 1 / (above + tied + under + 1);
+        for (const v of truth.counterparts) if (v >= 0 && v < users) right[v] = 0;
+      }
+    }
+    const cases = pos.length;
+    return {
+      task: "burst",
+      positives: Float64Array.from(pos),
+      negatives: Float64Array.from(neg),
+      ranks: Int32Array.from(ranks),
+      rankTies: Int32Array.from(ties),
+      rankBelow: Int32Array.from(below),
+      candidates: cases > 0 ? Math.max(1, Math.round(cases / chance)) : Math.max(1, users - 1),
+      usersPerCase: 1,
+      positiveUsers: Int32Array.from(pu),
+      negativeUsers: Int32Array.from(nu),
+      positiveTimes: Float64Array.from(pt),
+      negativeTimes: Float64Array.from(nt),
+    };
+  }
+}
+
+export const definition: ObserverDefinition<BurstAttributionParams> = {
+  name: "burst-attribution",
+  summary: "attributes each burst on a user's uplink to a conversation by naming the counterpart whose downlink received a matching burst just after",
+  citation: "Bahramali, Houmansadr, Soltani, Goeckel, Towsley, Practical Traffic Analysis Attacks on Secure Messaging Applications, NDSS 2020 (event extraction and event matching)",
+  task: "burst",
+  vantage: "isp",
+  vantages: ["isp", "global"],
+  sees: "every user's bursts in both directions: when each started and ended and how many bytes it carried",
+  cannotSee: "payloads, which packets are padding or cover, who talks to whom, message boundaries, which conversation a packet belongs to when a burst carries several",
+  schema: burstAttributionSchema,
+  create: (params, ctx) => new BurstAttribution(params, ctx),
+};

@@ -24,6 +24,20 @@
  *   refresh every 10 s, Signal's TypingStatusSender [C]); each switchable.
  * - Turns and burst sizes (means 4 and 2) and the rate (0.5 conversations per user-hour)
  *   are assumptions: no published fit of one-to-one chat timing was found (§4).
+ * - Concurrency: a user's conversations are independent processes (starts it makes, and
+ *   conversations its contacts open with it), so a new one may start while another is
+ *   live and their messages interleave, as do group threads (group.ts) and calls
+ *   (voice-call.ts) with them. People do hold concurrent IM conversations: Isaacs et al.,
+ *   "The character, functions, and styles of instant messaging in the workplace", CSCW
+ *   2002 (21,000 logged conversations of 437 users) find heavy users' conversations full
+ *   of threading and multitasking [P abstract]; Rao et al., "You've got IMs! How people
+ *   manage concurrent instant messages", HCII 2009, describe how users juggle and limit
+ *   them [P abstract]. Neither gives a rate we could read, so the rate is not a parameter
+ *   but what the models produce: with the default population and models (default.json,
+ *   200 users, one hour), 49% of real messages are sent while another of the sender's
+ *   conversations is live (from the sender's first to last message in it; a call from
+ *   start to end), 24% within 10 s of a message of another of its conversations
+ *   (`concurrentShare` in sim/experiment/labels.ts measures the first).
  *
  * Randomness: each user has its own streams for starts, composing and reading, so a
  * shaper that reorders deliveries changes the draws of no other user.

@@ -5,6 +5,7 @@ import { MIX_TYPES } from "../../../../sim/world/conversations/message-mix.ts";
 import { HOUR, SECOND } from "../../../../sim/core/time.ts";
 import { CONVERSATION_KINDS, TYPE_CODE } from "../../../../sim/world/truth.ts";
 import { type FakeContext, ksCritical, ksStatistic, runModel } from "./fake-context.ts";
+import { concurrentShare } from "../../../../sim/experiment/labels.ts";
 
 const CONTENT = new Set(MIX_TYPES);
 type Row = ReturnType<FakeContext["messages"]>[number];
@@ -208,5 +209,23 @@ describe("messaging determinism", () => {
     expect(a.length).toBeGreaterThan(1000);
     expect(b).toBe(a);
     expect(c).not.toBe(a);
+  });
+});
+
+describe("messaging concurrency", () => {
+  it("lets a user hold several conversations at once: messages to two partners interleave", () => {
+    // conversations of one user are independent processes, so a new one can start while another is live
+    const share = concurrentShare(busy.truth, busy.population.size);
+    expect(share.messages).toBe(content.filter((r) => r.from >= 0).length);
+    expect(share.share).toBeGreaterThan(0.2);
+    // some user sends to B, then to C, then to B again within one conversation with B
+    const sent = new Map<number, Row[]>();
+    for (const r of content) (sent.get(r.from) ?? sent.set(r.from, []).get(r.from)!).push(r);
+    let interleaved = 0;
+    for (const list of sent.values()) {
+      list.sort((a, b) => a.created - b.created);
+      for (let i = 0; i + 2 < list.length; i++) if (list[i].conv === list[i + 2].conv && list[i + 1].conv !== list[i].conv) interleaved++;
+    }
+    expect(interleaved).toBeGreaterThan(0);
   });
 });

@@ -28,6 +28,7 @@
 import { quantileSorted } from "simple-statistics";
 import type { Rng } from "../../sim/core/rng.ts";
 import { checkInteger } from "./validate.ts";
+import { timed } from "../../sim/core/phase-timer.ts";
 
 export interface BootstrapOptions {
   /** Number of resamples B (default 1000). */
@@ -108,6 +109,11 @@ export function bootstrapCi(
   rng: Rng,
   opts: BootstrapCiOptions = {},
 ): Interval {
+  // the run's bootstrap phase when a phase timer is active (sim/core/phase-timer.ts)
+  return timed("bootstrap", () => bootstrapCiUntimed(statistic, n, rng, opts));
+}
+
+function bootstrapCiUntimed(statistic: (sampleIdx: Int32Array) => number, n: number, rng: Rng, opts: BootstrapCiOptions): Interval {
   const fn = "bootstrapCi";
   checkInteger(n, fn, "n", 1);
   const { resamples, level } = bootstrapSettings(opts, fn);

@@ -29,6 +29,7 @@ import { metricsOnWeights, scoredCases, type CaseScores, type Orientation } from
 import type { TimeWeights } from "./time-weights.ts";
 import type { UserWeights } from "./user-weights.ts";
 import { checkMetricOptions, type ScoreMetricOptions, type ScoreMetrics } from "./weighted-score-metrics.ts";
+import { timed } from "../../sim/core/phase-timer.ts";
 
 export interface ReplicateScoreMetrics {
   readonly fprs: readonly number[];
@@ -59,6 +60,11 @@ export interface ReplicateOptions extends ScoreMetricOptions {
 }
 
 export function replicateScoreMetrics(scores: CaseScores, orientation: Orientation, weights: UserWeights, opts: ReplicateOptions = {}): ReplicateScoreMetrics {
+  // the run's bootstrap phase when a phase timer is active (sim/core/phase-timer.ts)
+  return timed("bootstrap", () => replicateScoreMetricsUntimed(scores, orientation, weights, opts));
+}
+
+function replicateScoreMetricsUntimed(scores: CaseScores, orientation: Orientation, weights: UserWeights, opts: ReplicateOptions): ReplicateScoreMetrics {
   const fn = "replicateScoreMetrics";
   const { fprs, ks } = checkMetricOptions(opts, fn);
   const time = opts.time !== undefined && scores.positiveTimes !== undefined && scores.negativeTimes !== undefined ? opts.time : undefined;

@@ -24,6 +24,7 @@
 import type { Rng } from "../../sim/core/rng.ts";
 import type { TimeBlocks } from "./scored-cases.ts";
 import { drawUserWeights, type UserWeights } from "./user-weights.ts";
+import { timed } from "../../sim/core/phase-timer.ts";
 
 export interface TimeWeights extends TimeBlocks {
   /** Replicates of block weights (blocks play the part of users). */
@@ -31,6 +32,11 @@ export interface TimeWeights extends TimeBlocks {
 }
 
 export function drawTimeWeights(start: number, end: number, block: number, replicates: number, rng: Rng): TimeWeights {
+  // the run's bootstrap phase when a phase timer is active (sim/core/phase-timer.ts)
+  return timed("bootstrap", () => drawTimeWeightsUntimed(start, end, block, replicates, rng));
+}
+
+function drawTimeWeightsUntimed(start: number, end: number, block: number, replicates: number, rng: Rng): TimeWeights {
   if (!(end > start) || !Number.isFinite(end) || !Number.isFinite(start)) throw new RangeError(`drawTimeWeights: [${start}, ${end}); expected a finite span with end > start`);
   if (!(block > 0) || !Number.isFinite(block)) throw new RangeError(`drawTimeWeights: block = ${block}; expected a positive length`);
   const blocks = Math.ceil((end - start) / block);

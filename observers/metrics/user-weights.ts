@@ -31,6 +31,7 @@
  */
 import type { Rng } from "../../sim/core/rng.ts";
 import { checkInteger } from "./validate.ts";
+import { timed } from "../../sim/core/phase-timer.ts";
 
 export interface UserWeights {
   readonly users: number;
@@ -42,6 +43,11 @@ export interface UserWeights {
 }
 
 export function drawUserWeights(users: number, replicates: number, rng: Rng): UserWeights {
+  // the run's bootstrap phase when a phase timer is active (sim/core/phase-timer.ts)
+  return timed("bootstrap", () => drawUserWeightsUntimed(users, replicates, rng));
+}
+
+function drawUserWeightsUntimed(users: number, replicates: number, rng: Rng): UserWeights {
   checkInteger(users, "drawUserWeights", "users", 1, 2 ** 26);
   checkInteger(replicates, "drawUserWeights", "replicates", 1, 2 ** 20);
   if (users * replicates > 2 ** 30) throw new RangeError(`drawUserWeights: ${users} users × ${replicates} replicates is over 2^30 weights; draw fewer replicates`);

@@ -10,6 +10,19 @@
  * in pieces and on several threads: `merge` adds timings made elsewhere (a worker's arm)
  * into this one, so one phase's wall time can exceed the run's when arms overlap.
  *
+ * **Nested spans count once.** Time goes to the innermost open span: a span started
+ * inside another pauses the outer one until it ends, so a runner can time a whole arm as
+ * `simulate` and the code inside can carve out its `train` or `score` spans without the
+ * seconds being counted twice. Spans are expected to end in the reverse order they
+ * started (the usual `time`/`timeAsync` nesting); a span that ends out of order is still
+ * counted, from its start or last resumption, and the spans it interrupted resume then.
+ *
+ * **The active timer.** Code deep in the pipeline (the bootstrap, an observer's training)
+ * cannot be handed a timer through every signature, so a thread has one active timer
+ * (`withActiveTimer`), and `timed` / `timedAsync` add spans to it — or just run the
+ * function when no timer is active, at the cost of one comparison. One run at a time per
+ * thread: two runs interleaved on one thread would share the active timer.
+ *
  * @example
  * const timer = new PhaseTimer();
  * const result = timer.time("simulate", () => world.run());
@@ -46,14 +59,45 @@ export function threadCpuSeconds(): number {
 }
 let schedstat = process.platform === "linux";
 
+interface OpenSpan {
+  phase: Phase;
+  /** Wall (ms) and CPU (s) clock when this span started or last resumed. */
+  wall0: number;
+  cpu0: number;
+}
+
 export class PhaseTimer {
   private readonly timings: PhaseTimings = {};
+  /** Spans started and not yet ended, innermost last; only the innermost is running. */
+  private readonly open: OpenSpan[] = [];
 
-  /** Starts timing a span of `phase`; the returned function ends it. */
+  /** Starts timing a span of `phase` (pausing the enclosing span, if any); the returned function ends it. */
   start(phase: Phase): () => void {
-    const wall0 = performance.now();
-    const cpu0 = threadCpuSeconds();
-    return () => this.add(phase, (performance.now() - wall0) / 1e3, threadCpuSeconds() - cpu0);
+    const wall = performance.now();
+    const cpu = threadCpuSeconds();
+    const outer = this.open.at(-1);
+    if (outer) this.add(outer.phase, (wall - outer.wall0) / 1e3, cpu - outer.cpu0, 0);
+    const span: OpenSpan = { phase, wall0: wall, cpu0: cpu };
+    this.open.push(span);
+    let ended = false;
+    return () => {
+      if (ended) return;
+      ended = true;
+      const wallEnd = performance.now();
+      const cpuEnd = threadCpuSeconds();
+      const at = this.open.lastIndexOf(span);
+      const running = at === this.open.length - 1;
+      if (at >= 0) this.open.splice(at, 1);
+      // A span ended out of order was paused since an inner one started: it counts
+      // from its last resumption only while it was running, else nothing more.
+      if (running) this.add(phase, (wallEnd - span.wall0) / 1e3, cpuEnd - span.cpu0, 1);
+      else this.add(phase, 0, 0, 1);
+      const resumed = this.open.at(-1);
+      if (resumed && running) {
+        resumed.wall0 = wallEnd;
+        resumed.cpu0 = cpuEnd;
+      }
+    };
   }
 
   /** Runs `fn` as a span of `phase`. */
@@ -107,11 +151,44 @@ export class PhaseTimer {
 
   /** One line per phase timed: wall and CPU seconds, for `--timings`. */
   format(): string {
+    return formatTimings(this.timings);
+  }
+}
+
+/** Timings as a table, one line per phase timed: wall and CPU seconds and spans. */
+export function formatTimings(timings: PhaseTimings): string {
     const lines = ["phase        wall s    CPU s  spans"];
     for (const phase of PHASES) {
-      const t = this.timings[phase];
+      const t = timings[phase];
       if (t) lines.push(`${phase.padEnd(10)} ${t.wallSeconds.toFixed(2).padStart(8)} ${t.cpuSeconds.toFixed(2).padStart(8)} ${String(t.spans).padStart(6)}`);
     }
     return lines.join("\n");
+}
+
+let active: PhaseTimer | null = null;
+
+/** The timer `timed` and `timedAsync` add to on this thread, or null. */
+export function activeTimer(): PhaseTimer | null {
+  return active;
+}
+
+/** Runs `fn` with `timer` as this thread's active timer (restoring the previous one after). */
+export async function withActiveTimer<T>(timer: PhaseTimer | null | undefined, fn: () => Promise<T>): Promise<T> {
+  const previous = active;
+  active = timer ?? null;
+  try {
+    return await fn();
+  } finally {
+    active = previous;
   }
+}
+
+/** Runs `fn` as a span of `phase` of the active timer (just runs it when none is active). */
+export function timed<T>(phase: Phase, fn: () => T): T {
+  return active === null ? fn() : active.time(phase, fn);
+}
+
+/** Awaits `fn` as a span of `phase` of the active timer (just awaits it when none is active). */
+export function timedAsync<T>(phase: Phase, fn: () => Promise<T>): Promise<T> {
+  return active === null ? fn() : active.timeAsync(phase, fn);
 }

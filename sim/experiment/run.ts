@@ -9,7 +9,10 @@
  * const { metrics } = await runExperiment(exp, { workers: 2 });
  */
 import { SECOND, type Micros } from "../core/time.ts";
-import { tsxPool } from "../parallel/tsx-pool.ts";
+import { PhaseTimer, timedAsync, withActiveTimer } from "../core/phase-timer.ts";
+import { tsxPool, type TimedReply } from "../parallel/tsx-pool.ts";
+import type { ClonedArm } from "./arm-task.ts";
+import { estimateRun } from "./feasibility.ts";
 import type { RunMetrics } from "../runs/metrics.ts";
 import { runDefense, type ArmExtras, type ArmRun } from "./run-arm.ts";
 import { scoreRun } from "./score-run.ts";
@@ -18,8 +21,8 @@ import { runRecordedArms } from "./run-recorded.ts";
 
 /** A recorded population (captures, `recorded.ts`): the arms replay it instead of running the world. */
 async function runRecorded(exp: Experiment, hooks: RunHooks): Promise<RunOutput> {
-  const { arms, users, notes } = await runRecordedArms(exp, hooks.onProgress);
-  const scored = await scoreRun({ ...exp, population: { ...exp.population, users } }, arms);
+  const { arms, users, notes } = await timedAsync("simulate", () => runRecordedArms(exp, hooks.onProgress));
+  const scored = await timedAsync("score", () => scoreRun({ ...exp, population: { ...exp.population, users } }, arms));
   return {
     metrics: { experiment: exp.name, purpose: exp.purpose, seed: exp.seed, durationSeconds: exp.durationSeconds, users, arms: scored.arms, notes },
     extras: arms.map((r, i) => ({ ...r.extra, roc: scored.roc[i] })),
@@ -38,26 +41,39 @@ export interface RunHooks {
   onArmDone?: (done: number, total: number) => void;
   /** Worker threads for the arms (default 1: this thread). Results do not depend on it. */
   workers?: number;
+  /** Adds the run's wall and CPU time per phase to this timer (see the header). */
+  timer?: PhaseTimer;
+}
+
+/** Arm indices, heaviest first by the feasibility estimate (ties in experiment order). */
+export function armOrder(exp: Experiment): number[] {
+  const events = estimateRun(exp).arms.map((a) => a.events);
+  return events.map((_, i) => i).sort((a, b) => events[b] - events[a] || a - b);
 }
 
 export async function runExperiment(exp: Experiment, hooks: RunHooks = {}): Promise<RunOutput> {
-  if (exp.recorded) return runRecorded(exp, hooks);
+  return withActiveTimer(hooks.timer, () => (exp.recorded ? runRecorded(exp, hooks) : runModelled(exp, hooks)));
+}
+
+async function runModelled(exp: Experiment, hooks: RunHooks): Promise<RunOutput> {
   const duration: Micros = Math.round(exp.durationSeconds * SECOND);
   const n = exp.defenses.length;
   const workers = Math.min(hooks.workers ?? 1, n);
   const results: ArmRun[] = new Array(n);
   if (workers <= 1) {
-    for (let i = 0; i < n; i++) results[i] = await runDefense(exp, exp.defenses[i], duration, (f) => hooks.onProgress?.(i, f));
+    for (let i = 0; i < n; i++) results[i] = await timedAsync("simulate", () => runDefense(exp, exp.defenses[i], duration, (f) => hooks.onProgress?.(i, f)));
   } else {
     // Arms are independent (each draws from its own named streams), so running them on
     // several threads gives the same results as running them one after another.
     const { unclone } = await import("./arm-task.ts");
-    const pool = tsxPool(new URL("./arm-task.ts", import.meta.url), workers);
+    const pool = tsxPool(new URL("./arm-task.ts", import.meta.url), workers, { timedPhase: "simulate" });
     try {
       let done = 0;
       await Promise.all(
-        exp.defenses.map(async (_, index) => {
-          results[index] = unclone(await pool.run({ experiment: exp, index }));
+        armOrder(exp).map(async (index) => {
+          const reply = (await pool.run({ experiment: exp, index })) as TimedReply<ClonedArm>;
+          hooks.timer?.merge(reply.timings);
+          results[index] = unclone(reply.result);
           hooks.onProgress?.(index, 1);
           hooks.onArmDone?.(++done, n);
         }),
@@ -66,7 +82,7 @@ export async function runExperiment(exp: Experiment, hooks: RunHooks = {}): Prom
       await pool.destroy();
     }
   }
-  const scored = await scoreRun(exp, results);
+  const scored = await timedAsync("score", () => scoreRun(exp, results));
   return {
     metrics: {
       experiment: exp.name,

@@ -29,6 +29,11 @@
  * directory only: a regular file (not a link leading outside, not a device), at most
  * `MAX_OUTPUT_BYTES`.
  *
+ * **Timings are not provenance.** `timings` (optional) holds the wall and CPU seconds of
+ * the run as a whole and per phase (`sim/core/phase-timer.ts`): facts of the machine and
+ * its load, so no output file carries them and no check compares them — `chaff
+ * reproduce` verifies the outputs' hashes, never the manifest's timings.
+ *
  * Writing is atomic: files go to a temporary directory (`.<id>.tmp-<pid>@<host>`) that is
  * renamed into place, so a failed or interrupted run leaves no partial results; the
  * temporary directory of a writer that was killed is removed by the next run into the
@@ -59,6 +64,7 @@ import { z } from "zod";
 import { canonicalJson, prettyJson, sha256 } from "../core/canonical-json.ts";
 import { readCapped, readJsonFile } from "../core/json-input.ts";
 import { InputError, parseWith } from "../core/validation.ts";
+import { PHASES, type PhaseTimings } from "../core/phase-timer.ts";
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 
@@ -95,6 +101,30 @@ const outputsSchema = z.record(z.string(), z.string().regex(SHA256, "expected a 
   }
 });
 
+const seconds = z.number().finite().min(0);
+const phaseTimingSchema = z.object({ wallSeconds: seconds, cpuSeconds: z.number().finite(), spans: z.number().int().min(0) }).strict();
+
+/** What the manifest records of a run's time (never hashed, never compared; see the header). */
+export const timingsSchema = z
+  .object({
+    /** Wall seconds from the start of the run to its files being ready. */
+    wallSeconds: seconds,
+    /** CPU seconds of the whole process (every thread) over the same stretch. */
+    cpuSeconds: seconds,
+    /** Worker threads the arms ran on. */
+    workers: z.number().int().min(1),
+    /** Per phase, summed over threads (CPU per thread, so phases on several threads can add up to more than the run's wall time). */
+    phases: z.object(Object.fromEntries(PHASES.map((p) => [p, phaseTimingSchema.optional()])) as Record<(typeof PHASES)[number], z.ZodOptional<typeof phaseTimingSchema>>).strict(),
+  })
+  .strict();
+
+export interface RunTimings {
+  wallSeconds: number;
+  cpuSeconds: number;
+  workers: number;
+  phases: PhaseTimings;
+}
+
 export const manifestSchema = z
   .object({
     chaff: z.string().max(32),
@@ -111,6 +141,7 @@ export const manifestSchema = z
     lockfileSha256: z.string().regex(SHA256, "expected a SHA-256 in hex (64 digits)").nullable(),
     node: z.string().max(64),
     outputs: outputsSchema,
+    timings: timingsSchema.optional(),
   })
   .strict();
 
@@ -453,9 +484,10 @@ export function assertWritableDir(dir: string, flag = "--out"): void {
 
 /**
  * Writes `files` (name → contents) plus a manifest into `<out>/<id>/` atomically and
- * returns the directory. `code` defaults to the provenance of `experiment`.
+ * returns the directory. `code` defaults to the provenance of `experiment`; `timings`,
+ * when given, go into the manifest only (see the header).
  */
-export function writeRun(out: string, id: string, experiment: { seed: number }, files: Record<string, string | Uint8Array>, code?: CodeState): string {
+export function writeRun(out: string, id: string, experiment: { seed: number }, files: Record<string, string | Uint8Array>, code?: CodeState, timings?: RunTimings): string {
   for (const name of Object.keys(files)) {
     const p = outputNameProblem(name);
     if (p) throw new Error(`writeRun: output name ${JSON.stringify(name)}: ${p}`);
@@ -485,6 +517,7 @@ export function writeRun(out: string, id: string, experiment: { seed: number }, 
       lockfileSha256: lockfileHash(),
       node: process.version,
       outputs,
+      ...(timings ? { timings } : {}),
     };
     writeFileSync(join(tmp, "manifest.json"), prettyJson(manifest));
     rmSync(final, { recursive: true, force: true });

@@ -1,6 +1,9 @@
 /**
- * `chaff run [experiment.json] [--seed N] [--out DIR]`: runs an experiment (the built-in
- * default without a file), writes `<out>/<id>/` and prints the privacy/cost table.
+ * `chaff run [experiment.json] [--seed N] [--out DIR] [--timings]`: runs an experiment
+ * (the built-in default without a file), writes `<out>/<id>/` and prints the
+ * privacy/cost table. The run's wall and CPU time per phase go into its manifest
+ * (`timings`, never into a hashed output); `--timings` also prints them (to stderr with
+ * `--quiet`, so stdout stays the run directory alone).
  *
  * Everything that can be refused is refused before the simulation starts, one line per
  * problem and exit 2: the options (`--seed` and `--workers` are plain decimal integers),
@@ -10,8 +13,9 @@
 import type { Command } from "commander";
 import { availableParallelism } from "node:os";
 import { resolve } from "node:path";
+import { formatTimings } from "../../core/phase-timer.ts";
 import { summaryTable, textTable, findings } from "../../report/text.ts";
-import { assertWritableDir, REPO_ROOT, runId, writeRun } from "../../runs/run-dir.ts";
+import { assertWritableDir, REPO_ROOT, runId, writeRun, type RunTimings } from "../../runs/run-dir.ts";
 import { runFiles } from "../../runs/outputs.ts";
 import { loadExperiment, parseIntegerOption } from "../load-experiment.ts";
 import { progress } from "../progress.ts";
@@ -21,6 +25,13 @@ export interface RunOptions {
   out?: string;
   quiet?: boolean;
   workers?: string;
+  timings?: boolean;
+}
+
+/** The `--timings` table: per phase, then the run in all. */
+export function timingsText(t: RunTimings): string {
+  const all = `${"run".padEnd(10)} ${t.wallSeconds.toFixed(2).padStart(8)} ${t.cpuSeconds.toFixed(2).padStart(8)}`;
+  return `${formatTimings(t.phases)}\n${all}  (${t.workers} worker${t.workers === 1 ? "" : "s"}; CPU is the process's, every thread; phases on several threads add up)\n`;
 }
 
 export async function runCommand(file: string | undefined, opts: RunOptions): Promise<void> {
@@ -30,21 +41,23 @@ export async function runCommand(file: string | undefined, opts: RunOptions): Pr
   assertWritableDir(out, "--out");
   const bar = progress(`chaff run ${experiment.name}`, { quiet: opts.quiet });
   const arms = experiment.defenses.length;
-  const { result, files } = await runFiles(experiment, {
+  const { result, files, timings } = await runFiles(experiment, {
     workers,
     onProgress: workers > 1 ? undefined : (arm, f) => bar.update((arm + f) / arms, experiment.defenses[arm].name),
     onArmDone: (done, total) => bar.update(done / total, `${done}/${total} defenses`),
   });
   bar.stop();
   const id = runId(experiment.name, experiment.seed, experiment);
-  const dir = writeRun(out, id, experiment, files);
+  const dir = writeRun(out, id, experiment, files, undefined, timings);
   if (!opts.quiet) {
     process.stdout.write(`\n${experiment.name}: ${result.metrics.users} users, ${experiment.durationSeconds} s simulated, seed ${experiment.seed}\n\n`);
     process.stdout.write(`${textTable(summaryTable(result.metrics))}\n\n`);
     for (const f of findings(result.metrics)) process.stdout.write(`- ${f.replace(/`/g, "")}\n`);
     if (result.metrics.notes?.length) process.stdout.write(`\nWhat this run cannot say:\n${result.metrics.notes.map((n) => `- ${n}\n`).join("")}`);
+    if (opts.timings) process.stdout.write(`\n${timingsText(timings)}`);
     process.stdout.write(`\nwrote ${dir}\n`);
   } else {
+    if (opts.timings) process.stderr.write(timingsText(timings));
     process.stdout.write(`${dir}\n`);
   }
 }
@@ -58,5 +71,6 @@ export function register(program: Command): void {
     .option("--out <dir>", "results directory (default results/runs)")
     .option("--workers <k>", "worker threads for the defense arms (default: all cores; results do not depend on it)")
     .option("--quiet", "no progress and no table: print only the run directory")
+    .option("--timings", "print wall and CPU seconds per phase (always recorded in the manifest)")
     .action(runCommand);
 }

@@ -89,4 +89,39 @@ describe("chaff run", () => {
     expect(s.stderr).toMatch(/--seed = "-1": expected a/);
     expect(existsSync(join(out, "runs"))).toBe(false);
   });
+
+  it("records wall and CPU time per phase in the manifest only, prints them with --timings, and the outputs do not depend on the workers", () => {
+    const one = mkdtempSync(join(tmpdir(), "chaff-t1-"));
+    const two = mkdtempSync(join(tmpdir(), "chaff-t2-"));
+    const r1 = chaff(["run", TINY, "--workers", "1", "--timings", "--out", one]);
+    expect(r1.status, r1.stderr).toBe(0);
+    expect(r1.stdout).toMatch(/phase\s+wall s\s+CPU s\s+spans\n(.|\n)*simulate\s/);
+    // --quiet: stdout stays the run directory alone, the table goes to stderr
+    const r2 = chaff(["run", TINY, "--workers", "2", "--quiet", "--timings", "--out", two]);
+    expect(r2.status, r2.stderr).toBe(0);
+    expect(r2.stdout.trim()).toBe(runDir(two));
+    expect(r2.stderr).toMatch(/^phase\s+wall s/m);
+    expect(r2.stderr).toMatch(/^run\s+[\d.]+\s+[\d.]+\s+\(2 workers/m);
+    const [d1, d2] = [runDir(one), runDir(two)];
+    const m1 = JSON.parse(readFileSync(join(d1, "manifest.json"), "utf8"));
+    const m2 = JSON.parse(readFileSync(join(d2, "manifest.json"), "utf8"));
+    for (const [m, workers] of [[m1, 1], [m2, 2]] as const) {
+      expect(m.timings.workers).toBe(workers);
+      expect(m.timings.wallSeconds).toBeGreaterThan(0);
+      // one simulate span per defense arm (merged from the workers with two), one for the scoring
+      expect(m.timings.phases.simulate.spans).toBe(2);
+      expect(m.timings.phases.score.spans).toBe(1);
+      expect(m.timings.phases.figures.spans).toBe(1);
+      for (const p of Object.values(m.timings.phases) as { wallSeconds: number; cpuSeconds: number }[]) {
+        expect(p.wallSeconds).toBeGreaterThanOrEqual(0);
+        expect(Number.isFinite(p.cpuSeconds)).toBe(true);
+      }
+    }
+    // Timings are in no output: every output is byte-identical across worker counts.
+    expect(m1.outputs).toEqual(m2.outputs);
+    for (const name of Object.keys(m1.outputs)) expect(readFileSync(join(d1, name), "utf8")).not.toMatch(/wallSeconds|cpuSeconds/);
+    // and the run still reproduces from its manifest, timings and all
+    const rep = chaff(["reproduce", d2]);
+    expect(rep.status, rep.stdout + rep.stderr).toBe(0);
+  }, 240_000);
 });

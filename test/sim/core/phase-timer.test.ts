@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { PhaseTimer, threadCpuSeconds } from "../../../sim/core/phase-timer.ts";
+import { activeTimer, PhaseTimer, threadCpuSeconds, timed, timedAsync, withActiveTimer } from "../../../sim/core/phase-timer.ts";
 
 function spin(ms: number): number {
   const end = performance.now() + ms;
@@ -38,5 +38,66 @@ describe("phase timer", () => {
     const a = threadCpuSeconds();
     spin(10);
     expect(threadCpuSeconds()).toBeGreaterThan(a);
+  });
+
+  it("counts nested time once: the inner span's seconds are carved out of the outer one", async () => {
+    const timer = new PhaseTimer();
+    const t0 = performance.now();
+    await timer.timeAsync("simulate", async () => {
+      spin(10);
+      timer.time("train", () => spin(20));
+      spin(10);
+      await timer.timeAsync("score", async () => {
+        timer.time("bootstrap", () => spin(10));
+      });
+    });
+    const total = (performance.now() - t0) / 1e3;
+    const t = timer.toJSON();
+    expect(Object.keys(t)).toEqual(["simulate", "train", "score", "bootstrap"]);
+    const sum = t.simulate!.wallSeconds + t.train!.wallSeconds + t.score!.wallSeconds + t.bootstrap!.wallSeconds;
+    // Counted once: the phases add up to no more than the time around them all.
+    expect(sum).toBeLessThanOrEqual(total + 1e-9);
+    expect(t.train!.wallSeconds).toBeGreaterThanOrEqual(0.02);
+    expect(t.simulate!.wallSeconds).toBeGreaterThanOrEqual(0.02);
+    expect(t.simulate!.spans).toBe(1);
+    expect(t.train!.spans).toBe(1);
+    const cpuSum = t.simulate!.cpuSeconds + t.train!.cpuSeconds + t.score!.cpuSeconds + t.bootstrap!.cpuSeconds;
+    expect(cpuSum).toBeGreaterThan(0);
+  });
+
+  it("counts a span ended out of order once, and resumes the one it interrupted", () => {
+    const timer = new PhaseTimer();
+    const t0 = performance.now();
+    const endOuter = timer.start("simulate");
+    spin(5);
+    const endInner = timer.start("extract");
+    spin(5);
+    endOuter(); // out of order: it was paused, so it adds nothing more but its span
+    spin(5);
+    endInner();
+    endInner(); // a second call is ignored
+    const total = (performance.now() - t0) / 1e3;
+    const t = timer.toJSON();
+    expect(t.simulate!.spans).toBe(1);
+    expect(t.extract!.spans).toBe(1);
+    expect(t.simulate!.wallSeconds + t.extract!.wallSeconds).toBeLessThanOrEqual(total + 1e-9);
+    expect(t.extract!.wallSeconds).toBeGreaterThanOrEqual(0.01);
+  });
+
+  it("adds timed spans to the active timer only, and restores the previous one", async () => {
+    expect(activeTimer()).toBeNull();
+    expect(timed("bootstrap", () => 7)).toBe(7);
+    const outer = new PhaseTimer();
+    const inner = new PhaseTimer();
+    await withActiveTimer(outer, async () => {
+      timed("bootstrap", () => spin(1));
+      await withActiveTimer(inner, async () => {
+        expect(await timedAsync("train", async () => 3)).toBe(3);
+      });
+      expect(activeTimer()).toBe(outer);
+    });
+    expect(activeTimer()).toBeNull();
+    expect(Object.keys(outer.toJSON())).toEqual(["bootstrap"]);
+    expect(Object.keys(inner.toJSON())).toEqual(["train"]);
   });
 });

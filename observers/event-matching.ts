@@ -7,7 +7,12 @@
  * "channel" side is A's uplink events and the "user" side B's downlink events. A
  * channel event (t, s) is matched when some user event (t', s') has |t' − t| ≤ Δ and
  * |s' − s| ≤ Γ; the directed score is the matched ratio k / n. The pair's score
- * combines A → B and B → A (mean by default). Two presets:
+ * combines A → B and B → A (mean by default). That is `pairing: "up-down"`, the paper's
+ * rule; the other pairings (direction-pairing.ts) match A's uplink events against B's
+ * uplink events, downlink against downlink, or all of A's events against all of B's
+ * (each direction's bursts merged in time order), both ways and combined, and the
+ * default `strongest` takes per pair the largest of the four ratios, each standardized
+ * over all pairs. Two presets:
  *
  * | preset | gap | packets | bursts | Δ | Γ | matching | n |
  * |---|---|---|---|---|---|---|---|
@@ -29,9 +34,10 @@ import { BurstExtractor } from "./bursts.ts";
 import type { Observer, ObserverContext, ObserverDefinition, TaskScores } from "./observer.ts";
 import type { Labels } from "./labels.ts";
 import { pairTaskParam } from "./pair-task-param.ts";
-import { linkTask, linkTaskSampled } from "./link-task.ts";
-import type { Combine } from "./pair-block.ts";
+import { linkTaskSampled, linkTaskTerms } from "./link-task.ts";
+import { pairingPairScore, pairingScratch } from "./pair-block.ts";
 import { pairKernel } from "./pair-kernels.ts";
+import { pairingParam, pairingPlan, pairingStreams, scaleUsersParam, STREAM_TOTAL, STREAM_UP, type StreamIndex } from "./direction-pairing.ts";
 import type { Micros } from "../sim/core/time.ts";
 import { seconds } from "../sim/core/time.ts";
 import { DOWN, UP } from "../sim/core/kinds.ts";
@@ -66,6 +72,8 @@ export const eventMatchingSchema = z
     denominator: z.enum(["channel", "min"]).optional(),
     maxEvents: z.number().int().min(1).max(1_000_000).default(512).describe("event slots per user and direction (bounded memory)"),
     combine: z.enum(["mean", "max"]).default("mean"),
+    pairing: pairingParam,
+    scaleUsers: scaleUsersParam,
     maxNegatives: z.number().int().positive().default(2_000_000),
     sampleNegatives: z.number().int().positive().optional().describe("score only this many random negative pairs (no ranks), for large populations"),
     block: z.number().int().min(4).max(1024).default(64),
@@ -95,31 +103,38 @@ export function resolveEventParams(p: EventMatchingParams) {
 }
 
 /**
- * The matched ratio of A's uplink events (channel side) against B's downlink events
- * (user side). `used` is scratch of at least `maxEvents` bytes.
+ * The matched ratio of `nA` channel events (times `tA`, sizes `sA` from `oa`) against `nB`
+ * user events (`tB`, `sB` from `ob`), both in time order. `used` is scratch of at least
+ * `nB` bytes.
  */
-export function matchRatio(ev: BurstExtractor, a: number, b: number, rule: MatchRule, used: Uint8Array): number {
-  const nA = ev.count(a, UP);
-  const nB = ev.count(b, DOWN);
+export function matchEvents(
+  tA: Float64Array,
+  sA: Float64Array,
+  oa: number,
+  nA: number,
+  tB: Float64Array,
+  sB: Float64Array,
+  ob: number,
+  nB: number,
+  rule: MatchRule,
+  used: Uint8Array,
+): number {
   if (nA === 0 || nB === 0) return 0;
-  const oa = ev.offset(a, UP);
-  const ob = ev.offset(b, DOWN);
-  const { time, size } = ev;
   const { delta, gamma, relative, exclusive } = rule;
   if (exclusive) used.fill(0, 0, nB);
   let lo = 0;
   let matched = 0;
   for (let i = 0; i < nA; i++) {
-    const t = time[oa + i];
-    const s = size[oa + i];
+    const t = tA[oa + i];
+    const s = sA[oa + i];
     const tol = relative ? gamma * s : gamma;
-    while (lo < nB && time[ob + lo] < t - delta) lo++;
+    while (lo < nB && tB[ob + lo] < t - delta) lo++;
     let best = -1;
     let bestDt = Infinity;
-    for (let j = lo; j < nB && time[ob + j] <= t + delta; j++) {
+    for (let j = lo; j < nB && tB[ob + j] <= t + delta; j++) {
       if (exclusive && used[j] === 1) continue;
-      if (Math.abs(size[ob + j] - s) > tol) continue;
-      const dt = Math.abs(time[ob + j] - t);
+      if (Math.abs(sB[ob + j] - s) > tol) continue;
+      const dt = Math.abs(tB[ob + j] - t);
       if (dt < bestDt) {
         bestDt = dt;
         best = j;
@@ -132,6 +147,68 @@ export function matchRatio(ev: BurstExtractor, a: number, b: number, rule: Match
     }
   }
   return matched / (rule.denominator === "min" ? Math.min(nA, nB) : nA);
+}
+
+/**
+ * The matched ratio of A's uplink events (channel side) against B's downlink events
+ * (user side). `used` is scratch of at least `maxEvents` bytes.
+ */
+export function matchRatio(ev: BurstExtractor, a: number, b: number, rule: MatchRule, used: Uint8Array): number {
+  return matchEvents(ev.time, ev.size, ev.offset(a, UP), ev.count(a, UP), ev.time, ev.size, ev.offset(b, DOWN), ev.count(b, DOWN), rule, used);
+}
+
+/**
+ * Each user's events in three series (direction-pairing.ts): uplink, downlink, and both
+ * together (the two directions' events merged in time order; a burst stays the burst of
+ * its own direction). Built once the extractor is finished.
+ */
+export class EventSeries {
+  readonly users: number;
+  readonly maxEvents: number;
+  private readonly ev: BurstExtractor;
+  private readonly totalTime: Float64Array;
+  private readonly totalSize: Float64Array;
+  private readonly totalCount: Int32Array;
+
+  constructor(ev: BurstExtractor) {
+    this.ev = ev;
+    this.users = ev.users;
+    this.maxEvents = 2 * ev.maxEvents;
+    const k = 2 * ev.maxEvents;
+    this.totalTime = new Float64Array(ev.users * k);
+    this.totalSize = new Float64Array(ev.users * k);
+    this.totalCount = new Int32Array(ev.users);
+    for (let u = 0; u < ev.users; u++) {
+      const a = ev.offset(u, UP);
+      const b = ev.offset(u, DOWN);
+      const na = ev.count(u, UP);
+      const nb = ev.count(u, DOWN);
+      let i = 0;
+      let j = 0;
+      let m = u * k;
+      while (i < na || j < nb) {
+        const fromUp = j >= nb || (i < na && ev.time[a + i] <= ev.time[b + j]);
+        const slot = fromUp ? a + i++ : b + j++;
+        this.totalTime[m] = ev.time[slot];
+        this.totalSize[m++] = ev.size[slot];
+      }
+      this.totalCount[u] = na + nb;
+    }
+  }
+
+  /** The matched ratio of user a's series x (channel side) against user b's series y (user side). */
+  match(a: number, x: StreamIndex, b: number, y: StreamIndex, rule: MatchRule, used: Uint8Array): number {
+    const ev = this.ev;
+    const tA = x === STREAM_TOTAL ? this.totalTime : ev.time;
+    const sA = x === STREAM_TOTAL ? this.totalSize : ev.size;
+    const oa = x === STREAM_TOTAL ? a * this.maxEvents : ev.offset(a, x === STREAM_UP ? UP : DOWN);
+    const nA = x === STREAM_TOTAL ? this.totalCount[a] : ev.count(a, x === STREAM_UP ? UP : DOWN);
+    const tB = y === STREAM_TOTAL ? this.totalTime : ev.time;
+    const sB = y === STREAM_TOTAL ? this.totalSize : ev.size;
+    const ob = y === STREAM_TOTAL ? b * this.maxEvents : ev.offset(b, y === STREAM_UP ? UP : DOWN);
+    const nB = y === STREAM_TOTAL ? this.totalCount[b] : ev.count(b, y === STREAM_UP ? UP : DOWN);
+    return matchEvents(tA, sA, oa, nA, tB, sB, ob, nB, rule, used);
+  }
 }
 
 class EventMatchingObserver implements Observer {
@@ -149,33 +226,39 @@ class EventMatchingObserver implements Observer {
   score(labels: Labels): TaskScores {
     const p = this.params;
     this.tap.finish();
-    const used = new Uint8Array(p.maxEvents);
+    const series = new EventSeries(this.tap);
+    const used = new Uint8Array(series.maxEvents);
     const pairs = labels.pairs(p.task);
     const rng = this.ctx.rng.child("negatives");
-    const directed = (i: number, j: number) => matchRatio(this.tap, i, j, this.rule, used);
+    const plan = pairingPlan(
+      p.pairing,
+      (q) => {
+        const { x, y } = pairingStreams(q);
+        // Matching is not symmetric (each user event once, the channel side's count): both directions, combined.
+        return { kernel: pairKernel((i, j) => series.match(i, x, j, y, this.rule, used)), symmetric: false };
+      },
+      { users: this.tap.users, combine: p.combine, rng: this.ctx.rng.child("pairing-scale"), scaleUsers: p.scaleUsers },
+    );
     if (p.sampleNegatives !== undefined) {
-      const how: Combine = p.combine;
+      const scratch = pairingScratch(1);
+      const one = new Float64Array(1);
       return linkTaskSampled(
         pairs,
         (a, b, out) => {
-          for (let k = 0; k < a.length; k++) {
-            const x = directed(a[k], b[k]);
-            const y = directed(b[k], a[k]);
-            out[k] = how === "max" ? Math.max(x, y) : 0.5 * (x + y);
-          }
+          for (let k = 0; k < a.length; k++) out[k] = pairingPairScore(plan.kernels, plan.terms, a[k], b[k], p.combine, scratch, one);
         },
         p.sampleNegatives,
         rng,
         p.task,
       );
     }
-    return linkTask(pairs, pairKernel(directed), { task: p.task, combine: p.combine, block: p.block, maxNegatives: p.maxNegatives, rng });
+    return linkTaskTerms(pairs, plan.kernels, plan.terms, { task: p.task, combine: p.combine, block: p.block, maxNegatives: p.maxNegatives, rng });
   }
 }
 
 export const definition: ObserverDefinition<EventMatchingParams> = {
   name: "event-matching",
-  summary: "Bahramali et al.'s event-based detector: bursts on A's uplink matched in time and size to bursts on B's downlink",
+  summary: "Bahramali et al.'s event-based detector: bursts of A matched in time and size to bursts of B, under every direction pairing (A's uplink to B's downlink, uplinks, downlinks, both): the strongest",
   citation: "Bahramali et al., Practical Traffic Analysis Attacks on Secure Messaging Applications, NDSS 2020 (presets from the paper and from SPIN-UMass/IMProxy)",
   task: "link",
   vantage: "isp",

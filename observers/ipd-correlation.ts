@@ -9,8 +9,11 @@
  * log(1 + Δt / 1 ms), standardize it over its own length, and zero-fill the rest of a
  * fixed-length row. The directed score s(A → B) is the dot product of A's uplink row
  * with B's downlink row (Pearson's r when both have the full number of packets; over
- * their common prefix otherwise); the pair's score combines both directions. Streams
- * with fewer than `minPackets` delays score 0. Only packets larger than `minSize`
+ * their common prefix otherwise); the pair's score combines both directions. That is
+ * `pairing: "up-down"`; the other pairings (direction-pairing.ts) compare A's uplink
+ * with B's uplink, the downlinks, or the first packets of each link in both directions
+ * together, and the default `strongest` takes per pair the largest of the four, each
+ * standardized over all pairs. Streams with fewer than `minPackets` delays score 0. Only packets larger than `minSize`
  * bytes count, so tiny acknowledgements can be filtered out.
  *
  * Memory is users × 2 × `packets` times, fixed at construction; the tap is O(1).
@@ -24,7 +27,8 @@ import { checkCells } from "./binned-volume.ts";
 import type { Observer, ObserverContext, ObserverDefinition, TaskScores, Tap } from "./observer.ts";
 import type { Labels } from "./labels.ts";
 import { pairTaskParam } from "./pair-task-param.ts";
-import { linkTask } from "./link-task.ts";
+import { linkTaskTerms } from "./link-task.ts";
+import { pairingParam, rowPairingPlan, scaleUsersParam, STREAM_DOWN, STREAM_UP, type StreamIndex } from "./direction-pairing.ts";
 import { correlationKernel } from "./pair-kernels.ts";
 import type { Micros } from "../sim/core/time.ts";
 import { MILLISECOND } from "../sim/core/time.ts";
@@ -36,6 +40,8 @@ export const ipdCorrelationSchema = z
     minPackets: z.number().int().min(2).default(20).describe("streams with fewer inter-packet delays score 0"),
     minSize: z.number().int().min(0).default(0).describe("ignore packets of this many bytes or fewer"),
     combine: z.enum(["mean", "max"]).default("mean"),
+    pairing: pairingParam,
+    scaleUsers: scaleUsersParam,
     maxNegatives: z.number().int().positive().default(2_000_000),
     block: z.number().int().min(4).max(1024).default(64),
     task: pairTaskParam,
@@ -77,28 +83,52 @@ export class FirstPackets implements Tap {
    * with fewer than `minDelays` delays.
    */
   ipdRows(dir: Direction, minDelays: number): Float32Array {
-    const d = this.k - 1;
-    const M = new Float32Array(this.users * d);
+    const M = new Float32Array(this.users * (this.k - 1));
     for (let u = 0; u < this.users; u++) {
       const s = u * 2 + dir;
-      const m = this.counts[s] - 1;
-      if (m < minDelays) continue;
-      const t0 = s * this.k;
-      const o = u * d;
-      let sum = 0;
-      for (let i = 0; i < m; i++) {
-        const v = Math.log1p((this.times[t0 + i + 1] - this.times[t0 + i]) / MILLISECOND);
-        M[o + i] = v;
-        sum += v;
-      }
-      const mean = sum / m;
-      let ss = 0;
-      for (let i = 0; i < m; i++) ss += (M[o + i] - mean) ** 2;
-      const scale = ss > 1e-12 ? 1 / Math.sqrt(ss) : 0;
-      for (let i = 0; i < m; i++) M[o + i] = (M[o + i] - mean) * scale;
+      ipdRow(this.times, s * this.k, this.counts[s], minDelays, M, u * (this.k - 1));
     }
     return M;
   }
+
+  /**
+   * The same rows for both directions together: the first K packets of the user's link
+   * whichever way they went (the two directions' first K, merged in time order).
+   */
+  totalIpdRows(minDelays: number): Float32Array {
+    const { k, users, times, counts } = this;
+    const M = new Float32Array(users * (k - 1));
+    const merged = new Float64Array(k);
+    for (let u = 0; u < users; u++) {
+      const a = (u * 2 + UP) * k;
+      const b = (u * 2 + DOWN) * k;
+      const na = counts[u * 2 + UP];
+      const nb = counts[u * 2 + DOWN];
+      let i = 0;
+      let j = 0;
+      let m = 0;
+      while (m < k && (i < na || j < nb)) merged[m++] = j >= nb || (i < na && times[a + i] <= times[b + j]) ? times[a + i++] : times[b + j++];
+      ipdRow(merged, 0, m, minDelays, M, u * (k - 1));
+    }
+    return M;
+  }
+}
+
+/** Writes the standardized log-IPDs of `count` times from `times[t0]` into M from `o` (left zero below `minDelays` delays). */
+function ipdRow(times: Float64Array, t0: number, count: number, minDelays: number, M: Float32Array, o: number): void {
+  const m = count - 1;
+  if (m < minDelays) return;
+  let sum = 0;
+  for (let i = 0; i < m; i++) {
+    const v = Math.log1p((times[t0 + i + 1] - times[t0 + i]) / MILLISECOND);
+    M[o + i] = v;
+    sum += v;
+  }
+  const mean = sum / m;
+  let ss = 0;
+  for (let i = 0; i < m; i++) ss += (M[o + i] - mean) ** 2;
+  const scale = ss > 1e-12 ? 1 / Math.sqrt(ss) : 0;
+  for (let i = 0; i < m; i++) M[o + i] = (M[o + i] - mean) * scale;
 }
 
 class IpdCorrelationObserver implements Observer {
@@ -112,10 +142,16 @@ class IpdCorrelationObserver implements Observer {
 
   score(labels: Labels): TaskScores {
     const p = this.params;
-    const X = this.tap.ipdRows(UP, p.minPackets);
-    const Y = this.tap.ipdRows(DOWN, p.minPackets);
-    const kernel = correlationKernel(X, Y, p.packets - 1);
-    return linkTask(labels.pairs(p.task), kernel, {
+    const d = p.packets - 1;
+    const series = (s: StreamIndex): Float32Array =>
+      s === STREAM_UP ? this.tap.ipdRows(UP, p.minPackets) : s === STREAM_DOWN ? this.tap.ipdRows(DOWN, p.minPackets) : this.tap.totalIpdRows(p.minPackets);
+    const plan = rowPairingPlan(p.pairing, series, (X, Y) => correlationKernel(X, Y, d), {
+      users: this.tap.users,
+      combine: p.combine,
+      rng: this.ctx.rng.child("pairing-scale"),
+      scaleUsers: p.scaleUsers,
+    });
+    return linkTaskTerms(labels.pairs(p.task), plan.kernels, plan.terms, {
       task: p.task,
       combine: p.combine,
       block: p.block,
@@ -127,7 +163,7 @@ class IpdCorrelationObserver implements Observer {
 
 export const definition: ObserverDefinition<IpdCorrelationParams> = {
   name: "ipd-correlation",
-  summary: "correlation of the log inter-packet delays of A's first uplink packets with B's first downlink packets",
+  summary: "correlation of the log inter-packet delays of A's first packets with B's, under every direction pairing (uplink with downlink, uplinks, downlinks, both): the strongest",
   citation: "Flow correlation on inter-packet delays (reference §2.1); window of ℓ = 300 packets as in DeepCorr, Nasr et al., CCS 2018",
   task: "link",
   vantage: "isp",

@@ -6,13 +6,18 @@
  * it learns how to weigh the statistical observers' evidence, and it can learn the
  * defense it is trained against. Forest: the `ml-random-forest` package (mljs).
  *
- * Features of pair {A, B}, each the mean over the directions A → B and B → A:
+ * Features of pair {A, B}, each the mean over the directions A → B and B → A, for each
+ * direction pairing (direction-pairing.ts: A's uplink against B's downlink, uplink
+ * against uplink, downlink against downlink, both directions against both; named
+ * `feature:pairing`), so the forest can learn which side a defense leaves bare:
  * 1. Pearson r of binned bytes, `binSeconds` bins (volume-correlation.ts);
  * 2. the same at `coarseFactor` × wider bins;
  * 3. the cross-correlation peak over lags |ℓ| ≤ `maxLagBins` (lagged-correlation.ts);
  * 4. the event-match ratio, code preset (event-matching.ts);
  * 5. the χ² distance of packet-size histograms (size-histogram.ts);
- * 6. volume asymmetry |log(1 + bytes up_A) − log(1 + bytes down_B)|.
+ * 6. volume asymmetry |log(1 + bytes of A's side) − log(1 + bytes of B's side)|.
+ * `pairing: "strongest"` (the default) gives all 24; a single pairing its 6 (`up-down`
+ * is the feature set before pairings).
  *
  * How the experiment runner must train it (DESIGN §6: learned observers train on a
  * population and seeds disjoint from the test population; the adaptive adversary
@@ -39,7 +44,8 @@ import { RandomForestClassifier } from "ml-random-forest";
 import { z } from "zod";
 import { BinnedVolume, rebin } from "./binned-volume.ts";
 import { BurstExtractor } from "./bursts.ts";
-import { EVENT_PRESETS, matchRatio, type MatchRule } from "./event-matching.ts";
+import { EVENT_PRESETS, EventSeries, type MatchRule } from "./event-matching.ts";
+import { pairingParam, pairingsOf, pairingStreams, type DirectionPairing, type PairingChoice } from "./direction-pairing.ts";
 import type { Observer, ObserverContext, ObserverDefinition, TaskScores, Tap } from "./observer.ts";
 import type { Labels } from "./labels.ts";
 import { pairTaskParam } from "./pair-task-param.ts";
@@ -53,7 +59,23 @@ import type { Micros } from "../sim/core/time.ts";
 import { seconds } from "../sim/core/time.ts";
 import { DOWN, UP, type Direction } from "../sim/core/kinds.ts";
 
-export const FEATURE_NAMES = ["pearson-fine", "pearson-coarse", "lagged-peak", "event-match", "size-chi2", "volume-asymmetry"] as const;
+/** The features of one pairing. */
+export const BASE_FEATURES = ["pearson-fine", "pearson-coarse", "lagged-peak", "event-match", "size-chi2", "volume-asymmetry"] as const;
+
+/** The feature names under a pairing choice: each base feature of each pairing, `feature:pairing`, pairing after pairing. */
+export function featureNames(choice: PairingChoice): string[] {
+  return pairingsOf(choice).flatMap((p) => BASE_FEATURES.map((f) => `${f}:${p}`));
+}
+
+/** The default feature set: every pairing's. */
+export const FEATURE_NAMES: readonly string[] = featureNames("strongest");
+
+/** The row of a pair of a user with itself (never scored, only filling a block's diagonal): no correlation, the largest distance. */
+function diagonalRow(pairings: number): number[] {
+  const row: number[] = [];
+  for (let k = 0; k < pairings; k++) row.push(0, 0, 0, 0, 2, 0);
+  return row;
+}
 
 export const learnedClassifierSchema = z
   .object({
@@ -71,6 +93,7 @@ export const learnedClassifierSchema = z
     sampleNegatives: z.number().int().positive().optional().describe("score only this many random negative pairs (no ranks)"),
     maxNegatives: z.number().int().positive().default(2_000_000),
     block: z.number().int().min(4).max(1024).default(64),
+    pairing: pairingParam.describe("which direction pairings' features the forest gets: strongest = every pairing's (it learns which to weigh), or one pairing's (up-down: A's uplink with B's downlink and back)"),
     task: pairTaskParam,
     model: z.record(z.string(), z.unknown()).optional().describe("a trained model saved by model()"),
   })
@@ -95,19 +118,18 @@ export class PairFeatureExtractor implements Tap {
   private readonly rule: MatchRule;
   private prepared: {
     d: number;
-    fineUp: Float32Array;
-    fineDown: Float32Array;
+    fine: Float32Array[];
     dc: number;
-    coarseUp: Float32Array;
-    coarseDown: Float32Array;
-    histUp: Float32Array;
-    histDown: Float32Array;
-    totalUp: Float64Array;
-    totalDown: Float64Array;
+    coarse: Float32Array[];
+    hist: Float32Array[];
+    totals: Float64Array[];
+    events: EventSeries;
   } | null = null;
-  private readonly used: Uint8Array;
+  private used: Uint8Array;
   private readonly lag = lagScratch(1);
   private readonly one = new Float64Array(1);
+  /** The pairings whose features make a row, and their series. */
+  readonly pairings: readonly DirectionPairing[];
 
   constructor(
     private readonly p: LearnedClassifierParams,
@@ -120,7 +142,8 @@ export class PairFeatureExtractor implements Tap {
     this.bursts = new BurstExtractor({ users, gap: seconds(code.gapSeconds), minPacket: code.minPacket, minBurst: code.minBurst, maxEvents: p.maxEvents });
     this.sizes = new SizeHistogram(users, p.histBins, p.histMaxSize);
     this.rule = { delta: seconds(code.deltaSeconds), gamma: code.gamma, relative: code.gammaRelative, exclusive: code.exclusive, denominator: code.denominator };
-    this.used = new Uint8Array(p.maxEvents);
+    this.used = new Uint8Array(0);
+    this.pairings = pairingsOf(p.pairing);
   }
 
   packet(endpoint: number, time: Micros, size: number, dir: Direction): void {
@@ -132,28 +155,26 @@ export class PairFeatureExtractor implements Tap {
   private prepare() {
     if (this.prepared) return this.prepared;
     this.bursts.finish();
-    const { users, bins } = this.volume;
-    const cu = rebin(this.volume.up, users, bins, this.p.coarseFactor);
-    const cd = rebin(this.volume.down, users, bins, this.p.coarseFactor);
-    const totalUp = new Float64Array(users);
-    const totalDown = new Float64Array(users);
-    for (let u = 0; u < users; u++) {
-      for (let b = 0; b < bins; b++) {
-        totalUp[u] += this.volume.up[u * bins + b];
-        totalDown[u] += this.volume.down[u * bins + b];
-      }
-    }
+    const { users, bins, up, down } = this.volume;
+    const both = new Float32Array(up.length);
+    for (let i = 0; i < both.length; i++) both[i] = up[i] + down[i];
+    const raw = [up, down, both];
+    const coarseRaw = raw.map((m) => rebin(m, users, bins, this.p.coarseFactor));
+    const totals = raw.map((m) => {
+      const t = new Float64Array(users);
+      for (let u = 0; u < users; u++) for (let b = 0; b < bins; b++) t[u] += m[u * bins + b];
+      return t;
+    });
+    const events = new EventSeries(this.bursts);
+    this.used = new Uint8Array(events.maxEvents);
     this.prepared = {
       d: bins,
-      fineUp: standardizedCopy(this.volume.up, users, bins),
-      fineDown: standardizedCopy(this.volume.down, users, bins),
-      dc: cu.bins,
-      coarseUp: standardizedCopy(cu.data, users, cu.bins),
-      coarseDown: standardizedCopy(cd.data, users, cd.bins),
-      histUp: this.sizes.distributions(UP),
-      histDown: this.sizes.distributions(DOWN),
-      totalUp,
-      totalDown,
+      fine: raw.map((m) => standardizedCopy(m, users, bins)),
+      dc: coarseRaw[0].bins,
+      coarse: coarseRaw.map((c) => standardizedCopy(c.data, users, c.bins)),
+      hist: [this.sizes.distributions(UP), this.sizes.distributions(DOWN), this.sizes.totalDistributions()],
+      totals,
+      events,
     };
     return this.prepared;
   }
@@ -168,19 +189,25 @@ export class PairFeatureExtractor implements Tap {
     return this.one[0];
   }
 
-  /** The feature row of unordered pair {a, b} (symmetric in a and b). */
+  /** The feature row of unordered pair {a, b} (symmetric in a and b): `BASE_FEATURES` for each pairing, in `featureNames` order. */
   features(a: number, b: number): number[] {
     const f = this.prepare();
     const hb = this.p.histBins;
-    return [
-      0.5 * (this.dot(f.fineUp, f.fineDown, f.d, a, b) + this.dot(f.fineUp, f.fineDown, f.d, b, a)),
-      0.5 * (this.dot(f.coarseUp, f.coarseDown, f.dc, a, b) + this.dot(f.coarseUp, f.coarseDown, f.dc, b, a)),
-      0.5 * (this.lagged(f.fineUp, f.fineDown, f.d, a, b) + this.lagged(f.fineUp, f.fineDown, f.d, b, a)),
-      0.5 * (matchRatio(this.bursts, a, b, this.rule, this.used) + matchRatio(this.bursts, b, a, this.rule, this.used)),
-      0.5 * (histogramDistance(f.histUp, f.histDown, hb, a, b, "chi2") + histogramDistance(f.histUp, f.histDown, hb, b, a, "chi2")),
-      0.5 *
-        (Math.abs(Math.log1p(f.totalUp[a]) - Math.log1p(f.totalDown[b])) + Math.abs(Math.log1p(f.totalUp[b]) - Math.log1p(f.totalDown[a]))),
-    ];
+    const row: number[] = [];
+    for (const p of this.pairings) {
+      const { x, y } = pairingStreams(p);
+      const tx = f.totals[x];
+      const ty = f.totals[y];
+      row.push(
+        0.5 * (this.dot(f.fine[x], f.fine[y], f.d, a, b) + this.dot(f.fine[x], f.fine[y], f.d, b, a)),
+        0.5 * (this.dot(f.coarse[x], f.coarse[y], f.dc, a, b) + this.dot(f.coarse[x], f.coarse[y], f.dc, b, a)),
+        0.5 * (this.lagged(f.fine[x], f.fine[y], f.d, a, b) + this.lagged(f.fine[x], f.fine[y], f.d, b, a)),
+        0.5 * (f.events.match(a, x, b, y, this.rule, this.used) + f.events.match(b, x, a, y, this.rule, this.used)),
+        0.5 * (histogramDistance(f.hist[x], f.hist[y], hb, a, b, "chi2") + histogramDistance(f.hist[x], f.hist[y], hb, b, a, "chi2")),
+        0.5 * (Math.abs(Math.log1p(tx[a]) - Math.log1p(ty[b])) + Math.abs(Math.log1p(tx[b]) - Math.log1p(ty[a]))),
+      );
+    }
+    return row;
   }
 }
 
@@ -224,7 +251,7 @@ export class LearnedClassifierObserver implements Observer {
       features.push(this.tap.features(a, b));
       y.push(0);
     }
-    return { featureNames: [...FEATURE_NAMES], features, labels: y, seed: this.ctx.rng.seed };
+    return { featureNames: featureNames(this.params.pairing), features, labels: y, seed: this.ctx.rng.seed };
   }
 
   /** Fits the forest on rows from a separate run (`from.seed` must differ from this run's seed). */
@@ -232,8 +259,9 @@ export class LearnedClassifierObserver implements Observer {
     if (from && from.seed === this.ctx.rng.seed) {
       throw new Error(`learned-classifier: training data comes from seed ${String(from.seed)}, the test run's own seed; train on a disjoint seed and population`);
     }
-    if (from && from.featureNames.join() !== FEATURE_NAMES.join()) {
-      throw new Error(`learned-classifier: training features [${from.featureNames.join(", ")}] differ from [${FEATURE_NAMES.join(", ")}]`);
+    const names = featureNames(this.params.pairing);
+    if (from && from.featureNames.join() !== names.join()) {
+      throw new Error(`learned-classifier: training features [${from.featureNames.join(", ")}] differ from [${names.join(", ")}]`);
     }
     if (features.length !== labels.length || features.length === 0) {
       throw new Error(`learned-classifier: ${features.length} feature rows and ${labels.length} labels; expected equal, non-zero counts`);
@@ -242,7 +270,7 @@ export class LearnedClassifierObserver implements Observer {
     const p = this.params;
     const forest = new RandomForestClassifier({
       nEstimators: p.trees,
-      maxFeatures: Math.max(1, Math.round(p.featureFraction * FEATURE_NAMES.length)),
+      maxFeatures: Math.max(1, Math.round(p.featureFraction * names.length)),
       replacement: false,
       useSampleBagging: true,
       noOOB: true,
@@ -287,6 +315,7 @@ export class LearnedClassifierObserver implements Observer {
     if (!this.forest) throw new Error("learned-classifier: score() before train(); train on a separate run's trainingSet() or pass a saved model");
     const labels = runLabels.pairs(p.task);
     const rng = this.ctx.rng.child("negatives");
+    const diagonal = diagonalRow(this.tap.pairings.length);
     if (p.sampleNegatives !== undefined) {
       return linkTaskSampled(
         labels,
@@ -305,7 +334,7 @@ export class LearnedClassifierObserver implements Observer {
       labels,
       (i0, i1, j0, j1, out) => {
         const rows: number[][] = [];
-        for (let i = i0; i < i1; i++) for (let j = j0; j < j1; j++) rows.push(i === j ? [0, 0, 0, 0, 2, 0] : this.tap.features(i, j));
+        for (let i = i0; i < i1; i++) for (let j = j0; j < j1; j++) rows.push(i === j ? diagonal : this.tap.features(i, j));
         const s = this.predict(rows);
         for (let k = 0; k < s.length; k++) out[k] = s[k];
       },
@@ -317,12 +346,12 @@ export class LearnedClassifierObserver implements Observer {
 export const definition: ObserverDefinition<LearnedClassifierParams> = {
   learns: true,
   name: "learned-classifier",
-  summary: "random forest over pair features (volume correlations, lagged peak, event matches, size histograms), trained on a separate run",
+  summary: "random forest over pair features (volume correlations, lagged peak, event matches, size histograms) under every direction pairing, trained on a separate run",
   citation: "Breiman, Random Forests, Machine Learning 2001 (ml-random-forest); features from Levine et al. FC 2004, Saleh et al. CISS 2015, Bahramali et al. NDSS 2020",
   task: "link",
   vantage: "isp",
   vantages: ["local", "isp", "vpn-exit", "server", "global"],
-  sees: "per user and direction: bytes per time window, bursts (end time and size), packet-size histogram; plus what it learned from a separate training run",
+  sees: "per user and direction: bytes per time window, bursts (end time and size), packet-size histogram, each direction of A compared with each of B; plus what it learned from a separate training run",
   cannotSee: "payloads, which packets are padding or cover, the defense's code or parameters (only their effect on its training traffic), the test run's labels",
   schema: learnedClassifierSchema,
   create: (params, ctx) => new LearnedClassifierObserver(params, ctx),

@@ -12,7 +12,10 @@
  * (`chi2`, the symmetric χ² distance) or the Bhattacharyya coefficient Σ √(p·q)
  * (`bhattacharyya`, 1 − Hellinger², computed as a blocked dot product). A user with no
  * packets in a direction is at the largest distance (−2, or 0 for Bhattacharyya).
- * The pair's score combines both directions.
+ * The pair's score combines both directions. That is `pairing: "up-down"`; the other
+ * pairings (direction-pairing.ts) compare the uplink histograms, the downlink ones, or
+ * each user's histogram of both directions together, and the default `strongest` takes
+ * per pair the largest of the four similarities, each standardized over all pairs.
  *
  * Memory: users × bins per direction, fixed. The tap is O(1).
  *
@@ -25,7 +28,8 @@ import { checkCells } from "./binned-volume.ts";
 import type { Observer, ObserverContext, ObserverDefinition, TaskScores, Tap } from "./observer.ts";
 import type { Labels } from "./labels.ts";
 import { pairTaskParam } from "./pair-task-param.ts";
-import { linkTask } from "./link-task.ts";
+import { linkTaskTerms } from "./link-task.ts";
+import { pairingParam, rowPairingPlan, scaleUsersParam, STREAM_DOWN, STREAM_UP, type StreamIndex } from "./direction-pairing.ts";
 import { correlationKernel, pairKernel } from "./pair-kernels.ts";
 import type { Micros } from "../sim/core/time.ts";
 import { DOWN, UP, type Direction } from "../sim/core/kinds.ts";
@@ -36,6 +40,8 @@ export const sizeHistogramSchema = z
     maxSize: z.number().int().min(1).max(1_000_000).default(1600).describe("upper end of the binned range, bytes; larger packets go to the last bin"),
     distance: z.enum(["l1", "chi2", "bhattacharyya"]).default("chi2"),
     combine: z.enum(["mean", "max"]).default("mean"),
+    pairing: pairingParam,
+    scaleUsers: scaleUsersParam,
     maxNegatives: z.number().int().positive().default(2_000_000),
     block: z.number().int().min(4).max(1024).default(64),
     task: pairTaskParam,
@@ -70,7 +76,17 @@ export class SizeHistogram implements Tap {
 
   /** Row-normalized copy (each row sums to 1; empty rows stay 0), optionally square-rooted. */
   distributions(dir: Direction, sqrt = false): Float32Array {
-    const src = dir === UP ? this.up : this.down;
+    return this.normalized(dir === UP ? this.up : this.down, sqrt);
+  }
+
+  /** The same for both directions' packets together. */
+  totalDistributions(sqrt = false): Float32Array {
+    const both = new Float32Array(this.up.length);
+    for (let i = 0; i < both.length; i++) both[i] = this.up[i] + this.down[i];
+    return this.normalized(both, sqrt);
+  }
+
+  private normalized(src: Float32Array, sqrt: boolean): Float32Array {
     const out = new Float32Array(src.length);
     const d = this.bins;
     for (let u = 0; u < this.users; u++) {
@@ -117,11 +133,17 @@ class SizeHistogramObserver implements Observer {
     const p = this.params;
     const d = this.tap.bins;
     const bc = p.distance === "bhattacharyya";
-    const P = this.tap.distributions(UP, bc);
-    const Q = this.tap.distributions(DOWN, bc);
     const how = p.distance === "l1" ? "l1" : "chi2";
-    const kernel = bc ? correlationKernel(P, Q, d) : pairKernel((i, j) => -histogramDistance(P, Q, d, i, j, how));
-    return linkTask(labels.pairs(p.task), kernel, {
+    const series = (s: StreamIndex): Float32Array =>
+      s === STREAM_UP ? this.tap.distributions(UP, bc) : s === STREAM_DOWN ? this.tap.distributions(DOWN, bc) : this.tap.totalDistributions(bc);
+    const kernelOf = (P: Float32Array, Q: Float32Array) => (bc ? correlationKernel(P, Q, d) : pairKernel((i, j) => -histogramDistance(P, Q, d, i, j, how)));
+    const plan = rowPairingPlan(p.pairing, series, kernelOf, {
+      users: this.tap.users,
+      combine: p.combine,
+      rng: this.ctx.rng.child("pairing-scale"),
+      scaleUsers: p.scaleUsers,
+    });
+    return linkTaskTerms(labels.pairs(p.task), plan.kernels, plan.terms, {
       task: p.task,
       combine: p.combine,
       block: p.block,
@@ -133,7 +155,7 @@ class SizeHistogramObserver implements Observer {
 
 export const definition: ObserverDefinition<SizeHistogramParams> = {
   name: "size-histogram",
-  summary: "distance between A's uplink and B's downlink packet-size histograms",
+  summary: "similarity of A's and B's packet-size histograms under every direction pairing (uplink with downlink, uplinks, downlinks, both): the strongest",
   citation: "Coull & Dyer, Traffic Analysis of Encrypted Messaging Services: Apple iMessage and Beyond, ACM CCR 2014 (size side channel)",
   task: "link",
   vantage: "isp",

@@ -40,8 +40,12 @@
  *   candidates).
  *
  * The tap is the burst extractor's: O(1) and allocation-free per packet, memory fixed at
- * construction (`maxEvents` bursts per user and direction). Scoring sorts nothing: each
- * user's downlink bursts are already in time order, and a binary search finds the window.
+ * construction (`maxEvents` bursts per user and direction). Scoring sorts every user's
+ * downlink bursts into one list by time once; a binary search then finds each burst's
+ * window, so a case costs the bursts in its window, not the number of users. Negatives:
+ * every wrong candidate of a burst, or a uniform sample of `negativesPerBurst` of them
+ * (stream `negatives`) when there are more (large populations); the ranks always count
+ * every candidate.
  *
  * @example
  * const obs = definition.create(definition.schema.parse({}), ctx);
@@ -51,6 +55,7 @@ import { z } from "zod";
 import { BurstExtractor } from "./bursts.ts";
 import type { Labels } from "./labels.ts";
 import type { Observer, ObserverContext, ObserverDefinition, TaskScores } from "./observer.ts";
+import type { Rng } from "../sim/core/rng.ts";
 import { seconds, SECOND } from "../sim/core/time.ts";
 import { DOWN, UP } from "../sim/core/kinds.ts";
 
@@ -64,6 +69,13 @@ export const burstAttributionSchema = z
     maxLagSeconds: z.number().min(0).max(600).default(2).describe("latest start of a counterpart's burst after the last packet of the user's burst (seconds)"),
     lagWeight: z.number().min(0).max(1000).default(1).describe("score lost per second between the user's last packet and the counterpart burst's first (per second)"),
     maxEvents: z.number().int().min(1).max(1_000_000).default(4096).describe("burst slots per user and direction (bounded memory)"),
+    negativesPerBurst: z
+      .number()
+      .int()
+      .min(1)
+      .max(100_000)
+      .default(500)
+      .describe("wrong candidates kept as negatives per burst: all when there are no more, else a uniform sample (ranks always count all)"),
   })
   .strict();
 
@@ -72,6 +84,7 @@ export type BurstAttributionParams = z.infer<typeof burstAttributionSchema>;
 class BurstAttribution implements Observer {
   readonly tap: BurstExtractor;
   private readonly maxLag: number;
+  private readonly rng: Rng;
 
   constructor(
     private readonly params: BurstAttributionParams,
@@ -79,33 +92,30 @@ class BurstAttribution implements Observer {
   ) {
     this.tap = new BurstExtractor({ users: ctx.users, gap: seconds(params.gapSeconds), minPacket: params.minPacket, minBurst: 0, maxEvents: params.maxEvents });
     this.maxLag = seconds(params.maxLagSeconds);
+    this.rng = ctx.rng.child("negatives");
   }
 
-  /**
-   * The score of candidate v for a burst of `bytes` from `first` to `last`: its best
-   * downlink burst starting in [first, last + maxLag], or NO_MATCH.
-   */
-  candidateScore(v: number, first: number, last: number, bytes: number): number {
+  /** Every user's downlink bursts in one list sorted by first packet time (ties: by user, then in order). */
+  private downlinkIndex(): { first: Float64Array; user: Int32Array; size: Float64Array } {
     const ev = this.tap;
-    const o = ev.offset(v, DOWN);
-    const n = ev.count(v, DOWN);
-    // first downlink burst of v starting at or after `first`
-    let a = 0;
-    let b = n;
-    while (a < b) {
-      const mid = (a + b) >>> 1;
-      if (ev.first[o + mid] < first) a = mid + 1;
-      else b = mid;
+    let n = 0;
+    for (let v = 0; v < ev.users; v++) n += ev.count(v, DOWN);
+    const slot = new Int32Array(n);
+    const owner = new Int32Array(n);
+    let k = 0;
+    for (let v = 0; v < ev.users; v++) {
+      const o = ev.offset(v, DOWN);
+      for (let j = 0; j < ev.count(v, DOWN); j++) {
+        slot[k] = o + j;
+        owner[k++] = v;
+      }
     }
-    const until = last + this.maxLag;
-    const lnBytes = Math.log(bytes);
-    const w = this.params.lagWeight;
-    let best = NO_MATCH;
-    for (let j = a; j < n && ev.first[o + j] <= until; j++) {
-      const s = -Math.abs(Math.log(ev.size[o + j]) - lnBytes) - (w * Math.max(0, ev.first[o + j] - last)) / SECOND;
-      if (s > best) best = s;
-    }
-    return best;
+    const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => ev.first[slot[a]] - ev.first[slot[b]] || owner[a] - owner[b] || a - b);
+    return {
+      first: Float64Array.from(order, (i) => ev.first[slot[i]]),
+      user: Int32Array.from(order, (i) => owner[i]),
+      size: Float64Array.from(order, (i) => ev.size[slot[i]]),
+    };
   }
 
   score(labels: Labels): TaskScores {
@@ -113,6 +123,9 @@ class BurstAttribution implements Observer {
     const ev = this.tap;
     ev.finish();
     const users = ev.users;
+    const down = this.downlinkIndex();
+    const lagWeight = this.params.lagWeight;
+    const keep = this.params.negativesPerBurst;
     const pos: number[] = [];
     const pu: number[] = [];
     const pt: number[] = [];
@@ -123,40 +136,82 @@ class BurstAttribution implements Observer {
     const ties: number[] = [];
     const below: number[] = [];
     let chance = 0;
+    // per candidate: its best score in this case, valid where stamp[v] = the case's number
     const cand = new Float64Array(users);
-    const right = new Uint8Array(users);
+    const stamp = new Int32Array(users).fill(-1);
+    const right = new Int32Array(users).fill(-1);
+    const drawn = new Int32Array(users).fill(-1);
+    const touched: number[] = [];
+    let caseNo = 0;
     for (let u = 0; u < users; u++) {
       const o = ev.offset(u, UP);
-      for (let k = 0; k < ev.count(u, UP); k++) {
+      for (let k = 0; k < ev.count(u, UP); k++, caseNo++) {
         const first = ev.first[o + k];
         const last = ev.time[o + k];
         const truth = labels.burstConversation(u, first, last); // which candidates are right, nothing else
         let nRight = 0;
         for (const v of truth.counterparts) {
-          if (v >= 0 && v < users && v !== u && right[v] === 0) {
-            right[v] = 1;
+          if (v >= 0 && v < users && v !== u && right[v] !== caseNo) {
+            right[v] = caseNo;
             nRight++;
           }
         }
         if (nRight === 0) continue;
-        let best = -Infinity;
-        for (let v = 0; v < users; v++) {
-          if (v === u) continue;
-          cand[v] = this.candidateScore(v, first, last, ev.size[o + k]);
-          if (right[v] && cand[v] > best) best = cand[v];
+        // the downlink bursts starting in [first, last + maxLag]: each candidate's best
+        const lnBytes = Math.log(ev.size[o + k]);
+        let a = 0;
+        let b = down.first.length;
+        while (a < b) {
+          const mid = (a + b) >>> 1;
+          if (down.first[mid] < first) a = mid + 1;
+          else b = mid;
         }
+        touched.length = 0;
+        const until = last + this.maxLag;
+        for (let j = a; j < down.first.length && down.first[j] <= until; j++) {
+          const v = down.user[j];
+          if (v === u) continue;
+          const s = -Math.abs(Math.log(down.size[j]) - lnBytes) - (lagWeight * Math.max(0, down.first[j] - last)) / SECOND;
+          if (stamp[v] !== caseNo) {
+            stamp[v] = caseNo;
+            cand[v] = s;
+            touched.push(v);
+          } else if (s > cand[v]) cand[v] = s;
+        }
+        const scoreOf = (v: number) => (stamp[v] === caseNo ? cand[v] : NO_MATCH);
+        let best = NO_MATCH;
+        for (const v of truth.counterparts) if (v >= 0 && v < users && v !== u && scoreOf(v) > best) best = scoreOf(v);
+        // wrong candidates: every other user; those with no burst in the window score NO_MATCH
+        const wrong = users - 1 - nRight;
         let above = 0;
         let tied = 0;
-        let under = 0;
-        for (let v = 0; v < users; v++) {
-          if (v === u || right[v]) continue;
-          const s = cand[v];
-          neg.push(s);
+        let touchedWrong = 0;
+        for (const v of touched) {
+          if (right[v] === caseNo) continue;
+          touchedWrong++;
+          if (cand[v] > best) above++;
+          else if (cand[v] === best) tied++;
+        }
+        const silent = wrong - touchedWrong;
+        if (best === NO_MATCH) tied += silent;
+        const under = wrong - above - tied;
+        const negative = (score: number) => {
+          neg.push(score);
           nu.push(u);
           nt.push(first);
-          if (s > best) above++;
-          else if (s === best) tied++;
-          else under++;
+        };
+        if (wrong <= keep) {
+          for (const v of touched) if (right[v] !== caseNo) negative(cand[v]);
+          for (let i = 0; i < silent; i++) negative(NO_MATCH);
+        } else {
+          // a uniform sample of `keep` distinct wrong candidates (their ranks above count them all)
+          for (let got = 0; got < keep; ) {
+            const v = this.rng.int(0, users);
+            if (v === u || right[v] === caseNo || drawn[v] === caseNo) continue;
+            drawn[v] = caseNo;
+            negative(scoreOf(v));
+            got++;
+          }
         }
         pos.push(best);
         pu.push(u);
@@ -164,8 +219,7 @@ class BurstAttribution implements Observer {
         ranks.push(above);
         ties.push(tied);
         below.push(under);
-        chance += 1 / (above + tied + under + 1);
-        for (const v of truth.counterparts) if (v >= 0 && v < users) right[v] = 0;
+        chance += 1 / (wrong + 1);
       }
     }
     const cases = pos.length;

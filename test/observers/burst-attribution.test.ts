@@ -40,8 +40,8 @@ const SENDS = [
 ];
 
 /** The wire of the constructed case, and its truth with A's two conversations swapped when `swap`. */
-function constructed(swap = false): { obs: Observer; labels: Labels } {
-  const obs = definition.create(validateObserverParams(definition, {}), { users: USERS, start: 0, end: seconds(60), rng: stream(1, "test/burst-attribution") });
+function constructed(swap = false, params: Record<string, unknown> = {}): { obs: Observer; labels: Labels } {
+  const obs = definition.create(validateObserverParams(definition, params), { users: USERS, start: 0, end: seconds(60), rng: stream(1, "test/burst-attribution") });
   const t = new Truth();
   const conv = [t.conversations.add("direct", A, B, seconds(10)), t.conversations.add("direct", A, C, seconds(11))];
   for (const s of SENDS) {
@@ -93,6 +93,17 @@ describe("burst-attribution", () => {
     expect(Array.from(real.ranks!)).toEqual([0, 0, 0, 0, 0, 0]);
   });
 
+  it("keeps a sample of the wrong candidates as negatives when asked, ranking every candidate still", () => {
+    const all = constructed().obs.score(constructed().labels);
+    const { obs, labels } = constructed(false, { negativesPerBurst: 2 });
+    const s = obs.score(labels);
+    expect(s.negatives.length).toBe(SENDS.length * 2); // 3 wrong candidates each, 2 kept
+    expect(Array.from(s.ranks!)).toEqual(Array.from(all.ranks!));
+    expect(Array.from(s.rankBelow!)).toEqual(Array.from(all.rankBelow!));
+    const kept = new Set(all.negatives);
+    for (const x of s.negatives) expect(kept.has(x)).toBe(true);
+  });
+
   it("a burst that no candidate matched is at chance: every candidate ties", () => {
     const obs = definition.create(validateObserverParams(definition, {}), { users: 4, start: 0, end: seconds(60), rng: stream(1, "t") });
     const last = burst(obs, 0, UP, seconds(5), 10_000);
@@ -138,7 +149,7 @@ describe("burst-attribution", () => {
     expect(await getObserver("burst-attribution")).toBe(definition);
     expect(definition.vantages).toContain(definition.vantage);
     expect(definition.task).toBe("burst");
-    expect(validateObserverParams(definition, {})).toEqual({ gapSeconds: 0.5, minPacket: 0, maxLagSeconds: 2, lagWeight: 1, maxEvents: 4096 });
+    expect(validateObserverParams(definition, {})).toEqual({ gapSeconds: 0.5, minPacket: 0, maxLagSeconds: 2, lagWeight: 1, maxEvents: 4096, negativesPerBurst: 500 });
     expect(() => validateObserverParams(definition, { maxLagSeconds: -1 })).toThrow(/observer "burst-attribution" parameter maxLagSeconds = -1/);
   });
 

@@ -80,6 +80,23 @@ export interface TaskScores {
   readonly negativeTimes?: Float64Array;
 }
 
+/**
+ * Partner identification (the long-term attacks' own figure: Danezis 2003, Mathewson &
+ * Dingledine 2004 count the rounds until the attacker names a target's partner): per
+ * target, a user with at least one labelled partner, the credit for naming a partner
+ * first among its candidates (1 a hit, 0 a miss; a tie for first among k candidates of
+ * which h are partners counts h/k). The lab turns it into a rate with intervals by
+ * resampling the targets' users.
+ */
+export interface IdentificationScores {
+  /** The targets' user ids, ascending. */
+  readonly targets: Int32Array;
+  /** Per target, its credit in [0, 1]. */
+  readonly hits: Float64Array;
+  /** Candidates per target, nominal (N − 1: chance is about 1 / candidates). */
+  readonly candidates: number;
+}
+
 export interface ObserverContext {
   readonly users: number;
   readonly start: Micros;
@@ -108,6 +125,24 @@ export interface Observer {
    * returns.
    */
   scoreAsync?(labels: Labels): Promise<TaskScores>;
+  /**
+   * Long-term observers only (those that keep per-round aggregates: the disclosure and
+   * intersection attacks): the scores the same attack gives having watched only until
+   * `until` (µs), read off the aggregates of the rounds that ended by then, without
+   * re-running anything. `labels` are the caller's, restricted to what happened by
+   * `until` (sim/experiment/truth-until.ts); `scoreUntil(labels, end)` MUST equal
+   * `score(labels)`. The runner scores these at each observation horizon
+   * (sim/experiment/run-arm.ts) and reports the curve against observation time.
+   */
+  scoreUntil?(labels: Labels, until: Micros): TaskScores;
+  /**
+   * With `scoreUntil`: partner identification after watching until `until`. With
+   * `orientation` −1 the attacker names the lowest-scored candidate (an observer read
+   * flipped; attacker favouring, as for every other figure).
+   */
+  identificationUntil?(labels: Labels, until: Micros, orientation?: 1 | -1): IdentificationScores;
+  /** With `scoreUntil`: how many observation rounds the attack has seen by `until`, and the round width (µs). */
+  roundsUntil?(until: Micros): { rounds: number; width: Micros };
   /**
    * Learned observers only. After a *training* run (its own seed and population, the same
    * defense and vantage: the adaptive adversary), returns labelled rows from that run,

@@ -27,7 +27,7 @@
  * rounds.flush();
  * rounds.sent[0 * rounds.rounds + 1]; // => 1
  */
-import type { Observer, ObserverContext, Tap, TaskScores } from "./observer.ts";
+import type { IdentificationScores, Observer, ObserverContext, Tap, TaskScores } from "./observer.ts";
 import type { LinkLabels } from "./pair-labels.ts";
 import { linkTask } from "./link-task.ts";
 import { combineScores, type Combine } from "./pair-block.ts";
@@ -119,7 +119,9 @@ export class RoundTap implements Tap {
 /**
  * The rounds [0, count) of a users × rounds matrix as a rounds × users matrix (so one
  * round's users are contiguous), with each cell the sum of rounds r … r + lag (the
- * receives a send in round r may cause: store-and-forward delays, a pool mix's delay).
+ * receives a send in round r may cause: store-and-forward delays, a pool mix's delay),
+ * never past round count − 1: an attacker who has watched `count` rounds has not seen
+ * the next ones.
  */
 export function laggedTranspose(m: Float32Array, users: number, rounds: number, count: number, lag: number): Float64Array {
   const out = new Float64Array(count * users);
@@ -127,7 +129,7 @@ export function laggedTranspose(m: Float32Array, users: number, rounds: number, 
     const row = u * rounds;
     for (let r = 0; r < count; r++) {
       let s = 0;
-      const hi = Math.min(rounds, r + lag + 1);
+      const hi = Math.min(count, r + lag + 1);
       for (let q = r; q < hi; q++) s += m[row + q];
       out[r * users + u] = s;
     }
@@ -183,9 +185,9 @@ export function matrixLinkScores(labels: LinkLabels, V: Float64Array, opts: Matr
 }
 
 /** How often the attack names a true partner first. */
-export interface Identification {
+export interface Identification extends IdentificationScores {
   /** Users with at least one labelled partner (the targets). */
-  readonly targets: number;
+  readonly targetCount: number;
   /** Targets whose best-scored candidate is one of their labelled partners (ties: shared credit). */
   readonly identified: number;
   /** identified / targets (NaN without targets). */
@@ -200,9 +202,11 @@ export interface Identification {
  * for each target a, its candidates are the users the labels do not leave out of a's
  * pairs; the best-scored one under combine(s(a → c), s(c → a)) is a hit when it is a
  * labelled partner. A tie for first among k candidates of which h are partners counts
- * h/k. Labels are read only to say which candidates are partners.
+ * h/k. With `sign` −1 the best-scored is the lowest (a flipped reading). Labels are read
+ * only to say which candidates are partners. Per target, its id and credit
+ * (`targets`, `hits`) are what the lab's bootstrap resamples.
  */
-export function partnerIdentification(labels: LinkLabels, V: Float64Array, combine: Combine): Identification {
+export function partnerIdentification(labels: LinkLabels, V: Float64Array, combine: Combine, sign: 1 | -1 = 1): Identification {
   const n = labels.users;
   const isTarget = new Uint8Array(n);
   for (let k = 0; k < labels.initiator.length; k++) {
@@ -210,11 +214,11 @@ export function partnerIdentification(labels: LinkLabels, V: Float64Array, combi
     isTarget[labels.partner[k]] = 1;
   }
   const best = new Int32Array(n).fill(-1);
-  let targets = 0;
+  const ids: number[] = [];
+  const credit: number[] = [];
   let identified = 0;
   for (let a = 0; a < n; a++) {
     if (!isTarget[a]) continue;
-    targets++;
     let top = -Infinity;
     let tied = 0;
     let hits = 0;
@@ -224,7 +228,7 @@ export function partnerIdentification(labels: LinkLabels, V: Float64Array, combi
       if (code === -1) continue;
       const x = V[a * n + c];
       const y = V[c * n + a];
-      const s = combineScores(Number.isFinite(x) ? x : 0, Number.isFinite(y) ? y : 0, combine);
+      const s = sign * combineScores(Number.isFinite(x) ? x : 0, Number.isFinite(y) ? y : 0, combine);
       if (s > top) {
         top = s;
         tied = 1;
@@ -235,9 +239,21 @@ export function partnerIdentification(labels: LinkLabels, V: Float64Array, combi
         if (code >= 0) hits++;
       }
     }
-    if (tied > 0) identified += hits / tied;
+    const h = tied > 0 ? hits / tied : 0;
+    identified += h;
+    ids.push(a);
+    credit.push(h);
   }
-  return { targets, identified, rate: targets > 0 ? identified / targets : Number.NaN, best };
+  const targetCount = ids.length;
+  return {
+    targets: Int32Array.from(ids),
+    hits: Float64Array.from(credit),
+    candidates: n - 1,
+    targetCount,
+    identified,
+    rate: targetCount > 0 ? identified / targetCount : Number.NaN,
+    best,
+  };
 }
 
 /**
@@ -331,6 +347,8 @@ export interface RoundsObserverParams {
  */
 export abstract class RoundsObserver implements Observer {
   private flushed = false;
+  /** The last matrix computed and the rounds it covers (the runner asks for the link task and the identification at one horizon in turn). */
+  private cached: { rounds: number; V: Float64Array } | null = null;
 
   constructor(
     readonly tap: RoundTap,
@@ -349,9 +367,16 @@ export abstract class RoundsObserver implements Observer {
     return until >= this.ctx.end ? this.tap.rounds : roundsUntil(this.ctx.start, this.tap.width, this.tap.rounds, until);
   }
 
-  /** The directed scores s(a → b) from the rounds that end by `until` (default: the whole run). */
+  /** The directed scores s(a → b) from the rounds that end by `until` (default: the whole run). The array is shared with later calls for the same rounds: do not write to it. */
   matrix(until: Micros = this.ctx.end): Float64Array {
-    return this.matrixOf(this.rounds(until));
+    const r = this.rounds(until);
+    if (this.cached?.rounds !== r) this.cached = { rounds: r, V: this.matrixOf(r) };
+    return this.cached.V;
+  }
+
+  /** The rounds seen by `until` (at least one; the whole run from its end on) and their width, µs. */
+  roundsUntil(until: Micros): { rounds: number; width: Micros } {
+    return { rounds: this.rounds(until), width: this.tap.width };
   }
 
   score(labels: Labels): TaskScores {
@@ -365,7 +390,11 @@ export abstract class RoundsObserver implements Observer {
   }
 
   /** The partner-identification rate after watching until `until`. */
-  identification(labels: Labels, until: Micros = this.ctx.end): Identification {
-    return partnerIdentification(labels.pairs(this.shared.task), this.matrix(until), this.shared.combine);
+  identification(labels: Labels, until: Micros = this.ctx.end, orientation: 1 | -1 = 1): Identification {
+    return partnerIdentification(labels.pairs(this.shared.task), this.matrix(until), this.shared.combine, orientation);
+  }
+
+  identificationUntil(labels: Labels, until: Micros, orientation: 1 | -1 = 1): IdentificationScores {
+    return this.identification(labels, until, orientation);
   }
 }

@@ -5,9 +5,8 @@
  * figures draw (timelines, ROC curves, per-message latencies, per-device energy).
  */
 import type { Orientation } from "../../observers/metrics/scored-cases.ts";
-import type { TaskScores } from "../../observers/observer.ts";
+import type { IdentificationScores, Observer, TaskScores } from "../../observers/observer.ts";
 import { stream } from "../core/rng.ts";
-import type { Micros } from "../core/time.ts";
 import type { Trace } from "../core/trace.ts";
 import type { ArmResult } from "../runs/metrics.ts";
 import type { RadioFleet } from "../world/radio.ts";
@@ -17,6 +16,8 @@ import { armCost } from "./cost.ts";
 import type { Defense, Experiment } from "./schema.ts";
 import { labelsFromTruth } from "./labels.ts";
 import { trainingRun } from "./training.ts";
+import { observationHorizons, truthUntil } from "./truth-until.ts";
+import { SECOND, type Micros } from "../core/time.ts";
 
 export interface ArmExtras {
   defense: string;
@@ -28,6 +29,19 @@ export interface ArmExtras {
   joulesPerHour: Float64Array;
 }
 
+/** A long-term observer's scores after watching until one horizon. */
+export interface HorizonScores {
+  /** The horizon, seconds from the start of the run (observationHorizons). */
+  seconds: number;
+  /** Observation rounds the attack had seen by then, and their width in seconds. */
+  rounds: number;
+  roundSeconds: number;
+  /** The link task on the pairs that had talked by then. */
+  scores: TaskScores;
+  /** Partner identification of the targets who had a partner by then (oriented as the observer is read). */
+  identification: IdentificationScores | null;
+}
+
 /** One observer's scores in one arm, with the direction fixed on the training run: what the run's scoring needs. */
 export interface ObserverScores {
   /** Index of the observer in the experiment. */
@@ -35,6 +49,12 @@ export interface ObserverScores {
   scores: TaskScores;
   orientation: Orientation;
   trainingAuc: number | null;
+  /**
+   * For observers that can score after a shorter observation (`Observer.scoreUntil`: the
+   * long-term attacks), the same attack at each observation horizon, the last the whole
+   * run. Labels at each horizon come from the truth cut there (truth-until.ts).
+   */
+  horizons?: HorizonScores[];
 }
 
 /** What one arm hands to the run's scoring: its entry of metrics.json without the observer figures, its scores, its extras. */
@@ -68,6 +88,7 @@ export async function runDefense(exp: Experiment, defense: Defense, duration: Mi
     const s = o.observer.scoreAsync ? await o.observer.scoreAsync(labels) : o.observer.score(labels);
     scores.push({ index: o.index, scores: s, orientation: training.orientation[o.index], trainingAuc: training.trainingAuc[o.index] });
   }
+  scoreHorizons(observers, scores, result, population.size, duration, exp.durationSeconds, labels);
 
   const cost = armCost(result, radio, population.size, duration, exp.metrics, exp.radio, metricsRng.child("cost"));
   const arm: ArmRun["arm"] = {
@@ -91,6 +112,44 @@ export async function runDefense(exp: Experiment, defense: Defense, duration: Mi
       joulesPerHour: cost.joulesPerHour,
     },
   };
+}
+
+/**
+ * The long-term observers (those with `scoreUntil`) scored at every observation horizon
+ * of the run (truth-until.ts `observationHorizons`: derived from the duration, one grid
+ * for all), each on the labels of what had happened by then; the last horizon is the
+ * whole run and reuses its labels. Read off the aggregates each observer already holds:
+ * nothing is re-run. Attaches `horizons` to each such observer's entry of `scores`.
+ */
+export function scoreHorizons(
+  observers: readonly { index: number; observer: Observer }[],
+  scores: ObserverScores[],
+  result: WorldResult,
+  users: number,
+  duration: Micros,
+  durationSeconds: number,
+  fullLabels: ReturnType<typeof labelsFromTruth>,
+): void {
+  const longTerm = observers.filter((o) => typeof o.observer.scoreUntil === "function");
+  if (longTerm.length === 0) return;
+  const horizons = observationHorizons(durationSeconds);
+  const labelsAt = horizons.map((h, k) => (k === horizons.length - 1 ? fullLabels : labelsFromTruth(truthUntil(result.truth, Math.round(h * SECOND)), users)));
+  for (const o of longTerm) {
+    const entry = scores.find((x) => x.index === o.index)!;
+    const obs = o.observer;
+    entry.horizons = horizons.map((h, k) => {
+      const until = k === horizons.length - 1 ? duration : Math.round(h * SECOND);
+      const labels = labelsAt[k];
+      const seen = obs.roundsUntil?.(until) ?? { rounds: 0, width: 0 };
+      return {
+        seconds: h,
+        rounds: seen.rounds,
+        roundSeconds: seen.width / SECOND,
+        scores: k === horizons.length - 1 ? entry.scores : obs.scoreUntil!(labels, until),
+        identification: obs.identificationUntil ? obs.identificationUntil(labels, until, entry.orientation) : null,
+      };
+    });
+  }
 }
 
 function trafficOf(r: WorldResult): ArmResult["traffic"] {

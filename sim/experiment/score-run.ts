@@ -39,9 +39,28 @@ import { drawUserWeights } from "../../observers/metrics/user-weights.ts";
 import type { TaskName, TaskScores } from "../../observers/observer.ts";
 import { stream } from "../core/rng.ts";
 import { SECOND } from "../core/time.ts";
-import { observerKey, type ArmResult, type Figure, type Interval, type ObserverResult, type ObserverSummary, type PairedDifference, type PairedVerdict, type Strongest } from "../runs/metrics.ts";
+import {
+  observerKey,
+  type ArmResult,
+  type Figure,
+  type HorizonCurve,
+  type HorizonDifference,
+  type HorizonPoint,
+  type Interval,
+  type ObserverResult,
+  type ObserverSummary,
+  type OverTime,
+  type PairedDifference,
+  type PairedVerdict,
+  type ReachLine,
+  type Strongest,
+} from "../runs/metrics.ts";
+import type { IdentificationScores } from "../../observers/observer.ts";
+import { MIN_USERS } from "../../observers/metrics/score-resolvability.ts";
+import type { UserWeights } from "../../observers/metrics/user-weights.ts";
+import type { TimeWeights } from "../../observers/metrics/time-weights.ts";
 import { encodeUnitReplicates } from "../runs/replicates.ts";
-import type { ArmExtras, ArmRun } from "./run-arm.ts";
+import type { ArmExtras, ArmRun, ObserverScores } from "./run-arm.ts";
 import { getObserver } from "./registries.ts";
 import type { Experiment } from "./schema.ts";
 
@@ -118,7 +137,7 @@ function summary(sc: Scored, scores: TaskScores, fprs: readonly number[], resamp
 }
 
 /** Per replicate, the maximum over `members` of one metric; the estimate is the maximum of the estimates. */
-function maxOver(members: Scored[], pick: (s: Scored) => { values: Float64Array; estimate: number; ok: boolean }, R: number): { values: Float64Array; estimate: number; ok: boolean } {
+function maxOver<S>(members: S[], pick: (s: S) => { values: Float64Array; estimate: number; ok: boolean }, R: number): { values: Float64Array; estimate: number; ok: boolean } {
   const values = new Float64Array(R).fill(-Infinity);
   let estimate = -Infinity;
   let any = false;
@@ -202,6 +221,8 @@ export async function scoreRun(exp: Experiment, arms: ArmRun[]): Promise<ScoredR
   const base = undefendedArm(exp);
   const strongestByArm = arms.map((_, a) => tasks.map((task) => ({ task, ...strongestOf(a, task) })));
 
+  const overTimes = scoreOverTime(exp, arms, nameOf, W, T, base);
+
   const results: ArmResult[] = arms.map((a, ai) => {
     const observers: ObserverResult[] = a.scores.map((o, j) => {
       const def = defs[o.index];
@@ -254,7 +275,8 @@ export async function scoreRun(exp: Experiment, arms: ArmRun[]): Promise<ScoredR
         });
       }
     }
-    return { ...a.arm, observers, strongest, versusUndefended };
+    const overTime = overTimes[ai];
+    return overTime ? { ...a.arm, observers, strongest, versusUndefended, overTime } : { ...a.arm, observers, strongest, versusUndefended };
   });
 
   const roc = arms.map((a) =>
@@ -266,4 +288,208 @@ export async function scoreRun(exp: Experiment, arms: ArmRun[]): Promise<ScoredR
     }),
   );
   return { arms: results, roc };
+}
+
+/** One metric's replicate values at one horizon, with its estimate and whether the data support it. */
+interface Pick {
+  values: Float64Array;
+  estimate: number;
+  ok: boolean;
+}
+
+/** The levels "days bought" is stated at: the first horizon at which the strongest long-term observer's estimate reaches each. */
+export const REACH_LEVELS: readonly { metric: string; level: number }[] = [
+  { metric: "identification", level: 0.5 },
+  { metric: "tpr@1e-3", level: 0.1 },
+];
+
+/**
+ * Per user-bootstrap replicate, the partner-identification rate: Σ w_a·hit_a / Σ w_a over
+ * the targets a (a target weighs its user's count in the replicate); NaN in a replicate
+ * that drew no target. Resolvable with targets from at least MIN_USERS users.
+ */
+export function replicateIdentification(id: IdentificationScores, W: UserWeights): Pick {
+  const R = W.replicates;
+  const n = id.targets.length;
+  const values = new Float64Array(R);
+  for (let r = 0; r < R; r++) {
+    const w = W.weights(r);
+    let sw = 0;
+    let sh = 0;
+    for (let i = 0; i < n; i++) {
+      const x = w[id.targets[i]];
+      sw += x;
+      sh += x * id.hits[i];
+    }
+    values[r] = sw > 0 ? sh / sw : NaN;
+  }
+  let sum = 0;
+  for (let i = 0; i < n; i++) sum += id.hits[i];
+  return { values, estimate: n > 0 ? sum / n : NaN, ok: n >= MIN_USERS };
+}
+
+const HORIZON_KS: number[] = [];
+
+/**
+ * The long-term observers against observation time, arm by arm (null for an arm without
+ * any): each observer's curve (identification, AUC, TPR at each FPR per horizon), the
+ * strongest's (per horizon and replicate the maximum over the long-term observers:
+ * attacker favouring, as for `strongest`), its paired difference against the undefended
+ * arm at each horizon, and the reach lines ("days bought"). Same replicates W (and T)
+ * as every other figure of the run; the link task's cases carry no time, so only users
+ * are resampled.
+ */
+function scoreOverTime(
+  exp: Experiment,
+  arms: ArmRun[],
+  nameOf: (o: ObserverScores) => string,
+  W: UserWeights,
+  T: TimeWeights,
+  base: number,
+): (OverTime | null)[] {
+  const { level, fprs } = exp.metrics;
+  const R = W.replicates;
+  const metricNames = ["identification", "auc", ...fprs.map((f) => `tpr@${fprKey(f)}`)];
+  interface ScoredHorizon {
+    picks: Pick[];
+    point: HorizonPoint;
+  }
+  const perArm = arms.map((a) =>
+    a.scores
+      .filter((o) => o.horizons && o.horizons.length > 0)
+      .map((o) => {
+        const horizons = o.horizons!;
+        const scored: ScoredHorizon[] = horizons.map((h) => {
+          const rep = replicateScoreMetrics(h.scores, o.orientation, W, { fprs, ks: HORIZON_KS, time: T });
+          const res = scoreResolvability(h.scores, fprs);
+          const id: Pick = h.identification ? replicateIdentification(h.identification, W) : { values: new Float64Array(R).fill(NaN), estimate: NaN, ok: false };
+          const picks: Pick[] = [id, { values: rep.auc, estimate: rep.estimate.auc, ok: res.auc }, ...fprs.map((_, k) => ({ values: rep.tprAt[k], estimate: rep.estimate.tprAt[k], ok: res.tprAt[k] }))];
+          const notResolvable = [...res.reasons];
+          const targets = h.identification?.targets.length ?? 0;
+          if (!id.ok) notResolvable.push(h.identification ? `identification: ${targets} targets; at least ${MIN_USERS} are needed` : "identification: the observer does not name partners");
+          const tprAt: Record<string, Figure> = {};
+          fprs.forEach((f, k) => (tprAt[fprKey(f)] = figure(picks[2 + k].values, picks[2 + k].estimate, picks[2 + k].ok, level)));
+          const point: HorizonPoint = {
+            seconds: h.seconds,
+            rounds: h.rounds,
+            positives: h.scores.positives.length,
+            negatives: h.scores.negatives.length,
+            targets,
+            identification: figure(id.values, id.estimate, id.ok, level),
+            auc: figure(rep.auc, rep.estimate.auc, res.auc, level),
+            tprAt,
+            notResolvable,
+          };
+          return { picks, point };
+        });
+        const widths = new Set(horizons.map((h) => h.roundSeconds));
+        return { o, scored, roundSeconds: widths.size === 1 ? horizons[0].roundSeconds : null };
+      }),
+  );
+  const horizonsSeconds = perArm.flatMap((list) => list.map((x) => x.o.horizons!.map((h) => h.seconds)))[0] ?? null;
+  if (horizonsSeconds === null) return arms.map(() => null);
+
+  /** Per arm: per horizon, per metric, the maximum over the arm's long-term observers inside each replicate. */
+  const strongestPicks = perArm.map((list) =>
+    horizonsSeconds.map((_, k) =>
+      metricNames.map((_, mi) =>
+        maxOver(
+          list.map((x) => x.scored[k]),
+          (s) => s.picks[mi],
+          R,
+        ),
+      ),
+    ),
+  );
+  const reachLevels = REACH_LEVELS.filter((l) => metricNames.includes(l.metric));
+
+  const firstReach = (ai: number, mi: number, lv: number): number => {
+    const k = strongestPicks[ai].findIndex((p) => p[mi].ok && Number.isFinite(p[mi].estimate) && p[mi].estimate >= lv);
+    return k;
+  };
+
+  return perArm.map((list, ai) => {
+    if (list.length === 0) return null;
+    const widths = new Set(list.map((x) => x.roundSeconds));
+    const roundSeconds = widths.size === 1 ? list[0].roundSeconds : null;
+    const observers: HorizonCurve[] = list.map((x) => ({ observer: nameOf(x.o), roundSeconds: x.roundSeconds, points: x.scored.map((s) => s.point) }));
+    const strongest: HorizonCurve = {
+      observer: "strongest:long-term",
+      roundSeconds,
+      points: horizonsSeconds.map((seconds, k) => {
+        const p = strongestPicks[ai][k];
+        const tprAt: Record<string, Figure> = {};
+        fprs.forEach((f, j) => (tprAt[fprKey(f)] = figure(p[2 + j].values, p[2 + j].estimate, p[2 + j].ok, level)));
+        const first = list[0].scored[k].point;
+        const notResolvable = metricNames.filter((_, mi) => !p[mi].ok).map((m) => `${m}: not resolvable for any long-term observer at this horizon`);
+        return {
+          seconds,
+          rounds: roundSeconds !== null ? first.rounds : null,
+          positives: first.positives,
+          negatives: first.negatives,
+          targets: first.targets,
+          identification: figure(p[0].values, p[0].estimate, p[0].ok, level),
+          auc: figure(p[1].values, p[1].estimate, p[1].ok, level),
+          tprAt,
+          notResolvable,
+        };
+      }),
+    };
+    let versusUndefended: HorizonDifference[] | null = null;
+    const hasBase = base >= 0 && strongestPicks[base] !== undefined && perArm[base].length > 0;
+    if (hasBase && ai !== base) {
+      versusUndefended = [];
+      horizonsSeconds.forEach((seconds, k) => {
+        metricNames.forEach((metric, mi) => {
+          const d = strongestPicks[ai][k][mi];
+          const u = strongestPicks[base][k][mi];
+          versusUndefended!.push({ seconds, metric, defended: d.ok ? finite(d.estimate) : null, undefended: u.ok ? finite(u.estimate) : null, ...paired(d, u, level) });
+        });
+      });
+    }
+    const reach: ReachLine[] = reachLevels.map(({ metric, level: lv }) => {
+      const mi = metricNames.indexOf(metric);
+      const k = firstReach(ai, mi, lv);
+      const ku = hasBase ? firstReach(base, mi, lv) : -1;
+      const seconds = k >= 0 ? horizonsSeconds[k] : null;
+      const undefendedSeconds = hasBase && ku >= 0 ? horizonsSeconds[ku] : null;
+      const roundsAt = (kk: number) => (kk >= 0 && roundSeconds !== null ? strongest.points[kk].rounds : null);
+      const rounds = roundsAt(k);
+      const undefendedRounds = hasBase ? roundsAt(ku) : null;
+      const addedSeconds = seconds !== null && undefendedSeconds !== null ? seconds - undefendedSeconds : null;
+      const addedRounds = rounds !== null && undefendedRounds !== null ? rounds - undefendedRounds : null;
+      const statement = reachStatement(arms[ai].arm.defense, metric, lv, seconds, rounds, hasBase && ai !== base ? { seconds: undefendedSeconds, addedSeconds, addedRounds } : null, horizonsSeconds[horizonsSeconds.length - 1]);
+      return { metric, level: lv, seconds, rounds, undefendedSeconds, undefendedRounds, addedSeconds, addedRounds, statement };
+    });
+    return { horizonsSeconds, observers, strongest, versusUndefended, reach };
+  });
+}
+
+/** A duration in words: seconds, minutes, hours or days. */
+export function spanWords(seconds: number): string {
+  const a = Math.abs(seconds);
+  if (a >= 86_400) return `${+(seconds / 86_400).toFixed(2)} d`;
+  if (a >= 3600) return `${+(seconds / 3600).toFixed(2)} h`;
+  if (a >= 60) return `${+(seconds / 60).toFixed(1)} min`;
+  return `${+seconds.toFixed(1)} s`;
+}
+
+function reachStatement(
+  defense: string,
+  metric: string,
+  level: number,
+  seconds: number | null,
+  rounds: number | null,
+  versus: { seconds: number | null; addedSeconds: number | null; addedRounds: number | null } | null,
+  runSeconds: number,
+): string {
+  const what = `${metric} ≥ ${level}`;
+  const at = seconds !== null ? `by ${spanWords(seconds)}${rounds !== null ? ` (${rounds} rounds)` : ""}` : `not within the run (${spanWords(runSeconds)})`;
+  if (versus === null) return `${defense}: the strongest long-term attack reaches ${what} ${at}`;
+  if (versus.seconds === null) return `${defense}: ${what} ${at}; undefended does not reach it within the run either, so no days bought can be stated`;
+  if (seconds === null) return `${defense}: ${what} ${at}; undefended by ${spanWords(versus.seconds)}: the defense buys more than ${spanWords(runSeconds - versus.seconds)}`;
+  const added = versus.addedSeconds ?? 0;
+  const rr = versus.addedRounds !== null ? ` (${versus.addedRounds >= 0 ? "+" : ""}${versus.addedRounds} rounds)` : "";
+  if (added === 0) return `${defense}: ${what} ${at}, as undefended: the defense buys no observation time at this grid`;
+  return `${defense}: ${what} ${at}; undefended by ${spanWords(versus.seconds)}: the defense ${added > 0 ? "buys" : "loses"} ${spanWords(Math.abs(added))}${rr}`;
 }

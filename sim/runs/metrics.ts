@@ -130,6 +130,90 @@ export interface ArmResult {
    * paired; null for the undefended arm itself or when the experiment has none.
    */
   versusUndefended: PairedDifference[] | null;
+  /**
+   * The long-term observers (those that can score after a shorter observation: the
+   * disclosure and intersection attacks) against observation time; absent when the
+   * experiment has none, and in files written before it existed.
+   */
+  overTime?: OverTime;
+}
+
+/**
+ * One point of a curve against observation time: the attack having watched the run's
+ * first `seconds`, scored on the pairs that had talked by then (the truth cut at that
+ * time: sim/experiment/truth-until.ts), every interval from the run's shared
+ * user-bootstrap replicates.
+ */
+export interface HorizonPoint {
+  seconds: number;
+  /** Observation rounds the attack had seen by then; null for the strongest of observers with different round widths. */
+  rounds: number | null;
+  /** Link-task cases by then (contacts, strangers) and partner-identification targets (users with a contact by then). */
+  positives: number;
+  negatives: number;
+  targets: number;
+  /** Partner-identification rate: the share of targets whose top-scored candidate is a contact. */
+  identification: Figure;
+  auc: Figure;
+  /** Keyed by the FPR in exponent form, as `ObserverSummary.tprAt`. */
+  tprAt: Record<string, Figure>;
+  /** Why a figure is not resolvable at this horizon, one line each. */
+  notResolvable: string[];
+}
+
+/** One observer's (or the strongest's) figures at every observation horizon, in horizon order. */
+export interface HorizonCurve {
+  /** `"<observer>@<vantage>"`, or `"strongest:long-term"` (per horizon and replicate, the maximum over the long-term observers). */
+  observer: string;
+  /** The observer's round width, seconds; null for the strongest when the observers' widths differ. */
+  roundSeconds: number | null;
+  points: HorizonPoint[];
+}
+
+/** A figure of the strongest long-term observer at one horizon, defended minus undefended, paired replicate by replicate. */
+export interface HorizonDifference {
+  seconds: number;
+  /** `identification`, `auc` or `tpr@<fpr>`. */
+  metric: string;
+  defended: number | null;
+  undefended: number | null;
+  difference: Interval;
+  verdict: PairedVerdict;
+}
+
+/**
+ * How long the strongest long-term observer needs to reach a stated level, and how much
+ * longer than undefended ("the days a defense buys"): the first horizon at which its
+ * estimate is at or above `level`. Horizons are a grid, so a time is "by then", and a
+ * difference is between grid points.
+ */
+export interface ReachLine {
+  /** `identification` or `tpr@<fpr>`. */
+  metric: string;
+  level: number;
+  /** First horizon reaching the level in this arm, seconds; null when not within the run. */
+  seconds: number | null;
+  /** Rounds seen by then (null when not reached, or the observers' round widths differ). */
+  rounds: number | null;
+  /** The same for the undefended arm (equal to `seconds` in the undefended arm itself). */
+  undefendedSeconds: number | null;
+  undefendedRounds: number | null;
+  /** seconds − undefendedSeconds, and in rounds; null when either arm does not reach the level within the run. */
+  addedSeconds: number | null;
+  addedRounds: number | null;
+  /** The line the report prints. */
+  statement: string;
+}
+
+/** The long-term observers against observation time (`ArmResult.overTime`). */
+export interface OverTime {
+  /** The observation horizons, seconds (derived from the run's duration: truth-until.ts). */
+  horizonsSeconds: number[];
+  observers: HorizonCurve[];
+  strongest: HorizonCurve;
+  /** Per horizon and metric, the strongest's figure against the undefended arm's; null in the undefended arm or without one. */
+  versusUndefended: HorizonDifference[] | null;
+  reach: ReachLine[];
 }
 
 

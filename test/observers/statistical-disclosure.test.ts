@@ -59,7 +59,7 @@ describe("statistical disclosure (Danezis 2003)", () => {
     expect(Array.from(scores.positiveUsers)).toEqual([0, 7]);
     expect(scores.negativeUsers.length).toBe(2 * scores.negatives.length);
     const id = obs.identification(labels);
-    expect(id.targets).toBe(2);
+    expect(id.targetCount).toBe(2);
     expect(id.best[0]).toBe(7);
     expect(id.rate).toBeGreaterThanOrEqual(0.5);
   });

@@ -103,7 +103,7 @@ describe("the attacker who waits (long-term.json, undefended)", () => {
       if (id.best[a] === sorted[0][0]) named++;
     }
     const ci = wilson(named, targets);
-    console.log(`strongest partner named first for ${named} of ${targets} targets (95% ${ci.lo.toFixed(2)}–${ci.hi.toFixed(2)}); a labelled partner first for ${id.rate.toFixed(3)} of ${id.targets}`);
+    console.log(`strongest partner named first for ${named} of ${targets} targets (95% ${ci.lo.toFixed(2)}–${ci.hi.toFixed(2)}); a labelled partner first for ${id.rate.toFixed(3)} of ${id.targetCount}`);
     expect(targets).toBeGreaterThan(100);
     // Chance is about 1 in 199 candidates.
     expect(ci.lo).toBeGreaterThan(0.5);

@@ -114,21 +114,31 @@ export class FirstPackets implements Tap {
   }
 }
 
-/** Writes the standardized log-IPDs of `count` times from `times[t0]` into M from `o` (left zero below `minDelays` delays). */
+let logIpd = new Float64Array(0);
+
+/**
+ * Writes the standardized log-IPDs of `count` times from `times[t0]` into M from `o` (left
+ * zero below `minDelays` delays). Centred and scaled in double precision before the
+ * Float32 store, with a floor relative to the mean: a constant stream (a constant-rate
+ * link) becomes a zero row, which correlates 0 with everything, not a row of equal
+ * values left by Float32 rounding.
+ */
 function ipdRow(times: Float64Array, t0: number, count: number, minDelays: number, M: Float32Array, o: number): void {
   const m = count - 1;
   if (m < minDelays) return;
+  if (logIpd.length < m) logIpd = new Float64Array(m);
   let sum = 0;
   for (let i = 0; i < m; i++) {
     const v = Math.log1p((times[t0 + i + 1] - times[t0 + i]) / MILLISECOND);
-    M[o + i] = v;
+    logIpd[i] = v;
     sum += v;
   }
   const mean = sum / m;
   let ss = 0;
-  for (let i = 0; i < m; i++) ss += (M[o + i] - mean) ** 2;
-  const scale = ss > 1e-12 ? 1 / Math.sqrt(ss) : 0;
-  for (let i = 0; i < m; i++) M[o + i] = (M[o + i] - mean) * scale;
+  for (let i = 0; i < m; i++) ss += (logIpd[i] - mean) ** 2;
+  if (!(ss > 1e-12 * (mean * mean * m + 1e-30))) return;
+  const scale = 1 / Math.sqrt(ss);
+  for (let i = 0; i < m; i++) M[o + i] = (logIpd[i] - mean) * scale;
 }
 
 class IpdCorrelationObserver implements Observer {

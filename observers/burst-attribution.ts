@@ -32,12 +32,17 @@
  * - Scores: per case, one positive, the best score over the right counterparts (naming
  *   any member of a group names the group, and a burst that carried two conversations is
  *   right for either: attacker favouring); every wrong candidate is a negative. `ranks`,
- *   `rankTies`, `rankBelow`: the wrong candidates above, tied with and below it (ties
- *   share the credit, so a burst no candidate matched is at chance). The chance of top-1
- *   in one case is 1 / (wrong candidates + 1); `candidates` is the number whose inverse is
- *   the mean chance over the cases, so the lab's chance line 1 / candidates is the chance
- *   of this very set of cases (a group case, whose members all count, has fewer wrong
- *   candidates).
+ *   `rankTies`, `rankBelow`: the wrong candidates above, tied with and below it. Chance:
+ *   a scorer that ranks the users at random names a right one first with probability
+ *   R / (N − 1) for R right counterparts among N − 1 candidates, so ties are credited as
+ *   random tie-breaking among individuals would: a best score shared by R_t right and t
+ *   wrong candidates is a hit with probability R_t / (R_t + t), reported as
+ *   `rankTies` = floor(t / R_t) (the lab credits 1 / (ties + 1); rounding down favours the
+ *   attacker by less than one tie), so a burst no candidate matched is at chance.
+ *   `candidates` is the number whose inverse is the mean chance R / (N − 1) over the
+ *   cases, so the lab's chance line 1 / candidates is the chance of this very set of
+ *   cases. (For an observer read flipped, `rankBelow` counts the wrong candidates below
+ *   the best right one; the lab then reads it as the rank.)
  *
  * The tap is the burst extractor's: O(1) and allocation-free per packet, memory fixed at
  * construction (`maxEvents` bursts per user and direction). Scoring sorts every user's
@@ -179,8 +184,12 @@ class BurstAttribution implements Observer {
           } else if (s > cand[v]) cand[v] = s;
         }
         const scoreOf = (v: number) => (stamp[v] === caseNo ? cand[v] : NO_MATCH);
+        const rights = new Set<number>();
+        for (const v of truth.counterparts) if (v >= 0 && v < users && v !== u) rights.add(v);
         let best = NO_MATCH;
-        for (const v of truth.counterparts) if (v >= 0 && v < users && v !== u && scoreOf(v) > best) best = scoreOf(v);
+        for (const v of rights) if (scoreOf(v) > best) best = scoreOf(v);
+        let rightsAtBest = 0;
+        for (const v of rights) if (scoreOf(v) === best) rightsAtBest++;
         // wrong candidates: every other user; those with no burst in the window score NO_MATCH
         const wrong = users - 1 - nRight;
         let above = 0;
@@ -217,9 +226,9 @@ class BurstAttribution implements Observer {
         pu.push(u);
         pt.push(first);
         ranks.push(above);
-        ties.push(tied);
+        ties.push(Math.floor(tied / rightsAtBest));
         below.push(under);
-        chance += 1 / (wrong + 1);
+        chance += nRight / (users - 1);
       }
     }
     const cases = pos.length;

@@ -130,7 +130,21 @@ describe("burst-attribution", () => {
     const s = obs.score(labelsFromTruth(t, 6));
     expect([Array.from(s.ranks!), Array.from(s.rankTies!), Array.from(s.rankBelow!)]).toEqual([[0], [0], [3]]);
     expect(s.positives[0]).toBeCloseTo(-0.3, 9);
-    expect(s.candidates).toBe(4); // 3 wrong candidates + the group
+    expect(s.candidates).toBe(3); // chance 2/5: a random ranking puts one of the 2 members first among 5 users 2 times in 5
+  });
+
+  it("a group burst no candidate matched is credited as random tie-breaking among the users would be", () => {
+    const obs = definition.create(validateObserverParams(definition, {}), { users: 6, start: 0, end: seconds(60), rng: stream(1, "t") });
+    const last = burst(obs, 0, UP, seconds(5), 20_000);
+    const t = new Truth();
+    t.groups = [[0, 1, 2]];
+    const c = t.conversations.add("group", 0, -1, seconds(5));
+    const id = t.messages.add(0, 1, TYPE_CODE.photo, 20_000, c, 0, seconds(5));
+    t.messages.atServer[id] = last;
+    const s = obs.score(labelsFromTruth(t, 6));
+    // 2 right and 3 wrong candidates all tied: a hit 2 times in 5, credited 1 / (floor(3 / 2) + 1) = 1/2 (rounded for the attacker)
+    expect([Array.from(s.ranks!), Array.from(s.rankTies!), Array.from(s.rankBelow!)]).toEqual([[0], [1], [0]]);
+    expect(topKAccuracy(s.ranks!, 1, s.rankTies)).toBe(0.5);
   });
 
   it("on the synthetic world: far above chance undefended, at chance under a perfect constant rate", () => {

@@ -10,7 +10,10 @@
  * and every shaper of the library with its default parameters on both sides (plus two
  * budgeted defenses), once without and once with a VPN (all four vantages tapped).
  *
- *   npx tsx bench/world-digest.ts [default|library|vpn ...]   (default: all three)
+ *   npx tsx bench/world-digest.ts [default|library|vpn ...] [--acks-off]   (default: all three)
+ *
+ * `--acks-off` runs them with `transport.acks.enabled: false` (no TCP ACKs on the wire),
+ * which must reproduce the digests of the lab before ACKs were emitted.
  *
  * Not a benchmark (`npm run bench` runs only `*.bench.ts`): compare its output before
  * and after a change.
@@ -111,14 +114,21 @@ async function library(vpn: boolean): Promise<Record<string, unknown>> {
   };
 }
 
-const which = process.argv.slice(2);
+const acksOff = process.argv.includes("--acks-off");
+const which = process.argv.slice(2).filter((a) => a !== "--acks-off");
+/** The experiment with ACKs switched off when `--acks-off` is given. */
+function withAcks(raw: Record<string, unknown>): Record<string, unknown> {
+  if (!acksOff) return raw;
+  const transport = (raw.transport ?? {}) as Record<string, unknown>;
+  return { ...raw, transport: { ...transport, acks: { enabled: false } } };
+}
 const want = (k: string) => which.length === 0 || which.includes(k);
 const total = createHash("sha256");
 if (want("default")) {
   const raw = JSON.parse(readFileSync(new URL("../sim/experiment/builtin/default.json", import.meta.url), "utf8"));
   delete raw.$schema;
   console.log("default");
-  const d = await digest(raw);
+  const d = await digest(withAcks(raw));
   console.log(`default: ${d}`);
   total.update(d);
 }
@@ -126,7 +136,7 @@ for (const vpn of [false, true]) {
   const k = vpn ? "vpn" : "library";
   if (!want(k)) continue;
   console.log(k);
-  const d = await digest(await library(vpn));
+  const d = await digest(withAcks(await library(vpn)));
   console.log(`${k}: ${d}`);
   total.update(d);
 }

@@ -11,6 +11,7 @@
  * conversations.wake(model, now, token); // from the event loop
  */
 import type { Egress } from "../engine/egress.ts";
+import type { TcpAcks } from "./acks.ts";
 import type { EventQueue } from "../engine/event-queue.ts";
 import type { Micros } from "../core/time.ts";
 import type { ConversationContext, ConversationModel } from "./conversation.ts";
@@ -19,7 +20,7 @@ import type { Population } from "./population.ts";
 import type { RecordPadding } from "./record-padding.ts";
 import type { ServerRelay } from "./server-relay.ts";
 import type { Transport } from "./transport.ts";
-import type { Truth } from "./truth.ts";
+import { WORLD_MODEL, type Truth } from "./truth.ts";
 import { uplinkSlot } from "./user-slots.ts";
 import { frameFlow, pushWake } from "./world-events.ts";
 
@@ -33,6 +34,8 @@ export interface ConversationParts {
   readonly egress: Egress;
   readonly queue: EventQueue;
   readonly relay: ServerRelay;
+  /** TCP acknowledgements, or null when the transport sends none. */
+  readonly acks: TcpAcks | null;
   /** The end of the run, µs (it starts at 0). */
   readonly duration: Micros;
   /** The engine's clock: the time of the event being run. */
@@ -45,6 +48,7 @@ export class Conversations {
 
   constructor(parts: ConversationParts) {
     this.p = parts;
+    if (parts.models.length >= WORLD_MODEL) throw new Error(`${parts.models.length} conversation models: expected fewer than ${WORLD_MODEL}`);
     parts.models.forEach((m, index) => this.contexts.push(this.contextFor(index, m.name)));
   }
 
@@ -58,11 +62,15 @@ export class Conversations {
     this.p.models[model].model.onWake(now, token, this.contexts[model]);
   }
 
-  /** Message `id` reached its recipient at `now`: record it and tell the model that sent it. */
+  /** Message `id` reached its recipient at `now`: record it and tell the model that sent it (or the relay, for its wake-up push). */
   delivered(id: number, now: Micros): void {
     const truth = this.p.truth;
     const m = truth.messages;
     m.delivered[id] = now;
+    if (m.model[id] === WORLD_MODEL) {
+      this.p.relay.pushDelivered(id, now);
+      return;
+    }
     if (m.conversation[id] >= 0) truth.conversations.touch(m.conversation[id], now);
     this.p.models[m.model[id]].model.onDelivered(now, id, this.contexts[m.model[id]]);
   }
@@ -141,13 +149,15 @@ export class Conversations {
     return id;
   }
 
-  /** Message `id` leaves user `from`'s device: its record padded, cut into packets, queued at the uplink. */
+  /** Message `id` leaves user `from`'s device: its record padded, cut into packets, queued at the uplink (carrying any ACK the device owes). */
   private sendUp(now: Micros, from: number, id: number, bytes: number): void {
     const { flight, transport, egress } = this.p;
     const padded = this.p.pads.device(from, transport.recordLength(bytes));
     flight.padded[id] = padded;
     const n = flight.segment(transport, bytes, padded);
     flight.left[id] = n;
-    for (let k = 0; k < n; k++) egress.enqueue(uplinkSlot(from), now, flight.segWire[k], flight.segReal[k], id);
+    const slot = uplinkSlot(from);
+    this.p.acks?.data(slot, now);
+    for (let k = 0; k < n; k++) egress.enqueue(slot, now, flight.segWire[k], flight.segReal[k], id);
   }
 }

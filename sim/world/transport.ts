@@ -22,7 +22,7 @@
  * segment, and no segment left unacknowledged longer than the delayed-ACK timeout
  * (RFC 1122 §4.2.3.2: SHOULD delay, ACK at least every second full-sized segment, delay
  * under 0.5 s; RFC 5681 §4.2 and RFC 9293 §3.8.6.3 restate it; Linux's minimum delayed-ACK
- * timeout is 40 ms). An ACK due while the receiver sends data of its own rides on that
+ * timeout is 40 ms). The world emits them (`acks.ts`). An ACK due while the receiver sends data of its own rides on that
  * data (piggybacking) and costs no packet. A pure ACK carries no payload: 20 B IPv4 +
  * 20 B TCP + 12 B timestamp option = 52 B, as every segment here carries the option
  * (RFC 7323 §3: once negotiated, on every segment); 40 B without it, and a 40 B packet is
@@ -44,7 +44,6 @@
  */
 import { z } from "zod";
 import { MILLISECOND, type Micros } from "../core/time.ts";
-import { REAL } from "../core/kinds.ts";
 
 export const TLS_RECORD_PLAINTEXT = 16_384;
 export const TLS_RECORD_OVERHEAD = 5 + 1 + 16;
@@ -170,12 +169,16 @@ export class Transport {
   }
 
   /**
-   * Whether a packet a receiver's TCP gets is a data segment it acknowledges: real
-   * payload of a message or push (flow ≥ 0), not a pure ACK (flow −1, payload counted as
-   * protocol), not a call frame (UDP, flow ≤ −2) and not padding or cover a shaper added.
+   * Whether a piece of a queued packet that reaches the receiver completes a TCP data
+   * segment it acknowledges (the engine reports pieces: a cell-based shaper may split a
+   * segment across cells, or carry several in one): the last piece of a segment of a
+   * message or push (flow ≥ 0) — record padding included, being inside the TLS record and
+   * so inside the TCP stream — but not a pure ACK (flow −1, payload counted as protocol),
+   * not a call frame (UDP, flow ≤ −2). Padding and cover a shaper adds are not pieces of
+   * queued packets at all, so a tunnel-level shaper's padding is never acknowledged.
    */
-  static acknowledges(flow: number, real: number, kind: number): boolean {
-    return flow >= 0 && real > 0 && kind === REAL;
+  static acknowledges(flow: number, completed: boolean): boolean {
+    return flow >= 0 && completed;
   }
 
   /** The delayed-ACK state machine for `endpoints` receiving endpoints, or null when ACKs are off. */

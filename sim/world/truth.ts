@@ -19,6 +19,12 @@ export const MESSAGE_TYPES = ["text", "photo", "video", "voice-note", "file", "r
 export type MessageType = (typeof MESSAGE_TYPES)[number];
 export const TYPE_CODE: Record<MessageType, number> = Object.fromEntries(MESSAGE_TYPES.map((t, i) => [t, i])) as Record<MessageType, number>;
 
+/**
+ * The `model` of a row the world itself sends rather than a conversation model: the push
+ * that wakes a sleeping phone (`server-relay.ts`). Its delivery goes back to the relay.
+ */
+export const WORLD_MODEL = 255;
+
 export const CONVERSATION_KINDS = ["direct", "group", "voice-call", "video-call", "background"] as const;
 export type ConversationKind = (typeof CONVERSATION_KINDS)[number];
 
@@ -33,7 +39,7 @@ export class MessageTable {
   conversation = new Int32Array(1024);
   /** For group fan-out copies, the id of the first copy; otherwise the row itself. */
   origin = new Int32Array(1024);
-  /** Index of the conversation model that sent it (to route the delivery callback). */
+  /** Index of the conversation model that sent it (to route the delivery callback); `WORLD_MODEL` for the world's own. */
   model = new Uint8Array(1024);
   created = new Float64Array(1024);
   /** When the last byte reached the server (NaN until then). */

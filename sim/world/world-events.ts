@@ -14,6 +14,16 @@
  * | `RECEIVED`       | NETWORK  | egress slot   | size             | kind                        |
  * | `FRAME`          | NETWORK  | recipient     | wire bytes       | real bytes                  |
  * | `ENQUEUE`        | NETWORK  | egress slot   | flow             | `packSizes(wire, real)`     |
+ * | `ACK_SEGMENT`    | NETWORK  | TCP endpoint  | –                | –                           |
+ * | `ACK_TIMER`      | TIMER    | TCP endpoint  | –                | –                           |
+ * | `PHONE_WAKES`    | NETWORK  | user          | –                | –                           |
+ * | `FETCH`          | NETWORK  | user          | –                | –                           |
+ *
+ * `ACK_SEGMENT`: a TCP data segment reached the endpoint (numbered by the egress slot its
+ * ACKs leave by, `acks.ts`); `ACK_TIMER`: its delayed-ACK timer is due (the time is the
+ * deadline, which `acks.ts` checks to skip stale timers). `PHONE_WAKES`: a user for whom
+ * the server holds messages wakes up (the push is sent); `FETCH`: the app's fetch after
+ * that push reaches the server, which sends the held messages (`server-relay.ts`).
  *
  * Timer tokens are `sim/engine/timer-token.ts`'s. The push functions below are the only
  * places events are made, so each site reads as what it schedules.
@@ -33,7 +43,10 @@ import type { Kind } from "../core/kinds.ts";
 export const EventClass = { NETWORK: 0, DELIVERY: 1, TIMER: 2, WAKE: 3 } as const;
 
 /** Event types (what the loop does with the event). */
-export const EventType = { WAKE: 0, TIMER: 1, SERVER_MESSAGE: 2, DELIVERED: 3, RECEIVED: 4, FRAME: 5, ENQUEUE: 6 } as const;
+export const EventType = { WAKE: 0, TIMER: 1, SERVER_MESSAGE: 2, DELIVERED: 3, RECEIVED: 4, FRAME: 5, ENQUEUE: 6, ACK_SEGMENT: 7, ACK_TIMER: 8, PHONE_WAKES: 9, FETCH: 10 } as const;
+
+/** The flow of a pure TCP ACK (and of anything else that belongs to no message or call): nothing, −1. */
+export const ACK_FLOW = -1;
 
 /** Sizes below 2^16 (packets never exceed the 9000-byte MTU): wire and real bytes in one integer. */
 export function packSizes(wire: number, real: number): number {
@@ -98,4 +111,24 @@ export function pushFrame(q: EventQueue, at: Micros, to: number, wire: number, r
 /** A packet of `flow` (`wire` bytes, `real` of them payload) reaches egress `slot`'s queue at `at` (off the VPN's core link). */
 export function pushEnqueue(q: EventQueue, at: Micros, slot: number, flow: number, wire: number, real: number): void {
   q.push(at, EventClass.NETWORK, EventType.ENQUEUE, slot, flow, packSizes(wire, real));
+}
+
+/** A TCP data segment reaches endpoint `e`'s TCP at `at` (`acks.ts`). */
+export function pushAckSegment(q: EventQueue, at: Micros, e: number): void {
+  q.push(at, EventClass.NETWORK, EventType.ACK_SEGMENT, e, 0);
+}
+
+/** Endpoint `e`'s delayed-ACK timer is due at `at[0]` (a register, as for `pushTimer`). */
+export function pushAckTimer(q: EventQueue, at: Float64Array, e: number): void {
+  q.pushStamped(at, EventClass.TIMER, EventType.ACK_TIMER, e, 0, 0);
+}
+
+/** User `u`, for whom the server holds messages, wakes at `at`. */
+export function pushPhoneWakes(q: EventQueue, at: Micros, u: number): void {
+  q.push(at, EventClass.NETWORK, EventType.PHONE_WAKES, u, 0);
+}
+
+/** User `u`'s app fetches what the server held for it; the fetch reaches the server at `at`. */
+export function pushFetch(q: EventQueue, at: Micros, u: number): void {
+  q.push(at, EventClass.NETWORK, EventType.FETCH, u, 0);
 }

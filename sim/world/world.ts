@@ -9,8 +9,11 @@
  * messaging server after a relay delay (`server-relay.ts`), fanned out to group members,
  * shaped again on the recipient's downlink and delivered; the sending model hears of the
  * delivery at the moment the last byte arrives, so replies are causal. Call frames are
- * relayed packet by packet. The models reach the world through `conversation-adapter.ts`;
- * the observers see packets through `vantage-taps.ts`.
+ * relayed packet by packet. The receiver of TCP data answers with delayed ACKs through
+ * its own egress (`acks.ts`; `transport.acks`), and the server holds what arrives for a
+ * sleeping phone until it wakes and fetches after a push (`server-relay.ts`; population
+ * `sleep`). The models reach the world through `conversation-adapter.ts`; the observers
+ * see packets through `vantage-taps.ts`.
  *
  * This file is the event loop (events and their arguments are named in
  * `world-events.ts`) and the egresses' host: it hears every piece and packet they send
@@ -39,17 +42,18 @@ import type { Micros } from "../core/time.ts";
 import { Trace } from "../core/trace.ts";
 import { DOWN, UP, type Kind } from "../core/kinds.ts";
 import type { ConversationModel } from "./conversation.ts";
+import { TcpAcks } from "./acks.ts";
 import { Conversations } from "./conversation-adapter.ts";
 import { InFlight } from "./in-flight.ts";
 import type { NetworkPlan } from "./network.ts";
 import type { Population } from "./population.ts";
 import { RecordPadding } from "./record-padding.ts";
 import { ServerRelay } from "./server-relay.ts";
-import type { Transport } from "./transport.ts";
+import { Transport } from "./transport.ts";
 import { Truth } from "./truth.ts";
 import { downlinkSlot, isUplink, peerSlot, slotSide, slotUser, uplinkSlot } from "./user-slots.ts";
 import { VantageTaps, type TapPlacement } from "./vantage-taps.ts";
-import { EventType, frameRecipient, isFrameFlow, packedReal, packedWire, pushDelivered, pushFrame, pushReceived, pushServerMessage, pushTimer } from "./world-events.ts";
+import { EventType, frameRecipient, isFrameFlow, packedReal, packedWire, pushAckSegment, pushDelivered, pushFrame, pushReceived, pushServerMessage, pushTimer } from "./world-events.ts";
 
 export type { TapPlacement };
 
@@ -108,6 +112,8 @@ export class World implements EgressSink, TimerScheduler {
   private readonly pads: RecordPadding;
   private readonly flight = new InFlight();
   private readonly relay: ServerRelay;
+  /** TCP acknowledgements, or null when the transport sends none. */
+  private readonly acks: TcpAcks | null;
   private readonly conversations: Conversations;
   private readonly taps: VantageTaps;
   private readonly coreUp: Link[] = [];
@@ -171,13 +177,21 @@ export class World implements EgressSink, TimerScheduler {
     for (let slot = 0; slot < 2 * users; slot++) this.listens[slot] = this.egress.shaperOf(slot).declaration.listensToReceive ? 1 : 0;
     this.anyListens = this.listens.includes(1);
     const parts = { truth: this.truth, flight: this.flight, pads: this.pads, transport: opts.transport, egress: this.egress, queue: this.queue };
-    this.relay = new ServerRelay({ ...parts, taps: this.taps, coreDown: this.coreDown });
-    this.conversations = new Conversations({ ...parts, models: opts.models, population: opts.population, relay: this.relay, duration: opts.duration, clock: this });
+    this.acks = TcpAcks.create({ transport: opts.transport, egress: this.egress, queue: this.queue, taps: this.taps, coreDown: this.coreDown }, 2 * users);
+    // a woken app's fetch reaches the server one uplink latency after the push reached it (and the VPN's core latency)
+    const fetchDelay = opts.network.uplink.latency + (this.vpn ? opts.network.coreUp.latency : 0);
+    this.relay = new ServerRelay({ ...parts, taps: this.taps, coreDown: this.coreDown, acks: this.acks, sleep: opts.population.sleep, users, fetchDelay });
+    this.conversations = new Conversations({ ...parts, models: opts.models, population: opts.population, relay: this.relay, acks: this.acks, duration: opts.duration, clock: this });
   }
 
   /** The engine's clock: the time of the event being run, µs. */
   get now(): Micros {
     return this.clock;
+  }
+
+  /** Pure TCP ACKs sent and ACKs that rode on data, and messages held for sleeping phones and the pushes that woke them, so far. */
+  get counts(): { acks: number; piggybacked: number; held: number; wakePushes: number } {
+    return { acks: this.acks?.sent ?? 0, piggybacked: this.acks?.piggybacked ?? 0, held: this.relay.held, wakePushes: this.relay.wakePushes };
   }
 
   /** Runs the simulation to its end and returns what happened. */
@@ -250,6 +264,18 @@ export class World implements EgressSink, TimerScheduler {
       case EventType.ENQUEUE:
         this.egress.enqueue(a, this.clock, packedWire(c), packedReal(c), b);
         return;
+      case EventType.ACK_SEGMENT:
+        (this.acks as TcpAcks).segment(a, this.clock);
+        return;
+      case EventType.ACK_TIMER:
+        (this.acks as TcpAcks).timer(a, this.clock);
+        return;
+      case EventType.PHONE_WAKES:
+        this.relay.phoneWakes(a, this.clock);
+        return;
+      case EventType.FETCH:
+        this.relay.fetch(a, this.clock);
+        return;
     }
   }
 
@@ -272,12 +298,16 @@ export class World implements EgressSink, TimerScheduler {
         pushFrame(this.queue, atServer + this.opts.network.frameRelay, frameRecipient(flow), wire, bytes);
         return;
       }
+      // a whole TCP data segment reached the server's TCP: it owes the device an ACK
+      if (this.acks !== null && Transport.acknowledges(flow, completed)) pushAckSegment(this.queue, atServer, peerSlot(slot));
       if (flow < 0 || !completed || --this.flight.left[flow] > 0) return;
       const m = this.truth.messages;
       m.added[flow] += added;
       m.atServer[flow] = atServer;
       if (m.to[flow] >= 0) pushServerMessage(this.queue, atServer + this.opts.network.relay, flow);
     } else {
+      // a whole TCP data segment reached the device's TCP: it owes the server an ACK
+      if (this.acks !== null && Transport.acknowledges(flow, completed)) pushAckSegment(this.queue, arrival, peerSlot(slot));
       if (flow < 0 || !completed || --this.flight.left[flow] > 0) return;
       this.truth.messages.added[flow] += added;
       pushDelivered(this.queue, arrival, flow);

@@ -14,6 +14,9 @@ describe("budgets", () => {
       durationSeconds: 600,
       population: { users: 20, contactsPerUser: 4 },
       conversations: [{ model: "messaging", params: { conversationsPerHour: 4 } }],
+      // No TCP ACKs: each pure ACK is real and fills a whole cell the budget cannot refuse,
+      // so with them the overhead would measure how many ACKs the traffic makes, not the cap.
+      transport: { acks: { enabled: false } },
       defenses: [
         { name: "buflo-free", device: buflo, server: buflo },
         { name: "buflo-capped", device: { ...buflo, budget: { maxPaddingFraction: 0.5 } }, server: { ...buflo, budget: { maxPaddingFraction: 0.5 } } },

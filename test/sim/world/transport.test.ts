@@ -16,7 +16,6 @@ import {
   transportSchema,
 } from "../../../sim/world/transport.ts";
 import { MILLISECOND } from "../../../sim/core/time.ts";
-import { COVER, PADDING, REAL } from "../../../sim/core/kinds.ts";
 
 const transport = (raw: unknown = {}) => new Transport(transportSchema.parse(raw));
 
@@ -142,12 +141,11 @@ describe("delayed ACKs", () => {
     expect(ackTimes(acks, [0, 1, 2, 3])).toEqual([0, 1, 2, 3]);
   });
 
-  it("acknowledges real message data only: not pure ACKs, call frames, padding or cover", () => {
-    expect(Transport.acknowledges(7, 1400, REAL)).toBe(true);
-    expect(Transport.acknowledges(-1, 52, REAL)).toBe(false);
-    expect(Transport.acknowledges(-2 - 5, 130, REAL)).toBe(false);
-    expect(Transport.acknowledges(7, 0, PADDING)).toBe(false);
-    expect(Transport.acknowledges(-1, 0, COVER)).toBe(false);
-    expect(Transport.acknowledges(7, 0, REAL)).toBe(false);
+  it("acknowledges whole segments of messages only: not a piece before a segment's last, pure ACKs or call frames", () => {
+    expect(Transport.acknowledges(7, true)).toBe(true);
+    expect(Transport.acknowledges(0, true)).toBe(true);
+    expect(Transport.acknowledges(7, false)).toBe(false);
+    expect(Transport.acknowledges(-1, true)).toBe(false);
+    expect(Transport.acknowledges(-2 - 5, true)).toBe(false);
   });
 });

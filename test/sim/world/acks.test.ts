@@ -71,9 +71,9 @@ class Recording extends World {
   }
 }
 
-function options(model: ConversationModel, o: { acks?: boolean; device?: ShaperDefinition; deviceParams?: Record<string, unknown>; seconds?: number } = {}): WorldOptions {
+function options(model: ConversationModel, o: { acks?: boolean; device?: ShaperDefinition; deviceParams?: Record<string, unknown>; seconds?: number; vpn?: boolean } = {}): WorldOptions {
   const population = buildPopulation({ users: 4, contactsPerUser: 1, groupsPerUser: 0 }, stream(1, "population"));
-  const transport = new Transport(transportSchema.parse({ acks: { enabled: o.acks ?? true } }));
+  const transport = new Transport(transportSchema.parse({ acks: { enabled: o.acks ?? true }, ...(o.vpn ? { mtu: 1600, vpn: { tunnelMtu: 1500 } } : {}) }));
   const device = o.device ?? none;
   return {
     seed: 1,
@@ -81,7 +81,7 @@ function options(model: ConversationModel, o: { acks?: boolean; device?: ShaperD
     population,
     models: [{ name: "script", model }],
     transport,
-    network: planNetwork(networkSchema.parse({ access: { jitterMs: 0 } })),
+    network: planNetwork(networkSchema.parse({ access: { jitterMs: 0 }, core: { jitterMs: 0 } })),
     device: { name: device.name, definition: device, params: o.deviceParams ?? {}, budget: UNLIMITED },
     server: { name: "none", definition: none, params: {}, budget: UNLIMITED },
   };
@@ -129,6 +129,19 @@ describe("TCP delayed ACKs in the world", () => {
     expect(r.server.paddingPackets).toBe(0);
     expect(r.serverRealBytes[2]).toBe(2 * PURE_ACK_BYTES);
     expect(r.serverWireBytes[2]).toBe(2 * PURE_ACK_BYTES);
+  });
+
+  it("through a VPN, the server's ACKs cross the core link first, and the device's are tunnelled up like its data", () => {
+    const world = new Recording(options(new Script([{ at: SECOND, what: "up", u: 2, bytes: fullSegments(4) }, { at: 3 * SECOND, what: "push", u: 2, bytes: fullSegments(2) }]), { vpn: true }));
+    world.run();
+    const up = world.seen.filter((p) => p.up);
+    const down = world.seen.filter((p) => !p.up);
+    // four data segments up, then the device's one ACK of the two pushed segments
+    expect(up.map((p) => p.size)).toEqual([1500, 1500, 1500, 1500, PURE_ACK_BYTES]);
+    // two ACKs down (of segments 2 and 4, each after 10 ms of core link), then the push
+    expect(down.map((p) => p.size)).toEqual([PURE_ACK_BYTES, PURE_ACK_BYTES, 1500, 1500]);
+    expect(down[0].sent).toBeGreaterThan(up[1].arrival + 2 * 10 * MILLISECOND);
+    expect(up[4].sent).toBe(down[3].arrival);
   });
 
   it("an ACK due while the receiver sends data of its own rides on that data (piggybacking)", () => {

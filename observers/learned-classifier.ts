@@ -19,6 +19,12 @@
  * `pairing: "strongest"` (the default) gives all 24; a single pairing its 6 (`up-down`
  * is the feature set before pairings).
  *
+ * Score: the share of trees voting "linked", ties broken by the one feature that best
+ * separated linked from unlinked pairs in training (largest |AUC − ½|, read in its
+ * direction), squashed into less than a quarter of one vote so it never reorders
+ * different vote shares. A vote share alone leaves most pairs tied at 0, which throws
+ * away the ordering the attacker has among them (and makes the low-FPR end a lottery).
+ *
  * How the experiment runner must train it (DESIGN §6: learned observers train on a
  * population and seeds disjoint from the test population; the adaptive adversary
  * trains on the defended traffic it will face):
@@ -41,6 +47,7 @@
  * const scores = obs.score(testLabels);
  */
 import { RandomForestClassifier } from "ml-random-forest";
+import { rocAuc } from "./metrics/roc-auc.ts";
 import { z } from "zod";
 import { BinnedVolume, rebin } from "./binned-volume.ts";
 import { BurstExtractor } from "./bursts.ts";
@@ -224,16 +231,44 @@ function sampleNegativePairs(labels: LinkLabels, m: number, rng: Rng): [number, 
   return out;
 }
 
+/** The feature that breaks ties between equal vote shares, and the direction it is read in. */
+interface TieBreak {
+  readonly feature: number;
+  readonly sign: 1 | -1;
+}
+
+/** The feature whose training AUC is furthest from ½ (the first on ties), read in the direction that ranks linked pairs high. */
+function bestSingleFeature(features: readonly (readonly number[])[], labels: readonly number[]): TieBreak {
+  let best: TieBreak = { feature: 0, sign: 1 };
+  let gap = -1;
+  for (let k = 0; k < features[0].length; k++) {
+    const pos: number[] = [];
+    const neg: number[] = [];
+    for (let r = 0; r < features.length; r++) (labels[r] === 1 ? pos : neg).push(features[r][k]);
+    const auc = rocAuc(pos, neg);
+    if (Math.abs(auc - 0.5) > gap) {
+      gap = Math.abs(auc - 0.5);
+      best = { feature: k, sign: auc >= 0.5 ? 1 : -1 };
+    }
+  }
+  return best;
+}
+
 export class LearnedClassifierObserver implements Observer {
   readonly tap: PairFeatureExtractor;
   private forest: RandomForestClassifier | null = null;
+  private tieBreak: TieBreak | null = null;
 
   constructor(
     private readonly params: LearnedClassifierParams,
     private readonly ctx: ObserverContext,
   ) {
     this.tap = new PairFeatureExtractor(params, ctx.users, ctx.start, ctx.end);
-    if (params.model) this.forest = RandomForestClassifier.load(params.model as unknown as Parameters<typeof RandomForestClassifier.load>[0]);
+    if (params.model) {
+      const { tieBreak, ...forest } = params.model as { tieBreak?: TieBreak } & Record<string, unknown>;
+      this.forest = RandomForestClassifier.load(forest as unknown as Parameters<typeof RandomForestClassifier.load>[0]);
+      this.tieBreak = tieBreak ?? null;
+    }
   }
 
   /** Feature rows and labels of this (training) run: all linked pairs, and sampled unlinked ones. */
@@ -285,16 +320,18 @@ export class LearnedClassifierObserver implements Observer {
       [...labels],
     );
     this.forest = forest;
+    this.tieBreak = bestSingleFeature(features, labels);
   }
 
   /** The trained forest as JSON, to pass back as the `model` parameter. */
   model(): Record<string, unknown> {
     if (!this.forest) throw new Error("learned-classifier: no model yet; call train() first");
-    return JSON.parse(JSON.stringify(this.forest.toJSON())) as Record<string, unknown>;
+    return JSON.parse(JSON.stringify({ ...this.forest.toJSON(), tieBreak: this.tieBreak ?? undefined })) as Record<string, unknown>;
   }
 
   /**
-   * The share of trees voting "linked" for each row. Counted here from the per-tree
+   * The share of trees voting "linked" for each row, ties broken by the training's best
+   * single feature (less than a quarter of a vote either way). Counted here from the per-tree
    * votes: ml-random-forest 2.1.0's predictProbability starts its sum at the first
    * tree's label (a reduce without an initial value), which drops that tree's vote.
    */
@@ -305,7 +342,12 @@ export class LearnedClassifierObserver implements Observer {
     for (let i = 0; i < votes.rows; i++) {
       let yes = 0;
       for (let t = 0; t < votes.columns; t++) if (votes.get(i, t) === 1) yes++;
-      out[i] = yes / votes.columns;
+      let tie = 0;
+      if (this.tieBreak) {
+        const f = this.tieBreak.sign * rows[i][this.tieBreak.feature];
+        tie = (0.24 / votes.columns) * (f / (1 + Math.abs(f)));
+      }
+      out[i] = yes / votes.columns + tie;
     }
     return out;
   }

@@ -4,7 +4,8 @@
  * initiator's N − 1 candidates.
  *
  * `linkTask` scores every unordered pair, block by block (pair-block.ts), into a
- * `LinkAccumulator`; `linkTaskSampled` scores the positives and a seeded sample of
+ * `LinkAccumulator`; `linkTaskTerms` does the same over several direction pairings
+ * (direction-pairing.ts), each pair scoring its largest standardized pairing score; `linkTaskSampled` scores the positives and a seeded sample of
  * negative pairs, for observers whose per-pair cost forbids all N(N−1)/2 pairs;
  * `linkTaskParallel` (parallel-pairs.ts) spreads the blocks of the correlation kernel
  * over a worker pool and returns exactly what `linkTask` returns.

@@ -4,7 +4,8 @@
  *
  * Pairs are unordered, kernels directed: pair {i, j} scores combine(s(i → j), s(j → i)),
  * the mean (default) or the max of the two directions (or s(i → j) alone when the
- * kernel is symmetric). The N(N−1)/2 pairs are covered by the blocks [i0, i1) × [j0, j1)
+ * kernel is symmetric); over several direction pairings (direction-pairing.ts), the
+ * largest of their pair scores, each standardized (`pairingScoreBlock`). The N(N−1)/2 pairs are covered by the blocks [i0, i1) × [j0, j1)
  * of the upper triangle (j0 ≥ i0), in the canonical order i0 ascending, then j0
  * ascending from i0; each block is a pure function of the kernel's inputs, so the same
  * block gives the same doubles on any thread.

@@ -3,8 +3,9 @@
  *
  * The rule is the blocked kernel's, unchanged: pair {i, j} of standardized rows scores
  * combine(X_i·Y_j, X_j·Y_i) (Pearson's r of A's uplink with B's downlink and back, at the
- * best lag when `maxLag` > 0), computed in square blocks of the upper triangle
- * (pair-block.ts). Here the blocks go to a `PairPool` (pair-pool.ts; the lab injects
+ * best lag when `maxLag` > 0), or, given several series and pairing terms
+ * (`PairingRows`, direction-pairing.ts), the largest standardized score over the terms
+ * (`pairingScoreBlock`), computed in square blocks of the upper triangle (pair-block.ts). Here the blocks go to a `PairPool` (pair-pool.ts; the lab injects
  * worker-thread pools): on threads the rows sit once in a SharedArrayBuffer that every
  * worker reads, a task is a run of consecutive blocks of one block row
  * (pair-block-task.ts), and each task writes that run's pair scores into one of a fixed

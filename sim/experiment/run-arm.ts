@@ -11,6 +11,7 @@ import type { Trace } from "../core/trace.ts";
 import type { ArmResult } from "../runs/metrics.ts";
 import type { RadioFleet } from "../world/radio.ts";
 import type { WorldResult } from "../world/world.ts";
+import type { Truth } from "../world/truth.ts";
 import { buildArm } from "./build-arm.ts";
 import { armCost } from "./cost.ts";
 import type { Defense, Experiment } from "./schema.ts";
@@ -88,7 +89,7 @@ export async function runDefense(exp: Experiment, defense: Defense, duration: Mi
     const s = o.observer.scoreAsync ? await o.observer.scoreAsync(labels) : o.observer.score(labels);
     scores.push({ index: o.index, scores: s, orientation: training.orientation[o.index], trainingAuc: training.trainingAuc[o.index] });
   }
-  scoreHorizons(observers, scores, result, population.size, duration, exp.durationSeconds, labels);
+  scoreHorizons(observers, scores, result.truth, population.size, duration, exp.durationSeconds, labels);
 
   const cost = armCost(result, radio, population.size, duration, exp.metrics, exp.radio, metricsRng.child("cost"));
   const arm: ArmRun["arm"] = {
@@ -124,7 +125,7 @@ export async function runDefense(exp: Experiment, defense: Defense, duration: Mi
 export function scoreHorizons(
   observers: readonly { index: number; observer: Observer }[],
   scores: ObserverScores[],
-  result: WorldResult,
+  truth: Truth,
   users: number,
   duration: Micros,
   durationSeconds: number,
@@ -133,7 +134,7 @@ export function scoreHorizons(
   const longTerm = observers.filter((o) => typeof o.observer.scoreUntil === "function");
   if (longTerm.length === 0) return;
   const horizons = observationHorizons(durationSeconds);
-  const labelsAt = horizons.map((h, k) => (k === horizons.length - 1 ? fullLabels : labelsFromTruth(truthUntil(result.truth, Math.round(h * SECOND)), users)));
+  const labelsAt = horizons.map((h, k) => (k === horizons.length - 1 ? fullLabels : labelsFromTruth(truthUntil(truth, Math.round(h * SECOND)), users)));
   for (const o of longTerm) {
     const entry = scores.find((x) => x.index === o.index)!;
     const obs = o.observer;

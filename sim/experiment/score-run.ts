@@ -458,7 +458,10 @@ function scoreOverTime(
       const undefendedRounds = hasBase ? roundsAt(ku) : null;
       const addedSeconds = seconds !== null && undefendedSeconds !== null ? seconds - undefendedSeconds : null;
       const addedRounds = rounds !== null && undefendedRounds !== null ? rounds - undefendedRounds : null;
-      const statement = reachStatement(arms[ai].arm.defense, metric, lv, seconds, rounds, hasBase && ai !== base ? { seconds: undefendedSeconds, addedSeconds, addedRounds } : null, horizonsSeconds[horizonsSeconds.length - 1]);
+      const resolvable = strongestPicks[ai].some((p) => p[mi].ok);
+      const statement = resolvable
+        ? reachStatement(arms[ai].arm.defense, metric, lv, seconds, rounds, hasBase && ai !== base ? { seconds: undefendedSeconds, addedSeconds, addedRounds } : null, horizonsSeconds[horizonsSeconds.length - 1])
+        : `${arms[ai].arm.defense}: ${metric} ≥ ${lv}: not resolvable at any horizon (too few cases), so no time can be stated`;
       return { metric, level: lv, seconds, rounds, undefendedSeconds, undefendedRounds, addedSeconds, addedRounds, statement };
     });
     return { horizonsSeconds, observers, strongest, versusUndefended, reach };

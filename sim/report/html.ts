@@ -18,7 +18,7 @@
  * writeFileSync(join(runDir, "report.html"), reportHtml({ metrics, figures: renderFigures(metrics, data) }));
  */
 import { dataFiles, FIGURE_CAPTIONS, FIGURES, figureFiles, type FigureName } from "./figures/index.ts";
-import { advancedAnalysis, COUNTS_NOTE, findings, observerTable, summaryTable, threatModel, TRAINING_NOTE } from "./text.ts";
+import { advancedAnalysis, COUNTS_NOTE, daysBought, findings, hasOverTime, observerTable, overTimeIntro, overTimeTable, summaryTable, threatModel, TRAINING_NOTE } from "./text.ts";
 import type { RunMetrics } from "../runs/metrics.ts";
 import type { RunOutput } from "../experiment/run.ts";
 
@@ -109,13 +109,24 @@ export function reportHtml(input: ReportHtmlInput): string {
     `<h1>${escapeHtml(m.experiment)}</h1>`,
     `<p>${escapeHtml(m.purpose)}</p>`,
     `<p class="meta">${provenance.map(escapeHtml).join(" · ")}. Intervals are seeded bootstrap 95% intervals.</p>`,
-    `<nav>${["summary", "findings", "every-observer", "figures", "method", "observers", "traffic"].map((s) => `<a href="#${s}">${s}</a>`).join("")}</nav>`,
+    `<nav>${["summary", "findings", ...(hasOverTime(m) ? ["over-time"] : []), "every-observer", "figures", "method", "observers", "traffic"].map((s) => `<a href="#${s}">${s}</a>`).join("")}</nav>`,
     '<h2 id="summary">Privacy and cost per defense</h2>',
     table(summaryTable(m)),
     '<h2 id="findings">Findings</h2>',
     "<ul>",
     ...findings(m).map((f) => `<li>${inlineMarkdown(f)}</li>`),
     "</ul>",
+    ...(hasOverTime(m)
+      ? [
+          '<h2 id="over-time">Against observation time</h2>',
+          `<p>${escapeHtml(overTimeIntro(m))}</p>`,
+          table(overTimeTable(m)),
+          "<p>Days bought (first horizon at which the attack reaches the level):</p>",
+          "<ul>",
+          ...daysBought(m).map((d) => `<li>${escapeHtml(d)}</li>`),
+          "</ul>",
+        ]
+      : []),
     '<h2 id="every-observer">Every observer</h2>',
     "<p>Figures are oriented: an observer whose training AUC was below 0.5 is read flipped, as an adversary who knows the defense would read it. A figure is not resolvable with fewer than 10 positives from 10 users, or fewer than about 10/FPR negatives from 10 users. Intervals resample users, so both ends of a pair move together.</p>",
     table(observerTable(m)),

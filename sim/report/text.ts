@@ -7,7 +7,7 @@
  * "raises" a figure only when the paired difference's interval excludes 0.
  */
 import { FIGURE_CAPTIONS, FIGURE_TITLES, FIGURES } from "./figures/captions.ts";
-import { observerKey, type ArmResult, type PairedDifference, type RunMetrics, type Strongest } from "../runs/metrics.ts";
+import { observerKey, type ArmResult, type Figure, type HorizonPoint, type PairedDifference, type RunMetrics, type Strongest } from "../runs/metrics.ts";
 
 import type { Interval } from "../runs/metrics.ts";
 
@@ -187,6 +187,76 @@ export function advancedAnalysis(m: RunMetrics): string {
   );
 }
 
+/** A horizon in words: "10 min", "6 h", "2 d". */
+export function horizonWords(seconds: number): string {
+  if (seconds >= 86_400) return `${+(seconds / 86_400).toFixed(2)} d`;
+  if (seconds >= 3600) return `${+(seconds / 3600).toFixed(2)} h`;
+  if (seconds >= 60) return `${+(seconds / 60).toFixed(1)} min`;
+  return `${+seconds.toFixed(1)} s`;
+}
+
+/** Does any arm of the run carry long-term observers' figures against observation time? */
+export function hasOverTime(m: RunMetrics): boolean {
+  return m.arms.some((a) => a.overTime !== undefined);
+}
+
+function fig(f: Figure | undefined): string {
+  return f && f.resolvable ? fmtInterval(f) : "not resolvable";
+}
+
+/** The TPR key the over-time table shows: 1e-3 when the run computed it, else the closest. */
+function overTimeFpr(m: RunMetrics): string | null {
+  const keys = [...new Set(m.arms.flatMap((a) => (a.overTime ? Object.keys(a.overTime.strongest.points[0]?.tprAt ?? {}) : [])))];
+  if (keys.length === 0) return null;
+  return keys.sort((a, b) => Math.abs(Math.log10(Number(a)) + 3) - Math.abs(Math.log10(Number(b)) + 3))[0];
+}
+
+/**
+ * The strongest long-term observer against observation time, one row per defense and
+ * horizon: rounds seen, partner-identification rate, TPR at FPR 1e-3 and AUC with their
+ * intervals, and the cases behind them (pairs that had talked by then, targets).
+ */
+export function overTimeTable(m: RunMetrics): string[][] {
+  const key = overTimeFpr(m);
+  const rows = [["defense", "observed", "rounds", "identification [95% CI]", `TPR@${key ?? "–"}`, "AUC", "contacts / targets"]];
+  for (const arm of m.arms) {
+    const o = arm.overTime;
+    if (!o) continue;
+    for (const p of o.strongest.points) {
+      rows.push([arm.defense, horizonWords(p.seconds), p.rounds === null ? "–" : String(p.rounds), fig(p.identification), key ? fig(p.tprAt[key]) : "–", fig(p.auc), `${p.positives} / ${p.targets}`]);
+    }
+  }
+  return rows;
+}
+
+/**
+ * "Days bought", one line per defense and level: the first observation horizon at which
+ * the strongest long-term attack reaches the level (identification rate ≥ 0.5, TPR at
+ * 1e-3 ≥ 0.1), against the undefended arm's, and how many rounds and how much time the
+ * defense adds (or that it is not reached within the run). Computed in score-run.ts.
+ */
+export function daysBought(m: RunMetrics): string[] {
+  return m.arms.flatMap((a) => a.overTime?.reach.map((r) => r.statement) ?? []);
+}
+
+/** The over-time section's first paragraph: what the curve is and how it was scored. */
+export function overTimeIntro(m: RunMetrics): string {
+  const arm = m.arms.find((a) => a.overTime);
+  const o = arm?.overTime;
+  const width = o?.strongest.roundSeconds;
+  const names = o ? [...new Set(o.observers.map((c) => c.observer))].join(", ") : "";
+  return (
+    `The attacker who waits: the long-term observers (${names}) scored after watching only the run's first ${o ? o.horizonsSeconds.map(horizonWords).join(", ") : ""}` +
+    `${width ? ` (rounds of ${width} s)` : ""}, each time on the pairs that had talked by then. Each figure is the strongest of them, the maximum taken inside every bootstrap replicate; ` +
+    "identification is the share of targets (users with a contact by then) whose top-scored candidate is a contact. Intervals resample users, as every other figure."
+  );
+}
+
+/** Points of one curve as "horizon: estimate [lo, hi]" (for findings and tests). */
+export function curveWords(points: readonly HorizonPoint[], pick: (p: HorizonPoint) => Figure | undefined): string {
+  return points.map((p) => `${horizonWords(p.seconds)} ${fig(pick(p))}`).join("; ");
+}
+
 /** Free text from an experiment file, safe inside Markdown: no raw HTML, no Markdown control characters. */
 export function mdText(s: string): string {
   return s.replace(/[\\`*_[\]#|<>&]/g, (c) => (c === "<" ? "&lt;" : c === ">" ? "&gt;" : c === "&" ? "&amp;" : `\\${c}`)).replace(/\r?\n/g, " ");
@@ -258,6 +328,9 @@ export function reportMarkdown(m: RunMetrics): string {
     ...findings(m).map((f) => `- ${noHtml(f)}`),
     "",
     ...(m.notes?.length ? ["## What this run cannot say", "", ...m.notes.map((n) => `- ${noHtml(n)}`), ""] : []),
+    ...(hasOverTime(m)
+      ? ["## Against observation time", "", noHtml(overTimeIntro(m)), "", markdownTable(overTimeTable(m)), "", "Days bought (first horizon at which the attack reaches the level):", "", ...daysBought(m).map((d) => `- ${noHtml(d)}`), ""]
+      : []),
     "## Every observer",
     "",
     "Figures are oriented: an observer whose training AUC was below 0.5 is read flipped (\"flipped\"), as an adversary who knows the defense would read it. A figure is \"not resolvable\" with fewer than 10 positives from 10 users, or fewer than about 10/FPR negatives from 10 users. Intervals resample users, so both ends of a pair move together.",

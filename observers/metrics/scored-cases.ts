@@ -65,6 +65,9 @@ export interface ScoredCases {
   readonly groups: number;
   readonly posStart: Int32Array;
   readonly negStart: Int32Array;
+  /** The run of each sorted positive and negative (the inverse of `posStart`/`negStart`). */
+  readonly posGroup: Int32Array;
+  readonly negGroup: Int32Array;
   /** Users of the sorted positives and negatives, k per case. */
   readonly posUsers: Int32Array;
   readonly negUsers: Int32Array;
@@ -210,15 +213,24 @@ export function scoredCases(scores: CaseScores, orientation: Orientation, fn: st
       return c;
     });
   }
+  const groups = posStart.length - 1;
+  const posGroup = new Int32Array(n);
+  const negGroup = new Int32Array(m);
+  for (let g = 0; g < groups; g++) {
+    posGroup.fill(g, posStart[g], posStart[g + 1]);
+    negGroup.fill(g, negStart[g], negStart[g + 1]);
+  }
   return {
     n,
     m,
     k,
     users: N,
     clustered,
-    groups: posStart.length - 1,
+    groups,
     posStart: Int32Array.from(posStart),
     negStart: Int32Array.from(negStart),
+    posGroup,
+    negGroup,
     posUsers,
     negUsers,
     rankUsers: pu,
@@ -254,25 +266,26 @@ export function metricsOnWeights(
   v: ArrayLike<number> | null = null,
 ): void {
   const { groups: G, posStart, negStart, posUsers, negUsers, k, posBlocks, negBlocks } = cases;
-  const vp = v === null ? null : posBlocks;
-  const vn = v === null ? null : negBlocks;
+  if (w === null) {
+    // every user weight 1: a run's weight is its count of cases (times their blocks' weights)
+    for (let g = 0; g < G; g++) {
+      pw[g] = 0;
+      qw[g] = 0;
+    }
+    addCaseWeights(pw, cases.posGroup, cases.n, null, posUsers, k, v === null ? null : posBlocks, v);
+    addCaseWeights(qw, cases.negGroup, cases.m, null, negUsers, k, v === null ? null : negBlocks, v);
+  } else {
+    pw.fill(0, 0, G);
+    qw.fill(0, 0, G);
+    addCaseWeights(pw, cases.posGroup, cases.n, w, posUsers, k, v === null ? null : posBlocks, v);
+    addCaseWeights(qw, cases.negGroup, cases.m, w, negUsers, k, v === null ? null : negBlocks, v);
+  }
+  // The totals, run after run (the order the per-run loop added them in).
   let P = 0;
   let Q = 0;
   for (let g = 0; g < G; g++) {
-    let a = 0;
-    for (let i = posStart[g]; i < posStart[g + 1]; i++) {
-      const c = w === null ? 1 : k === 1 ? w[posUsers[i]] : w[posUsers[2 * i]] * w[posUsers[2 * i + 1]];
-      a += vp === null ? c : c * (v as ArrayLike<number>)[vp[i]];
-    }
-    let b = 0;
-    for (let j = negStart[g]; j < negStart[g + 1]; j++) {
-      const c = w === null ? 1 : k === 1 ? w[negUsers[j]] : w[negUsers[2 * j]] * w[negUsers[2 * j + 1]];
-      b += vn === null ? c : c * (v as ArrayLike<number>)[vn[j]];
-    }
-    pw[g] = a;
-    qw[g] = b;
-    P += a;
-    Q += b;
+    P += pw[g];
+    Q += qw[g];
   }
   const defined = P > 0 && Q > 0;
   // AUC, ties ½ (Mann–Whitney): ascending runs, negatives below each run accumulated.
@@ -326,5 +339,40 @@ export function metricsOnWeights(
       hits += w === null && rb === null ? cr[i] : cw * cr[i];
     }
     out.topK[c] = hits / P;
+  }
+}
+
+/**
+ * Adds each sorted case's weight to its run's cell of `sums` (cleared by the caller):
+ * the product of its users' weights `w` (null: 1), times its time block's weight `v`
+ * when `blocks` is given. Cases are visited in sorted order, so each run's sum is formed
+ * in the order the per-run loop formed it (the same doubles, bit for bit). One tight
+ * loop per case shape, with no test inside it: this pass is the bootstrap's inner loop
+ * (every replicate of every observer of every arm).
+ */
+function addCaseWeights(
+  sums: Float64Array,
+  group: Int32Array,
+  cases: number,
+  w: ArrayLike<number> | null,
+  users: Int32Array,
+  k: 1 | 2,
+  blocks: Int32Array | null,
+  v: ArrayLike<number> | null,
+): void {
+  if (blocks === null || v === null) {
+    if (w === null) {
+      for (let i = 0; i < cases; i++) sums[group[i]] += 1;
+    } else if (k === 2) {
+      for (let i = 0; i < cases; i++) sums[group[i]] += w[users[2 * i]] * w[users[2 * i + 1]];
+    } else {
+      for (let i = 0; i < cases; i++) sums[group[i]] += w[users[i]];
+    }
+  } else if (w === null) {
+    for (let i = 0; i < cases; i++) sums[group[i]] += 1 * v[blocks[i]];
+  } else if (k === 2) {
+    for (let i = 0; i < cases; i++) sums[group[i]] += w[users[2 * i]] * w[users[2 * i + 1]] * v[blocks[i]];
+  } else {
+    for (let i = 0; i < cases; i++) sums[group[i]] += w[users[i]] * v[blocks[i]];
   }
 }

@@ -100,14 +100,15 @@ function dist(kind: "burst" | "gap", d: DistributionSpec) {
   return z
     .object({
       infinity: (kind === "burst"
-        ? number({ gt: 0, max: 1e6 }, "p: infinity tokens = ⌈tokens/p⌉")
-        : number({ gt: 1, max: 1e6 }, "N: mean fake-burst length, packets")
+        ? number({ gt: 0, max: 1e6 }, "ratio").describe("p: the infinity bin holds ⌈tokens/p⌉ tokens, so about 1 draw in p+1 ends the burst (a ratio)")
+        : number({ gt: 1, max: 1e6 }, "packets").describe("N: mean length of a fake burst, packets (the infinity bin holds ⌈tokens/(N − 1)⌉ tokens)")
       ).default(d.infinity),
-      mean: number({ min: 0, max: 10 }, "seconds").default(d.mean),
-      sd: number({ gt: 0, max: 10 }, "seconds").default(d.sd),
+      mean: number({ min: 0, max: 10 }, "seconds").default(d.mean).describe("mean of the normal law the histogram is filled from, seconds"),
+      sd: number({ gt: 0, max: 10 }, "seconds").default(d.sd).describe("standard deviation of that normal law, seconds"),
     })
     .strict()
-    .prefault({});
+    .prefault({})
+    .describe(kind === "burst" ? "histogram of timeouts sampled in BURST" : "histogram of timeouts sampled in GAP");
 }
 
 /** wtfpad/wtfpad config.ini [normal_rcv] (defenses.md §3.4 [R]). */
@@ -129,10 +130,10 @@ export const NORMAL_RCV = {
 function endpoint(d: (typeof NORMAL_RCV)["client" | "server"]) {
   return z
     .object({
-      sendBurst: dist("burst", d.sendBurst),
-      sendGap: dist("gap", d.sendGap),
-      receiveBurst: dist("burst", d.receiveBurst),
-      receiveGap: dist("gap", d.receiveGap),
+      sendBurst: dist("burst", d.sendBurst).describe("BURST histogram after a sent packet"),
+      sendGap: dist("gap", d.sendGap).describe("GAP histogram after a sent packet"),
+      receiveBurst: dist("burst", d.receiveBurst).describe("BURST histogram after a received packet (reactToReceived)"),
+      receiveGap: dist("gap", d.receiveGap).describe("GAP histogram after a received packet (reactToReceived)"),
     })
     .strict()
     .prefault({});
@@ -140,18 +141,12 @@ function endpoint(d: (typeof NORMAL_RCV)["client" | "server"]) {
 
 const schema = z
   .object({
-    /** Histograms used on the device (client) side. */
-    client: endpoint(NORMAL_RCV.client),
-    /** Histograms used on the server side. */
-    server: endpoint(NORMAL_RCV.server),
-    /** Take a token out of a histogram for every observed gap (reference default true). */
-    removeTokens: flag().default(true),
-    /** A real packet sent during a fake burst returns the machine to WAIT (default true). */
-    stopOnReal: flag().default(true),
-    /** Also sample timeouts after received packets, from the receive histograms (default true). */
-    reactToReceived: flag().default(true),
-    /** Size of padding packets (default: the link MTU). */
-    paddingBytes: bytes().optional(),
+    client: endpoint(NORMAL_RCV.client).describe("histograms used on the device (client) side"),
+    server: endpoint(NORMAL_RCV.server).describe("histograms used on the server side"),
+    removeTokens: flag().default(true).describe("take a token out of a histogram for every observed gap (reference default true)"),
+    stopOnReal: flag().default(true).describe("a real packet sent during a fake burst returns the machine to WAIT"),
+    reactToReceived: flag().default(true).describe("also sample timeouts after received packets, from the receive histograms"),
+    paddingBytes: bytes().optional().describe("size of padding packets, bytes (default: the link MTU)"),
   })
   .strict();
 

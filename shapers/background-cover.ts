@@ -28,12 +28,9 @@ const TIMER = 0;
 
 const schema = z
   .object({
-    /** Cover packets per second. */
-    ratePerSecond: rate("packets per second").default(1),
-    /** Gap law: "constant" (every 1/rate) or "exponential" (Poisson, mean 1/rate). */
-    gaps: choice(["constant", "exponential"] as const).default("constant"),
-    /** Size of cover packets (default: the link MTU). */
-    packetBytes: bytes().optional(),
+    ratePerSecond: rate("packets per second").default(1).describe("cover packets sent, packets per second"),
+    gaps: choice(["constant", "exponential"] as const).default("constant").describe('gap law: "constant" (every 1/rate) or "exponential" (Poisson, mean 1/rate)'),
+    packetBytes: bytes().optional().describe("size of cover packets, bytes (default: the link MTU)"),
   })
   .strict();
 

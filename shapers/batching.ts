@@ -29,10 +29,8 @@ const TIMER = 0;
 
 const schema = z
   .object({
-    /** t: flush period in seconds; null for a threshold-only mix. */
-    intervalSeconds: duration().nullable().default(1),
-    /** n: flush when this many packets wait; null for a timed-only mix. */
-    threshold: integer({ min: 1, max: 1_000_000 }, "packets").nullable().default(null),
+    intervalSeconds: duration().nullable().default(1).describe("t: flush period, seconds; null for a threshold-only mix"),
+    threshold: integer({ min: 1, max: 1_000_000 }, "packets").nullable().default(null).describe("n: flush when this many packets wait, packets; null for a timed-only mix"),
   })
   .strict()
   .refine((p) => p.intervalSeconds !== null || p.threshold !== null, {

@@ -33,14 +33,10 @@ const TICK = 0;
 
 const schema = z
   .object({
-    /** d: the size of every packet on the wire, bytes (≤ the link MTU). */
-    cellBytes: bytes().default(1500),
-    /** ρ: the interval between packets, seconds. */
-    intervalSeconds: duration().default(0.02),
-    /** τ: the minimum session length, seconds. */
-    minDurationSeconds: duration({ zero: true }).default(10),
-    /** Send cells forever from the egress start, instead of per session. */
-    alwaysOn: flag().default(false),
+    cellBytes: bytes().default(1500).describe("d: the size of every packet on the wire, bytes (≤ the link MTU)"),
+    intervalSeconds: duration().default(0.02).describe("ρ: the interval between packets, seconds"),
+    minDurationSeconds: duration({ zero: true }).default(10).describe("τ: the minimum session length, seconds"),
+    alwaysOn: flag().default(false).describe("send cells forever from the egress start, instead of per session"),
   })
   .strict();
 

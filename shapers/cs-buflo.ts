@@ -41,15 +41,11 @@ const SAMPLES = 64;
 
 const schema = z
   .object({
-    /** Size of every cell, bytes (≤ the link MTU). */
-    cellBytes: bytes().default(1500),
-    /** ρ₀: initial mean half-interval, seconds. */
-    initialRhoSeconds: duration({ max: 60 }).default(0.2),
-    /** Bounds for the adapted ρ, seconds. */
-    minRhoSeconds: duration({ max: 60 }).default(2 ** -4),
-    maxRhoSeconds: duration({ max: 60 }).default(2 ** 3),
-    /** The application counts as idle after this long without a real packet, seconds. */
-    quietSeconds: duration({ zero: true }).default(2),
+    cellBytes: bytes().default(1500).describe("size of every cell, bytes (≤ the link MTU)"),
+    initialRhoSeconds: duration({ max: 60 }).default(0.2).describe("ρ₀: initial mean half-interval between cells, seconds"),
+    minRhoSeconds: duration({ max: 60 }).default(2 ** -4).describe("lower bound of the adapted ρ, seconds"),
+    maxRhoSeconds: duration({ max: 60 }).default(2 ** 3).describe("upper bound of the adapted ρ, seconds"),
+    quietSeconds: duration({ zero: true }).default(2).describe("the application counts as idle after this long without a real packet, seconds"),
   })
   .strict()
   .refine((p) => p.minRhoSeconds <= p.maxRhoSeconds, {

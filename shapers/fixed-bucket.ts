@@ -27,8 +27,8 @@ export function padToBlock(length: number, block: number): number {
 
 const schema = z
   .object({
-    /** Block size b in bytes. Default 512, the PURBs comparison point (defenses.md §2.2, §5). */
-    blockBytes: bytes({ min: 1, max: 1 << 24 }).default(512),
+    /** Default 512, the PURBs comparison point (defenses.md §2.2, §5). */
+    blockBytes: bytes({ min: 1, max: 1 << 24 }).default(512).describe("b: each record is padded up to a multiple of this block size, bytes"),
   })
   .strict();
 

@@ -45,16 +45,11 @@ const TIMER = 0;
 
 const schema = z
   .object({
-    /** N: the padding budget per trace is uniform on the integers [1, N). */
-    maxPadding: integer({ min: 2, max: 1_000_000 }, "packets").default(1700),
-    /** W_min: smallest Rayleigh scale, seconds. */
-    windowMinSeconds: duration({ max: 3600 }).default(1),
-    /** W_max: largest Rayleigh scale, seconds (≥ windowMinSeconds). */
-    windowMaxSeconds: duration({ max: 3600 }).default(14),
-    /** A real packet after this long without one starts a new trace, seconds. */
-    idleGapSeconds: duration({ zero: true }).default(1),
-    /** Size of padding packets (default: the link MTU). */
-    paddingBytes: bytes().optional(),
+    maxPadding: integer({ min: 2, max: 1_000_000 }, "packets").default(1700).describe("N: the padding budget per trace is uniform on the integers [1, N), packets"),
+    windowMinSeconds: duration({ max: 3600 }).default(1).describe("W_min: smallest Rayleigh scale of the padding times, seconds"),
+    windowMaxSeconds: duration({ max: 3600 }).default(14).describe("W_max: largest Rayleigh scale, seconds (≥ windowMinSeconds)"),
+    idleGapSeconds: duration({ zero: true }).default(1).describe("a real packet after this long without one starts a new trace, seconds"),
+    paddingBytes: bytes().optional().describe("size of padding packets, bytes (default: the link MTU)"),
   })
   .strict()
   .refine((p) => p.windowMinSeconds <= p.windowMaxSeconds, {

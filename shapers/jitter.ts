@@ -30,12 +30,9 @@ const TIMER = 0;
 
 const schema = z
   .object({
-    /** "exponential" (mean `meanDelaySeconds`) or "uniform" (on [0, `maxDelaySeconds`]). */
-    distribution: choice(["exponential", "uniform"] as const).default("exponential"),
-    /** 1/μ: mean delay of the exponential law, seconds. */
-    meanDelaySeconds: duration({ max: 3600 }).default(0.1),
-    /** J: upper end of the uniform law, seconds (0 = no delay). */
-    maxDelaySeconds: duration({ zero: true, max: 3600 }).default(0.2),
+    distribution: choice(["exponential", "uniform"] as const).default("exponential").describe('delay law: "exponential" (mean meanDelaySeconds) or "uniform" (on [0, maxDelaySeconds])'),
+    meanDelaySeconds: duration({ max: 3600 }).default(0.1).describe("1/μ: mean delay of the exponential law, seconds"),
+    maxDelaySeconds: duration({ zero: true, max: 3600 }).default(0.2).describe("J: upper end of the uniform law, seconds (0 = no delay)"),
   })
   .strict();
 

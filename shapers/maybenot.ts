@@ -69,16 +69,11 @@ const machinesSchema = z
 
 const schema = z
   .object({
-    /** v2 machine strings, one per machine ("02" + base64); default: the four DAITA v2 client machines. */
-    machines: machinesSchema.default([...DAITA_V2_MACHINES]),
-    /** Framework-wide cap on padding/(padding + normal) packets; 0 = none (Maybenot's `max_padding_frac`). */
-    maxPaddingFrac: number({ min: 0, max: 1 }, "fraction").default(0),
-    /** Framework-wide cap on blocked time / time since start; 0 = none (Maybenot's `max_blocking_frac`). */
-    maxBlockingFrac: number({ min: 0, max: 1 }, "fraction").default(0),
-    /** Size of padding packets (default: the link MTU). */
-    paddingBytes: bytes().optional(),
-    /** Also pad every real packet to that size, as DAITA does ("constant packet sizes"); not part of a machine. */
-    padRealPackets: flag().default(false),
+    machines: machinesSchema.default([...DAITA_V2_MACHINES]).describe('Maybenot v2 machine strings, one per machine ("02" + base64); default: the four DAITA v2 client machines'),
+    maxPaddingFrac: number({ min: 0, max: 1 }, "fraction").default(0).describe("framework-wide cap on padding/(padding + normal) packets, a fraction; 0 = none (Maybenot's max_padding_frac)"),
+    maxBlockingFrac: number({ min: 0, max: 1 }, "fraction").default(0).describe("framework-wide cap on blocked time / time since start, a fraction; 0 = none (Maybenot's max_blocking_frac)"),
+    paddingBytes: bytes().optional().describe("size of padding packets, bytes (default: the link MTU)"),
+    padRealPackets: flag().default(false).describe('also pad every real packet to paddingBytes, as DAITA does ("constant packet sizes"); not part of a machine'),
   })
   .strict();
 

@@ -8,12 +8,18 @@
  * schema-level error map covers the type check and every range check), so a reader
  * always learns what would have been accepted.
  *
+ * Every helper given a unit also records it as schema metadata (`unit`, carried into the
+ * JSON Schema that `chaff shapers` and `chaff schema` publish). A shaper states each
+ * parameter's meaning with `.describe(...)`, naming the unit in the text (a test holds
+ * every registered shaper to this): "interval between cells, seconds".
+ *
  * Also here: resolving a packet-size parameter against the link MTU, which only the
  * factory knows (the schema cannot).
  *
  * @example
- * const schema = z.object({ rate: number({ gt: 0 }, "packets/s").default(10) }).strict();
+ * const schema = z.object({ rate: number({ gt: 0 }, "packets per second").default(10).describe("cover packets per second") }).strict();
  * schema.parse({}) // => { rate: 10 }
+ * z.toJSONSchema(schema).properties.rate // => { default: 10, description: "cover packets per second", type: "number", exclusiveMinimum: 0, unit: "packets per second" }
  */
 import { z } from "zod";
 import { ShaperParamError } from "./shaper.ts";
@@ -57,7 +63,7 @@ function ranged(kind: "number" | "integer", r: Range, unit?: string): z.ZodNumbe
   if (r.max !== undefined) s = s.max(r.max);
   if (r.gt !== undefined) s = s.gt(r.gt);
   if (r.lt !== undefined) s = s.lt(r.lt);
-  return s;
+  return unit ? s.meta({ unit }) : s;
 }
 
 /** A finite number within `r`. */
@@ -84,9 +90,9 @@ export function rate(unit = "per second"): z.ZodNumber {
   return ranged("number", { gt: 0, max: 1e6 }, unit);
 }
 
-/** A probability-like fraction. */
+/** A probability-like fraction (unit "fraction"). */
 export function fraction(r: Range = { min: 0, max: 1 }): z.ZodNumber {
-  return ranged("number", r);
+  return ranged("number", r, "fraction");
 }
 
 /** A packet or record size in bytes. */

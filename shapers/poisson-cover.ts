@@ -33,12 +33,9 @@ const PAYLOAD_TIMER = 1;
 
 const schema = z
   .object({
-    /** λ_L + λ_D: cover packets per second (0 = none). */
-    coverRate: number({ min: 0, max: 1e5 }, "packets per second").default(20 / 60),
-    /** λ_P: payload-stream ticks per second; 0 = real packets are not bound to ticks. */
-    payloadRate: number({ min: 0, max: 1e5 }, "packets per second").default(0),
-    /** Size of every cover packet and payload cell (default: the link MTU). */
-    packetBytes: bytes().optional(),
+    coverRate: number({ min: 0, max: 1e5 }, "packets per second").default(20 / 60).describe("λ_L + λ_D: loop and drop cover, packets per second (0 = none)"),
+    payloadRate: number({ min: 0, max: 1e5 }, "packets per second").default(0).describe("λ_P: payload-stream ticks, packets per second; 0 = real packets are not bound to ticks"),
+    packetBytes: bytes().optional().describe("size of every cover packet and payload cell, bytes (default: the link MTU)"),
   })
   .strict();
 

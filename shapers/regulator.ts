@@ -43,22 +43,14 @@ const DEADLINE = 1;
 
 const schema = z
   .object({
-    /** R: initial surge rate, packets per second. */
-    surgeRate: rate("packets per second").default(277),
-    /** D: decay of the rate per second. */
-    decay: number({ gt: 0, max: 1 }).default(0.94),
-    /** T: restart the surge when more than T·r(t) real packets wait. */
-    threshold: number({ gt: 0, max: 1e6 }).default(3.55),
-    /** N: the padding budget per trace is uniform on the integers [0, N). */
-    maxPadding: integer({ min: 1, max: 1e9 }, "packets").default(3550),
-    /** U: download packets per upload packet (device side). */
-    uploadRatio: number({ min: 1, max: 1e6 }).default(3.95),
-    /** C: longest an upload packet waits for a slot, seconds (device side). */
-    delayCapSeconds: duration({ max: 3600 }).default(1.77),
-    /** End a download trace after this long without a real packet, seconds (server side). */
-    idleGapSeconds: duration({ zero: true }).default(1),
-    /** Size of padding packets (default: the link MTU). */
-    paddingBytes: bytes().optional(),
+    surgeRate: rate("packets per second").default(277).describe("R: initial surge rate, packets per second"),
+    decay: number({ gt: 0, max: 1 }, "factor per second").default(0.94).describe("D: the rate is r(t) = R·D^t, so it shrinks by this factor per second"),
+    threshold: number({ gt: 0, max: 1e6 }, "seconds").default(3.55).describe("T: restart the surge when more than T·r(t) real packets wait (r in packets per second, so T is in seconds)"),
+    maxPadding: integer({ min: 1, max: 1e9 }, "packets").default(3550).describe("N: the padding budget per trace is uniform on the integers [0, N), packets"),
+    uploadRatio: number({ min: 1, max: 1e6 }, "download packets per upload packet").default(3.95).describe("U: device side sends one upload packet per U received, download packets per upload packet"),
+    delayCapSeconds: duration({ max: 3600 }).default(1.77).describe("C: longest an upload packet waits for a slot, seconds (device side)"),
+    idleGapSeconds: duration({ zero: true }).default(1).describe("end a download trace after this long without a real packet, seconds (server side)"),
+    paddingBytes: bytes().optional().describe("size of padding packets, bytes (default: the link MTU)"),
   })
   .strict();
 

@@ -46,10 +46,8 @@ export function signalAttachmentLength(length: number): number {
 
 const schema = z
   .object({
-    /** "content" for message bodies, "attachment" for media. */
-    mode: choice(["content", "attachment"] as const).default("content"),
-    /** Content block size B: 80 (current Signal-Android) or 160 (older clients, Desktop). */
-    blockBytes: bytes({ min: 1, max: 65_535 }).default(80),
+    mode: choice(["content", "attachment"] as const).default("content").describe('"content": message bodies padded to blocks of blockBytes; "attachment": media padded to buckets max(541, ⌊1.05^k⌋) bytes'),
+    blockBytes: bytes({ min: 1, max: 65_535 }).default(80).describe("B: content block size, bytes: 80 (current Signal-Android) or 160 (older clients, Desktop)"),
   })
   .strict();
 

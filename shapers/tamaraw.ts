@@ -35,16 +35,11 @@ const TIMER = 0;
 
 const schema = z
   .object({
-    /** Size of every cell, bytes (≤ the link MTU). */
-    cellBytes: bytes().default(750),
-    /** ρ_out: interval between cells leaving the device, seconds. */
-    intervalOutSeconds: duration().default(0.02),
-    /** ρ_in: interval between cells leaving the server towards the device, seconds. */
-    intervalInSeconds: duration().default(0.006),
-    /** L: each trace's cell count is padded to a multiple of L. */
-    padMultiple: integer({ min: 1, max: 1_000_000 }, "cells").default(100),
-    /** Quiet time after which a trace's real data counts as exhausted, seconds. */
-    idleGapSeconds: duration({ zero: true }).default(1),
+    cellBytes: bytes().default(750).describe("size of every cell, bytes (≤ the link MTU)"),
+    intervalOutSeconds: duration().default(0.02).describe("ρ_out: interval between cells leaving the device, seconds"),
+    intervalInSeconds: duration().default(0.006).describe("ρ_in: interval between cells leaving the server towards the device, seconds"),
+    padMultiple: integer({ min: 1, max: 1_000_000 }, "cells").default(100).describe("L: each trace's cell count is padded to a multiple of L cells"),
+    idleGapSeconds: duration({ zero: true }).default(1).describe("quiet time after which a trace's real data counts as exhausted, seconds"),
   })
   .strict();
 

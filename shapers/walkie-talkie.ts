@@ -37,12 +37,9 @@ const BURST_TIMER = 1;
 
 const schema = z
   .object({
-    /** A burst ends after this long without a packet in its direction, seconds. */
-    burstGapSeconds: duration({ max: 60 }).default(0.05),
-    /** m: the smallest molded burst, bytes. */
-    minBurstBytes: bytes({ min: 1, max: 1 << 30 }).default(1500),
-    /** q: ratio between molded burst sizes. */
-    ratio: number({ gt: 1, max: 16 }).default(2),
+    burstGapSeconds: duration({ max: 60 }).default(0.05).describe("a burst ends after this long without a packet in its direction, seconds"),
+    minBurstBytes: bytes({ min: 1, max: 1 << 30 }).default(1500).describe("m: the smallest molded burst, bytes"),
+    ratio: number({ gt: 1, max: 16 }, "ratio").default(2).describe("q: each molded burst size is q times the next smaller one (a ratio)"),
   })
   .strict();
 

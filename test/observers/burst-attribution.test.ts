@@ -163,7 +163,7 @@ describe("burst-attribution", () => {
     expect(await getObserver("burst-attribution")).toBe(definition);
     expect(definition.vantages).toContain(definition.vantage);
     expect(definition.task).toBe("burst");
-    expect(validateObserverParams(definition, {})).toEqual({ gapSeconds: 0.5, minPacket: 0, maxLagSeconds: 2, lagWeight: 1, maxEvents: 4096, negativesPerBurst: 500 });
+    expect(validateObserverParams(definition, {})).toEqual({ gapSeconds: 0.5, minPacket: 52, maxLagSeconds: 2, lagWeight: 1, maxEvents: 4096, negativesPerBurst: 500 });
     expect(() => validateObserverParams(definition, { maxLagSeconds: -1 })).toThrow(/observer "burst-attribution" parameter maxLagSeconds = -1/);
   });
 

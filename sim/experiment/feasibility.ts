@@ -12,11 +12,16 @@
  *    cover rates either 0 or ≥ 10⁻⁶ per second (a gap of at most ~11.6 days); FPRs ≥
  *    10⁻⁹ (resolving a lower one takes 10¹⁰ negatives).
  * 2. **Per-observer memory caps**: a users × bins grid larger than 2²⁶ cells per
- *    direction (the cap `observers/binned-volume.ts` enforces mid-run) is refused here.
+ *    direction (the cap `observers/binned-volume.ts` enforces mid-run) is refused here;
+ *    the long-term observers' users × rounds matrices (`roundSeconds`) count as such a
+ *    grid, and their memory (two Float32 matrices held, the lagged Float64 transpose and
+ *    N × N score matrices while scoring one horizon) goes into the estimate.
  * 3. **An estimate of events, memory and time per defense** (`estimateRun`): packets per
  *    user-hour from the conversation models' rates (messages × packets per message,
  *    call time × packet rate, keepalives, pushes; about 2,700 for the default mix,
- *    against 2,675 measured), plus what each shaper adds (cover rates, timer-driven cells
+ *    against 2,675 measured before the world emitted ACKs), plus the TCP pure ACKs when
+ *    `transport.acks.enabled` (one per `segmentsPerAck` data segments of a record, at least
+ *    one per record: a receipt, a keepalive or a text draws one; calls are UDP), plus what each shaper adds (cover rates, timer-driven cells
  *    while active, FRONT/RegulaTor padding budgets), times users × hours. The heaviest
  *    defense is refused when its estimate exceeds `limits.maxEvents` (the engine's own
  *    per-run cap, which would otherwise stop the run part way), and the run when its
@@ -37,6 +42,7 @@
 import { DEFAULT_MAX_CELLS } from "../../observers/binned-volume.ts";
 import type { Experiment } from "./schema.ts";
 import { tuneRungs } from "./tune-section.ts";
+import { observationHorizons } from "./truth-until.ts";
 
 export const MIN_DURATION_SECONDS = 1;
 export const MIN_BIN_SECONDS = 0.001;
@@ -137,6 +143,66 @@ export function modelPacketsPerUserHour(model: string, p: Params | undefined, mt
   }
 }
 
+/** The TCP acknowledgement rule the estimate counts (transport.acks; sim/world/transport.ts). */
+export interface AckRule {
+  readonly enabled: boolean;
+  readonly segmentsPerAck: number;
+}
+
+/**
+ * Pure ACKs for one TCP record (a message, a receipt, a keepalive) of `segments` data
+ * segments: one per `k` segments, the last partial group after the delayed-ACK timeout,
+ * so a one-segment record costs one ACK (ceil(n/k), taken as n/k + (k − 1)/k: exact for
+ * one segment, an upper bound by under one ACK for more). Piggybacking is ignored: an
+ * estimate that errs high.
+ */
+function acksPerRecord(segments: number, k: number): number {
+  return segments / k + (k - 1) / k;
+}
+
+/** Pure ACKs one message of the mix draws, both hops (sender → server, server → recipient), with its receipts and typing (one-segment records). */
+function acksPerMessage(p: Params | undefined, mtu: number, k: number): number {
+  const segments = Math.max(1, meanMessageBytes(p) / (mtu - 80));
+  const data = 2 * acksPerRecord(segments, k);
+  // every receipt and typing packet is a one-segment record of its own: one ACK each
+  const small = packetsPerMessage(p, mtu) - 2 * segments;
+  return data + small * acksPerRecord(1, k);
+}
+
+/**
+ * Pure ACK packets per user-hour that one conversation model draws (sim/world/transport.ts:
+ * the receiver of TCP data answers with a pure ACK per `segmentsPerAck` segments or after
+ * the delayed-ACK timeout). TCP models only: messaging and group messages with their
+ * receipts and typing, keepalives and pushes (one segment, one ACK each); calls are UDP
+ * and draw none. Shapers' padding and cover are not counted (a shaper's own packets are
+ * not TCP data of the app). 0 when `acks.enabled` is false.
+ */
+export function modelAcksPerUserHour(model: string, p: Params | undefined, mtu: number, groupSize: number, acks: AckRule): number {
+  if (!acks.enabled) return 0;
+  const k = Math.max(1, acks.segmentsPerAck);
+  switch (model) {
+    case "messaging":
+      return num(p, "conversationsPerHour", 0.5) * num(p, "turnsMean", 4) * num(p, "burstMean", 2) * acksPerMessage(p, mtu, k);
+    case "group": {
+      // each copy (the upload and every download) is acknowledged like a 1:1 message's hop
+      const packets = modelPacketsPerUserHour(model, p, mtu, groupSize);
+      return packets * (acksPerMessage(p, mtu, k) / packetsPerMessage(p, mtu));
+    }
+    case "background": {
+      const keep = 3600 / Math.max(MIN_KEEPALIVE_SECONDS, Math.min(num(p, "keepaliveSeconds", 30), num(p, "keepaliveBackgroundSeconds", 60)));
+      return (keep + num(p, "pushesPerHour", 2)) * acksPerRecord(1, k);
+    }
+    default:
+      return 0;
+  }
+}
+
+/** The ACK rule of an experiment's transport section (defaults as sim/world/transport.ts: on, one per 2 segments). */
+export function ackRule(exp: Experiment): AckRule {
+  const a = (exp.transport as Params | undefined)?.acks as Params | undefined;
+  return { enabled: bool(a, "enabled", true), segmentsPerAck: num(a, "segmentsPerAck", 2) };
+}
+
 /** Packets per user-hour a shaper on one side adds to `base` (the side's share of the real packets). */
 export function shaperPacketsPerUserHour(shaper: string, p: Params | undefined, base: number): number {
   const interval = (key: string, d: number) => 3600 / Math.max(1e-6, num(p, key, d));
@@ -175,7 +241,7 @@ export function shaperPacketsPerUserHour(shaper: string, p: Params | undefined, 
 export interface RunEstimate {
   users: number;
   hours: number;
-  /** Real packets per user-hour from the conversation models. */
+  /** Real packets per user-hour from the conversation models, TCP ACKs included when `transport.acks.enabled`. */
   basePerUserHour: number;
   arms: { defense: string; events: number }[];
   /** The heaviest defense's events. */
@@ -190,6 +256,9 @@ export interface RunEstimate {
 function observerCells(o: { observer: string; params: Params }, users: number, seconds: number): { cells: number; field: string; bin: number } | null {
   const p = o.params;
   switch (o.observer) {
+    case "statistical-disclosure":
+    case "intersection":
+      return { cells: users * Math.ceil(seconds / Math.max(1e-9, num(p, "roundSeconds", 20))), field: "roundSeconds", bin: num(p, "roundSeconds", 20) };
     case "volume-correlation":
       return { cells: users * Math.ceil(seconds / Math.max(1e-9, num(p, "binSeconds", 10))), field: "binSeconds", bin: num(p, "binSeconds", 10) };
     case "lagged-correlation":
@@ -205,11 +274,29 @@ function observerCells(o: { observer: string; params: Params }, users: number, s
   }
 }
 
+/**
+ * Bytes a long-term (rounds) observer holds: its two users × rounds Float32 matrices
+ * (sent, received: observers/rounds.ts), and while it scores, per direction pairing
+ * (four with `pairing: "all"`), the lagged rounds × users Float64 transpose, a users ×
+ * rounds byte indicator and the N × N Float64 score matrices (the pairing's, the running
+ * maximum, the cached one and the cross-product). One horizon is scored at a time
+ * (the runner's curve against observation time keeps no more than this).
+ */
+export function roundsObserverBytes(p: Params | undefined, users: number, seconds: number): number {
+  const rounds = Math.max(1, Math.ceil(seconds / Math.max(1e-9, num(p, "roundSeconds", 20))));
+  const cells = users * rounds;
+  const held = cells * 2 * 4;
+  const scoring = cells * 8 + cells + 4 * users * users * 8;
+  return held + scoring + 4 * users * 8;
+}
+
 /** Bytes an observer holds while it watches and scores. */
 function observerBytes(o: { observer: string; params: Params }, users: number, seconds: number): number {
-  const cells = observerCells(o, users, seconds);
-  let b = cells ? cells.cells * 2 * 4 * 3 : 0;
   const p = o.params;
+  const rounds = o.observer === "statistical-disclosure" || o.observer === "intersection";
+  const cells = rounds ? null : observerCells(o, users, seconds);
+  let b = cells ? cells.cells * 2 * 4 * 3 : 0;
+  if (rounds) b += roundsObserverBytes(p, users, seconds);
   if (o.observer === "event-matching" || o.observer === "size-content" || o.observer === "learned-classifier") b += users * num(p, "maxEvents", 512) * 2 * 16;
   if (o.observer === "ipd-correlation") b += users * num(p, "packets", 300) * 2 * 8;
   if (o.observer === "size-histogram" || o.observer === "learned-classifier") b += users * num(p, "histBins", num(p, "bins", 32)) * 2 * 8;
@@ -227,7 +314,8 @@ export function estimateRun(exp: Experiment): RunEstimate {
   const mtu = num(exp.transport as Params, "mtu", 1500);
   const pop = exp.population as Params;
   const groupSize = (num(pop, "groupSizeMin", 3) + num(pop, "groupSizeMax", 30)) / 2;
-  const base = exp.conversations.reduce((s, c) => s + modelPacketsPerUserHour(c.model, c.params, mtu, groupSize), 0);
+  const acks = ackRule(exp);
+  const base = exp.conversations.reduce((s, c) => s + modelPacketsPerUserHour(c.model, c.params, mtu, groupSize) + modelAcksPerUserHour(c.model, c.params, mtu, groupSize, acks), 0);
   const arms = exp.defenses.map((d) => {
     const extra = shaperPacketsPerUserHour(d.device.shaper, d.device.params, base / 2) + shaperPacketsPerUserHour(d.server.shaper, d.server.params, base / 2);
     return { defense: d.name, events: users * hours * (base + extra) };
@@ -239,7 +327,10 @@ export function estimateRun(exp: Experiment): RunEstimate {
   const memoryBytes = engine + traced + observerMem;
   const resamples = exp.metrics.resamples;
   const pairs = Math.min((users * (users - 1)) / 2, 2_000_000);
-  const bootstrap = exp.observers.length * pairs * resamples * 2e-8;
+  // the long-term observers are also scored at every observation horizon (truth-until.ts): one more bootstrap each
+  const horizons = observationHorizons(Math.max(1, seconds)).length;
+  const longTerm = exp.observers.filter((o) => o.observer === "statistical-disclosure" || o.observer === "intersection").length;
+  const bootstrap = (exp.observers.length + longTerm * (horizons - 1)) * pairs * resamples * 2e-8;
   const cpuSeconds = arms.reduce((s, a) => s + a.events / EVENTS_PER_SECOND + bootstrap, 0);
   return { users, hours, basePerUserHour: base, arms, maxEvents: heaviest.events, maxDefense: heaviest.defense, memoryBytes, cpuSeconds };
 }

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { estimateRun, feasibilityProblems, MAX_CELLS } from "../../../sim/experiment/feasibility.ts";
+import { estimateRun, feasibilityProblems, MAX_CELLS, roundsObserverBytes } from "../../../sim/experiment/feasibility.ts";
 import { parseExperiment } from "../../../sim/experiment/parse.ts";
 import { experimentSchema } from "../../../sim/experiment/schema.ts";
 import { InputError } from "../../../sim/core/validation.ts";
@@ -73,6 +73,42 @@ describe("feasibility before anything runs (issue 16, case 7)", () => {
     expect(e.basePerUserHour).toBeGreaterThan(2675 / 2);
     expect(e.basePerUserHour).toBeLessThan(2675 * 2);
     expect(e.arms.find((a) => a.defense === "constant-rate")?.events).toBeGreaterThan(e.arms.find((a) => a.defense === "none")?.events ?? Infinity);
+  });
+
+  it("counts TCP ACKs when transport.acks.enabled: one per one-segment record (a keepalive, a push), none when off", async () => {
+    const raw = tiny();
+    raw.conversations = [{ model: "background", params: { keepaliveSeconds: 30, keepaliveBackgroundSeconds: 60, pushesPerHour: 2 } }];
+    const on = estimateRun(await parseExperiment(raw));
+    raw.transport = { acks: { enabled: false } };
+    const off = estimateRun(await parseExperiment(raw));
+    // 120 keepalives and 2 pushes an hour, each one segment and one pure ACK back
+    expect(off.basePerUserHour).toBeCloseTo(122, 9);
+    expect(on.basePerUserHour).toBeCloseTo(244, 9);
+    // The default mix: ACKs add a share of the packets of the order the world measures (about +31% undefended).
+    const def = read("sim/experiment/builtin/default.json");
+    const withAcks = estimateRun(await parseExperiment(def)).basePerUserHour;
+    const without = estimateRun(await parseExperiment({ ...def, transport: { ...(def.transport ?? {}), acks: { enabled: false } } })).basePerUserHour;
+    expect(withAcks / without).toBeGreaterThan(1.15);
+    expect(withAcks / without).toBeLessThan(1.5);
+  });
+
+  it("counts the long-term observers' users × rounds matrices: in the memory estimate and against the cell cap", async () => {
+    const raw = tiny();
+    const base = estimateRun(await parseExperiment(raw));
+    raw.observers = [...raw.observers, { observer: "statistical-disclosure", params: { roundSeconds: 20 } }, { observer: "intersection", params: { roundSeconds: 20 } }];
+    const withRounds = estimateRun(await parseExperiment(raw));
+    const users = base.users;
+    const each = roundsObserverBytes({ roundSeconds: 20 }, users, raw.durationSeconds);
+    // two Float32 matrices held, at least
+    expect(each).toBeGreaterThanOrEqual(users * Math.ceil(raw.durationSeconds / 20) * 8);
+    expect(withRounds.memoryBytes - base.memoryBytes).toBeGreaterThanOrEqual(2 * each);
+    // 1 ms rounds over a week for 200 users: 1.2e11 cells, refused before the run
+    const big = tiny();
+    big.durationSeconds = 604_800;
+    big.population = { ...big.population, users: 200 };
+    big.observers = [{ observer: "statistical-disclosure", params: { roundSeconds: 0.001 } }];
+    const problems = await problemsOf(big);
+    expect(problems.some((p) => p.startsWith("observers[0].params.roundSeconds = 0.001: 200 users × ") && p.includes(`more than the ${MAX_CELLS}`))).toBe(true);
   });
 
   it("refuses the learned classifier when nothing starts a 1:1 conversation to learn from", async () => {

@@ -62,13 +62,21 @@ const pathSchema = z.string().superRefine((p, ctx) => {
   if (problem) ctx.addIssue({ code: "custom", message: problem });
 });
 
+/**
+ * What an axis or a tunable range sets: one path, or several that move together, each
+ * set to the axis's value (a tied axis: the device and server rate of one defense).
+ */
+const axisPathSchema = z
+  .union([pathSchema, z.array(pathSchema).min(1).max(16)])
+  .describe('a parameter path, or a list of paths set together to the same value (a tied axis), e.g. ["defenses[1].device.params.coverRate", "defenses[1].server.params.coverRate"]');
+
 /** Keys a sweep may not vary: they name the experiment, or are the sweep itself (seeds go in `sweep.seeds`). */
 export const FIXED_KEYS = new Set(["$schema", "name", "purpose", "notes", "seed", "sweep", "tune"]);
 
 /** A numeric range for random samples or tuning: uniform on [min, max], or log-uniform. */
 export const rangeSchema = z
   .object({
-    path: pathSchema,
+    path: axisPathSchema,
     min: z.number().describe("smallest value"),
     max: z.number().describe("largest value"),
     scale: z.enum(["linear", "log"]).default("linear").describe("linear: uniform in value; log: uniform in log(value)"),
@@ -87,7 +95,7 @@ export const sweepSchema = z
       .array(
         z
           .object({
-            path: pathSchema,
+            path: axisPathSchema,
             values: z.array(z.json()).min(1).describe("the values this axis takes, in order"),
           })
           .strict(),
@@ -110,7 +118,7 @@ export const sweepSchema = z
 export const tuneSchema = z
   .object({
     defense: z.string().min(1).describe("name of the defense whose parameters are searched"),
-    params: z.array(rangeSchema).min(1).max(25).describe("tunable ranges; paths inside the defense, e.g. device.params.coverRate"),
+    params: z.array(rangeSchema).min(1).max(25).describe("tunable ranges; paths inside the defense, e.g. device.params.coverRate, or a tied list such as [\"device.params.coverRate\", \"server.params.coverRate\"]"),
     candidates: z.number().int().min(2).max(10_000).default(27).describe("configurations in the initial quasi-random design"),
     eta: z.number().int().min(2).max(16).default(3).describe("successive halving keeps the best 1/eta at each rung"),
     rungs: z

@@ -1,7 +1,8 @@
 /**
  * Static checks of an experiment's `sweep` section, run with the rest of validation:
  * axes name paths outside the experiment's identity (name, seed, the sweep itself),
- * each path once, distinct grid values and seeds, and a bounded number of points. Each
+ * each path once across all axes (the paths of a tied axis included), distinct grid
+ * values and seeds, and a bounded number of points. Each
  * point is later validated as a whole experiment when the sweep is planned.
  *
  * @example
@@ -30,9 +31,11 @@ export function sweepProblems(exp: Experiment): string[] {
   const s = exp.sweep;
   if (!s) return [];
   const problems: string[] = [];
+  // every path of every axis (a tied axis names several), each once across the sweep
+  const each = (path: string | string[], at: string) => (typeof path === "string" ? [{ path, at }] : path.map((p, j) => ({ path: p, at: `${at}[${j}]` })));
   const axes = [
-    ...s.grid.map((a, i) => ({ path: a.path, at: `sweep.grid[${i}].path` })),
-    ...(s.random?.axes ?? []).map((a, i) => ({ path: a.path, at: `sweep.random.axes[${i}].path` })),
+    ...s.grid.flatMap((a, i) => each(a.path, `sweep.grid[${i}].path`)),
+    ...(s.random?.axes ?? []).flatMap((a, i) => each(a.path, `sweep.random.axes[${i}].path`)),
   ];
   const seen = new Set<string>();
   for (const { path, at } of axes) {

@@ -1,7 +1,8 @@
 /**
  * An experiment's `tune` section: its rung budgets with defaults filled in, and its
- * static checks (the tuned defense exists, paths lie inside it, each once, and every
- * rung fits the experiment's limits), run with the rest of validation.
+ * static checks (the tuned defense exists, paths lie inside it, each once, a tied
+ * range's paths included, and every rung fits the experiment's limits), run with the
+ * rest of validation.
  *
  * @example
  * tuneRungs(exp) // => [{ durationSeconds: 400, users: 200, seeds: [1] }, …]
@@ -35,13 +36,17 @@ export function tuneProblems(exp: Experiment): string[] {
   }
   const seen = new Set<string>();
   t.params.forEach((r, i) => {
-    const keys = tryParsePath(r.path) ?? [];
-    if (keys[0] !== "device" && keys[0] !== "server") {
-      problems.push(`tune.params[${i}].path = ${show(r.path)}: expected a path inside the defense starting with device. or server. (e.g. device.params.coverRate)`);
+    // a tied range names several paths, each set to the range's value
+    const paths = typeof r.path === "string" ? [{ path: r.path, at: `tune.params[${i}].path` }] : r.path.map((p, j) => ({ path: p, at: `tune.params[${i}].path[${j}]` }));
+    for (const { path, at } of paths) {
+      const keys = tryParsePath(path) ?? [];
+      if (keys[0] !== "device" && keys[0] !== "server") {
+        problems.push(`${at} = ${show(path)}: expected a path inside the defense starting with device. or server. (e.g. device.params.coverRate)`);
+      }
+      const canonical = formatKeys(keys);
+      if (seen.has(canonical)) problems.push(`${at} = ${show(path)}: expected each path once`);
+      seen.add(canonical);
     }
-    const canonical = formatKeys(keys);
-    if (seen.has(canonical)) problems.push(`tune.params[${i}].path = ${show(r.path)}: expected each path once`);
-    seen.add(canonical);
   });
   tuneRungs(exp).forEach((r, i) => {
     if (r.durationSeconds > exp.limits.maxDurationSeconds) {

@@ -16,8 +16,14 @@
  * `Object.prototype` for the rest of the process. Paths are followed through own
  * properties only.
  *
+ * A sweep axis or a tunable range may name several paths that move together (a tied
+ * axis: `["defenses[1].device.params.coverRate", "defenses[1].server.params.coverRate"]`);
+ * every path of it is set to the axis's value. `axisPaths` lists them in canonical
+ * notation, `axisLabel` names the axis in messages and reports ("a = b").
+ *
  * @example
  * parsePath("defenses[1].device.params.coverRate") // => ["defenses", 1, "device", "params", "coverRate"]
+ * axisPaths(["device.params.coverRate", "server.params.coverRate"]) // => both paths; axisLabel of it: "device.params.coverRate = server.params.coverRate"
  * setPath({ a: [{ b: 1 }] }, "a[0].b", 2)          // => { a: [{ b: 2 }] } (a copy; the input is unchanged)
  */
 
@@ -96,6 +102,16 @@ export function formatPath(keys: readonly PathKey[]): string {
   let s = "";
   for (const k of keys) s += typeof k === "number" ? `[${k}]` : s ? `.${k}` : k;
   return s;
+}
+
+/** The paths an axis sets, in canonical notation: its one path, or each of a tied list. Throws InputError on a path that is not one. */
+export function axisPaths(path: string | readonly string[]): string[] {
+  return (typeof path === "string" ? [path] : path).map((p) => formatPath(parsePath(p)));
+}
+
+/** An axis as messages and reports name it: its path, or its tied paths joined by " = ". */
+export function axisLabel(path: string | readonly string[]): string {
+  return typeof path === "string" ? path : path.join(" = ");
 }
 
 /** The value at `keys`, or undefined when the path leads nowhere (own properties only). */

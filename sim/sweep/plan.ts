@@ -7,6 +7,10 @@
  * per seed (in the order listed), seeds fastest. The position in this order is the
  * point's `index`; shard i of N takes the indices ≡ i (mod N).
  *
+ * **Tied axes.** An axis whose `path` is a list sets every path of it to the axis's
+ * value; a point's `params` then hold each of those paths with that value (so ids,
+ * rows and summaries name everything a point set), and the axis counts once.
+ *
  * **Random samples.** Sample s draws one uniform number per range axis, in axis order,
  * from the stream `sweep/random/<s>` of the experiment seed, so adding samples at the
  * end never changes the earlier ones. Values are rounded (integers, or 6 significant
@@ -43,7 +47,7 @@ import { feasibilityProblems } from "../experiment/feasibility.ts";
 import { type Experiment } from "../experiment/schema.ts";
 import { InputError } from "../core/validation.ts";
 import { metricRows, type MetricRow } from "../runs/metric-rows.ts";
-import { formatPath, parsePath, pathProblem, setPath } from "./param-path.ts";
+import { axisLabel, axisPaths, parsePath, pathProblem, setPath } from "./param-path.ts";
 import { rangeSettings, valueInRange } from "./param-range.ts";
 import { stream } from "../core/rng.ts";
 import type { RunMetrics } from "../runs/metrics.ts";
@@ -102,11 +106,11 @@ export function randomSamples(exp: Experiment): Record<string, unknown>[] {
   if (space < r.samples) {
     throw new InputError([
       `sweep.random.samples = ${r.samples}: expected at most ${space}, the number of distinct settings its ranges hold (${r.axes
-        .map((a) => `${a.path}: ${rangeSettings(a)}`)
+        .map((a) => `${axisLabel(a.path)}: ${rangeSettings(a)}`)
         .join(", ")}); lower samples or widen the ranges`,
     ]);
   }
-  const paths = r.axes.map((a) => formatPath(parsePath(a.path)));
+  const paths = r.axes.map((a) => axisPaths(a.path));
   const seen = new Set<string>();
   const samples: Record<string, unknown>[] = [];
   for (let k = 0; k < r.samples; k++) {
@@ -118,7 +122,10 @@ export function randomSamples(exp: Experiment): Record<string, unknown>[] {
         ]);
       }
       let sample: Record<string, unknown> = {};
-      r.axes.forEach((axis, i) => (sample = withEntry(sample, paths[i], valueInRange(axis, rng.next()))));
+      r.axes.forEach((axis, i) => {
+        const v = valueInRange(axis, rng.next());
+        for (const p of paths[i]) sample = withEntry(sample, p, v);
+      });
       const key = canonicalJson(sample);
       if (seen.has(key)) continue;
       seen.add(key);
@@ -135,9 +142,15 @@ export function sweepSettings(exp: Experiment): Record<string, unknown>[] {
   if (!s) return [{}];
   let cells: Record<string, unknown>[] = [{}];
   for (const axis of s.grid) {
-    const path = formatPath(parsePath(axis.path));
+    const paths = axisPaths(axis.path);
     const next: Record<string, unknown>[] = [];
-    for (const cell of cells) for (const v of axis.values) next.push(withEntry(cell, path, v));
+    for (const cell of cells) {
+      for (const v of axis.values) {
+        let c = cell;
+        for (const p of paths) c = withEntry(c, p, v);
+        next.push(c);
+      }
+    }
     cells = next;
   }
   if (!s.random) return cells;

@@ -4,7 +4,9 @@
  *
  * **The search.** The experiment's `tune` section names a defense and the ranges of its
  * tunable parameters (paths inside the defense, e.g. `device.params.coverRate`, each
- * linear or log, optionally integer).
+ * linear or log, optionally integer). A range whose `path` is a list is tied: every path
+ * of it takes the range's value (the device and server rate of one defense), so it is
+ * one dimension of the design.
  * 1. *Design*: `candidates` configurations from the Halton sequence (one prime base per
  *    parameter) under a Cranley–Patterson shift drawn from the stream `tune/design` of
  *    the experiment seed (`sim/sweep/halton.ts`), mapped onto the ranges (`valueInRange`).
@@ -48,7 +50,7 @@ import { type Experiment } from "../experiment/schema.ts";
 import { InputError } from "../core/validation.ts";
 import { haltonDesign } from "./halton.ts";
 import { COST_METRICS, costRow, metricRows, strongestRow, type CostName, type MetricRow } from "../runs/metric-rows.ts";
-import { formatPath, parsePath } from "./param-path.ts";
+import { axisLabel, axisPaths } from "./param-path.ts";
 import { valueInRange } from "./param-range.ts";
 import { paretoFront } from "./pareto.ts";
 import { fmtNum, markdownTable } from "../report/text.ts";
@@ -100,7 +102,7 @@ export interface TuneResult {
   defense: string;
   target: Target;
   minimize: CostName;
-  design: { method: string; candidates: number; eta: number; params: { path: string; min: number; max: number; scale: string; integer: boolean }[] };
+  design: { method: string; candidates: number; eta: number; params: { path: string | string[]; min: number; max: number; scale: string; integer: boolean }[] };
   rungs: Rung[];
   configs: Record<string, number>[];
   evaluations: Evaluation[];
@@ -121,7 +123,7 @@ export interface TuneOptions {
 
 const COSTS: CostName[] = ["bandwidth", "latency", "energy"];
 
-/** The design: `n` parameter settings (canonical path → value), quasi-random over the ranges. */
+/** The design: `n` parameter settings (canonical path → value; every path of a tied range), quasi-random over the ranges. */
 export function tuneDesign(exp: Experiment): Record<string, number>[] {
   const t = exp.tune;
   if (!t) return [];
@@ -129,7 +131,8 @@ export function tuneDesign(exp: Experiment): Record<string, number>[] {
   return points.map((u) => {
     const p: Record<string, number> = {};
     t.params.forEach((r, d) => {
-      p[formatPath(parsePath(r.path))] = valueInRange(r, u[d]);
+      const v = valueInRange(r, u[d]);
+      for (const path of axisPaths(r.path)) p[path] = v;
     });
     return p;
   });
@@ -228,7 +231,7 @@ export async function tune(opts: TuneOptions): Promise<TuneResult> {
         jobs.map(({ c, seed }) =>
           evaluate(c, rung, k, seed).then((e) => {
             done++;
-            opts.onProgress?.(done, total, `rung ${k + 1}/${rungs.length}`);
+            opts.onProgress?.(done, total, `rung ${k + 1} of ${rungs.length}`);
             return e;
           }),
         ),
@@ -335,7 +338,7 @@ export function tunedExperimentFile(r: TuneResult, sourceHash: string): Record<s
     purpose: `The cheapest ${r.defense} configuration chaff tune found meeting ${r.target.text} (strongest observer) while minimizing ${r.minimize}.`,
     notes: [
       `Made by chaff tune from experiment ${r.experiment} (hash ${sourceHash.slice(0, 12)}).`,
-      `Search: ${r.design.candidates} configurations of ${r.design.params.map((p) => `${p.path} in [${p.min}, ${p.max}] (${p.scale}${p.integer ? ", integer" : ""})`).join(", ")}; ${r.design.method}; ${r.rungs.length} rungs: ${r.rungs.map((x) => `${x.durationSeconds} s × ${x.users} users × ${x.seeds.length} seed(s)`).join(", ")}.`,
+      `Search: ${r.design.candidates} configurations of ${r.design.params.map((p) => `${axisLabel(p.path)} in [${p.min}, ${p.max}] (${p.scale}${p.integer ? ", integer" : ""})`).join(", ")}; ${r.design.method}; ${r.rungs.length} rungs: ${r.rungs.map((x) => `${x.durationSeconds} s × ${x.users} users × ${x.seeds.length} seed(s)`).join(", ")}.`,
       `Chosen: ${fmtParams(c.params)}.`,
       `Claim at seed ${c.claim.seed}, ${rung.users} users, ${rung.durationSeconds} s: ${r.target.metric} of the strongest observer (${c.claim.privacy.observer}) = ${fmtRow(c.claim.privacy)}; ` +
         COSTS.map((n) => `${n} (${COST_METRICS[n]}) = ${fmtRow(c.claim.costs[n])}`).join("; ") +
@@ -346,9 +349,26 @@ export function tunedExperimentFile(r: TuneResult, sourceHash: string): Record<s
   };
 }
 
-/** The search, its Pareto fronts and its choice, in Markdown. */
+/**
+ * The folder one target's search writes into, inside `chaff tune --out`: the target and
+ * the cost it minimizes, so searches for different targets never overwrite each other.
+ *
+ * @example
+ * targetFolder(parseTarget("tpr@1e-3<=0.05"), "energy") // => "tpr-at-1e-3-le-0.05-min-energy"
+ */
+export function targetFolder(target: Target, minimize: CostName): string {
+  const op = target.op === "<=" ? "le" : "lt";
+  return `${target.metric.replace("@", "-at-")}-${op}-${target.bound}-min-${minimize}`;
+}
+
+/**
+ * The search, its Pareto fronts and its choice, in Markdown. Rungs are numbered from 1,
+ * as the progress line counts them ("rung 2 of 3"); tune.json keeps 0-based indices.
+ */
 export function tuneReport(r: TuneResult): string {
-  const paths = r.design.params.map((p) => formatPath(parsePath(p.path)));
+  // one column per range: a tied range shows its shared value once, named by all its paths
+  const columns = r.design.params.map((p) => ({ label: axisLabel(p.path), path: axisPaths(p.path)[0] }));
+  const n = r.rungs.length;
   const lines = [
     `# chaff tune: ${r.experiment} / ${r.defense}`,
     "",
@@ -358,20 +378,20 @@ export function tuneReport(r: TuneResult): string {
     "",
     markdownTable([
       ["rung", "duration s", "users", "seeds", "configurations", "meeting target"],
-      ...r.rungs.map((g, k) => [String(k), String(g.durationSeconds), String(g.users), g.seeds.join(", "), String(r.ranking[k].length), String(r.ranking[k].filter((s) => s.meets).length)]),
+      ...r.rungs.map((g, k) => [`${k + 1} of ${n}`, String(g.durationSeconds), String(g.users), g.seeds.join(", "), String(r.ranking[k].length), String(r.ranking[k].filter((s) => s.meets).length)]),
     ]),
     "",
   ];
   for (const k of [...new Set([r.rungs.length - 1, 0])]) {
     const byConfig = new Map(r.ranking[k].map((s) => [s.config, s]));
     lines.push(
-      `## Pareto front at rung ${k} (privacy vs bandwidth, latency, energy; means over seeds)`,
+      `## Pareto front at rung ${k + 1} of ${n} (privacy vs bandwidth, latency, energy; means over seeds)`,
       "",
       markdownTable([
-        ["config", ...paths, r.target.metric, "bandwidth", "latency p99 ms", "energy J/h", "meets"],
+        ["config", ...columns.map((c) => c.label), r.target.metric, "bandwidth", "latency p99 ms", "energy J/h", "meets"],
         ...r.fronts[k].map((c) => {
           const s = byConfig.get(c) as Score;
-          return [String(c), ...paths.map((p) => String(r.configs[c][p])), fmtNum(s.privacy), fmtNum(s.costs.bandwidth), fmtNum(s.costs.latency, 1), fmtNum(s.costs.energy, 1), s.meets ? "yes" : "no"];
+          return [String(c), ...columns.map((col) => String(r.configs[c][col.path])), fmtNum(s.privacy), fmtNum(s.costs.bandwidth), fmtNum(s.costs.latency, 1), fmtNum(s.costs.energy, 1), s.meets ? "yes" : "no"];
         }),
       ]),
       "",
@@ -400,7 +420,7 @@ export function tuneReport(r: TuneResult): string {
       "",
       top && top.privacy === null
         ? `No configuration met ${r.target.text}: the strongest observer's ${r.target.metric} was not resolvable at the last rung (too few pairs for that FPR, or no conversations). Raise the users or duration of the rungs, or target auc or a larger FPR.`
-        : `No configuration met ${r.target.text} on every seed of the last rung. The most private one was configuration ${top?.config} (${top ? fmtParams(r.configs[top.config]) : "–"}) at ${fmtNum(top?.privacy ?? null)}. Widen the ranges, raise the budget, or relax the target.`,
+        : `No configuration met ${r.target.text} on every seed of the last rung (rung ${n} of ${n}). The most private one was configuration ${top?.config} (${top ? fmtParams(r.configs[top.config]) : "–"}) at ${fmtNum(top?.privacy ?? null)}. Widen the ranges, raise the budget, or relax the target.`,
       "",
     );
   }

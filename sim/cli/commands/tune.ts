@@ -5,7 +5,10 @@
  * `sim/sweep/tune.ts`), prints the Pareto front of privacy against cost, names the cheapest
  * configuration meeting the target and writes it as a ready-to-run experiment file, and,
  * when the defense compiles to Maybenot machines, its machine strings beside its figures.
- * Exit 1 when no configuration meets the target.
+ * Each target and cost gets a folder of its own inside `--out` (default
+ * `results/runs/<name>-tune-<hash>/`), named by `targetFolder` (e.g.
+ * `auc-le-0.6-min-bandwidth/`), so a second search for another target never overwrites
+ * the first one's report. Exit 1 when no configuration meets the target.
  */
 import type { Command } from "commander";
 import { join, resolve } from "node:path";
@@ -14,7 +17,7 @@ import { InputError } from "../../core/validation.ts";
 import { COST_METRICS, type CostName } from "../../runs/metric-rows.ts";
 import { experimentHash, REPO_ROOT, writeFileAtomic } from "../../runs/run-dir.ts";
 import { parseTarget } from "../../sweep/target.ts";
-import { tune, tunedExperimentFile, tuneReport, type TuneResult } from "../../sweep/tune.ts";
+import { targetFolder, tune, tunedExperimentFile, tuneReport, type TuneResult } from "../../sweep/tune.ts";
 import { MachineError } from "../../../shapers/maybenot/error.ts";
 import { exportShaper } from "../../../shapers/maybenot/export.ts";
 import { loadExperiment } from "../load-experiment.ts";
@@ -44,7 +47,8 @@ export async function tuneCommand(file: string, opts: TuneCommandOptions): Promi
   const { experiment } = await loadExperiment(file);
   if (!experiment.tune) throw new InputError([`tune = missing: expected ${file} to have a tune section (a defense and its tunable parameter ranges)`]);
   const hash = experimentHash(experiment);
-  const out = resolve(opts.out ?? resolve(REPO_ROOT, "results", "runs", `${experiment.name}-tune-${hash.slice(0, 10)}`));
+  const parent = resolve(opts.out ?? resolve(REPO_ROOT, "results", "runs", `${experiment.name}-tune-${hash.slice(0, 10)}`));
+  const out = join(parent, targetFolder(target, opts.minimize as CostName));
   const bar = progress(`chaff tune ${experiment.name}`, { quiet: opts.quiet, delayMs: 0 });
   const result = await tune({
     experiment,
@@ -58,6 +62,7 @@ export async function tuneCommand(file: string, opts: TuneCommandOptions): Promi
   writeFileAtomic(join(out, "tune.json"), prettyJson(result));
   writeFileAtomic(join(out, "report.md"), report);
   if (!opts.quiet) process.stdout.write(`${report}\n`);
+  process.stderr.write(`wrote ${join(out, "report.md")} and tune.json beside it\n`);
   if (!result.choice) {
     process.stderr.write(`error: no configuration met ${target.text}; see ${join(out, "report.md")}\n`);
     process.exitCode = 1;
@@ -120,8 +125,8 @@ export function register(program: Command): void {
     .argument("<experiment>", "experiment JSON file with a tune section")
     .requiredOption("--target <spec>", "privacy target for the strongest observer, e.g. 'tpr@1e-3<=0.05' or 'auc<=0.6'")
     .requiredOption("--minimize <cost>", "cost to minimize: energy, bandwidth or latency")
-    .option("--out <dir>", "where the search record and report go (default results/runs/<name>-tune-<hash>)")
-    .option("--write <file>", "where the chosen experiment goes (default <out>/<name>-tuned.json)")
+    .option("--out <dir>", "folder holding one sub-folder per target and cost, e.g. <dir>/auc-le-0.6-min-bandwidth/ (default results/runs/<name>-tune-<hash>)")
+    .option("--write <file>", "where the chosen experiment goes (default <target folder>/<name>-tuned.json)")
     .option("--workers <k>", "worker threads (default: all cores)")
     .option("--quiet", "no progress and no report on stdout")
     .action(tuneCommand);

@@ -128,6 +128,52 @@ describe("sweep points", () => {
     expect(new Set(many.map((p) => p.id)).size).toBe(200);
   });
 
+  it("moves the paths of a tied axis together, in the grid and in random samples, and counts the axis once", async () => {
+    const SERVER = "defenses[1].server.params.coverRate";
+    const e = await parseExperiment({
+      name: "t",
+      purpose: "test",
+      seed: 9,
+      durationSeconds: 60,
+      population: { users: 12 },
+      conversations: [{ model: "messaging" }],
+      defenses: [{ name: "none" }, { name: "cover", device: { shaper: "poisson-cover", params: { coverRate: 1 } }, server: { shaper: "poisson-cover", params: { coverRate: 1 } } }],
+      observers: [{ observer: "volume-correlation", vantage: "isp" }],
+      sweep: {
+        grid: [{ path: [RATE, SERVER], values: [0.5, 2] }],
+        random: { samples: 3, axes: [{ path: ["defenses[1].device.params.payloadRate", "defenses[1].server.params.payloadRate"], min: 0.1, max: 10, scale: "log" }] },
+      },
+    });
+    const pts = await planSweep(e);
+    // 2 grid values × 3 samples, not 2 × 2 × 3 × 3
+    expect(pts).toHaveLength(6);
+    for (const p of pts) {
+      expect(p.params[SERVER]).toBe(p.params[RATE]);
+      expect(p.params["defenses[1].server.params.payloadRate"]).toBe(p.params["defenses[1].device.params.payloadRate"]);
+      const d = p.experiment.defenses[1];
+      expect(d.server.params.coverRate).toBe(d.device.params.coverRate);
+      expect(d.server.params.payloadRate).toBe(d.device.params.payloadRate);
+    }
+    expect(pts.map((p) => p.params[RATE])).toEqual([0.5, 0.5, 0.5, 2, 2, 2]);
+    expect(new Set(pts.map((p) => p.params["defenses[1].device.params.payloadRate"])).size).toBe(3);
+  });
+
+  it("refuses a path named twice, inside a tied axis or across axes, naming where", async () => {
+    const lines = async (sweep: unknown) => {
+      try {
+        await exp(sweep);
+      } catch (e) {
+        return (e as InputError).problems;
+      }
+      return [];
+    };
+    expect(await lines({ grid: [{ path: [RATE, RATE], values: [1] }] })).toContain(`sweep.grid[0].path[1] = "${RATE}": expected each path once across the sweep's axes`);
+    expect(await lines({ grid: [{ path: [RATE, "population.users"], values: [1] }, { path: "population.users", values: [10] }] })).toContain(
+      'sweep.grid[1].path = "population.users": expected each path once across the sweep\'s axes',
+    );
+    expect(await lines({ grid: [{ path: [RATE, "seed"], values: [1] }] })).toEqual([expect.stringMatching(/^sweep\.grid\[0\]\.path\[1\] = "seed": expected a path outside/)]);
+  });
+
   it("names rows files by shard", () => {
     expect(rowsFileName({ index: 0, count: 1 })).toBe("rows.jsonl");
     expect(rowsFileName({ index: 2, count: 3 })).toBe("rows.shard-2-of-3.jsonl");

@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -7,7 +7,7 @@ import { parseExperiment } from "../../../sim/experiment/parse.ts";
 import { metricRows, strongestRow, costRow } from "../../../sim/runs/metric-rows.ts";
 import { runFiles } from "../../../sim/runs/outputs.ts";
 import { parseTarget } from "../../../sim/sweep/target.ts";
-import { tune, tuneDesign, type TuneResult } from "../../../sim/sweep/tune.ts";
+import { targetFolder, tune, tuneDesign, tuneReport, type TuneResult } from "../../../sim/sweep/tune.ts";
 
 const ROOT = resolve(import.meta.dirname, "../../..");
 const TUNE = join(ROOT, "sim/experiment/builtin/tune-constant-rate.json");
@@ -26,18 +26,42 @@ describe("tune design", () => {
     expect(Math.min(...dev)).toBeLessThan(0.5);
     expect(Math.max(...dev)).toBeGreaterThan(1);
   });
+
+  it("gives the paths of a tied range one value, as one dimension of the design", async () => {
+    const tied = raw();
+    tied.tune.params = [{ path: ["device.params.intervalSeconds", "server.params.intervalSeconds"], min: 0.1, max: 5, scale: "log" }];
+    const design = tuneDesign(await parseExperiment(tied));
+    expect(design).toHaveLength(9);
+    for (const p of design) {
+      expect(Object.keys(p).sort()).toEqual(["device.params.intervalSeconds", "server.params.intervalSeconds"]);
+      expect(p["server.params.intervalSeconds"]).toBe(p["device.params.intervalSeconds"]);
+    }
+    // one dimension: the values are the first Halton coordinate, all distinct
+    expect(new Set(design.map((p) => p["device.params.intervalSeconds"])).size).toBe(9);
+    const bad = raw();
+    bad.tune.params = [{ path: ["device.params.intervalSeconds", "params.intervalSeconds"], min: 0.1, max: 5 }];
+    await expect(parseExperiment(bad)).rejects.toThrow(/tune\.params\[0\]\.path\[1\] = "params\.intervalSeconds": expected a path inside the defense/);
+  });
+
+  it("names each target's folder by the target and the cost", () => {
+    expect(targetFolder(parseTarget("auc<=0.6"), "bandwidth")).toBe("auc-le-0.6-min-bandwidth");
+    expect(targetFolder(parseTarget("tpr@0.001<0.05"), "energy")).toBe("tpr-at-1e-3-lt-0.05-min-energy");
+  });
 });
 
 describe("chaff tune", () => {
   it("finds the cheapest configuration meeting the target by successive halving, and its experiment file reproduces the claim within its CI", async () => {
-    const out = mkdtempSync(join(tmpdir(), "chaff-tune-"));
+    const parent = mkdtempSync(join(tmpdir(), "chaff-tune-"));
     const r = spawnSync(
       process.execPath,
-      [join(ROOT, "bin/chaff.js"), "tune", TUNE, "--target", "auc<=0.55", "--minimize", "bandwidth", "--out", out, "--workers", "2"],
+      [join(ROOT, "bin/chaff.js"), "tune", TUNE, "--target", "auc<=0.55", "--minimize", "bandwidth", "--out", parent, "--workers", "2"],
       { cwd: ROOT, encoding: "utf8" },
     );
     expect(r.status, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/## Pareto front at rung 2/);
+    const out = join(parent, "auc-le-0.55-min-bandwidth");
+    // rungs numbered as the progress line counts them
+    expect(r.stdout).toMatch(/## Pareto front at rung 3 of 3/);
+    expect(r.stdout).toMatch(/\| 1 of 3 \| 300 /);
     expect(r.stdout).toMatch(/## Choice/);
     const result = JSON.parse(readFileSync(join(out, "tune.json"), "utf8")) as TuneResult;
 
@@ -101,10 +125,39 @@ describe("chaff tune", () => {
     const small = raw();
     small.tune.candidates = 3;
     small.tune.rungs = [{ durationSeconds: 300, users: 30 }];
+    small.tune.params = [{ path: ["device.params.intervalSeconds", "server.params.intervalSeconds"], min: 0.1, max: 5, scale: "log" }];
     const exp = await parseExperiment(small);
     const result = await tune({ experiment: exp, target: parseTarget("auc<0.5"), minimize: "energy", workers: 1 });
     expect(result.choice).toBeNull();
     expect(result.ranking[0].every((s) => !s.meets)).toBe(true);
+    // a tied range is one column, named by its paths, holding the shared value
+    const report = tuneReport(result);
+    expect(report).toMatch(/\| config \| device\.params\.intervalSeconds = server\.params\.intervalSeconds \| auc \|/);
+    expect(report).toMatch(/## Pareto front at rung 1 of 1 /);
+    expect(report).toMatch(/No configuration met auc<0\.5/);
     await expect(tune({ experiment: exp, target: parseTarget("tpr@1e-5<=0.1"), minimize: "energy", workers: 1 })).rejects.toThrow(/tpr@1e-5 is not computed by this experiment/);
+  });
+
+  it("writes each target into a folder of its own, so a second target leaves the first one's report", () => {
+    const small = raw();
+    small.tune.candidates = 2;
+    small.tune.rungs = [{ durationSeconds: 300, users: 30 }];
+    const dir = mkdtempSync(join(tmpdir(), "chaff-tune-targets-"));
+    const file = join(dir, "small.json");
+    writeFileSync(file, JSON.stringify(small));
+    const parent = join(dir, "out");
+    const run = (target: string) =>
+      spawnSync(process.execPath, [join(ROOT, "bin/chaff.js"), "tune", file, "--target", target, "--minimize", "energy", "--out", parent, "--workers", "1", "--quiet"], { cwd: ROOT, encoding: "utf8" });
+    // unreachable targets: nothing chosen (exit 1), but each search's report is written
+    const first = run("auc<0.01");
+    const second = run("auc<0.02");
+    expect(first.status, first.stderr).toBe(1);
+    expect(second.status, second.stderr).toBe(1);
+    for (const [target, folder] of [["auc<0.01", "auc-lt-0.01-min-energy"], ["auc<0.02", "auc-lt-0.02-min-energy"]]) {
+      const report = readFileSync(join(parent, folder, "report.md"), "utf8");
+      expect(report).toContain(`Target: ${target} for the strongest observer.`);
+      expect(existsSync(join(parent, folder, "tune.json"))).toBe(true);
+    }
+    expect(existsSync(join(parent, "report.md"))).toBe(false);
   });
 });

@@ -16,7 +16,9 @@
  * The content task labels the bursts an observer finds on a user's uplink by what that
  * user was sending; with users shuffled almost no burst lines up with another user's
  * messages, leaving no cases, so its truth is shuffled by permuting the message types
- * across all users' messages instead.
+ * across all users' messages instead. The burst task likewise keeps its cases (the bursts
+ * that carried a conversation) and renames the counterparts each case names by the same
+ * permutation of the users, so its right answers are other users at random.
  */
 import { describe, expect, it } from "vitest";
 import { summarizeScores } from "../../observers/metrics.ts";
@@ -79,6 +81,17 @@ function pairsOf(l: LinkLabels, excluded: boolean): [number, number][] {
   return out;
 }
 
+/** `real`, with the counterparts of every burst renamed perm[v]: the same cases, random right answers. */
+function counterpartsShuffled(real: Labels, perm: Int32Array): Labels {
+  return {
+    ...real,
+    burstConversation(u, from, to) {
+      const b = real.burstConversation!(u, from, to);
+      return { conversations: b.conversations, counterparts: Int32Array.from(b.counterparts, (v) => perm[v]).sort() };
+    },
+  };
+}
+
 /** `shuffled`, with the pairs linked in `real` left out of the pair tasks. */
 function withoutRealLinks(shuffled: Labels, real: Labels): Labels {
   return {
@@ -112,7 +125,7 @@ describe("shuffled truth", async () => {
 
   it("covers every registered observer", () => {
     expect(defs.map((d) => d.name)).toEqual(
-      expect.arrayContaining(["activity-detector", "event-matching", "ipd-correlation", "lagged-correlation", "learned-classifier", "size-content", "size-histogram", "volume-correlation"]),
+      expect.arrayContaining(["activity-detector", "burst-attribution", "event-matching", "ipd-correlation", "lagged-correlation", "learned-classifier", "size-content", "size-histogram", "volume-correlation"]),
     );
   });
 
@@ -147,7 +160,7 @@ describe("shuffled truth", async () => {
       };
       const truthScores = score(world.labels);
       const shuffledTruth = def.task === "content" ? permuteTypes(world.truth, 46) : permuteUsers(world.truth, perm);
-      const shuffled = score(withoutRealLinks(labelsFromTruth(shuffledTruth, world.users), world.labels));
+      const shuffled = score(def.task === "burst" ? counterpartsShuffled(world.labels, perm) : withoutRealLinks(labelsFromTruth(shuffledTruth, world.users), world.labels));
       expect(shuffled.task).toBe(truthScores.task);
       const real = aucOf(truthScores, 47);
       const chance = aucOf(shuffled, 47);

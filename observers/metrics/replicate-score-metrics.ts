@@ -60,8 +60,80 @@ export interface ReplicateOptions extends ScoreMetricOptions {
 }
 
 export function replicateScoreMetrics(scores: CaseScores, orientation: Orientation, weights: UserWeights, opts: ReplicateOptions = {}): ReplicateScoreMetrics {
+  const ready = computedAhead(scores, orientation, weights, opts);
+  if (ready !== null) return ready;
   // the run's bootstrap phase when a phase timer is active (sim/core/phase-timer.ts)
   return timed("bootstrap", () => replicateScoreMetricsUntimed(scores, orientation, weights, opts));
+}
+
+/**
+ * Everything a replicate computation depends on besides the scores: the orientation,
+ * the user weights and time weights (their counts, compared element by element) and
+ * the options as passed. Plain data, so it crosses threads.
+ */
+export interface ReplicateRequest {
+  readonly orientation: Orientation;
+  readonly users: number;
+  readonly replicates: number;
+  readonly userCounts: Int32Array;
+  readonly fprs: readonly number[] | null;
+  readonly ks: readonly number[] | null;
+  readonly time: { readonly start: number; readonly block: number; readonly blocks: number; readonly counts: Int32Array } | null;
+}
+
+export function replicateRequest(orientation: Orientation, weights: UserWeights, opts: ReplicateOptions = {}): ReplicateRequest {
+  const t = opts.time;
+  return {
+    orientation,
+    users: weights.users,
+    replicates: weights.replicates,
+    userCounts: weights.counts,
+    fprs: opts.fprs === undefined ? null : [...opts.fprs],
+    ks: opts.ks === undefined ? null : [...opts.ks],
+    time: t === undefined ? null : { start: t.start, block: t.block, blocks: t.blocks, counts: t.weights.counts },
+  };
+}
+
+function sameNumbers(a: ArrayLike<number> | null, b: ArrayLike<number> | null): boolean {
+  if (a === b) return true;
+  if (a === null || b === null || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return false;
+  return true;
+}
+
+function sameRequest(a: ReplicateRequest, b: ReplicateRequest): boolean {
+  if (a.orientation !== b.orientation || a.users !== b.users || a.replicates !== b.replicates) return false;
+  if (!sameNumbers(a.fprs, b.fprs) || !sameNumbers(a.ks, b.ks)) return false;
+  if ((a.time === null) !== (b.time === null)) return false;
+  if (a.time !== null && b.time !== null) {
+    if (a.time.start !== b.time.start || a.time.block !== b.time.block || a.time.blocks !== b.time.blocks || !sameNumbers(a.time.counts, b.time.counts)) return false;
+  }
+  return sameNumbers(a.userCounts, b.userCounts);
+}
+
+/** Results computed ahead, by the scores object they are for. */
+const ahead = new WeakMap<CaseScores, { request: ReplicateRequest; result: ReplicateScoreMetrics }[]>();
+
+/**
+ * Hands over a result computed ahead (typically on the worker thread that produced the
+ * scores, while other arms still run): a later `replicateScoreMetrics` call on the same
+ * scores object whose request is exactly `request` (same orientation, the same weights
+ * element for element, the same options) returns it instead of recomputing. Any other
+ * call computes as usual, so a result handed over can only save time, never change one.
+ * The scores must not be changed in between.
+ */
+export function provideReplicateScoreMetrics(scores: CaseScores, request: ReplicateRequest, result: ReplicateScoreMetrics): void {
+  const list = ahead.get(scores) ?? [];
+  list.push({ request, result });
+  ahead.set(scores, list);
+}
+
+function computedAhead(scores: CaseScores, orientation: Orientation, weights: UserWeights, opts: ReplicateOptions): ReplicateScoreMetrics | null {
+  const list = ahead.get(scores);
+  if (list === undefined) return null;
+  const request = replicateRequest(orientation, weights, opts);
+  for (const e of list) if (sameRequest(e.request, request)) return e.result;
+  return null;
 }
 
 function replicateScoreMetricsUntimed(scores: CaseScores, orientation: Orientation, weights: UserWeights, opts: ReplicateOptions): ReplicateScoreMetrics {

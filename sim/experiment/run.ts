@@ -11,7 +11,8 @@
 import { SECOND, type Micros } from "../core/time.ts";
 import { PhaseTimer, timedAsync, withActiveTimer } from "../core/phase-timer.ts";
 import { tsxPool, type TimedReply } from "../parallel/tsx-pool.ts";
-import type { ClonedArm } from "./arm-task.ts";
+import type { ScoredArm } from "../parallel/scored-arm-task.ts";
+import { provideReplicateScoreMetrics } from "../../observers/metrics/replicate-score-metrics.ts";
 import { estimateRun } from "./feasibility.ts";
 import type { RunMetrics } from "../runs/metrics.ts";
 import { runDefense, type ArmExtras, type ArmRun } from "./run-arm.ts";
@@ -66,14 +67,17 @@ async function runModelled(exp: Experiment, hooks: RunHooks): Promise<RunOutput>
     // Arms are independent (each draws from its own named streams), so running them on
     // several threads gives the same results as running them one after another.
     const { unclone } = await import("./arm-task.ts");
-    const pool = tsxPool(new URL("./arm-task.ts", import.meta.url), workers, { timedPhase: "simulate" });
+    // Each worker also computes its arm's bootstrap replicates (scored-arm-task.ts), so
+    // the scoring after the last arm has less left to do on one thread.
+    const pool = tsxPool(new URL("../parallel/scored-arm-task.ts", import.meta.url), workers, { timedPhase: "simulate" });
     try {
       let done = 0;
       await Promise.all(
         armOrder(exp).map(async (index) => {
-          const reply = (await pool.run({ experiment: exp, index })) as TimedReply<ClonedArm>;
+          const reply = (await pool.run({ experiment: exp, index })) as TimedReply<ScoredArm>;
           hooks.timer?.merge(reply.timings);
-          results[index] = unclone(reply.result);
+          results[index] = unclone(reply.result.arm);
+          results[index].scores.forEach((o, k) => provideReplicateScoreMetrics(o.scores, reply.result.replicates[k].request, reply.result.replicates[k].result));
           hooks.onProgress?.(index, 1);
           hooks.onArmDone?.(++done, n);
         }),

@@ -13,10 +13,17 @@
  * `<img onerror>`, a `<script>`, a `javascript:` Markdown link). Each page must show
  * them as text and run none of them.
  *
+ * Figures must be legible: in every chart no two visible SVG text boxes overlap (tick
+ * labels, axis labels, facet labels, point labels), measured on the rendered page at
+ * 1,280 px. The pages offer a run picker (overview, inspector) and a sweep picker (sweep
+ * explorer): the results hold two runs and two sweep summaries, one of them sweeping a
+ * parameter, so picking the other entry must show the other run's experiment, and the
+ * sweep explorer must draw a metric against the swept parameter.
+ *
  * Skipped, with a message, only when /usr/bin/chromium is absent outside CI; in CI
  * (`CI` set) a missing browser is a failure.
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -50,6 +57,19 @@ function poisonRun(runDir: string, results: string): void {
   summary.rows = summary.rows.map((r) => ({ ...r, device: `${r.device}${PAYLOAD}`, server: `${r.server}${PAYLOAD}` }));
   mkdirSync(join(results, "sweeps", "evil"), { recursive: true });
   writeFileSync(join(results, "sweeps", "evil", "summary.json"), JSON.stringify(summary));
+  // a second run (another experiment name) for the run picker
+  const second = join(dirname(runDir), "second-run");
+  cpSync(runDir, second, { recursive: true });
+  const m2 = JSON.parse(readFileSync(join(second, "metrics.json"), "utf8"));
+  writeFileSync(join(second, "metrics.json"), JSON.stringify({ ...m2, experiment: "the-second-experiment" }));
+  // older than the tiny run, so the tiny run is the picker's first choice (the newest)
+  utimesSync(join(second, "manifest.json"), 1_000_000, 1_000_000);
+  // a sweep over one parameter (three settings of the same rows), the newest summary: the sweep picker's first choice
+  const swept = sweepSummary("swept-rate", [{ run: "p", metrics }]);
+  swept.rows = [0.5, 2, 8].flatMap((v, k) => swept.rows.map((row) => ({ ...row, run: `point${k}`, params: { "defenses[1].device.params.coverRate": v }, auc: (row.auc ?? 0.5) - k * 0.01 })));
+  mkdirSync(join(results, "sweeps", "swept"), { recursive: true });
+  writeFileSync(join(results, "sweeps", "swept", "summary.json"), JSON.stringify(swept));
+  utimesSync(join(results, "sweeps", "evil", "summary.json"), 1_000_000, 1_000_000);
 }
 
 const CHROMIUM = "/usr/bin/chromium";
@@ -57,12 +77,44 @@ const HAVE_CHROMIUM = existsSync(CHROMIUM);
 const IN_CI = Boolean(process.env.CI);
 const SCREENSHOTS = join(dirname(fileURLToPath(import.meta.url)), "..", "output", "screenshots");
 
-/** Each notebook and the least number of charts it must show for the tiny run. */
+/**
+ * Each notebook, the least number of charts it must show for the tiny run, what it must
+ * show as text, and the picker to try: choosing option `pick` must show `after`.
+ */
 const PAGES = [
-  { name: "overview.html", charts: 5, shows: [`tiny-figures${PAYLOAD}`, `onerror="__xss('img')"`] },
-  { name: "sweep.html", charts: 1, shows: [`sweep${PAYLOAD}`] },
-  { name: "inspector.html", charts: 2, shows: [] as string[] },
+  { name: "overview.html", charts: 5, shows: [`tiny-figures${PAYLOAD}`, `onerror="__xss('img')"`], picker: "run", after: "the-second-experiment" },
+  { name: "sweep.html", charts: 2, shows: ["swept-rate", "swept parameter(s): defenses[1].device.params.coverRate"], picker: "sweep", after: `sweep${PAYLOAD}` },
+  { name: "inspector.html", charts: 2, shows: [] as string[], picker: "run", after: "second-run" },
 ];
+
+interface TextOverlap {
+  chart: string;
+  a: string;
+  b: string;
+}
+
+/** In the page: pairs of visible SVG text boxes that overlap (by more than `tolerance` px both ways), per chart. */
+function textOverlaps(tolerance: number): TextOverlap[] {
+  const out: TextOverlap[] = [];
+  Array.from(document.querySelectorAll('svg[class^="plot-"]'))
+    .filter((svg) => !/-ramp|-swatch/.test(svg.getAttribute("class") ?? ""))
+    .forEach((svg, i) => {
+      const boxes = Array.from(svg.querySelectorAll("text"))
+        .filter((t) => !t.closest('[aria-label="tip"]') && getComputedStyle(t).visibility !== "hidden" && getComputedStyle(t).display !== "none")
+        .map((t) => ({ text: t.textContent ?? "", r: t.getBoundingClientRect() }))
+        .filter((b) => b.r.width > 0 && b.r.height > 0 && b.text.trim() !== "");
+      for (let a = 0; a < boxes.length; a++) {
+        for (let b = a + 1; b < boxes.length; b++) {
+          const p = boxes[a].r;
+          const q = boxes[b].r;
+          const dx = Math.min(p.right, q.right) - Math.max(p.left, q.left);
+          const dy = Math.min(p.bottom, q.bottom) - Math.max(p.top, q.top);
+          if (dx > tolerance && dy > tolerance) out.push({ chart: `chart ${i + 1}`, a: boxes[a].text.slice(0, 60), b: boxes[b].text.slice(0, 60) });
+        }
+      }
+    });
+  return out;
+}
 
 interface ChartCheck {
   label: string;
@@ -102,9 +154,22 @@ describe.skipIf(!HAVE_CHROMIUM && !IN_CI)("notebooks in headless Chromium", () =
     if (tmp) rmSync(tmp, { recursive: true, force: true });
   });
 
-  for (const { name, charts, shows } of PAGES) {
-    it(`${name}: every chart drawn with data marks, no error, nothing fetched from outside, no injected script run`, async () => {
-      const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+  it("the text-overlap check finds two overlapping labels and passes labels side by side", async () => {
+    const page = await browser.newPage({ viewport: { width: 400, height: 200 } });
+    const svg = (second: number) =>
+      `<svg class="plot-test" width="300" height="100" style="font: 10px sans-serif"><text x="10" y="50">first label</text><text x="${second}" y="50">second label</text></svg>`;
+    await page.setContent(svg(30));
+    const overlapping = await page.evaluate(textOverlaps, 1);
+    await page.setContent(svg(150));
+    const apart = await page.evaluate(textOverlaps, 1);
+    await page.close();
+    expect(overlapping).toEqual([{ chart: "chart 1", a: "first label", b: "second label" }]);
+    expect(apart).toEqual([]);
+  });
+
+  for (const { name, charts, shows, picker, after } of PAGES) {
+    it(`${name}: every chart drawn with data marks, no overlapping text, a working ${picker} picker, no error, nothing fetched from outside, no injected script run`, async () => {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
       const dialogs: string[] = [];
       page.on("dialog", async (d) => {
         dialogs.push(d.message());
@@ -162,8 +227,26 @@ describe.skipIf(!HAVE_CHROMIUM && !IN_CI)("notebooks in headless Chromium", () =
         elements: document.querySelectorAll('img[src="x"], a[href^="javascript:" i], svg[onload], [onerror]').length,
         text: document.body.innerText,
       }));
+      const overlaps = await page.evaluate(textOverlaps, 1);
       await page.screenshot({ path: join(SCREENSHOTS, name.replace(/\.html$/, ".png")), fullPage: true });
+
+      // the picker: its options are the catalogue's; picking the other entry shows it
+      const select = page.locator("label", { hasText: picker }).locator("select").first();
+      const options = await select.locator("option").allTextContents();
+      await select.selectOption({ index: 1 });
+      const switched = await page
+        .waitForFunction((t) => document.body.innerText.includes(t), after, { timeout: 20_000 })
+        .then(() => true)
+        .catch(() => false);
+      await page.waitForLoadState("networkidle");
+      const overlapsAfter = await page.evaluate(textOverlaps, 1);
+      await page.screenshot({ path: join(SCREENSHOTS, name.replace(/\.html$/, `.picked-${picker}.png`)), fullPage: true });
       await page.close();
+
+      expect(options.length, `${name}: ${picker} picker options`).toBeGreaterThanOrEqual(2);
+      expect(switched, `${name}: picking the second ${picker} shows ${after}`).toBe(true);
+      expect(overlaps, `${name}: overlapping text in the rendered charts`).toEqual([]);
+      expect(overlapsAfter, `${name}: overlapping text after picking another ${picker}`).toEqual([]);
 
       expect(injected.hits, "injected scripts that ran").toEqual([]);
       expect(dialogs, "dialogs opened").toEqual([]);

@@ -152,7 +152,7 @@ describe("direction pairings on a one-sided defense (every uplink at a constant 
     const plan = pairingPlan(
       "strongest",
       (p) => ({ kernel: (i0, i1, j0, j1, out) => out.fill(p === "down-down" ? i0 * 7 + j0 : 0, 0, (i1 - i0) * (j1 - j0)), symmetric: true }),
-      { users: 10, combine: "mean", rng: stream(1, "flat"), scaleUsers: 48 },
+      { users: 10, combine: "mean", rng: stream(1, "flat"), scaleUsers: 64 },
     );
     expect(plan.pairings).toEqual(["down-down"]);
     expect(plan.terms[0].sd).toBeGreaterThan(0);
@@ -183,11 +183,21 @@ describe("strongest = per pair the largest pairing score, each standardized over
     }
   });
 
+  it("with fewer scale users than users (a seeded subset sets the scale), the strongest pairing still links the one-sided pairs", () => {
+    for (const [def, raw] of [
+      [volume, { scaleUsers: 8 }],
+      [events, { scaleUsers: 8 }],
+    ] as const) {
+      const s = score(def as ObserverDefinition, raw, oneSided);
+      expect(auc(s.positives, s.negatives), def.name).toBeGreaterThan(0.95);
+    }
+  });
+
   it("the scale subset is a seeded draw of distinct users (all of them when fewer)", () => {
     expect(Array.from(scaleSubset(5, 48, stream(1, "s")))).toEqual([0, 1, 2, 3, 4]);
-    const a = scaleSubset(500, 48, stream(2, "s"));
-    expect(new Set(a).size).toBe(48);
-    expect(Array.from(a)).toEqual(Array.from(scaleSubset(500, 48, stream(2, "s"))));
+    const a = scaleSubset(500, 64, stream(2, "s"));
+    expect(new Set(a).size).toBe(64);
+    expect(Array.from(a)).toEqual(Array.from(scaleSubset(500, 64, stream(2, "s"))));
     expect(Array.from(a)).toEqual(Array.from(a).sort((x, y) => x - y));
   });
 });

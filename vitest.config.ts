@@ -1,10 +1,67 @@
 import { defineConfig } from "vitest/config";
 
+/**
+ * Two projects over the same tests, so `npm test` stays quick enough to run often and CI
+ * still runs everything (issue 18 item 5):
+ * - `fast`: every test file except those below; `npm test` runs it (in two steps: `chaff
+ *   new`'s test alone after the rest, see package.json);
+ * - `slow`: whole experiments and statistics over many simulated worlds: the physics
+ *   checks, the calibration of the intervals over many seeds, and the end-to-end command
+ *   tests that run experiments, sweeps and reproductions in child processes. `npm run
+ *   test:slow` runs it; `.ci/run` runs both.
+ * A file is slow by what it does (a whole run or many worlds), measured per file with
+ * vitest's JSON reporter; nothing is skipped, only scheduled apart.
+ * `npx vitest run FILE` still finds a test in either project.
+ */
+export const SLOW_TESTS = [
+  // physics: whole experiments checked against what the physics says
+  "test/physics/**/*.test.ts",
+  "test/observers/physics.test.ts",
+  // statistics over many simulated worlds
+  "test/observers/metrics/calibration.test.ts",
+  "test/observers/metrics/user-bootstrap.test.ts",
+  "test/observers/direction-pairing.test.ts",
+  "test/sim/world/population.test.ts",
+  "test/shapers/conservation.test.ts",
+  "test/observers/shuffled-labels.test.ts",
+  // end to end: experiments, sweeps, reproductions and notebooks in child processes
+  "test/sim/cli/run.test.ts",
+  "test/sim/cli/summary.test.ts",
+  "test/sim/runs/run-dir.test.ts",
+  "test/sim/runs/compare.test.ts",
+  "test/sim/runs/reproduce.test.ts",
+  "test/sim/sweep/cli.test.ts",
+  "test/sim/sweep/hostile.test.ts",
+  "test/sim/sweep/resume.test.ts",
+  "test/sim/sweep/runner.test.ts",
+  "test/sim/sweep/tune.test.ts",
+  "test/sim/experiment/recorded.test.ts",
+  "test/notebooks/notebooks.test.ts",
+];
+
+/**
+ * `--exclude` given on the command line. Vitest 4 applies it to the root configuration
+ * only, not to inline projects, so each project adds it here: `npm test` runs `chaff
+ * new`'s test apart with `--exclude`, and it must stay excluded.
+ */
+function cliExcludes(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === "--exclude" && i + 1 < argv.length) out.push(argv[++i]);
+    else if (argv[i].startsWith("--exclude=")) out.push(argv[i].slice("--exclude=".length));
+  }
+  return out;
+}
+const excluded = cliExcludes(process.argv);
+
 export default defineConfig({
   test: {
-    include: ["test/**/*.test.ts"],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: "forks",
+    projects: [
+      { extends: true, test: { name: "fast", include: ["test/**/*.test.ts"], exclude: [...SLOW_TESTS, ...excluded] } },
+      { extends: true, test: { name: "slow", include: SLOW_TESTS, exclude: excluded } },
+    ],
   },
 });

@@ -15,7 +15,8 @@
  *
  * Figures must be legible: in every chart no two visible SVG text boxes overlap (tick
  * labels, axis labels, facet labels, point labels), measured on the rendered page at
- * 1,280 px. The pages offer a run picker (overview, inspector) and a sweep picker (sweep
+ * 1,280 px; the same holds for the run's report.html (screenshot report.png), which
+ * must also fit that window without horizontal scrolling. The pages offer a run picker (overview, inspector) and a sweep picker (sweep
  * explorer): the results hold two runs and two sweep summaries, one of them sweeping a
  * parameter, so picking the other entry must show the other run's experiment, and the
  * sweep explorer must draw a metric against the swept parameter.
@@ -33,6 +34,7 @@ import { buildNotebooks } from "../../notebooks/build.ts";
 import { serveStatic } from "../../notebooks/serve.ts";
 import { tinyRun } from "../fixtures/tiny-run.ts";
 import { sweepSummary } from "../../sim/report/figures/privacy-cost.ts";
+import { reportFiles } from "../../sim/report/html.ts";
 
 /** What a hostile run directory puts in its free-text fields: markup, a script, a javascript: link. */
 const PAYLOAD = ` <img src=x onerror="__xss('img')"> <script>__xss('script')</script> [link](javascript:__xss('md')) <svg onload="__xss('svg')">`;
@@ -87,16 +89,19 @@ const PAGES = [
   { name: "inspector.html", charts: 2, shows: [] as string[], picker: "run", after: "second-run" },
 ];
 
+/** The charts of a notebook page: Plot's SVGs (legend ramps are filtered out). */
+const PLOTS = { tolerance: 1, selector: 'svg[class^="plot-"]' };
+
 interface TextOverlap {
   chart: string;
   a: string;
   b: string;
 }
 
-/** In the page: pairs of visible SVG text boxes that overlap (by more than `tolerance` px both ways), per chart. */
-function textOverlaps(tolerance: number): TextOverlap[] {
+/** In the page: pairs of visible SVG text boxes that overlap (by more than `tolerance` px both ways), per chart (`selector`). */
+function textOverlaps({ tolerance, selector }: { tolerance: number; selector: string }): TextOverlap[] {
   const out: TextOverlap[] = [];
-  Array.from(document.querySelectorAll('svg[class^="plot-"]'))
+  Array.from(document.querySelectorAll(selector))
     .filter((svg) => !/-ramp|-swatch/.test(svg.getAttribute("class") ?? ""))
     .forEach((svg, i) => {
       const boxes = Array.from(svg.querySelectorAll("text"))
@@ -130,11 +135,13 @@ describe.skipIf(!HAVE_CHROMIUM && !IN_CI)("notebooks in headless Chromium", () =
   let base = "";
   let close: () => Promise<void> = async () => {};
   let tmp = "";
+  let reportHtml = "";
 
   beforeAll(async () => {
     if (!HAVE_CHROMIUM) throw new Error(`${CHROMIUM} is missing: CI must install Debian's chromium (apt-get install -y chromium)`);
     tmp = mkdtempSync(join(tmpdir(), "chaff-notebooks-"));
-    const { runDir } = await tinyRun(tmp);
+    const { runDir, output } = await tinyRun(tmp);
+    reportHtml = reportFiles(output)["report.html"] as string;
     poisonRun(runDir, tmp);
     const { dist } = buildNotebooks({ results: tmp, quiet: true });
     const server = await serveStatic(dist, { port: 0 });
@@ -154,14 +161,28 @@ describe.skipIf(!HAVE_CHROMIUM && !IN_CI)("notebooks in headless Chromium", () =
     if (tmp) rmSync(tmp, { recursive: true, force: true });
   });
 
+  it("report.html: no overlapping text in any figure, fits 1,280 px without horizontal scrolling (screenshot)", async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.route("**/*", (route) => route.abort("blockedbyclient"));
+    await page.setContent(reportHtml, { waitUntil: "load" });
+    const figures = await page.locator("figure svg").count();
+    const overlaps = await page.evaluate(textOverlaps, { tolerance: 1, selector: "figure svg" });
+    const scroll = await page.evaluate(() => document.documentElement.scrollWidth);
+    await page.screenshot({ path: join(SCREENSHOTS, "report.png"), fullPage: true });
+    await page.close();
+    expect(figures).toBeGreaterThanOrEqual(4);
+    expect(overlaps, "overlapping text in report.html's figures").toEqual([]);
+    expect(scroll, "report.html is wider than the 1,280 px window").toBeLessThanOrEqual(1280);
+  });
+
   it("the text-overlap check finds two overlapping labels and passes labels side by side", async () => {
     const page = await browser.newPage({ viewport: { width: 400, height: 200 } });
     const svg = (second: number) =>
       `<svg class="plot-test" width="300" height="100" style="font: 10px sans-serif"><text x="10" y="50">first label</text><text x="${second}" y="50">second label</text></svg>`;
     await page.setContent(svg(30));
-    const overlapping = await page.evaluate(textOverlaps, 1);
+    const overlapping = await page.evaluate(textOverlaps, PLOTS);
     await page.setContent(svg(150));
-    const apart = await page.evaluate(textOverlaps, 1);
+    const apart = await page.evaluate(textOverlaps, PLOTS);
     await page.close();
     expect(overlapping).toEqual([{ chart: "chart 1", a: "first label", b: "second label" }]);
     expect(apart).toEqual([]);
@@ -227,7 +248,7 @@ describe.skipIf(!HAVE_CHROMIUM && !IN_CI)("notebooks in headless Chromium", () =
         elements: document.querySelectorAll('img[src="x"], a[href^="javascript:" i], svg[onload], [onerror]').length,
         text: document.body.innerText,
       }));
-      const overlaps = await page.evaluate(textOverlaps, 1);
+      const overlaps = await page.evaluate(textOverlaps, PLOTS);
       await page.screenshot({ path: join(SCREENSHOTS, name.replace(/\.html$/, ".png")), fullPage: true });
 
       // the picker: its options are the catalogue's; picking the other entry shows it
@@ -239,7 +260,7 @@ describe.skipIf(!HAVE_CHROMIUM && !IN_CI)("notebooks in headless Chromium", () =
         .then(() => true)
         .catch(() => false);
       await page.waitForLoadState("networkidle");
-      const overlapsAfter = await page.evaluate(textOverlaps, 1);
+      const overlapsAfter = await page.evaluate(textOverlaps, PLOTS);
       await page.screenshot({ path: join(SCREENSHOTS, name.replace(/\.html$/, `.picked-${picker}.png`)), fullPage: true });
       await page.close();
 

@@ -9,8 +9,12 @@
  * Timers run in virtual time until `until` (default: the last input packet).
  *
  * @example
- * const out = shapeTrace(padme.create({}, ctx), parseTrace("0 s100, 1ms s1000"));
- * printTrace(out.trace) // => "0 s104/100, 1ms s1024/1000"
+ * // background-cover at 10 packets/s of 100 B, with a little real traffic, run until 350 ms:
+ * const cover = backgroundCover.create({ ratePerSecond: 10, gaps: "constant", packetBytes: 100 }, { rng, side: "device", mtu: 1500 });
+ * const out = shapeTrace(cover, parseTrace("0 s500, 150ms s1500, 160ms r80"), { until: 350_000 });
+ * printTrace(out.trace) // => "0 s500, 100ms s100c, 150ms s1500, 160ms r80, 200ms s100c, 300ms s100c"
+ * // (record padders such as padme pad records before segmentation, in the world's
+ * // padRecord step, so shapeTrace passes their packets through unchanged)
  */
 import type { Shaper } from "../../shapers/shaper.ts";
 import { UNLIMITED, type Budget } from "./budget.ts";

@@ -184,3 +184,21 @@ describe("provenance that cannot lie (issue 10, item 9)", () => {
     expect(readManifest(dir).id).toBe("roundtrip");
   });
 });
+
+describe("timings in the manifest (issue 18 item 4)", () => {
+  it("are recorded beside the outputs, not as one, and checked like the rest of the manifest", () => {
+    const timings = { wallSeconds: 3.5, cpuSeconds: 6.25, workers: 2, phases: { simulate: { wallSeconds: 5, cpuSeconds: 4.5, spans: 2 }, figures: { wallSeconds: 0.5, cpuSeconds: 0.5, spans: 1 } } };
+    const dir = writeRun(tmp, "timed", EXP, { "metrics.json": "{}\n" }, undefined, timings);
+    const m = readManifest(dir);
+    expect(m.timings).toEqual(timings);
+    expect(Object.keys(m.outputs)).toEqual(["metrics.json"]);
+    editManifest(dir, (x) => {
+      x.timings.wallSeconds = -1;
+      x.timings.phases.teleport = { wallSeconds: 1, cpuSeconds: 1, spans: 1 };
+    });
+    const p = problems(() => readManifest(dir));
+    expect(p).toHaveLength(2);
+    expect(p.join("\n")).toMatch(/timings\.wallSeconds = -1/);
+    expect(p.join("\n")).toMatch(/teleport/);
+  });
+});

@@ -18,8 +18,10 @@
  * This file is the event loop (events and their arguments are named in
  * `world-events.ts`) and the egresses' host: it hears every piece and packet they send
  * and routes it onward. Events are few per packet: a real packet costs no event of its
- * own on an open gate (only its message does), a timer-driven packet one. Taps are plain
- * function calls.
+ * own on an open gate (only its message does), a timer-driven packet one; with ACKs on, a
+ * data segment costs one more (its arrival at the receiver's TCP, `ACK_SEGMENT`: the
+ * delayed-ACK state must change in time order with the receiver's own sends) and a lone
+ * segment a delayed-ACK timer. Taps are plain function calls.
  *
  * Memory locality (what keeps 10,000 users nearly as fast per user as 1,000): the
  * egresses are the slots of one `Egress`, their numbers packed in typed arrays

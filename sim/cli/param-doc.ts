@@ -37,6 +37,19 @@ export function paramDoc(schema: z.ZodType): { defaults: Record<string, unknown>
   };
 }
 
+/**
+ * The lines a listing prints for a component's parameters, one per parameter:
+ * `  name = default  (description)`.
+ *
+ * @example
+ * paramLines(paramDoc(z.object({ rate: z.number().default(5).describe("cells per second") })))
+ * // => ["  rate = 5  (cells per second)"]
+ */
+export function paramLines(doc: ReturnType<typeof paramDoc>): string[] {
+  const props = (doc.parameters as { properties?: Record<string, { description?: string }> }).properties ?? {};
+  return Object.entries(props).map(([k, v]) => `  ${k} = ${JSON.stringify(doc.defaults[k])}${v.description ? `  (${v.description})` : ""}`);
+}
+
 /** The places in an experiment that name a component, by the key holding its name. */
 const PLACES = [
   { key: "shaper", kind: "shapers" },

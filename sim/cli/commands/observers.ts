@@ -1,6 +1,6 @@
-/** `chaff observers [--json]`: every observer, its vantage(s), task, and what it sees and cannot see. */
+/** `chaff observers [--json]`: every observer, its vantage(s), task, what it sees and cannot see, and its parameters with defaults and meanings. */
 import type { Command } from "commander";
-import { paramDoc } from "../param-doc.ts";
+import { paramDoc, paramLines } from "../param-doc.ts";
 import { loadObservers } from "../../experiment/registries.ts";
 
 export async function listObservers(opts: { json?: boolean }): Promise<void> {
@@ -21,7 +21,9 @@ export async function listObservers(opts: { json?: boolean }): Promise<void> {
     return;
   }
   for (const r of rows) {
-    process.stdout.write(`${r.name} (${r.task} task, at ${r.vantages.join(" / ")}) — ${r.summary}\n  cites: ${r.citation}\n  sees: ${r.sees}\n  cannot see: ${r.cannotSee}\n  defaults: ${JSON.stringify(r.defaults)}\n\n`);
+    process.stdout.write(`${r.name} (${r.task} task, at ${r.vantages.join(" / ")}) — ${r.summary}\n  cites: ${r.citation}\n  sees: ${r.sees}\n  cannot see: ${r.cannotSee}\n`);
+    for (const line of paramLines(r)) process.stdout.write(`${line}\n`);
+    process.stdout.write("\n");
   }
 }
 

@@ -1,6 +1,6 @@
 /** `chaff shapers [--json]`: every shaper, its parameters with defaults, and its citation. */
 import type { Command } from "commander";
-import { paramDoc } from "../param-doc.ts";
+import { paramDoc, paramLines } from "../param-doc.ts";
 import { loadShapers } from "../../experiment/registries.ts";
 
 export async function listShapers(opts: { json?: boolean }): Promise<void> {
@@ -18,10 +18,7 @@ export async function listShapers(opts: { json?: boolean }): Promise<void> {
   }
   for (const r of rows) {
     process.stdout.write(`${r.name} — ${r.summary}\n  cites: ${r.citation}\n`);
-    const props = ((r.parameters as { properties?: Record<string, { description?: string }> }).properties ?? {});
-    for (const [k, v] of Object.entries(props)) {
-      process.stdout.write(`  ${k} = ${JSON.stringify((r.defaults as Record<string, unknown>)[k])}${v.description ? `  (${v.description})` : ""}\n`);
-    }
+    for (const line of paramLines(r)) process.stdout.write(`${line}\n`);
     const does = Object.entries(r.declaration).filter(([, v]) => v).map(([k]) => k);
     process.stdout.write(`  declares: ${does.length ? does.join(", ") : "nothing (passive)"}\n\n`);
   }

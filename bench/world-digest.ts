@@ -6,11 +6,12 @@
  * every packet each tap saw and every device's radio energy are hashed (SHA-256), one
  * hash per defense and one over all.
  *
- * Three fixed experiments: the built-in default (200 users, one hour, seven defenses),
- * and every shaper of the library with its default parameters on both sides (plus two
- * budgeted defenses), once without and once with a VPN (all four vantages tapped).
+ * Four fixed experiments: the built-in default (200 users, one hour, seven defenses),
+ * every shaper of the library with its default parameters on both sides (plus two
+ * budgeted defenses), once without and once with a VPN (all four vantages tapped), and a
+ * day of 40 sleeping users (messages held overnight, wake-up pushes).
  *
- *   npx tsx bench/world-digest.ts [default|library|vpn ...] [--acks-off]   (default: all three)
+ *   npx tsx bench/world-digest.ts [default|library|vpn|sleep ...] [--acks-off]   (default: all four)
  *
  * `--acks-off` runs them with `transport.acks.enabled: false` (no TCP ACKs on the wire),
  * which must reproduce the digests of the lab before ACKs were emitted.
@@ -114,6 +115,21 @@ async function library(vpn: boolean): Promise<Record<string, unknown>> {
   };
 }
 
+/** A day of 40 users who sleep at night: what waits at the server overnight and the pushes that wake them. */
+function sleepDay(): Record<string, unknown> {
+  return {
+    name: "digest-sleep",
+    purpose: "engine fingerprint",
+    seed: 5,
+    durationSeconds: 86_400,
+    population: { users: 40, sleep: {} },
+    conversations: [{ model: "messaging" }, { model: "group" }, { model: "background" }],
+    defenses: [{ name: "none" }, { name: "poisson-cover", device: { shaper: "poisson-cover" }, server: { shaper: "poisson-cover" } }],
+    observers: [{ observer: "volume-correlation", vantage: "isp" }],
+    traceUsers: [0],
+  };
+}
+
 const acksOff = process.argv.includes("--acks-off");
 const which = process.argv.slice(2).filter((a) => a !== "--acks-off");
 /** The experiment with ACKs switched off when `--acks-off` is given. */
@@ -138,6 +154,12 @@ for (const vpn of [false, true]) {
   console.log(k);
   const d = await digest(withAcks(await library(vpn)));
   console.log(`${k}: ${d}`);
+  total.update(d);
+}
+if (want("sleep")) {
+  console.log("sleep");
+  const d = await digest(withAcks(sleepDay()));
+  console.log(`sleep: ${d}`);
   total.update(d);
 }
 console.log(`all: ${total.digest("hex")}`);

@@ -205,6 +205,24 @@ export class PairFeatureExtractor implements Tap {
       const { x, y } = pairingStreams(p);
       const tx = f.totals[x];
       const ty = f.totals[y];
+      if (x === y) {
+        // Same series on both sides: the correlations, the lagged peak (lags both ways) and
+        // the χ² distance are the same doubles either way round, so each is computed once
+        // (0.5·(v + v) = v exactly); event matching is not symmetric.
+        const fine = this.dot(f.fine[x], f.fine[x], f.d, a, b);
+        const coarse = this.dot(f.coarse[x], f.coarse[x], f.dc, a, b);
+        const lag = this.lagged(f.fine[x], f.fine[x], f.d, a, b);
+        const chi2 = histogramDistance(f.hist[x], f.hist[x], hb, a, b, "chi2");
+        row.push(
+          fine,
+          coarse,
+          lag,
+          0.5 * (f.events.match(a, x, b, y, this.rule, this.used) + f.events.match(b, x, a, y, this.rule, this.used)),
+          chi2,
+          Math.abs(Math.log1p(tx[a]) - Math.log1p(tx[b])),
+        );
+        continue;
+      }
       row.push(
         0.5 * (this.dot(f.fine[x], f.fine[y], f.d, a, b) + this.dot(f.fine[x], f.fine[y], f.d, b, a)),
         0.5 * (this.dot(f.coarse[x], f.coarse[y], f.dc, a, b) + this.dot(f.coarse[x], f.coarse[y], f.dc, b, a)),

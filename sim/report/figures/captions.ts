@@ -9,7 +9,7 @@
  */
 
 /** Figure names, in the order a report shows them. */
-export const FIGURES = ["roc", "pareto", "timeline", "latency-cdf", "energy"] as const;
+export const FIGURES = ["roc", "pareto", "over-time", "timeline", "latency-cdf", "energy"] as const;
 export type FigureName = (typeof FIGURES)[number];
 
 export const ROC_CAPTION =
@@ -27,10 +27,14 @@ export const LATENCY_CAPTION =
 export const ENERGY_CAPTION =
   "The phone radio's energy per device-hour under each defense, one row each: the line spans the 5th to 95th percentile over devices, the box the middle half with a tick at the median, and the black dot with its bar is the mean with its 95% bootstrap interval, the figure the cost table reports; further left drains the battery less.";
 
+export const OVER_TIME_CAPTION =
+  "The strongest long-term attack (statistical disclosure, intersection) after watching only the first hours or days of the run, one line per defense, over observation horizons from 10 minutes to the whole run (evenly spaced): the left panel is the share of targets whose top-scored candidate is a contact, the right the true positive rate at a false positive rate of 1e-3, bands and bars are 95% bootstrap intervals, and where a line first crosses the dashed level is the observation time the attacker needs, so a defense that moves it further right buys that much time.";
+
 /** The caption of each figure: what it shows and how to read it. */
 export const FIGURE_CAPTIONS: Record<FigureName, string> = {
   roc: ROC_CAPTION,
   pareto: PARETO_CAPTION,
+  "over-time": OVER_TIME_CAPTION,
   timeline: TIMELINE_CAPTION,
   "latency-cdf": LATENCY_CAPTION,
   energy: ENERGY_CAPTION,
@@ -40,6 +44,7 @@ export const FIGURE_CAPTIONS: Record<FigureName, string> = {
 export const FIGURE_TITLES: Record<FigureName, string> = {
   roc: "ROC curves per observer and defense",
   pareto: "Privacy against cost",
+  "over-time": "The attacker who waits: linking against observation time",
   timeline: "Traffic of one user before and after shaping",
   "latency-cdf": "Added latency per message (CDF)",
   energy: "Radio energy per device-hour",

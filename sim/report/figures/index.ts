@@ -4,6 +4,7 @@
  * - `dataFiles(output)`: `roc.json`, `timeline.json`, `latency.json`, `energy.json` (see
  *   `data.ts`), what the figures and the notebooks read;
  * - `figureFiles(output)`: `figures/<name>.svg` and `figures/<name>.png` for roc, pareto,
+ *   over-time (the long-term attacks against observation time, from metrics.json),
  *   timeline, latency-cdf and energy.
  *
  * Every figure is a pure function of `metrics.json` and the data files, so the same run
@@ -22,6 +23,7 @@ import { DATA_FILES, dataJson, figureData, type FigureData, type FigureDataOptio
 import { FIGURES, type FigureName } from "./captions.ts";
 import { energyFigure } from "./energy.ts";
 import { latencyCdfFigure } from "./latency-cdf.ts";
+import { overTimeFigure } from "./over-time.ts";
 import { paretoFigure } from "./pareto.ts";
 import { svgToPng } from "./render.ts";
 import { rocFigure } from "./roc.ts";
@@ -45,6 +47,7 @@ export function renderFigures(metrics: RunMetrics, data: Partial<FigureData>): P
   const out: Partial<Record<FigureName, string>> = {};
   if (data.roc) out.roc = rocFigure(data.roc);
   out.pareto = paretoFigure(metrics);
+  out["over-time"] = overTimeFigure(metrics);
   if (data.timeline) out.timeline = timelineFigure(data.timeline);
   if (data.latency) out["latency-cdf"] = latencyCdfFigure(data.latency);
   if (data.energy) out.energy = energyFigure(data.energy);

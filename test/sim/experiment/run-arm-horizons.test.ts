@@ -19,6 +19,7 @@ import { scoreHorizons, type ArmRun, type ObserverScores } from "../../../sim/ex
 import { experimentSchema } from "../../../sim/experiment/schema.ts";
 import { scoreRun } from "../../../sim/experiment/score-run.ts";
 import { observationHorizons, truthUntil } from "../../../sim/experiment/truth-until.ts";
+import { overTimeFigure } from "../../../sim/report/figures/over-time.ts";
 import { daysBought, overTimeTable } from "../../../sim/report/text.ts";
 import type { RunMetrics } from "../../../sim/runs/metrics.ts";
 import { Truth } from "../../../sim/world/truth.ts";
@@ -175,5 +176,10 @@ describe("the long-term observers against observation time (constructed rounds)"
     const table = overTimeTable(m);
     expect(table.length).toBe(1 + 2 * 5);
     expect(table[1][0]).toBe("none");
+    // The figure draws both defenses and states the time bought under its caption.
+    const svg = overTimeFigure(m);
+    expect(svg).toContain("late: identification ≥ 0.5 by 12 h (720 rounds)");
+    expect(svg).toContain(">none<");
+    expect(overTimeFigure({ ...m, arms: m.arms.map(({ overTime: _, ...a }) => a) })).toContain("No long-term observer");
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { renderFigures } from "../../../sim/report/figures/index.ts";
+import { FIGURES, renderFigures } from "../../../sim/report/figures/index.ts";
 import { figureData } from "../../../sim/report/figures/data.ts";
 import { escapeHtml, inlineMarkdown, reportHtml } from "../../../sim/report/html.ts";
 import { findings } from "../../../sim/report/text.ts";
@@ -14,7 +14,7 @@ describe("reportHtml", () => {
     for (const svg of Object.values(figures)) expect(html).toContain(svg!.trim());
     const ids = [...html.matchAll(/\sid="([^"]+)"/g)].map((m) => m[1]);
     expect(new Set(ids).size).toBe(ids.length);
-    expect(html.match(/<figure id="fig-/g)).toHaveLength(5);
+    expect(html.match(/<figure id="fig-/g)).toHaveLength(FIGURES.length);
   });
 
   it("loads nothing: no scripts, stylesheets, images or fonts from anywhere", () => {
@@ -38,7 +38,7 @@ describe("reportHtml", () => {
     const page = reportHtml({ metrics: m, figures: {} });
     expect(page).toContain("<title>&lt;script&gt;x&lt;/script&gt; — chaff report</title>");
     expect(page).not.toContain("<script>");
-    expect(page.match(/class="missing"/g)).toHaveLength(5);
+    expect(page.match(/class="missing"/g)).toHaveLength(FIGURES.length);
     expect(escapeHtml(`'"`)).toBe("&#39;&quot;");
     expect(inlineMarkdown("`none` <b>")).toBe("<code>none</code> &lt;b&gt;");
   });

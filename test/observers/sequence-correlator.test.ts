@@ -57,7 +57,7 @@ describe("flow windows", () => {
 
 describe("sequence-correlator", () => {
   it("trained on another population, links pairs whose flows are shifted copies with noise, not independent ones", () => {
-    const s = trainedOn(train, 31, test, 32).score(test.labels);
+    const s = trainedOn(train, 31, test, 32, validateObserverParams(definition, { epochs: 5 })).score(test.labels);
     const a = auc(s.positives, s.negatives);
     console.log(`sequence-correlator on the synthetic world: AUC ${a.toFixed(3)}, top-1 ${top1(s).toFixed(3)}`);
     expect(s.positives.length).toBe(15);
@@ -66,7 +66,7 @@ describe("sequence-correlator", () => {
   }, 600_000);
 
   it("is deterministic: the same runs and seeds give bit-identical scores", () => {
-    const small = validateObserverParams(definition, { maxTriplets: 400, epochs: 2 });
+    const small = validateObserverParams(definition, { maxTriplets: 200, epochs: 1 });
     const a = trainedOn(train, 31, test, 32, small).score(test.labels);
     const b = trainedOn(train, 31, test, 32, small).score(test.labels);
     expect(Array.from(b.positives)).toEqual(Array.from(a.positives));
@@ -77,7 +77,7 @@ describe("sequence-correlator", () => {
 
   it("is exactly at chance against constant-rate traffic on both sides", () => {
     const cbr = (seed: number) => synthetic({ users: 40, pairs: 15, seconds: 1500, seed, messageMean: 40, constantRate: { intervalMs: 200, size: 600 } });
-    const small = validateObserverParams(definition, { maxTriplets: 400, epochs: 2 });
+    const small = validateObserverParams(definition, { maxTriplets: 200, epochs: 1 });
     const s = trainedOn(cbr(34), 34, cbr(35), 35, small).score(cbr(35).labels);
     expect(auc(s.positives, s.negatives)).toBe(0.5);
   }, 600_000);

@@ -134,23 +134,29 @@ export function scoreHorizons(
   const longTerm = observers.filter((o) => typeof o.observer.scoreUntil === "function");
   if (longTerm.length === 0) return;
   const horizons = observationHorizons(durationSeconds);
-  const labelsAt = horizons.map((h, k) => (k === horizons.length - 1 ? fullLabels : labelsFromTruth(truthUntil(truth, Math.round(h * SECOND)), users)));
-  for (const o of longTerm) {
+  const entries = longTerm.map((o) => {
     const entry = scores.find((x) => x.index === o.index)!;
-    const obs = o.observer;
-    entry.horizons = horizons.map((h, k) => {
-      const until = k === horizons.length - 1 ? duration : Math.round(h * SECOND);
-      const labels = labelsAt[k];
+    entry.horizons = [];
+    return entry;
+  });
+  // Horizon by horizon, so only one cut truth (and its labels) is alive at a time.
+  horizons.forEach((h, k) => {
+    const last = k === horizons.length - 1;
+    const until = last ? duration : Math.round(h * SECOND);
+    const labels = last ? fullLabels : labelsFromTruth(truthUntil(truth, until), users);
+    longTerm.forEach((o, j) => {
+      const entry = entries[j];
+      const obs = o.observer;
       const seen = obs.roundsUntil?.(until) ?? { rounds: 0, width: 0 };
-      return {
+      entry.horizons!.push({
         seconds: h,
         rounds: seen.rounds,
         roundSeconds: seen.width / SECOND,
-        scores: k === horizons.length - 1 ? entry.scores : obs.scoreUntil!(labels, until),
+        scores: last ? entry.scores : obs.scoreUntil!(labels, until),
         identification: obs.identificationUntil ? obs.identificationUntil(labels, until, entry.orientation) : null,
-      };
+      });
     });
-  }
+  });
 }
 
 function trafficOf(r: WorldResult): ArmResult["traffic"] {

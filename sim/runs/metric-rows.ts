@@ -8,7 +8,10 @@
  *
  * Names: observer figures are `auc`, `tpr@1e-2` (one per FPR key of the run), `top1`,
  * `top5`, with `observer` = `"<observer>@<vantage>"`, and the same figures of each task's
- * strongest observer with `observer` = `"strongest:<task>"`; cost figures have `observer` null:
+ * strongest observer with `observer` = `"strongest:<task>"`; the long-term attacks
+ * against observation time (`ArmResult.overTime`) as `identification@<s>s`, `auc@<s>s`,
+ * `tpr@1e-3@<s>s` with `observer` = `"strongest:long-term"`, one per horizon of <s>
+ * seconds; cost figures have `observer` null:
  * `bandwidth` (total overhead, a fraction), `bandwidth.device`, `bandwidth.server`,
  * `latency.p50|p95|p99` (added ms), `e2e.p50|p95|p99` (end-to-end ms), `energy` (J per
  * device-hour), `wakeups` (radio wake-ups per device-hour). A figure the data cannot
@@ -78,6 +81,16 @@ export function armRows(arm: ArmResult): MetricRow[] {
     for (const key of Object.keys(st.tprAt)) rows.push(row(d, who, `tpr@${key}`, st.tprAt[key].resolvable ? st.tprAt[key] : null));
     if (st.top1) rows.push(row(d, who, "top1", st.top1));
     if (st.top5) rows.push(row(d, who, "top5", st.top5));
+  }
+  // The long-term attacks against observation time: the strongest's figures at each horizon.
+  const ot = arm.overTime;
+  if (ot) {
+    for (const p of ot.strongest.points) {
+      const at = `@${p.seconds}s`;
+      rows.push(row(d, ot.strongest.observer, `identification${at}`, p.identification.resolvable ? p.identification : null));
+      rows.push(row(d, ot.strongest.observer, `auc${at}`, p.auc.resolvable ? p.auc : null));
+      for (const key of Object.keys(p.tprAt)) rows.push(row(d, ot.strongest.observer, `tpr@${key}${at}`, p.tprAt[key].resolvable ? p.tprAt[key] : null));
+    }
   }
   return rows;
 }

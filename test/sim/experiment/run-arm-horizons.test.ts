@@ -22,6 +22,7 @@ import { observationHorizons, truthUntil } from "../../../sim/experiment/truth-u
 import { overTimeFigure } from "../../../sim/report/figures/over-time.ts";
 import { daysBought, overTimeTable } from "../../../sim/report/text.ts";
 import type { RunMetrics } from "../../../sim/runs/metrics.ts";
+import { metricRows } from "../../../sim/runs/metric-rows.ts";
 import { Truth } from "../../../sim/world/truth.ts";
 
 const USERS = 60;
@@ -176,6 +177,17 @@ describe("the long-term observers against observation time (constructed rounds)"
     const table = overTimeTable(m);
     expect(table.length).toBe(1 + 2 * 5);
     expect(table[1][0]).toBe("none");
+    // The flat rows carry every horizon of the strongest curve (what compare and collect read).
+    const none0 = { estimate: 0, lo: 0, hi: 0 };
+    const cost = {
+      bandwidthOverhead: { total: none0, device: none0, server: none0 },
+      addedLatencyMs: { p50: none0, p95: none0, p99: none0, messages: 0 },
+      endToEndLatencyMs: { p50: none0, p95: none0, p99: none0 },
+      energy: { radio: "lte", joulesPerHour: none0, wakeupsPerHour: none0 },
+      budget: { refusedPadding: 0, forcedReleases: 0 },
+    };
+    const row = metricRows({ ...m, arms: m.arms.map((a) => ({ ...a, cost })) }).find((r) => r.defense === "late" && r.observer === "strongest:long-term" && r.metric === `identification@${DURATION_S}s`)!;
+    expect(row.estimate).toBe(late.strongest.points[4].identification.estimate);
     // The figure draws both defenses and states the time bought under its caption.
     const svg = overTimeFigure(m);
     expect(svg).toContain("late: identification ≥ 0.5 by 12 h (720 rounds)");

@@ -297,7 +297,7 @@ interface Pick {
   ok: boolean;
 }
 
-/** The levels "days bought" is stated at: the first horizon at which the strongest long-term observer's estimate reaches each. */
+/** The levels "days bought" is stated at: the first horizon from which the strongest long-term observer's estimate stays at or above each to the end of the run. */
 export const REACH_LEVELS: readonly { metric: string; level: number }[] = [
   { metric: "identification", level: 0.5 },
   { metric: "tpr@1e-3", level: 0.1 },
@@ -335,7 +335,8 @@ const HORIZON_KS: number[] = [];
  * any): each observer's curve (identification, AUC, TPR at each FPR per horizon), the
  * strongest's (per horizon and replicate the maximum over the long-term observers:
  * attacker favouring, as for `strongest`), its paired difference against the undefended
- * arm at each horizon, and the reach lines ("days bought"). Same replicates W (and T)
+ * arm at each horizon, and the reach lines ("days bought": the first horizon from which
+ * the estimate stays at or above the level to the end of the run). Same replicates W (and T)
  * as every other figure of the run; the link task's cases carry no time, so only users
  * are resampled.
  */
@@ -403,8 +404,17 @@ function scoreOverTime(
   );
   const reachLevels = REACH_LEVELS.filter((l) => metricNames.includes(l.metric));
 
+  // The first horizon from which the estimate is at or above the level at every later horizon too (a
+  // point estimate that touches the level and falls back is noise of the targets present by then, not
+  // an attack that has succeeded); -1 when the last horizon is below it.
   const firstReach = (ai: number, mi: number, lv: number): number => {
-    const k = strongestPicks[ai].findIndex((p) => p[mi].ok && Number.isFinite(p[mi].estimate) && p[mi].estimate >= lv);
+    const pts = strongestPicks[ai];
+    let k = -1;
+    for (let j = pts.length - 1; j >= 0; j--) {
+      const p = pts[j][mi];
+      if (p.ok && Number.isFinite(p.estimate) && p.estimate >= lv) k = j;
+      else break;
+    }
     return k;
   };
 
@@ -486,7 +496,7 @@ function reachStatement(
   versus: { seconds: number | null; addedSeconds: number | null; addedRounds: number | null } | null,
   runSeconds: number,
 ): string {
-  const what = `${metric} ≥ ${level}`;
+  const what = `${metric} ≥ ${level} (and stays)`;
   const at = seconds !== null ? `by ${spanWords(seconds)}${rounds !== null ? ` (${rounds} rounds)` : ""}` : `not within the run (${spanWords(runSeconds)})`;
   if (versus === null) return `${defense}: the strongest long-term attack reaches ${what} ${at}`;
   if (versus.seconds === null) return `${defense}: ${what} ${at}; undefended does not reach it within the run either, so no days bought can be stated`;

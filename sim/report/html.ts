@@ -121,7 +121,7 @@ export function reportHtml(input: ReportHtmlInput): string {
           '<h2 id="over-time">Against observation time</h2>',
           `<p>${escapeHtml(overTimeIntro(m))}</p>`,
           table(overTimeTable(m)),
-          "<p>Days bought (first horizon at which the attack reaches the level):</p>",
+          "<p>Days bought (first horizon from which the attack stays at or above the level):</p>",
           "<ul>",
           ...daysBought(m).map((d) => `<li>${escapeHtml(d)}</li>`),
           "</ul>",

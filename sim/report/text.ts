@@ -230,8 +230,8 @@ export function overTimeTable(m: RunMetrics): string[][] {
 }
 
 /**
- * "Days bought", one line per defense and level: the first observation horizon at which
- * the strongest long-term attack reaches the level (identification rate ≥ 0.5, TPR at
+ * "Days bought", one line per defense and level: the first observation horizon from which
+ * the strongest long-term attack stays at or above the level (identification rate ≥ 0.5, TPR at
  * 1e-3 ≥ 0.1), against the undefended arm's, and how many rounds and how much time the
  * defense adds (or that it is not reached within the run). Computed in score-run.ts.
  */
@@ -329,7 +329,7 @@ export function reportMarkdown(m: RunMetrics): string {
     "",
     ...(m.notes?.length ? ["## What this run cannot say", "", ...m.notes.map((n) => `- ${noHtml(n)}`), ""] : []),
     ...(hasOverTime(m)
-      ? ["## Against observation time", "", noHtml(overTimeIntro(m)), "", markdownTable(overTimeTable(m)), "", "Days bought (first horizon at which the attack reaches the level):", "", ...daysBought(m).map((d) => `- ${noHtml(d)}`), ""]
+      ? ["## Against observation time", "", noHtml(overTimeIntro(m)), "", markdownTable(overTimeTable(m)), "", "Days bought (first horizon from which the attack stays at or above the level):", "", ...daysBought(m).map((d) => `- ${noHtml(d)}`), ""]
       : []),
     "## Every observer",
     "",

@@ -183,9 +183,10 @@ export interface HorizonDifference {
 
 /**
  * How long the strongest long-term observer needs to reach a stated level, and how much
- * longer than undefended ("the days a defense buys"): the first horizon at which its
- * estimate is at or above `level`. Horizons are a grid, so a time is "by then", and a
- * difference is between grid points.
+ * longer than undefended ("the days a defense buys"): the first horizon from which its
+ * estimate is at or above `level` at every later horizon too (an estimate that touches
+ * the level and falls back does not count). Horizons are a grid, so a time is "by
+ * then", and a difference is between grid points.
  */
 export interface ReachLine {
   /** `identification` or `tpr@<fpr>`. */

@@ -173,7 +173,7 @@ describe("the long-term observers against observation time (constructed rounds)"
     expect(d.verdict).toBe("lower");
     const m = { experiment: "over-time", purpose: "", seed: 3, durationSeconds: DURATION_S, users: USERS, arms: scored.arms } as RunMetrics;
     const lines = daysBought(m);
-    expect(lines.some((l) => l.startsWith("late: identification ≥ 0.5 by 12 h (720 rounds); undefended by 10 min: the defense buys 11.83 h (+710 rounds)"))).toBe(true);
+    expect(lines.some((l) => l.startsWith("late: identification ≥ 0.5 (and stays) by 12 h (720 rounds); undefended by 10 min: the defense buys 11.83 h (+710 rounds)"))).toBe(true);
     const table = overTimeTable(m);
     expect(table.length).toBe(1 + 2 * 5);
     expect(table[1][0]).toBe("none");
@@ -190,7 +190,7 @@ describe("the long-term observers against observation time (constructed rounds)"
     expect(row.estimate).toBe(late.strongest.points[4].identification.estimate);
     // The figure draws both defenses and states the time bought under its caption.
     const svg = overTimeFigure(m);
-    expect(svg).toContain("late: identification ≥ 0.5 by 12 h (720 rounds)");
+    expect(svg).toContain("late: identification ≥ 0.5 (and stays) by 12 h (720 rounds)");
     expect(svg).toContain(">none<");
     expect(overTimeFigure({ ...m, arms: m.arms.map(({ overTime: _, ...a }) => a) })).toContain("No long-term observer");
   });

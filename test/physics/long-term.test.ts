@@ -150,7 +150,7 @@ describe("how many rounds each defense buys (long-term.json through the runner, 
     const id = (o: typeof none) => o.strongest.points.map((p) => p.identification);
     console.log(
       metrics.arms
-        .map((a) => `${a.defense}: identification ${a.overTime!.strongest.points.map((p) => `${p.seconds / 3600} h ${p.identification.estimate?.toFixed(2)} [${p.identification.lo?.toFixed(2)}, ${p.identification.hi?.toFixed(2)}]`).join("; ")}`)
+        .map((a) => `${a.defense}: identification ${a.overTime!.strongest.points.map((p) => `${+(p.seconds / 3600).toFixed(2)} h ${p.identification.estimate?.toFixed(2)} [${p.identification.lo?.toFixed(2)}, ${p.identification.hi?.toFixed(2)}]`).join("; ")}`)
         .join("\n") + `\n${daysBought(metrics).join("\n")}`,
     );
     // Every point of every curve has an interval around its estimate, horizons ascend, no NaN anywhere.

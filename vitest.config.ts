@@ -21,6 +21,7 @@ export const SLOW_TESTS = [
   "test/observers/metrics/calibration.test.ts",
   "test/observers/metrics/user-bootstrap.test.ts",
   "test/observers/direction-pairing.test.ts",
+  "test/observers/sequence-correlator.test.ts",
   "test/sim/world/population.test.ts",
   "test/shapers/conservation.test.ts",
   "test/observers/shuffled-labels.test.ts",

@@ -51,11 +51,12 @@ function isBaseline(arm: ArmResult): boolean {
 export function summaryTable(m: RunMetrics): string[][] {
   const rows = [["defense", "strongest observer", "AUC [95% CI]", "TPR@1e-3", "bandwidth", "added p50 ms", "added p99 ms", "energy J/h", "wake-ups/h"]];
   for (const arm of m.arms) {
-    const o = strongest(arm);
+    // the link task's strongest observer; in a run without link observers, the first task's (named)
+    const o = strongest(arm) ?? arm.strongest?.[0] ?? null;
     const c = arm.cost;
     rows.push([
       arm.defense,
-      o ? o.observer : "none resolvable",
+      o ? (o.task === "link" ? o.observer : `${o.observer} (${o.task})`) : "none resolvable",
       o ? fmtInterval(o.auc) : "not resolvable",
       o ? tpr(o.tprAt["1e-3"]) : "not resolvable",
       pct(c.bandwidthOverhead.total),
@@ -117,9 +118,13 @@ export function findings(m: RunMetrics): string[] {
       const auc = o.summary.auc;
       if (auc.lo === null) continue;
       const verdict = auc.lo > 0.5 ? (auc.lo > 0.75 ? "far above chance" : "above chance") : "not detectably above chance";
+      // identification tasks (a burst's conversation, a flow's partner): top-1 against its own chance, 1 / candidates
+      const top1 = o.summary.top1;
+      const n = o.summary.candidates;
+      const ident = top1 && top1.resolvable && n !== null ? `, top-1 ${fmtInterval(top1)} (chance ${fmtNum(1 / n)})` : "";
       out.push(
         `Undefended (\`${code(base.defense)}\`), the ${o.observer} observer at the ${o.vantage} vantage performs the ${o.task} task ${verdict}: ` +
-          `AUC ${fmtInterval(auc)} (chance is 0.5), TPR at FPR 1e-3 ${tpr(o.summary.tprAt["1e-3"])}.`,
+          `AUC ${fmtInterval(auc)} (chance is 0.5), TPR at FPR 1e-3 ${tpr(o.summary.tprAt["1e-3"])}${ident}.`,
       );
     }
   } else {
@@ -143,6 +148,11 @@ export function findings(m: RunMetrics): string[] {
     if (lower.length) parts.push(`it lowers the AUC of ${lower.map((d) => `${d.observer} (${fmtDiff(d)})`).join(", ")}`);
     if (higher.length) parts.push(`it RAISES the AUC of ${higher.map((d) => `${d.observer} (${fmtDiff(d)})`).join(", ")}: the defense itself leaks to these observers`);
     if (same.length) parts.push(`no detectable change for ${same.map((d) => `${d.observer} (${fmtDiff(d)})`).join(", ")}`);
+    const top1 = diffs.filter((d) => d.metric === "top1" && !d.observer.startsWith("strongest:") && d.task !== "link" && d.task !== "group-link");
+    const topLower = top1.filter((d) => d.verdict === "lower");
+    const topHigher = top1.filter((d) => d.verdict === "higher");
+    if (topLower.length) parts.push(`it lowers the top-1 accuracy of ${topLower.map((d) => `${d.observer} on the ${d.task} task (${fmtDiff(d)})`).join(", ")}`);
+    if (topHigher.length) parts.push(`it RAISES the top-1 accuracy of ${topHigher.map((d) => `${d.observer} on the ${d.task} task (${fmtDiff(d)})`).join(", ")}`);
     const inverted = arm.observers.filter((o) => o.orientation === -1);
     if (inverted.length) {
       parts.push(

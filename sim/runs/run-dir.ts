@@ -283,9 +283,13 @@ export function componentNames(experiment: unknown): { shapers: Set<string>; obs
   for (const o of Array.isArray(experiment.observers) ? experiment.observers : []) if (isObj(o) && typeof o.observer === "string") observers.add(o.observer);
   const sweep = isObj(experiment.sweep) ? experiment.sweep : null;
   for (const axis of sweep && Array.isArray(sweep.grid) ? sweep.grid : []) {
-    if (!isObj(axis) || typeof axis.path !== "string" || !Array.isArray(axis.values)) continue;
-    const set = /\.shaper$/.test(axis.path) ? shapers : /\.observer$/.test(axis.path) ? observers : null;
-    for (const v of axis.values) if (set && typeof v === "string") set.add(v);
+    if (!isObj(axis) || !Array.isArray(axis.values)) continue;
+    // a tied axis names several paths that take the same values
+    const paths = typeof axis.path === "string" ? [axis.path] : Array.isArray(axis.path) ? axis.path.filter((p): p is string => typeof p === "string") : [];
+    for (const path of paths) {
+      const set = /\.shaper$/.test(path) ? shapers : /\.observer$/.test(path) ? observers : null;
+      for (const v of axis.values) if (set && typeof v === "string") set.add(v);
+    }
   }
   return { shapers, observers };
 }

@@ -17,6 +17,7 @@ import { armCost } from "./cost.ts";
 import type { Defense, Experiment } from "./schema.ts";
 import { labelsFromTruth } from "./labels.ts";
 import { trainingRun } from "./training.ts";
+import { timed, timedAsync } from "../core/phase-timer.ts";
 import { observationHorizons, truthUntil } from "./truth-until.ts";
 import { SECOND, type Micros } from "../core/time.ts";
 
@@ -71,12 +72,13 @@ export interface ArmRun {
  */
 export async function runDefense(exp: Experiment, defense: Defense, duration: Micros, onProgress?: (fraction: number) => void): Promise<ArmRun> {
   const seed = exp.seed;
-  const training = await trainingRun(exp, defense, duration);
+  const training = await timedAsync("train", () => trainingRun(exp, defense, duration));
   const { population, observers, radio: fleet, world } = await buildArm(exp, defense, duration, { onProgress });
   const radio = fleet as RadioFleet;
   for (const o of observers) {
     const data = training.data.get(o.index);
-    if (data && o.observer.train) o.observer.train(data.features, data.labels, data);
+    const train = o.observer.train?.bind(o.observer);
+    if (data && train) timed("train", () => train(data.features, data.labels, data));
   }
   const result = world.run();
   radio.finish(duration);
@@ -86,7 +88,7 @@ export async function runDefense(exp: Experiment, defense: Defense, duration: Mi
   const labels = labelsFromTruth(result.truth, population.size);
   const scores: ObserverScores[] = [];
   for (const o of observers) {
-    const s = o.observer.scoreAsync ? await o.observer.scoreAsync(labels) : o.observer.score(labels);
+    const s = await timedAsync("score", async () => (o.observer.scoreAsync ? await o.observer.scoreAsync(labels) : o.observer.score(labels)));
     scores.push({ index: o.index, scores: s, orientation: training.orientation[o.index], trainingAuc: training.trainingAuc[o.index] });
   }
   scoreHorizons(observers, scores, result.truth, population.size, duration, exp.durationSeconds, labels);

@@ -31,9 +31,9 @@ import { seconds } from "../sim/core/time.ts";
 
 export const activitySchema = z
   .object({
-    windowSeconds: z.number().positive().max(86_400).default(60).describe("window length, seconds"),
-    subBins: z.number().int().min(1).max(3600).default(12).describe("sub-bins per window"),
-    feature: z.enum(["peak", "volume", "burstiness"]).default("peak"),
+    windowSeconds: z.number().positive().max(86_400).meta({ unit: "seconds" }).default(60).describe("window length, seconds"),
+    subBins: z.number().int().min(1).max(3600).meta({ unit: "sub-bins per window" }).default(12).describe("resolution inside a window for the peak and burstiness features, sub-bins per window"),
+    feature: z.enum(["peak", "volume", "burstiness"]).default("peak").describe("what makes a window stand out: peak (its largest sub-bin against the user's median sub-bin), volume (its bytes against the user's median window) or burstiness (coefficient of variation of its sub-bins)"),
   })
   .strict();
 

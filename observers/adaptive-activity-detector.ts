@@ -49,13 +49,13 @@ import { seconds } from "../sim/core/time.ts";
 
 export const adaptiveActivitySchema = z
   .object({
-    windowSeconds: z.number().positive().max(86_400).default(60).describe("window length: one case per user and window (seconds)"),
-    subBins: z.number().int().min(1).max(3600).default(12).describe("sub-bins per window for the peak and burstiness features"),
+    windowSeconds: z.number().positive().max(86_400).meta({ unit: "seconds" }).default(60).describe("window length: one case per user and window (seconds)"),
+    subBins: z.number().int().min(1).max(3600).meta({ unit: "sub-bins per window" }).default(12).describe("resolution inside a window for the peak and burstiness features, sub-bins per window"),
     hidden: z.array(z.number().int().min(1).max(1024)).max(8).default([32, 16]).describe("widths of the perceptron's hidden layers"),
-    epochs: z.number().int().min(1).max(1000).default(40).describe("passes over the training windows"),
-    batch: z.number().int().min(1).max(65_536).default(64).describe("training windows per Adam step"),
-    learningRate: z.number().gt(0).max(1).default(0.003).describe("Adam's step size"),
-    maxTrainingWindows: z.number().int().min(10).max(1_000_000).default(6000).describe("training windows drawn from the training run (a seeded uniform sample)"),
+    epochs: z.number().int().min(1).max(1000).meta({ unit: "epochs" }).default(40).describe("training passes over the training windows (epochs)"),
+    batch: z.number().int().min(1).max(65_536).meta({ unit: "windows" }).default(64).describe("training windows per Adam step (windows)"),
+    learningRate: z.number().gt(0).max(1).meta({ unit: "ratio" }).default(0.003).describe("Adam's step size (learning rate, a ratio)"),
+    maxTrainingWindows: z.number().int().min(10).max(1_000_000).meta({ unit: "windows" }).default(6000).describe("training windows drawn from the training run, a seeded uniform sample (windows)"),
   })
   .strict();
 

@@ -76,18 +76,19 @@ export const NO_MATCH = -1000;
 
 export const burstAttributionSchema = z
   .object({
-    gapSeconds: z.number().positive().max(60).default(0.5).describe("largest gap inside a burst, seconds (Bahramali t_e)"),
-    minPacket: z.number().int().min(0).default(52).describe("ignore packets of this many bytes or fewer: 52 drops pure TCP ACKs (bytes)"),
-    maxLagSeconds: z.number().min(0).max(600).default(2).describe("latest start of a counterpart's burst after the last packet of the user's burst (seconds)"),
-    lagWeight: z.number().min(0).max(1000).default(1).describe("score lost per second between the user's last packet and the counterpart burst's first (per second)"),
-    maxEvents: z.number().int().min(1).max(1_000_000).default(4096).describe("burst slots per user and direction (bounded memory)"),
+    gapSeconds: z.number().positive().max(60).meta({ unit: "seconds" }).default(0.5).describe("largest gap inside a burst, seconds (Bahramali t_e)"),
+    minPacket: z.number().int().min(0).meta({ unit: "bytes" }).default(52).describe("ignore packets of this many bytes or fewer: 52 drops pure TCP ACKs (bytes)"),
+    maxLagSeconds: z.number().min(0).max(600).meta({ unit: "seconds" }).default(2).describe("latest start of a counterpart's burst after the last packet of the user's burst (seconds)"),
+    lagWeight: z.number().min(0).max(1000).meta({ unit: "per second" }).default(1).describe("score lost per second between the user's last packet and the counterpart burst's first (per second)"),
+    maxEvents: z.number().int().min(1).max(1_000_000).meta({ unit: "bursts" }).default(4096).describe("burst slots per user and direction, bounded memory (bursts)"),
     negativesPerBurst: z
       .number()
       .int()
       .min(1)
       .max(100_000)
+      .meta({ unit: "candidates" })
       .default(500)
-      .describe("wrong candidates kept as negatives per burst: all when there are no more, else a uniform sample (ranks always count all)"),
+      .describe("wrong candidates kept as negatives per burst: all when there are no more, else a uniform sample; ranks always count all (candidates)"),
   })
   .strict();
 

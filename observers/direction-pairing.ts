@@ -77,6 +77,7 @@ export const scaleUsersParam = z
   .int()
   .min(4)
   .max(100_000)
+  .meta({ unit: "users" })
   .default(64)
   .describe("under pairing strongest: each pairing's mean and spread are taken over the pairs among this many users (a seeded subset; all users when fewer)");
 

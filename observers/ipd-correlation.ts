@@ -36,14 +36,14 @@ import { DOWN, UP, type Direction } from "../sim/core/kinds.ts";
 
 export const ipdCorrelationSchema = z
   .object({
-    packets: z.number().int().min(3).max(100_000).default(300).describe("packets kept per user and direction (DeepCorr ℓ = 300)"),
-    minPackets: z.number().int().min(2).default(20).describe("streams with fewer inter-packet delays score 0"),
-    minSize: z.number().int().min(0).default(0).describe("ignore packets of this many bytes or fewer"),
-    combine: z.enum(["mean", "max"]).default("mean"),
+    packets: z.number().int().min(3).max(100_000).meta({ unit: "packets" }).default(300).describe("packets kept per user and direction (DeepCorr ℓ = 300)"),
+    minPackets: z.number().int().min(2).meta({ unit: "inter-packet delays" }).default(20).describe("streams with fewer inter-packet delays score 0"),
+    minSize: z.number().int().min(0).meta({ unit: "bytes" }).default(0).describe("ignore packets of this many bytes or fewer"),
+    combine: z.enum(["mean", "max"]).default("mean").describe("how the two directions' correlations make the pair's score: their mean or the larger"),
     pairing: pairingParam,
     scaleUsers: scaleUsersParam,
-    maxNegatives: z.number().int().positive().default(2_000_000),
-    block: z.number().int().min(4).max(1024).default(64),
+    maxNegatives: z.number().int().positive().meta({ unit: "pairs" }).default(2_000_000).describe("keep at most this many negative pairs (seeded sample)"),
+    block: z.number().int().min(4).max(1024).meta({ unit: "rows" }).default(64).describe("rows per cache block of the all-pairs scorer"),
     task: pairTaskParam,
   })
   .strict();

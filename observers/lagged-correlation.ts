@@ -28,8 +28,8 @@ import type { ObserverDefinition } from "./observer.ts";
 import { VOLUME_VANTAGES, VolumeCorrelationObserver, volumeCorrelationSchema, type VolumeCorrelationParams } from "./volume-correlation.ts";
 
 export const laggedCorrelationSchema = volumeCorrelationSchema.extend({
-  binSeconds: z.number().positive().max(3600).default(1).describe("window (bin) width, seconds"),
-  maxLagBins: z.number().int().min(1).max(1000).default(10).describe("largest lag on either side, in bins"),
+  binSeconds: z.number().positive().max(3600).meta({ unit: "seconds" }).default(1).describe("window (bin) width, seconds"),
+  maxLagBins: z.number().int().min(1).max(1000).meta({ unit: "bins" }).default(10).describe("largest lag on either side, in bins"),
   peak: z.enum(["max", "zscore"]).default("max").describe("score the cross-correlation peak, or its z-score over lags (CCOD)"),
 });
 

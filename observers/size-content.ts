@@ -38,17 +38,17 @@ export const sizeContentSchema = z
     target: z.enum(CONTENT_TYPES).default("photo").describe("the message type scored as positive"),
     centres: z
       .object({
-        text: z.number().positive().default(300),
-        photo: z.number().positive().default(88_000),
-        video: z.number().positive().default(2_340_000),
-        "voice-note": z.number().positive().default(30_000),
-        file: z.number().positive().default(500_000),
+        text: z.number().positive().meta({ unit: "bytes" }).default(300).describe("typical wire size of a text message, bytes"),
+        photo: z.number().positive().meta({ unit: "bytes" }).default(88_000).describe("typical wire size of a photo, bytes"),
+        video: z.number().positive().meta({ unit: "bytes" }).default(2_340_000).describe("typical wire size of a video, bytes"),
+        "voice-note": z.number().positive().meta({ unit: "bytes" }).default(30_000).describe("typical wire size of a voice note, bytes"),
+        file: z.number().positive().meta({ unit: "bytes" }).default(500_000).describe("typical wire size of a file, bytes"),
       })
       .strict()
       .default({ text: 300, photo: 88_000, video: 2_340_000, "voice-note": 30_000, file: 500_000 })
       .describe("typical wire bytes of each type, the classifier's centroids"),
-    gapSeconds: z.number().positive().max(60).default(0.5).describe("largest gap inside a burst, seconds (Bahramali t_e)"),
-    maxEvents: z.number().int().min(1).max(1_000_000).default(2048).describe("burst slots per user and direction (bounded memory)"),
+    gapSeconds: z.number().positive().max(60).meta({ unit: "seconds" }).default(0.5).describe("largest gap inside a burst, seconds (Bahramali t_e)"),
+    maxEvents: z.number().int().min(1).max(1_000_000).meta({ unit: "bursts" }).default(2048).describe("burst slots per user and direction, bounded memory (bursts)"),
   })
   .strict();
 

@@ -36,14 +36,14 @@ import { DOWN, UP, type Direction } from "../sim/core/kinds.ts";
 
 export const sizeHistogramSchema = z
   .object({
-    bins: z.number().int().min(2).max(4096).default(32).describe("size bins"),
-    maxSize: z.number().int().min(1).max(1_000_000).default(1600).describe("upper end of the binned range, bytes; larger packets go to the last bin"),
-    distance: z.enum(["l1", "chi2", "bhattacharyya"]).default("chi2"),
-    combine: z.enum(["mean", "max"]).default("mean"),
+    bins: z.number().int().min(2).max(4096).meta({ unit: "bins" }).default(32).describe("equal-width size bins over [0, maxSize) bytes (bins)"),
+    maxSize: z.number().int().min(1).max(1_000_000).meta({ unit: "bytes" }).default(1600).describe("upper end of the binned range, bytes; larger packets go to the last bin"),
+    distance: z.enum(["l1", "chi2", "bhattacharyya"]).default("chi2").describe("histogram similarity: l1 (−Σ|p − q|), chi2 (the symmetric χ² distance, negated) or bhattacharyya (Σ √(p·q))"),
+    combine: z.enum(["mean", "max"]).default("mean").describe("how the two directions' similarities make the pair's score: their mean or the larger"),
     pairing: pairingParam,
     scaleUsers: scaleUsersParam,
-    maxNegatives: z.number().int().positive().default(2_000_000),
-    block: z.number().int().min(4).max(1024).default(64),
+    maxNegatives: z.number().int().positive().meta({ unit: "pairs" }).default(2_000_000).describe("keep at most this many negative pairs (seeded sample)"),
+    block: z.number().int().min(4).max(1024).meta({ unit: "rows" }).default(64).describe("rows per cache block of the all-pairs scorer"),
     task: pairTaskParam,
   })
   .strict();

@@ -72,13 +72,14 @@ import { seconds } from "../sim/core/time.ts";
 
 /** Shared by the two long-term observers: how rounds are cut and how events are found. */
 export const roundParams = {
-  roundSeconds: z.number().positive().max(86_400).default(20).describe("round (observation window) width, seconds"),
-  lagRounds: z.number().int().min(0).max(1000).default(1).describe("receives in rounds t … t + lag answer a send in round t"),
-  burstGapSeconds: z.number().min(0).max(3600).default(1).describe("packets closer than this are one event (message), seconds"),
+  roundSeconds: z.number().positive().max(86_400).meta({ unit: "seconds" }).default(20).describe("round (observation window) width, seconds"),
+  lagRounds: z.number().int().min(0).max(1000).meta({ unit: "rounds" }).default(1).describe("receives in rounds t … t + lag answer a send in round t (lag in rounds)"),
+  burstGapSeconds: z.number().min(0).max(3600).meta({ unit: "seconds" }).default(1).describe("packets closer than this are one event (message), seconds"),
   minEventBytes: z
     .number()
     .int()
     .min(0)
+    .meta({ unit: "bytes" })
     .default(320)
     .describe("events smaller than this many bytes are ignored (320: above keepalives, receipts and typing, 234-254 B, 300 B in WireGuard)"),
   pairing: z
@@ -86,7 +87,7 @@ export const roundParams = {
     .default("send-receive")
     .describe("which activity of the target meets which of the candidate (send-receive: the attack's own; all: the strongest of the four per pair)"),
   combine: z.enum(["mean", "max"]).default("mean").describe("how s(a → b) and s(b → a) make the pair's score"),
-  maxNegatives: z.number().int().positive().default(2_000_000).describe("keep at most this many negative pairs (seeded sample)"),
+  maxNegatives: z.number().int().positive().meta({ unit: "pairs" }).default(2_000_000).describe("keep at most this many negative pairs (seeded sample)"),
   task: pairTaskParam,
 };
 

@@ -42,21 +42,22 @@ import { seconds } from "../sim/core/time.ts";
 
 export const volumeCorrelationSchema = z
   .object({
-    binSeconds: z.number().positive().max(3600).default(10).describe("window (bin) width, seconds"),
+    binSeconds: z.number().positive().max(3600).meta({ unit: "seconds" }).default(10).describe("window (bin) width, seconds"),
     measure: z.enum(["bytes", "packets"]).default("bytes").describe("sum bytes or count packets per bin"),
     rank: z.boolean().default(false).describe("Spearman (midranks) instead of Pearson"),
     combine: z.enum(["mean", "max"]).default("mean").describe("how the two directions' correlations combine"),
-    maxLagBins: z.number().int().min(0).max(1000).default(0).describe("largest lag on either side, in bins (0 = no lag)"),
+    maxLagBins: z.number().int().min(0).max(1000).meta({ unit: "bins" }).default(0).describe("largest lag on either side, in bins (0 = no lag)"),
     peak: z.enum(["max", "zscore"]).default("max").describe("score the cross-correlation peak, or its z-score over lags (CCOD)"),
     pairing: pairingParam,
     scaleUsers: scaleUsersParam,
-    maxNegatives: z.number().int().positive().default(2_000_000).describe("keep at most this many negative pairs (seeded sample)"),
-    block: z.number().int().min(4).max(1024).default(64).describe("rows per cache block"),
+    maxNegatives: z.number().int().positive().meta({ unit: "pairs" }).default(2_000_000).describe("keep at most this many negative pairs (seeded sample)"),
+    block: z.number().int().min(4).max(1024).meta({ unit: "rows" }).default(64).describe("rows per cache block"),
     workers: z
       .number()
       .int()
       .min(1)
       .max(64)
+      .meta({ unit: "threads" })
       .default(1)
       .describe("threads scoring pairs (same scores for any count; the runner already spreads defense arms over cores)"),
     task: pairTaskParam,

@@ -60,7 +60,7 @@
  *   assumptions. While asleep a user opens no session and starts nothing (`nextArrival`
  *   skips sleep), reads nothing until waking, and the phone dozes: the app's websocket is
  *   closed (no keepalives), and what arrives for it waits at the server for the wake-up,
- *   delivered after a push (the world's part: see the lead's notes in the report).
+ *   delivered after a push (the world's part: `sim/world/server-relay.ts`).
  *
  * @example
  * const pop = buildPopulation({ users: 200 }, stream(1, "population"));

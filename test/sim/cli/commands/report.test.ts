@@ -8,6 +8,7 @@ import { dataFiles } from "../../../../sim/report/figures/index.ts";
 import { reportMarkdown } from "../../../../sim/report/text.ts";
 import { codeRevision, experimentHash, readManifest, writeRun } from "../../../../sim/runs/run-dir.ts";
 import { reportFiles } from "../../../../sim/report/html.ts";
+import { FIGURES } from "../../../../sim/report/figures/captions.ts";
 import { syntheticRun } from "../../report/figures/synthetic.ts";
 
 const tmp = mkdtempSync(join(tmpdir(), "chaff-report-"));
@@ -32,7 +33,7 @@ describe("chaff report", () => {
     expect(r.missing).toEqual([]);
     const html = readFileSync(join(dir, "report.html"), "utf8");
     expect(html.startsWith("<!doctype html>")).toBe(true);
-    expect(html.match(/<figure id="fig-/g)).toHaveLength(5);
+    expect(html.match(/<figure id="fig-/g)).toHaveLength(FIGURES.length);
     expect(readFileSync(join(dir, "report.md"), "utf8")).toBe(before);
     // the manifest's hash of report.md still holds
     expect(sha256(readFileSync(join(dir, "report.md")))).toBe(readManifest(dir).outputs["report.md"]);

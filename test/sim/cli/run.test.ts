@@ -108,9 +108,13 @@ describe("chaff run", () => {
     for (const [m, workers] of [[m1, 1], [m2, 2]] as const) {
       expect(m.timings.workers).toBe(workers);
       expect(m.timings.wallSeconds).toBeGreaterThan(0);
-      // one simulate span per defense arm (merged from the workers with two), one for the scoring
-      expect(m.timings.phases.simulate.spans).toBe(2);
-      expect(m.timings.phases.score.spans).toBe(1);
+      // one simulate span per defense arm (merged from the workers with two); one train span
+      // per arm (its training population); one score span per observer in each arm, and one
+      // for the run's scoring
+      const tiny = JSON.parse(readFileSync(TINY, "utf8")) as { defenses: unknown[]; observers: unknown[] };
+      expect(m.timings.phases.simulate.spans).toBe(tiny.defenses.length);
+      expect(m.timings.phases.train.spans).toBe(tiny.defenses.length);
+      expect(m.timings.phases.score.spans).toBe(1 + tiny.defenses.length * tiny.observers.length);
       expect(m.timings.phases.figures.spans).toBe(1);
       for (const p of Object.values(m.timings.phases) as { wallSeconds: number; cpuSeconds: number }[]) {
         expect(p.wallSeconds).toBeGreaterThanOrEqual(0);

@@ -20,7 +20,9 @@ describe("interval calibration", () => {
     const rows = await calibrate({ seeds: 40, resamples: 200 });
     const table = coverageTable(rows, 40);
     const held = rows.filter((r) => r.mean > 0.02 && r.mean < 0.98);
-    expect(held.length, table).toBeGreaterThanOrEqual(12);
+    // 14 metrics in all; with TCP ACKs on the wire FRONT hides activity from the naive
+    // detector almost entirely (TPR@0.02 ≈ 0.017), so that one sits at the boundary too
+    expect(held.length, table).toBeGreaterThanOrEqual(11);
     for (const r of held) {
       expect(r.seeds, table).toBeGreaterThanOrEqual(30);
       expect(r.coverage.lab, `${r.defense} ${r.observer} ${r.metric}\n${table}`).toBeGreaterThanOrEqual(0.85);

@@ -17,7 +17,7 @@
 import * as Plot from "@observablehq/plot";
 import { OVER_TIME_CAPTION } from "./captions.ts";
 import type { Figure, HorizonPoint, RunMetrics } from "../../runs/metrics.ts";
-import { arrange, defenseColors, figure, plotSvg, textBlock, type SvgPiece } from "./svg.ts";
+import { arrange, defenseColors, figure, plotMargins, plotSvg, textBlock, type SvgPiece } from "./svg.ts";
 
 interface Point {
   defense: string;
@@ -79,10 +79,7 @@ export function overTimeFigure(m: RunMetrics, opts: { panelWidth?: number } = {}
           const plot = plotSvg({
             width,
             height,
-            marginLeft: MARGIN.left,
-            marginRight: MARGIN.right,
-            marginTop: MARGIN.top,
-            marginBottom: MARGIN.bottom,
+            ...plotMargins(MARGIN),
             x: { type: "point", domain, label: "observation time (horizons) →", labelAnchor: "right", padding: 0.2 },
             y: { domain: [0, 1], ticks: [0, 0.25, 0.5, 0.75, 1], tickFormat: (d: number) => String(d), grid: true, label: "↑ rate", insetTop: 5, insetBottom: 5 },
             color,

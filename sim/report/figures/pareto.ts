@@ -24,7 +24,7 @@ import type { RunMetrics } from "../../runs/metrics.ts";
 import { paretoFront } from "../../sweep/pareto.ts";
 import { placeLabels, type Box, type LabelRequest } from "./label-placement.ts";
 import { privacyCostRows, strongestRows, type PrivacyCostRow } from "./privacy-cost.ts";
-import { arrange, defenseColors, figure, plotSvg, textBlock, type SvgPiece } from "./svg.ts";
+import { arrange, defenseColors, figure, plotMargins, plotSvg, textBlock, type SvgPiece } from "./svg.ts";
 import { measureText } from "./text-metrics.ts";
 import { durationUnit } from "./units.ts";
 
@@ -143,10 +143,7 @@ export function paretoFigure(metrics: RunMetrics, opts: { panelWidth?: number } 
     const plot = plotSvg({
       width,
       height,
-      marginLeft: MARGIN.left,
-      marginRight: MARGIN.right,
-      marginTop: MARGIN.top,
-      marginBottom: MARGIN.bottom,
+      ...plotMargins(MARGIN),
       x: { domain: xDomain, label: axis.label(rows), labelAnchor: "right", grid: true, ticks: 5, insetLeft: INSET.x, insetRight: INSET.x },
       y: { domain: [yLo, yHi], label: "↑ AUC, strongest observer", grid: true, insetTop: INSET.y, insetBottom: INSET.y },
       color,

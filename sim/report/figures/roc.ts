@@ -24,7 +24,7 @@ import * as Plot from "@observablehq/plot";
 import { ROC_CAPTION } from "./captions.ts";
 import type { RocData } from "./data.ts";
 import { measureText } from "./text-metrics.ts";
-import { arrange, defenseColors, figure, plotSvg, textBlock, type SvgPiece } from "./svg.ts";
+import { arrange, defenseColors, figure, plotMargins, plotSvg, textBlock, type SvgPiece } from "./svg.ts";
 
 interface CurvePoint {
   defense: string;
@@ -134,10 +134,7 @@ export function rocFigure(roc: RocData, opts: RocOptions = {}): string {
     const plot = plotSvg({
       width,
       height,
-      marginLeft: MARGIN.left,
-      marginRight: MARGIN.right,
-      marginTop: MARGIN.top,
-      marginBottom: MARGIN.bottom,
+      ...plotMargins(MARGIN),
       x: {
         type: "log",
         domain: [lo, 1],

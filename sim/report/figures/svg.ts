@@ -42,6 +42,11 @@ export function defenseColors(defenses: readonly string[]): { domain: string[]; 
   return { domain: [...defenses], range: defenses.map((_, i) => PALETTE[i % PALETTE.length]) };
 }
 
+/** A figure's margins in Plot's option names: `{ left, right, top, bottom }` → `{ marginLeft, … }`. */
+export function plotMargins(m: { readonly left: number; readonly right: number; readonly top: number; readonly bottom: number }) {
+  return { marginLeft: m.left, marginRight: m.right, marginTop: m.top, marginBottom: m.bottom };
+}
+
 /** Renders a Plot to a standalone `<svg>` string; throws if Plot returned HTML. */
 export function plotSvg(options: Plot.PlotOptions): SvgPiece {
   const o = options as Record<string, unknown>;

@@ -16,8 +16,8 @@ import { MILLISECOND, SECOND, type Micros } from "../../../sim/core/time.ts";
 import { PADDING, REAL, type Kind } from "../../../sim/core/kinds.ts";
 import { PURE_ACK_BYTES, TCP_IP_HEADERS, TLS_RECORD_OVERHEAD, Transport, transportSchema } from "../../../sim/world/transport.ts";
 import { TYPE_CODE } from "../../../sim/world/truth.ts";
-import { World, type WorldOptions } from "../../../sim/world/world.ts";
-import { isUplink, slotUser } from "../../../sim/world/user-slots.ts";
+import type { WorldOptions } from "../../../sim/world/world.ts";
+import { RecordingWorld, type RecordedPacket } from "./recording-world.ts";
 
 const MSS = 1500 - TCP_IP_HEADERS;
 const ENVELOPE = 120;
@@ -52,24 +52,7 @@ class Script implements ConversationModel {
   }
 }
 
-interface Packet {
-  user: number;
-  up: boolean;
-  sent: Micros;
-  arrival: Micros;
-  size: number;
-  kind: Kind;
-  flow: number;
-}
 
-/** A world that records every packet on the access links. */
-class Recording extends World {
-  readonly seen: Packet[] = [];
-  override onWire(slot: number, sent: Micros, finish: Micros, arrival: Micros, size: number, payload: number, kind: Kind, flow: number): void {
-    this.seen.push({ user: slotUser(slot), up: isUplink(slot), sent, arrival, size, kind, flow });
-    super.onWire(slot, sent, finish, arrival, size, payload, kind, flow);
-  }
-}
 
 function options(model: ConversationModel, o: { acks?: boolean; device?: ShaperDefinition; deviceParams?: Record<string, unknown>; seconds?: number; vpn?: boolean } = {}): WorldOptions {
   const population = buildPopulation({ users: 4, contactsPerUser: 1, groupsPerUser: 0 }, stream(1, "population"));
@@ -90,7 +73,7 @@ function options(model: ConversationModel, o: { acks?: boolean; device?: ShaperD
 describe("TCP delayed ACKs in the world", () => {
   for (const k of [4, 5, 7]) {
     it(`a push of ${k} full segments gets ceil(${k}/2) pure ACKs from the device, the last of an odd run after the 40 ms timeout`, () => {
-      const world = new Recording(options(new Script([{ at: SECOND, what: "push", u: 1, bytes: fullSegments(k) }])));
+      const world = new RecordingWorld(options(new Script([{ at: SECOND, what: "push", u: 1, bytes: fullSegments(k) }])));
       world.run();
       const down = world.seen.filter((p) => !p.up && p.user === 1);
       const up = world.seen.filter((p) => p.up && p.user === 1);
@@ -109,7 +92,7 @@ describe("TCP delayed ACKs in the world", () => {
   }
 
   it("sends none when acks are off", () => {
-    const world = new Recording(options(new Script([{ at: SECOND, what: "push", u: 1, bytes: fullSegments(5) }]), { acks: false }));
+    const world = new RecordingWorld(options(new Script([{ at: SECOND, what: "push", u: 1, bytes: fullSegments(5) }]), { acks: false }));
     const r = world.run();
     expect(world.seen.filter((p) => p.up)).toEqual([]);
     expect(world.counts.acks).toBe(0);
@@ -117,7 +100,7 @@ describe("TCP delayed ACKs in the world", () => {
   });
 
   it("the server acknowledges what the device sends up, through the downlink, as real bytes", () => {
-    const world = new Recording(options(new Script([{ at: SECOND, what: "up", u: 2, bytes: fullSegments(3) }])));
+    const world = new RecordingWorld(options(new Script([{ at: SECOND, what: "up", u: 2, bytes: fullSegments(3) }])));
     const r = world.run();
     const up = world.seen.filter((p) => p.up);
     const down = world.seen.filter((p) => !p.up);
@@ -132,7 +115,7 @@ describe("TCP delayed ACKs in the world", () => {
   });
 
   it("through a VPN, the server's ACKs cross the core link first, and the device's are tunnelled up like its data", () => {
-    const world = new Recording(options(new Script([{ at: SECOND, what: "up", u: 2, bytes: fullSegments(4) }, { at: 3 * SECOND, what: "push", u: 2, bytes: fullSegments(2) }]), { vpn: true }));
+    const world = new RecordingWorld(options(new Script([{ at: SECOND, what: "up", u: 2, bytes: fullSegments(4) }, { at: 3 * SECOND, what: "push", u: 2, bytes: fullSegments(2) }]), { vpn: true }));
     world.run();
     const up = world.seen.filter((p) => p.up);
     const down = world.seen.filter((p) => !p.up);
@@ -146,7 +129,7 @@ describe("TCP delayed ACKs in the world", () => {
 
   it("an ACK due while the receiver sends data of its own rides on that data (piggybacking)", () => {
     // one segment down arms the 40 ms timer; the device answers 10 ms after it arrived
-    const quick = new Recording(options(new Script([{ at: SECOND, what: "push", u: 1, bytes: fullSegments(1) }], { after: 10 * MILLISECOND, bytes: 100 })));
+    const quick = new RecordingWorld(options(new Script([{ at: SECOND, what: "push", u: 1, bytes: fullSegments(1) }], { after: 10 * MILLISECOND, bytes: 100 })));
     quick.run();
     const quickUp = quick.seen.filter((p) => p.up && p.user === 1);
     expect(quickUp.map((p) => p.size)).toEqual([100 + ENVELOPE + TLS_RECORD_OVERHEAD + TCP_IP_HEADERS]);
@@ -155,7 +138,7 @@ describe("TCP delayed ACKs in the world", () => {
     const quickDown = quick.seen.filter((p) => !p.up && p.user === 1);
     expect(quickDown.map((p) => p.size)).toEqual([1500, PURE_ACK_BYTES]);
     // answering after the timeout: the pure ACK leaves at 40 ms, then the answer
-    const slow = new Recording(options(new Script([{ at: SECOND, what: "push", u: 1, bytes: fullSegments(1) }], { after: 100 * MILLISECOND, bytes: 100 })));
+    const slow = new RecordingWorld(options(new Script([{ at: SECOND, what: "push", u: 1, bytes: fullSegments(1) }], { after: 100 * MILLISECOND, bytes: 100 })));
     slow.run();
     const slowDown = slow.seen.filter((p) => !p.up && p.user === 1);
     const slowUp = slow.seen.filter((p) => p.up && p.user === 1);
@@ -167,7 +150,7 @@ describe("TCP delayed ACKs in the world", () => {
     const cr = { cellBytes: 1500, intervalSeconds: 0.02, minDurationSeconds: 0, alwaysOn: true };
     const k = 6;
     const at = 5 * SECOND;
-    const world = new Recording(options(new Script([{ at, what: "up", u: 0, bytes: fullSegments(k) }]), { device: constantRate, deviceParams: cr }));
+    const world = new RecordingWorld(options(new Script([{ at, what: "up", u: 0, bytes: fullSegments(k) }]), { device: constantRate, deviceParams: cr }));
     world.run();
     const up = world.seen.filter((p) => p.up && p.user === 0);
     const padding = up.filter((p) => p.kind === PADDING).length;
@@ -192,7 +175,7 @@ describe("TCP delayed ACKs in the world", () => {
   it("a segment split across cells is acknowledged once, when its last piece arrives", () => {
     // cells of 1000 B: four 1500 B segments leave in six cells; the server ACKs two segments at a time
     const cr = { cellBytes: 1000, intervalSeconds: 0.02, minDurationSeconds: 0, alwaysOn: true };
-    const world = new Recording(options(new Script([{ at: 2 * SECOND, what: "up", u: 0, bytes: fullSegments(4) }]), { device: constantRate, deviceParams: cr, seconds: 4 }));
+    const world = new RecordingWorld(options(new Script([{ at: 2 * SECOND, what: "up", u: 0, bytes: fullSegments(4) }]), { device: constantRate, deviceParams: cr, seconds: 4 }));
     world.run();
     const real = world.seen.filter((p) => p.up && p.user === 0 && p.kind === REAL);
     expect(real.length).toBe(6);
@@ -203,12 +186,12 @@ describe("TCP delayed ACKs in the world", () => {
 
   it("same seed, same packets; acks switch the packets and nothing else", () => {
     const script = () => new Script([{ at: SECOND, what: "to", u: 0, v: 3, bytes: 9_000 }, { at: 2 * SECOND, what: "push", u: 2, bytes: 3_000 }], { after: 5 * MILLISECOND, bytes: 300 });
-    const a = new Recording(options(script()));
-    const b = new Recording(options(script()));
+    const a = new RecordingWorld(options(script()));
+    const b = new RecordingWorld(options(script()));
     a.run();
     b.run();
     expect(a.seen).toEqual(b.seen);
-    const off = new Recording(options(script(), { acks: false }));
+    const off = new RecordingWorld(options(script(), { acks: false }));
     off.run();
     expect(a.seen.filter((p) => p.flow !== -1 || p.size !== PURE_ACK_BYTES).length).toBe(off.seen.length);
   });

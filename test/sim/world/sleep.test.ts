@@ -15,12 +15,11 @@ import { networkSchema, planNetwork } from "../../../sim/world/network.ts";
 import { buildPopulation, type Population } from "../../../sim/world/population.ts";
 import { stream } from "../../../sim/core/rng.ts";
 import { HOUR, MILLISECOND, MINUTE, type Micros } from "../../../sim/core/time.ts";
-import type { Kind } from "../../../sim/core/kinds.ts";
 import { Transport, transportSchema } from "../../../sim/world/transport.ts";
 import { TYPE_CODE, WORLD_MODEL } from "../../../sim/world/truth.ts";
 import { WAKE_PUSH_BYTES } from "../../../sim/world/server-relay.ts";
-import { World, type WorldOptions } from "../../../sim/world/world.ts";
-import { isUplink, slotUser } from "../../../sim/world/user-slots.ts";
+import type { WorldOptions } from "../../../sim/world/world.ts";
+import { RecordingWorld, type RecordedPacket } from "./recording-world.ts";
 
 const SENDER = 0;
 const SLEEPER = 1;
@@ -38,22 +37,7 @@ class OneMessage implements ConversationModel {
   onDelivered(): void {}
 }
 
-interface Packet {
-  user: number;
-  up: boolean;
-  sent: Micros;
-  arrival: Micros;
-  size: number;
-  flow: number;
-}
 
-class Recording extends World {
-  readonly seen: Packet[] = [];
-  override onWire(slot: number, sent: Micros, finish: Micros, arrival: Micros, size: number, payload: number, kind: Kind, flow: number): void {
-    this.seen.push({ user: slotUser(slot), up: isUplink(slot), sent, arrival, size, flow });
-    super.onWire(slot, sent, finish, arrival, size, payload, kind, flow);
-  }
-}
 
 const population = (sleep: boolean): Population =>
   buildPopulation({ users: 4, contactsPerUser: 1, groupsPerUser: 0, ...(sleep ? { sleep: {} } : {}) }, stream(7, "population"));
@@ -87,7 +71,7 @@ describe("sleeping phones", () => {
 
   it("a message to a sleeping user waits at the server and is delivered after a push when the phone wakes", () => {
     const model = new OneMessage(sentAt);
-    const world = new Recording(options(model, true, duration, false));
+    const world = new RecordingWorld(options(model, true, duration, false));
     const m = world.run().truth.messages;
     const id = model.id;
     expect(m.atServer[id]).toBeLessThan(sentAt + MINUTE);
@@ -113,7 +97,7 @@ describe("sleeping phones", () => {
 
   it("without sleep the same message is delivered within a second, and no push is sent", () => {
     const model = new OneMessage(sentAt);
-    const world = new Recording(options(model, false, duration, false));
+    const world = new RecordingWorld(options(model, false, duration, false));
     const m = world.run().truth.messages;
     expect(m.delivered[model.id] - sentAt).toBeLessThan(1_000 * MILLISECOND);
     expect(Array.from(m.model.subarray(0, m.length)).includes(WORLD_MODEL)).toBe(false);
@@ -122,9 +106,9 @@ describe("sleeping phones", () => {
 
   it("a sleeping phone sends no keepalives and receives nothing; it reconnects and gets what waited when it wakes", () => {
     const model = new OneMessage(sentAt);
-    const world = new Recording(options(model, true, duration, true));
+    const world = new RecordingWorld(options(model, true, duration, true));
     const m = world.run().truth.messages;
-    const asleep = (p: Packet) => p.user === SLEEPER && p.sent > night.start && p.sent < night.end;
+    const asleep = (p: RecordedPacket) => p.user === SLEEPER && p.sent > night.start && p.sent < night.end;
     // awake before bed and after waking, the phone sends keepalives every 30-60 s
     const before = world.seen.filter((p) => p.user === SLEEPER && p.up && p.sent < night.start && p.sent > night.start - HOUR);
     expect(before.length).toBeGreaterThanOrEqual(60);
@@ -157,7 +141,7 @@ describe("sleeping phones", () => {
 
   it("is deterministic: the same seed gives the same packets", () => {
     const digest = () => {
-      const world = new Recording(options(new OneMessage(sentAt), true, duration, true));
+      const world = new RecordingWorld(options(new OneMessage(sentAt), true, duration, true));
       world.run();
       return createHash("sha256").update(JSON.stringify(world.seen)).digest("hex");
     };

@@ -13,7 +13,7 @@ import { networkSchema, planNetwork } from "../../../sim/world/network.ts";
 import { buildPopulation } from "../../../sim/world/population.ts";
 import { stream } from "../../../sim/core/rng.ts";
 import { MILLISECOND, SECOND, type Micros } from "../../../sim/core/time.ts";
-import { PADDING, REAL, type Kind } from "../../../sim/core/kinds.ts";
+import { PADDING, REAL } from "../../../sim/core/kinds.ts";
 import { PURE_ACK_BYTES, TCP_IP_HEADERS, TLS_RECORD_OVERHEAD, Transport, transportSchema } from "../../../sim/world/transport.ts";
 import { TYPE_CODE } from "../../../sim/world/truth.ts";
 import type { WorldOptions } from "../../../sim/world/world.ts";

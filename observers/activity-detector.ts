@@ -135,7 +135,7 @@ export const definition: ObserverDefinition<ActivityParams> = {
   citation: "Passive activity detection against cover traffic (reference §3; DESIGN §6 activity task); baseline and features are this lab's assumption",
   task: "activity",
   vantage: "isp",
-  vantages: ["local", "isp", "vpn-exit", "server", "global"],
+  vantages: ["local", "isp", "vpn-provider", "vpn-exit", "server", "global"],
   sees: "per user, bytes sent and received in each sub-window, and the user's usual (median) level",
   cannotSee: "who the user talks to, payloads, which packets are padding or cover, message boundaries",
   schema: activitySchema,

@@ -176,7 +176,7 @@ export const definition: ObserverDefinition<AdaptiveActivityParams> = {
   citation: "multilayer perceptron (TensorFlow.js, seeded); adversary that knows the cover distribution: Piotrowska et al., Loopix, USENIX Security 2017; Juarez et al., WTF-PAD, ESORICS 2016",
   task: "activity",
   vantage: "isp",
-  vantages: ["local", "isp", "vpn-exit", "server", "global"],
+  vantages: ["local", "isp", "vpn-provider", "vpn-exit", "server", "global"],
   sees: "per user and window, each direction's bytes, packets, packet-size mix and inter-packet gaps, sub-window peaks, the user's usual level and the neighbouring windows; plus what the defense's traffic looked like in a separate training run",
   cannotSee: "which packets are padding or cover, payloads, who the user talks to, message boundaries, the defense's code or parameters, the test run's labels",
   schema: adaptiveActivitySchema,

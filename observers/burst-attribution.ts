@@ -263,7 +263,7 @@ export const definition: ObserverDefinition<BurstAttributionParams> = {
   citation: "Bahramali, Houmansadr, Soltani, Goeckel, Towsley, Practical Traffic Analysis Attacks on Secure Messaging Applications, NDSS 2020 (event extraction and event matching)",
   task: "burst",
   vantage: "isp",
-  vantages: ["isp", "global", "vpn-exit", "server"],
+  vantages: ["isp", "global", "vpn-provider", "vpn-exit", "server"],
   sees: "every user's bursts in both directions: when each started and ended and how many bytes it carried",
   cannotSee: "payloads, which packets are padding or cover, who talks to whom, message boundaries, which conversation a packet belongs to when a burst carries several",
   schema: burstAttributionSchema,

@@ -262,7 +262,7 @@ export const definition: ObserverDefinition<EventMatchingParams> = {
   citation: "Bahramali et al., Practical Traffic Analysis Attacks on Secure Messaging Applications, NDSS 2020 (presets from the paper and from SPIN-UMass/IMProxy)",
   task: "link",
   vantage: "isp",
-  vantages: ["local", "isp", "vpn-exit", "server", "global"],
+  vantages: ["local", "isp", "vpn-provider", "vpn-exit", "server", "global"],
   sees: "bursts of packets on each user's link: when each burst ended and how many bytes it carried, per direction",
   cannotSee: "payloads, message types, which bursts are padding or cover, packets below the size filter, bursts beyond the per-user event budget",
   schema: eventMatchingSchema,

@@ -143,7 +143,7 @@ export const definition: ObserverDefinition<IntersectionParams> = {
     "Kesdogan, Agrawal & Penz, Limits of Anonymity in Open Environments, IH 2002; Kesdogan & Pimenidis, The Hitting Set Attack on Anonymity Protocols, IH 2004",
   task: "link",
   vantage: "server",
-  vantages: ["server", "isp", "global", "vpn-exit"],
+  vantages: ["server", "isp", "global", "vpn-provider", "vpn-exit"],
   sees: "per round (a window of time), which users uploaded a message-sized event and which downloaded one (sets, not counts)",
   cannotSee:
     "who an upload is addressed to (sealed sender), how many messages a user got in a round, which events are keepalives, receipts or cover beyond a size floor, anything finer than a round",

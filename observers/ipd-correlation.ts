@@ -177,7 +177,7 @@ export const definition: ObserverDefinition<IpdCorrelationParams> = {
   citation: "Flow correlation on inter-packet delays (reference §2.1); window of ℓ = 300 packets as in DeepCorr, Nasr et al., CCS 2018",
   task: "link",
   vantage: "isp",
-  vantages: ["local", "isp", "vpn-exit", "server", "global"],
+  vantages: ["local", "isp", "vpn-provider", "vpn-exit", "server", "global"],
   sees: "the arrival times of the first packets of each user's uplink and downlink",
   cannotSee: "payloads, packet sizes (beyond the size filter), anything after the first packets, which packets are padding or cover",
   schema: ipdCorrelationSchema,

@@ -20,6 +20,10 @@
  *   belong to? The answer names the conversations (opaque ids) and their counterparts
  *   (the 1:1 partner, the other members of a group, the other party of a call), so an
  *   observer that names a counterpart for each burst can be told whether it was right.
+ * - `service`: does this device run the messaging service? Messaging users (ids
+ *   0 … users − 1) are positives; bystanders (devices on the same networks that do not
+ *   run it, ids users … devices − 1) are negatives.
+ * - `flow-link`: did these two flows (metadata handles) come from the same device?
  *
  * @example
  * const labels = labelsFromTruth(truth, users); // the lab
@@ -46,6 +50,19 @@ export interface BurstConversations {
 
 export interface Labels {
   readonly users: number;
+  /**
+   * Devices in the metadata world: the messaging users, then bystanders (devices that do
+   * not run the messenger). Equals `users` when the experiment has no bystanders; absent
+   * in labels built by hand for traffic tasks.
+   */
+  readonly devices?: number;
+  /** `service` task: whether `device` runs the messaging service (true exactly for ids below `users`). */
+  runsService?(device: number): boolean;
+  /**
+   * `flow-link` task: the device that opened the flow with metadata handle `flow` at the
+   * observer's vantage, or −1 when the handle is unknown or covers several devices' flows.
+   */
+  flowOwner?(flow: number): number;
   /** The pairs of a pair task: which are positive, which are left out; all others are negatives. */
   pairs(task: PairTask): LinkLabels;
   /**

@@ -410,7 +410,7 @@ export const definition: ObserverDefinition<LearnedClassifierParams> = {
   citation: "Breiman, Random Forests, Machine Learning 2001 (ml-random-forest); features from Levine et al. FC 2004, Saleh et al. CISS 2015, Bahramali et al. NDSS 2020",
   task: "link",
   vantage: "isp",
-  vantages: ["local", "isp", "vpn-exit", "server", "global"],
+  vantages: ["local", "isp", "vpn-provider", "vpn-exit", "server", "global"],
   sees: "per user and direction: bytes per time window, bursts (end time and size), packet-size histogram, each direction of A compared with each of B; plus what it learned from a separate training run",
   cannotSee: "payloads, which packets are padding or cover, the defense's code or parameters (only their effect on its training traffic), the test run's labels",
   schema: learnedClassifierSchema,

@@ -22,19 +22,36 @@ import type { Micros } from "../sim/core/time.ts";
 import type { Direction } from "../sim/core/kinds.ts";
 import type { Labels } from "./labels.ts";
 import type { PairPoolFactory } from "./pair-pool.ts";
+import type { MetaTap } from "./meta-record.ts";
 
 /**
- * Where an observer sits.
- * - `local`: the device's own access link (a Wi-Fi observer), per user;
- * - `isp`: the same access links, one hop further, for every user of the ISP;
- * - `vpn-exit`: between the VPN server and the messaging server, per user tunnel (only on VPN paths);
- * - `server`: the messaging server's view of each user's connection;
+ * Where an observer sits. With a `topology` in the experiment (sim/world/topology.ts) an
+ * observer use may name a `scope` and then sees only that scope's users; without one a
+ * vantage covers every instance of its kind at once (all access networks, all ISPs,
+ * colluding: the attacker-favouring reading).
+ * - `local`: an access network (home or office Wi-Fi, a hotspot, a carrier cell): the
+ *   access links of the users on it;
+ * - `isp`: one ISP: the access links of its subscribers, one hop further;
+ * - `vpn-provider`: the VPN provider: each of its users' inner traffic after
+ *   decapsulation, and their outer addresses (only on VPN paths);
+ * - `vpn-exit`: the upstream of one VPN exit server: the exit's mixed outer flows to the
+ *   messaging server, shared by every user of that exit (only on VPN paths);
+ * - `server`: what reaches the messaging server (and, for metadata, the media and call
+ *   services it runs);
  * - `global`: every access link and every server link at once.
  */
-export const VANTAGES = ["local", "isp", "vpn-exit", "server", "global"] as const;
+export const VANTAGES = ["local", "isp", "vpn-provider", "vpn-exit", "server", "global"] as const;
 export type VantageName = (typeof VANTAGES)[number];
 
-export const TASKS = ["link", "group-link", "activity", "burst", "content"] as const;
+/**
+ * What an observer tries to learn. Traffic tasks: `link`, `group-link` (who talks to
+ * whom), `activity` (real activity vs cover), `burst` (which conversation a burst
+ * belongs to), `content` (what a burst carried). Network-metadata tasks (issue 13):
+ * `service` (does this device use the messaging service at all?) and `flow-link` (do
+ * these two flows, e.g. one to the messaging service and one to its media store, come
+ * from the same device?).
+ */
+export const TASKS = ["link", "group-link", "activity", "burst", "content", "service", "flow-link"] as const;
 export type TaskName = (typeof TASKS)[number];
 
 /** Streaming feature extraction: one call per packet seen. MUST be O(1) and allocation-free. */
@@ -117,6 +134,12 @@ export interface TrainingData {
 
 export interface Observer {
   readonly tap: Tap;
+  /**
+   * Network-metadata observers only: receives, after the traffic, every metadata record
+   * (DNS queries, flows with addresses, ports, SNI) the experiment's `policy` leaves
+   * visible at this observer's vantage and scope, in time order (meta-record.ts).
+   */
+  readonly meta?: MetaTap;
   /** Scores the task. Labels are read only to label cases. */
   score(labels: Labels): TaskScores;
   /**

@@ -318,7 +318,7 @@ export const definition: ObserverDefinition<SequenceCorrelatorParams> = {
   citation: "Oh et al., DeepCoFFEA, IEEE S&P 2022 (embeddings, triplet loss, window voting); Nasr, Bahramali, Houmansadr, DeepCorr, ACM CCS 2018 (size and gap sequences); TensorFlow.js CPU backend, seeded",
   task: "link",
   vantage: "isp",
-  vantages: ["local", "isp", "vpn-exit", "server", "global"],
+  vantages: ["local", "isp", "vpn-provider", "vpn-exit", "server", "global"],
   sees: "per user and overlapping time window, the sizes and gaps of the first packets of each direction; plus what linked pairs' sequences looked like under the same defense in a separate training run",
   cannotSee: "payloads, which packets are padding or cover, packets beyond the first of each window, the defense's code or parameters, the test run's labels",
   schema: sequenceCorrelatorSchema as unknown as z.ZodType<SequenceCorrelatorParams>,

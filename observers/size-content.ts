@@ -111,7 +111,7 @@ export const definition: ObserverDefinition<SizeContentParams> = {
   citation: "Coull & Dyer, Traffic Analysis of Encrypted Messaging Services, ACM CCR 2014; burst extraction after Bahramali et al., NDSS 2020",
   task: "content",
   vantage: "local",
-  vantages: ["local", "isp", "vpn-exit", "server", "global"],
+  vantages: ["local", "isp", "vpn-provider", "vpn-exit", "server", "global"],
   sees: "the bursts on each user's uplink: when each started and ended and how many bytes it carried",
   cannotSee: "payloads, which bytes are padding, when messages were created, which message a burst belongs to when several share it",
   schema: sizeContentSchema,

@@ -159,7 +159,7 @@ export const definition: ObserverDefinition<SizeHistogramParams> = {
   citation: "Coull & Dyer, Traffic Analysis of Encrypted Messaging Services: Apple iMessage and Beyond, ACM CCR 2014 (size side channel)",
   task: "link",
   vantage: "isp",
-  vantages: ["local", "isp", "vpn-exit", "server", "global"],
+  vantages: ["local", "isp", "vpn-provider", "vpn-exit", "server", "global"],
   sees: "how many packets of each size each user sent and received over the whole run",
   cannotSee: "when packets were sent, payloads, which packets are padding or cover, the order of sizes",
   schema: sizeHistogramSchema,

@@ -210,7 +210,7 @@ export const definition: ObserverDefinition<StatisticalDisclosureParams> = {
     "Danezis, Statistical Disclosure Attacks: Traffic Confirmation in Open Environments, IFIP SEC 2003; Mathewson & Dingledine, Practical Traffic Analysis: Extending and Resisting Statistical Disclosure, PET 2004",
   task: "link",
   vantage: "server",
-  vantages: ["server", "isp", "global", "vpn-exit"],
+  vantages: ["server", "isp", "global", "vpn-provider", "vpn-exit"],
   sees: "per user and round (a window of time), how many message-sized events it uploaded and downloaded (the inputs and outputs of the server as a mix)",
   cannotSee:
     "who an upload is addressed to (sealed sender), which events are keepalives, receipts or cover rather than messages beyond a size floor, payloads, anything finer than a round",

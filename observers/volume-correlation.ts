@@ -138,7 +138,7 @@ export class VolumeCorrelationObserver implements Observer {
   }
 }
 
-export const VOLUME_VANTAGES = ["local", "isp", "vpn-exit", "server", "global"] as const;
+export const VOLUME_VANTAGES = ["local", "isp", "vpn-provider", "vpn-exit", "server", "global"] as const;
 
 export const definition: ObserverDefinition<VolumeCorrelationParams> = {
   name: "volume-correlation",

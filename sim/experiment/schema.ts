@@ -16,7 +16,9 @@ import { VANTAGES } from "../../observers/observer.ts";
 import { budgetSchema } from "../engine/budget.ts";
 import { pathSyntaxProblem } from "../sweep/param-path.ts";
 import { networkSchema } from "../world/network.ts";
+import { policySchema } from "../world/policy.ts";
 import { populationSchema } from "../world/population.ts";
+import { topologySchema } from "../world/topology.ts";
 import { transportSchema } from "../world/transport.ts";
 import { recordedSchema } from "./recorded.ts";
 
@@ -42,6 +44,12 @@ export const observerUseSchema = z
   .object({
     observer: z.string().min(1).describe("observer name (chaff observers lists them)"),
     vantage: z.enum(VANTAGES).optional().describe("where it sits; default: the observer's own"),
+    scope: z
+      .string()
+      .min(1)
+      .max(64)
+      .optional()
+      .describe("which instance of the vantage (needs a topology): an access network's name at local, an ISP's at isp, exit-<k> at vpn-exit; default: every instance at once (colluding)"),
     params,
   })
   .strict();
@@ -154,6 +162,8 @@ export const experimentSchema = z
       .default([{ model: "messaging", params: {} }]),
     transport: transportSchema.prefault({}),
     network: networkSchema.prefault({}),
+    topology: topologySchema.optional().describe("access networks, ISPs and VPN exits the users are placed on (default: one scope holding every user, one VPN exit per user)"),
+    policy: policySchema.optional().describe("the network policy: DNS, SNI, addressing, VPN and proxy (what each vantage sees of network metadata; default: no metadata world, traffic only)"),
     defenses: z.array(defenseSchema).min(1),
     observers: z.array(observerUseSchema).min(1),
     radio: z.enum(["lte", "nr5g"]).default("lte").describe("radio power model for energy cost"),

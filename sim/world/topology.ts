@@ -25,6 +25,9 @@
  * });
  */
 import { z } from "zod";
+import type { VantageName } from "../../observers/observer.ts";
+import type { Rng } from "../core/rng.ts";
+import { InputError, showValue, unknownName } from "../core/validation.ts";
 
 export const NETWORK_KINDS = ["home-wifi", "office-wifi", "hotspot", "mobile"] as const;
 export type NetworkKind = (typeof NETWORK_KINDS)[number];
@@ -81,4 +84,146 @@ export interface Placement {
   readonly exits: number;
   /** bystanderNetwork[b]: the network of bystander b (device id users + b). */
   readonly bystanderNetwork: Int32Array;
+}
+
+/** The network and ISP name every user is on when the experiment has no `topology`. */
+export const WHOLE_WORLD = "all";
+
+/** The implicit single network of an experiment without a `topology`. */
+const WHOLE_NETWORK: AccessNetworkSpec = { name: WHOLE_WORLD, kind: "home-wifi", isp: WHOLE_WORLD, weight: 1, bystanders: 0 };
+
+/**
+ * Deals `users` messaging users to networks and VPN exits, deterministically from `rng`
+ * (the experiment's `topology` stream).
+ *
+ * - Networks: each gets its largest-remainder quota of `users` by weight (the floor of
+ *   users·w/W, then one more to the largest remainders, ties to the earlier network);
+ *   which users land where is a seeded shuffle of those slots (`rng.child("networks")`),
+ *   so a user's index says nothing about its network. The ISP follows from the network.
+ * - VPN exits (only with `vpn`): `topology.vpn.exits` exits, the users dealt evenly in a
+ *   seeded order (`rng.child("exits")`): exit sizes differ by at most one. Without
+ *   `topology` or without `topology.vpn`, one exit per user (exit u = user u: the old
+ *   per-user tunnel).
+ * - Without `topology`: one network and one ISP (both named "all") holding every user,
+ *   no bystanders.
+ */
+export function placeUsers(spec: TopologySpec | undefined, users: number, vpn: boolean, rng: Rng): Placement {
+  if (!Number.isInteger(users) || users < 0) throw new InputError(`population.users = ${showValue(users)}: expected a whole number ≥ 0`);
+  const networks = spec ? spec.networks : [WHOLE_NETWORK];
+  const isps = spec ? spec.isps : [WHOLE_WORLD];
+  const ispIndex = new Map(isps.map((name, i) => [name, i]));
+  const network = new Int32Array(users);
+  const isp = new Int32Array(users);
+  if (networks.length > 1) {
+    const slots = quotaSlots(networks.map((n) => n.weight), users);
+    shuffle(slots, rng.child("networks"));
+    network.set(slots);
+  }
+  for (let u = 0; u < users; u++) {
+    const i = ispIndex.get(networks[network[u]].isp);
+    if (i === undefined) {
+      throw new InputError(unknownName("ISP", `topology.networks[${network[u]}].isp`, networks[network[u]].isp, isps));
+    }
+    isp[u] = i;
+  }
+  const exit = new Int32Array(users).fill(-1);
+  let exits = 0;
+  if (vpn) {
+    if (spec?.vpn) {
+      exits = spec.vpn.exits;
+      const order = new Int32Array(users);
+      for (let u = 0; u < users; u++) order[u] = u;
+      shuffle(order, rng.child("exits"));
+      for (let i = 0; i < users; i++) exit[order[i]] = i % exits;
+    } else {
+      exits = users;
+      for (let u = 0; u < users; u++) exit[u] = u;
+    }
+  }
+  let bystanders = 0;
+  for (const n of networks) bystanders += n.bystanders;
+  const bystanderNetwork = new Int32Array(bystanders);
+  for (let i = 0, b = 0; i < networks.length; i++) {
+    for (let k = 0; k < networks[i].bystanders; k++) bystanderNetwork[b++] = i;
+  }
+  return { users, bystanders, isps, networks, network, isp, exit, exits, bystanderNetwork };
+}
+
+/** Network index per slot: largest-remainder quotas of `total` by `weights`, in network order. */
+function quotaSlots(weights: readonly number[], total: number): Int32Array {
+  let sum = 0;
+  for (const w of weights) sum += w;
+  const quota = weights.map((w) => Math.floor((total * w) / sum));
+  let left = total - quota.reduce((a, b) => a + b, 0);
+  const byRemainder = weights
+    .map((w, i) => ({ i, r: (total * w) / sum - quota[i] }))
+    .sort((a, b) => b.r - a.r || a.i - b.i);
+  for (let k = 0; left > 0; k++, left--) quota[byRemainder[k].i]++;
+  const slots = new Int32Array(total);
+  for (let i = 0, s = 0; i < quota.length; i++) for (let k = 0; k < quota[i]; k++) slots[s++] = i;
+  return slots;
+}
+
+/** Fisher–Yates in place. */
+function shuffle(a: Int32Array, rng: Rng): void {
+  for (let i = a.length - 1; i > 0; i--) {
+    const j = rng.int(0, i + 1);
+    const t = a[i];
+    a[i] = a[j];
+    a[j] = t;
+  }
+}
+
+/** The exit scope name of exit `k` ("exit-<k>"). */
+export function exitName(k: number): string {
+  return `exit-${k}`;
+}
+
+/** Index of the access network called `name`; an `InputError` naming `where` when there is none. */
+export function networkIndex(p: Placement, name: string, where = "scope"): number {
+  const i = p.networks.findIndex((n) => n.name === name);
+  if (i < 0) throw new InputError(unknownName("access network", where, name, p.networks.map((n) => n.name)));
+  return i;
+}
+
+/** Index of the ISP called `name`; an `InputError` naming `where` when there is none. */
+export function ispIndex(p: Placement, name: string, where = "scope"): number {
+  const i = p.isps.indexOf(name);
+  if (i < 0) throw new InputError(unknownName("ISP", where, name, p.isps));
+  return i;
+}
+
+/** Index k of the exit called "exit-<k>"; an `InputError` naming `where` unless 0 ≤ k < `exits`. */
+export function exitIndex(exits: number, name: string, where = "scope"): number {
+  const m = /^exit-(0|[1-9][0-9]*)$/.exec(name);
+  const k = m ? Number(m[1]) : -1;
+  if (k < 0 || k >= exits) {
+    const expected = exits > 0 ? `expected exit-<k> with 0 ≤ k < ${exits} (topology.vpn.exits, or one exit per user without it)` : "this experiment has no VPN exits (set transport.vpn)";
+    throw new InputError(`${where} = ${showValue(name)}: ${expected}`);
+  }
+  return k;
+}
+
+/**
+ * The users a vantage instance sees: 1 for each user in `scope`, or null when the
+ * observer has no scope (every instance at once, colluding) or the vantage has no
+ * instances (`server`, `global`, `vpn-provider`: one each). At `local` the scope names
+ * an access network, at `isp` an ISP, at `vpn-exit` an exit (`exit-<k>`).
+ */
+export function scopeUsers(p: Placement, vantage: VantageName, scope: string | undefined, where = "scope"): Uint8Array | null {
+  if (scope === undefined) return null;
+  const mask = new Uint8Array(p.users);
+  if (vantage === "local") {
+    const k = networkIndex(p, scope, where);
+    for (let u = 0; u < p.users; u++) mask[u] = p.network[u] === k ? 1 : 0;
+  } else if (vantage === "isp") {
+    const k = ispIndex(p, scope, where);
+    for (let u = 0; u < p.users; u++) mask[u] = p.isp[u] === k ? 1 : 0;
+  } else if (vantage === "vpn-exit") {
+    const k = exitIndex(p.exits, scope, where);
+    for (let u = 0; u < p.users; u++) mask[u] = p.exit[u] === k ? 1 : 0;
+  } else {
+    throw new InputError(`${where} = ${showValue(scope)}: the ${vantage} vantage has one instance and takes no scope (scopes exist at local, isp and vpn-exit)`);
+  }
+  return mask;
 }

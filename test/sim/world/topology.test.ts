@@ -1,0 +1,110 @@
+/**
+ * Placing users on access networks, ISPs and VPN exits (sim/world/topology.ts): quotas by
+ * weight, determinism from the seeded stream, even exits, bystander numbering, and the
+ * scope masks and name errors observers' scopes go through.
+ */
+import { describe, expect, it } from "vitest";
+import { stream } from "../../../sim/core/rng.ts";
+import { InputError } from "../../../sim/core/validation.ts";
+import { placeUsers, scopeUsers, topologySchema, type TopologySpec } from "../../../sim/world/topology.ts";
+
+const spec: TopologySpec = topologySchema.parse({
+  isps: ["fiber", "cable"],
+  networks: [
+    { name: "home", kind: "home-wifi", isp: "fiber", weight: 3, bystanders: 2 },
+    { name: "office", kind: "office-wifi", isp: "cable", weight: 1 },
+    { name: "cafe", kind: "hotspot", isp: "cable", weight: 1, bystanders: 5 },
+  ],
+  vpn: { exits: 4 },
+});
+
+function counts(a: Int32Array, k: number): number[] {
+  const c = new Array<number>(k).fill(0);
+  for (const x of a) c[x]++;
+  return c;
+}
+
+describe("placeUsers", () => {
+  it("deals users to networks by weight (largest remainder) and takes the ISP from the network", () => {
+    // 3:1:1 of 11 = 6.6, 2.2, 2.2 → floors 6, 2, 2, the one left to the largest remainder (home)
+    const p = placeUsers(spec, 11, false, stream(1, "topology"));
+    expect(counts(p.network, 3)).toEqual([7, 2, 2]);
+    for (let u = 0; u < 11; u++) expect(p.isps[p.isp[u]]).toBe(p.networks[p.network[u]].isp);
+    expect(counts(p.isp, 2)).toEqual([7, 4]);
+  });
+
+  it("is the same placement for the same seed and a different one for another seed", () => {
+    const a = placeUsers(spec, 40, true, stream(7, "topology"));
+    const b = placeUsers(spec, 40, true, stream(7, "topology"));
+    const c = placeUsers(spec, 40, true, stream(8, "topology"));
+    expect(Array.from(a.network)).toEqual(Array.from(b.network));
+    expect(Array.from(a.exit)).toEqual(Array.from(b.exit));
+    expect(Array.from(a.network)).not.toEqual(Array.from(c.network));
+    // the shuffle mixes indices: the 24 home users are not simply users 0..23
+    expect(Array.from(a.network.subarray(0, 24)).every((n) => n === 0)).toBe(false);
+  });
+
+  it("deals VPN users evenly to the exits (sizes differ by at most one)", () => {
+    const p = placeUsers(spec, 10, true, stream(3, "topology"));
+    expect(p.exits).toBe(4);
+    expect(counts(p.exit, 4).sort()).toEqual([2, 2, 3, 3]);
+  });
+
+  it("gives one exit per user without topology.vpn, and no exit without a VPN", () => {
+    const noExits = { ...spec, vpn: undefined };
+    const p = placeUsers(noExits, 5, true, stream(3, "topology"));
+    expect(p.exits).toBe(5);
+    expect(Array.from(p.exit)).toEqual([0, 1, 2, 3, 4]);
+    const q = placeUsers(spec, 5, false, stream(3, "topology"));
+    expect(q.exits).toBe(0);
+    expect(Array.from(q.exit)).toEqual([-1, -1, -1, -1, -1]);
+  });
+
+  it("without a topology puts every user in one network and one ISP, one exit each, no bystanders", () => {
+    const p = placeUsers(undefined, 6, true, stream(3, "topology"));
+    expect(p.networks.length).toBe(1);
+    expect(p.isps.length).toBe(1);
+    expect(Array.from(p.network)).toEqual([0, 0, 0, 0, 0, 0]);
+    expect(Array.from(p.exit)).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(p.bystanders).toBe(0);
+  });
+
+  it("numbers bystanders after the users, network by network", () => {
+    const p = placeUsers(spec, 11, false, stream(1, "topology"));
+    expect(p.bystanders).toBe(7);
+    expect(Array.from(p.bystanderNetwork)).toEqual([0, 0, 2, 2, 2, 2, 2]);
+  });
+
+  it("rejects a network whose ISP is not listed, naming the field", () => {
+    const bad = { ...spec, networks: [{ ...spec.networks[0], isp: "fibre" }] };
+    expect(() => placeUsers(bad, 3, false, stream(1, "topology"))).toThrow(/topology\.networks\[0\]\.isp = "fibre": unknown ISP; did you mean "fiber"/);
+  });
+});
+
+describe("scopeUsers", () => {
+  const p = placeUsers(spec, 12, true, stream(5, "topology"));
+
+  it("is null without a scope (every instance, colluding)", () => {
+    expect(scopeUsers(p, "local", undefined)).toBeNull();
+  });
+
+  it("marks exactly the users of the named network, ISP or exit", () => {
+    const cafe = scopeUsers(p, "local", "cafe")!;
+    const cable = scopeUsers(p, "isp", "cable")!;
+    const exit2 = scopeUsers(p, "vpn-exit", "exit-2")!;
+    for (let u = 0; u < 12; u++) {
+      expect(cafe[u]).toBe(p.network[u] === 2 ? 1 : 0);
+      expect(cable[u]).toBe(p.isp[u] === 1 ? 1 : 0);
+      expect(exit2[u]).toBe(p.exit[u] === 2 ? 1 : 0);
+    }
+  });
+
+  it("names the field, the value and what was expected on a bad scope", () => {
+    expect(() => scopeUsers(p, "local", "caffe", "observers[0].scope")).toThrow(InputError);
+    expect(() => scopeUsers(p, "local", "caffe", "observers[0].scope")).toThrow(/observers\[0\]\.scope = "caffe": unknown access network; did you mean "cafe"/);
+    expect(() => scopeUsers(p, "isp", "home")).toThrow(/unknown ISP/);
+    expect(() => scopeUsers(p, "vpn-exit", "exit-4")).toThrow(/exit-<k> with 0 ≤ k < 4/);
+    expect(() => scopeUsers(p, "vpn-exit", "exit-01")).toThrow(/exit-<k>/);
+    expect(() => scopeUsers(p, "server", "x")).toThrow(/takes no scope/);
+  });
+});

@@ -4,7 +4,8 @@
  * that vote "linked". It stands in for
  * the learned correlators of reference §2.2–2.3 (DeepCorr, DeepCoFFEA) without a GPU:
  * it learns how to weigh the statistical observers' evidence, and it can learn the
- * defense it is trained against. Forest: the `ml-random-forest` package (mljs).
+ * defense it is trained against. Forest: random-forest.ts (exact CART splits on presorted
+ * typed-array columns, bootstrap rows and a feature subset per tree from the seeded stream).
  *
  * Features of pair {A, B}, each the mean over the directions A → B and B → A, for each
  * direction pairing (direction-pairing.ts: A's uplink against B's downlink, uplink
@@ -46,7 +47,7 @@
  * obs.train(set.features, set.labels, set);
  * const scores = obs.score(testLabels);
  */
-import { RandomForestClassifier } from "ml-random-forest";
+import { forestFromJSON, trainForest, type RandomForest } from "./random-forest.ts";
 import { rocAuc } from "./metrics/roc-auc.ts";
 import { z } from "zod";
 import { BinnedVolume, rebin } from "./binned-volume.ts";
@@ -198,9 +199,16 @@ export class PairFeatureExtractor implements Tap {
 
   /** The feature row of unordered pair {a, b} (symmetric in a and b): `BASE_FEATURES` for each pairing, in `featureNames` order. */
   features(a: number, b: number): number[] {
+    const out = new Float64Array(6 * this.pairings.length);
+    this.featuresInto(a, b, out, 0);
+    return Array.from(out);
+  }
+
+  /** Writes the feature row of {a, b} to out[off ..]: the one computation behind `features` and the scorer. */
+  featuresInto(a: number, b: number, out: Float64Array, off: number): void {
     const f = this.prepare();
     const hb = this.p.histBins;
-    const row: number[] = [];
+    let o = off;
     for (const p of this.pairings) {
       const { x, y } = pairingStreams(p);
       const tx = f.totals[x];
@@ -209,30 +217,21 @@ export class PairFeatureExtractor implements Tap {
         // Same series on both sides: the correlations, the lagged peak (lags both ways) and
         // the χ² distance are the same doubles either way round, so each is computed once
         // (0.5·(v + v) = v exactly); event matching is not symmetric.
-        const fine = this.dot(f.fine[x], f.fine[x], f.d, a, b);
-        const coarse = this.dot(f.coarse[x], f.coarse[x], f.dc, a, b);
-        const lag = this.lagged(f.fine[x], f.fine[x], f.d, a, b);
-        const chi2 = histogramDistance(f.hist[x], f.hist[x], hb, a, b, "chi2");
-        row.push(
-          fine,
-          coarse,
-          lag,
-          0.5 * (f.events.match(a, x, b, y, this.rule, this.used) + f.events.match(b, x, a, y, this.rule, this.used)),
-          chi2,
-          Math.abs(Math.log1p(tx[a]) - Math.log1p(tx[b])),
-        );
+        out[o++] = this.dot(f.fine[x], f.fine[x], f.d, a, b);
+        out[o++] = this.dot(f.coarse[x], f.coarse[x], f.dc, a, b);
+        out[o++] = this.lagged(f.fine[x], f.fine[x], f.d, a, b);
+        out[o++] = 0.5 * (f.events.match(a, x, b, y, this.rule, this.used) + f.events.match(b, x, a, y, this.rule, this.used));
+        out[o++] = histogramDistance(f.hist[x], f.hist[x], hb, a, b, "chi2");
+        out[o++] = Math.abs(Math.log1p(tx[a]) - Math.log1p(tx[b]));
         continue;
       }
-      row.push(
-        0.5 * (this.dot(f.fine[x], f.fine[y], f.d, a, b) + this.dot(f.fine[x], f.fine[y], f.d, b, a)),
-        0.5 * (this.dot(f.coarse[x], f.coarse[y], f.dc, a, b) + this.dot(f.coarse[x], f.coarse[y], f.dc, b, a)),
-        0.5 * (this.lagged(f.fine[x], f.fine[y], f.d, a, b) + this.lagged(f.fine[x], f.fine[y], f.d, b, a)),
-        0.5 * (f.events.match(a, x, b, y, this.rule, this.used) + f.events.match(b, x, a, y, this.rule, this.used)),
-        0.5 * (histogramDistance(f.hist[x], f.hist[y], hb, a, b, "chi2") + histogramDistance(f.hist[x], f.hist[y], hb, b, a, "chi2")),
-        0.5 * (Math.abs(Math.log1p(tx[a]) - Math.log1p(ty[b])) + Math.abs(Math.log1p(tx[b]) - Math.log1p(ty[a]))),
-      );
+      out[o++] = 0.5 * (this.dot(f.fine[x], f.fine[y], f.d, a, b) + this.dot(f.fine[x], f.fine[y], f.d, b, a));
+      out[o++] = 0.5 * (this.dot(f.coarse[x], f.coarse[y], f.dc, a, b) + this.dot(f.coarse[x], f.coarse[y], f.dc, b, a));
+      out[o++] = 0.5 * (this.lagged(f.fine[x], f.fine[y], f.d, a, b) + this.lagged(f.fine[x], f.fine[y], f.d, b, a));
+      out[o++] = 0.5 * (f.events.match(a, x, b, y, this.rule, this.used) + f.events.match(b, x, a, y, this.rule, this.used));
+      out[o++] = 0.5 * (histogramDistance(f.hist[x], f.hist[y], hb, a, b, "chi2") + histogramDistance(f.hist[x], f.hist[y], hb, b, a, "chi2"));
+      out[o++] = 0.5 * (Math.abs(Math.log1p(tx[a]) - Math.log1p(ty[b])) + Math.abs(Math.log1p(tx[b]) - Math.log1p(ty[a])));
     }
-    return row;
   }
 }
 
@@ -274,7 +273,7 @@ function bestSingleFeature(features: readonly (readonly number[])[], labels: rea
 
 export class LearnedClassifierObserver implements Observer {
   readonly tap: PairFeatureExtractor;
-  private forest: RandomForestClassifier | null = null;
+  private forest: RandomForest | null = null;
   private tieBreak: TieBreak | null = null;
 
   constructor(
@@ -284,7 +283,7 @@ export class LearnedClassifierObserver implements Observer {
     this.tap = new PairFeatureExtractor(params, ctx.users, ctx.start, ctx.end);
     if (params.model) {
       const { tieBreak, ...forest } = params.model as { tieBreak?: TieBreak } & Record<string, unknown>;
-      this.forest = RandomForestClassifier.load(forest as unknown as Parameters<typeof RandomForestClassifier.load>[0]);
+      this.forest = forestFromJSON(forest);
       this.tieBreak = tieBreak ?? null;
     }
   }
@@ -321,22 +320,14 @@ export class LearnedClassifierObserver implements Observer {
     }
     if (!labels.includes(1) || !labels.includes(0)) throw new Error("learned-classifier: training labels need both classes (0 and 1)");
     const p = this.params;
-    const forest = new RandomForestClassifier({
-      nEstimators: p.trees,
-      maxFeatures: Math.max(1, Math.round(p.featureFraction * names.length)),
-      replacement: false,
-      useSampleBagging: true,
-      noOOB: true,
-      seed: this.ctx.rng.child("forest").int(0, 2 ** 31 - 1),
-      // A classification forest, not a regression one: ml-cart's regression trees never
-      // split a node whose best split is perfect (post-split error 0 equals the root's
-      // "parent gain" 0), so they learn nothing from cleanly separable training data.
-      treeOptions: { maxDepth: p.maxDepth, minNumSamples: p.minLeaf },
+    // A node is split only when each side keeps minLeaf samples (with bootstrap multiplicity);
+    // each tree sees round(featureFraction · features) features (random-forest.ts).
+    const forest = trainForest(features, labels, this.ctx.rng.child("forest"), {
+      trees: p.trees,
+      maxDepth: p.maxDepth,
+      minLeaf: p.minLeaf,
+      featureFraction: p.featureFraction,
     });
-    forest.train(
-      features.map((r) => [...r]),
-      [...labels],
-    );
     this.forest = forest;
     this.tieBreak = bestSingleFeature(features, labels);
   }
@@ -349,23 +340,31 @@ export class LearnedClassifierObserver implements Observer {
 
   /**
    * The share of trees voting "linked" for each row, ties broken by the training's best
-   * single feature (less than a quarter of a vote either way). Counted here from the per-tree
-   * votes: ml-random-forest 2.1.0's predictProbability starts its sum at the first
-   * tree's label (a reduce without an initial value), which drops that tree's vote.
+   * single feature (less than a quarter of a vote either way).
    */
-  predict(rows: number[][]): number[] {
-    if (!this.forest) throw new Error("learned-classifier: score() before train(); train on a separate run's trainingSet() or pass a saved model");
-    const votes = this.forest.predictionValues(rows);
-    const out = new Array<number>(votes.rows);
-    for (let i = 0; i < votes.rows; i++) {
+  predict(rows: readonly (readonly number[])[]): number[] {
+    const d = featureNames(this.params.pairing).length;
+    const X = new Float64Array(rows.length * d);
+    rows.forEach((r, i) => X.set(r, i * d));
+    return Array.from(this.predictFlat(X, rows.length, new Float64Array(rows.length)));
+  }
+
+  /** `predict` on `n` rows laid out row-major in X, into out. */
+  predictFlat(X: Float64Array, n: number, out: Float64Array): Float64Array {
+    const forest = this.forest;
+    if (!forest) throw new Error("learned-classifier: score() before train(); train on a separate run's trainingSet() or pass a saved model");
+    const d = forest.features;
+    const T = forest.trees.length;
+    const tb = this.tieBreak;
+    for (let i = 0; i < n; i++) {
       let yes = 0;
-      for (let t = 0; t < votes.columns; t++) if (votes.get(i, t) === 1) yes++;
+      for (let t = 0; t < T; t++) if (forest.treeVote(t, X, i * d) === 1) yes++;
       let tie = 0;
-      if (this.tieBreak) {
-        const f = this.tieBreak.sign * rows[i][this.tieBreak.feature];
-        tie = (0.24 / votes.columns) * (f / (1 + Math.abs(f)));
+      if (tb) {
+        const f = tb.sign * X[i * d + tb.feature];
+        tie = (0.24 / T) * (f / (1 + Math.abs(f)));
       }
-      out[i] = yes / votes.columns + tie;
+      out[i] = yes / T + tie;
     }
     return out;
   }
@@ -375,15 +374,25 @@ export class LearnedClassifierObserver implements Observer {
     if (!this.forest) throw new Error("learned-classifier: score() before train(); train on a separate run's trainingSet() or pass a saved model");
     const labels = runLabels.pairs(p.task);
     const rng = this.ctx.rng.child("negatives");
+    const width = 6 * this.tap.pairings.length;
+    if (this.forest.features !== width) throw new Error(`learned-classifier: the model takes ${this.forest.features} features per row; pairing "${String(p.pairing)}" gives ${width}`);
     const diagonal = diagonalRow(this.tap.pairings.length);
+    let X = new Float64Array(0);
+    let S = new Float64Array(0);
+    const room = (n: number) => {
+      if (X.length < n * width) {
+        X = new Float64Array(n * width);
+        S = new Float64Array(n);
+      }
+    };
     if (p.sampleNegatives !== undefined) {
       return linkTaskSampled(
         labels,
         (a, b, out) => {
-          const rows: number[][] = [];
-          for (let k = 0; k < a.length; k++) rows.push(this.tap.features(a[k], b[k]));
-          const s = rows.length ? this.predict(rows) : [];
-          for (let k = 0; k < s.length; k++) out[k] = s[k];
+          room(a.length);
+          for (let k = 0; k < a.length; k++) this.tap.featuresInto(a[k], b[k], X, k * width);
+          this.predictFlat(X, a.length, S);
+          for (let k = 0; k < a.length; k++) out[k] = S[k];
         },
         p.sampleNegatives,
         rng,
@@ -393,10 +402,16 @@ export class LearnedClassifierObserver implements Observer {
     return linkTask(
       labels,
       (i0, i1, j0, j1, out) => {
-        const rows: number[][] = [];
-        for (let i = i0; i < i1; i++) for (let j = j0; j < j1; j++) rows.push(i === j ? diagonal : this.tap.features(i, j));
-        const s = this.predict(rows);
-        for (let k = 0; k < s.length; k++) out[k] = s[k];
+        room((i1 - i0) * (j1 - j0));
+        let k = 0;
+        for (let i = i0; i < i1; i++) {
+          for (let j = j0; j < j1; j++, k++) {
+            if (i === j) X.set(diagonal, k * width);
+            else this.tap.featuresInto(i, j, X, k * width);
+          }
+        }
+        this.predictFlat(X, k, S);
+        for (let q = 0; q < k; q++) out[q] = S[q];
       },
       { task: p.task, symmetric: true, block: p.block, maxNegatives: p.maxNegatives, rng },
     );
@@ -407,7 +422,7 @@ export const definition: ObserverDefinition<LearnedClassifierParams> = {
   learns: true,
   name: "learned-classifier",
   summary: "random forest over pair features (volume correlations, lagged peak, event matches, size histograms) under every direction pairing, trained on a separate run",
-  citation: "Breiman, Random Forests, Machine Learning 2001 (ml-random-forest); features from Levine et al. FC 2004, Saleh et al. CISS 2015, Bahramali et al. NDSS 2020",
+  citation: "Breiman, Random Forests, Machine Learning 2001 (random-forest.ts); features from Levine et al. FC 2004, Saleh et al. CISS 2015, Bahramali et al. NDSS 2020",
   task: "link",
   vantage: "isp",
   vantages: ["local", "isp", "vpn-provider", "vpn-exit", "server", "global"],

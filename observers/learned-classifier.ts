@@ -131,8 +131,12 @@ export class PairFeatureExtractor implements Tap {
     coarse: Float32Array[];
     hist: Float32Array[];
     totals: Float64Array[];
+    /** log1p of each total, as the volume-asymmetry feature reads it. */
+    logTotals: Float64Array[];
     events: EventSeries;
   } | null = null;
+  /** Scratch of `blockFeatures`: directed scores i → j and j → i of one block. */
+  private blockScratch = { ab: new Float64Array(0), ba: new Float64Array(0), lag: lagScratch(0) };
   private used: Uint8Array;
   private readonly lag = lagScratch(1);
   private readonly one = new Float64Array(1);
@@ -182,6 +186,7 @@ export class PairFeatureExtractor implements Tap {
       coarse: coarseRaw.map((c) => standardizedCopy(c.data, users, c.bins)),
       hist: [this.sizes.distributions(UP), this.sizes.distributions(DOWN), this.sizes.totalDistributions()],
       totals,
+      logTotals: totals.map((t) => t.map((v) => Math.log1p(v))),
       events,
     };
     return this.prepared;
@@ -232,6 +237,65 @@ export class PairFeatureExtractor implements Tap {
       out[o++] = 0.5 * (histogramDistance(f.hist[x], f.hist[y], hb, a, b, "chi2") + histogramDistance(f.hist[x], f.hist[y], hb, b, a, "chi2"));
       out[o++] = 0.5 * (Math.abs(Math.log1p(tx[a]) - Math.log1p(ty[b])) + Math.abs(Math.log1p(tx[b]) - Math.log1p(ty[a])));
     }
+  }
+
+  /**
+   * The feature rows of every pair (i, j) of rows [i0, i1) × [j0, j1), row-major into
+   * out[((i − i0)·(j1 − j0) + (j − j0))·width ..], the diagonal (i = j) as `diagonalRow`.
+   * The correlation features come from the blocked kernels (pair-kernels.ts: each cell
+   * summed in the same order as one pair alone), so every row is the same doubles as
+   * `featuresInto` gives it.
+   */
+  blockFeatures(i0: number, i1: number, j0: number, j1: number, out: Float64Array): void {
+    const f = this.prepare();
+    const hb = this.p.histBins;
+    const width = 6 * this.pairings.length;
+    const h = i1 - i0;
+    const w = j1 - j0;
+    const cells = h * w;
+    const sc = this.blockScratch;
+    if (sc.ab.length < cells) this.blockScratch = { ab: new Float64Array(cells), ba: new Float64Array(cells), lag: lagScratch(cells) };
+    const { ab, ba, lag } = this.blockScratch;
+    const L = this.p.maxLagBins;
+    // Fills feature column `col` of every off-diagonal cell: the i → j score, or the mean of i → j and j → i.
+    const put = (col: number, both: boolean) => {
+      for (let i = i0; i < i1; i++) {
+        for (let j = j0; j < j1; j++) {
+          if (i === j) continue;
+          const c = (i - i0) * w + (j - j0);
+          out[c * width + col] = both ? 0.5 * (ab[c] + ba[(j - j0) * h + (i - i0)]) : ab[c];
+        }
+      }
+    };
+    this.pairings.forEach((p, k) => {
+      const { x, y } = pairingStreams(p);
+      const base = 6 * k;
+      const same = x === y;
+      dotTile(f.fine[x], f.fine[y], f.d, 0, 0, f.d, i0, i1, j0, j1, ab);
+      if (!same) dotTile(f.fine[x], f.fine[y], f.d, 0, 0, f.d, j0, j1, i0, i1, ba);
+      put(base, !same);
+      dotTile(f.coarse[x], f.coarse[y], f.dc, 0, 0, f.dc, i0, i1, j0, j1, ab);
+      if (!same) dotTile(f.coarse[x], f.coarse[y], f.dc, 0, 0, f.dc, j0, j1, i0, i1, ba);
+      put(base + 1, !same);
+      laggedBlock(f.fine[x], f.fine[y], f.d, L, "max", i0, i1, j0, j1, ab, lag);
+      if (!same) laggedBlock(f.fine[x], f.fine[y], f.d, L, "max", j0, j1, i0, i1, ba, lag);
+      put(base + 2, !same);
+      const lx = f.logTotals[x];
+      const ly = f.logTotals[y];
+      for (let i = i0; i < i1; i++) {
+        for (let j = j0; j < j1; j++) {
+          if (i === j) continue;
+          const o = ((i - i0) * w + (j - j0)) * width + base;
+          out[o + 3] = 0.5 * (f.events.match(i, x, j, y, this.rule, this.used) + f.events.match(j, x, i, y, this.rule, this.used));
+          out[o + 4] = same
+            ? histogramDistance(f.hist[x], f.hist[x], hb, i, j, "chi2")
+            : 0.5 * (histogramDistance(f.hist[x], f.hist[y], hb, i, j, "chi2") + histogramDistance(f.hist[x], f.hist[y], hb, j, i, "chi2"));
+          out[o + 5] = same ? Math.abs(lx[i] - lx[j]) : 0.5 * (Math.abs(lx[i] - ly[j]) + Math.abs(lx[j] - ly[i]));
+        }
+      }
+    });
+    const diagonal = diagonalRow(this.pairings.length);
+    for (let i = Math.max(i0, j0); i < Math.min(i1, j1); i++) out.set(diagonal, ((i - i0) * w + (i - j0)) * width);
   }
 }
 
@@ -376,7 +440,6 @@ export class LearnedClassifierObserver implements Observer {
     const rng = this.ctx.rng.child("negatives");
     const width = 6 * this.tap.pairings.length;
     if (this.forest.features !== width) throw new Error(`learned-classifier: the model takes ${this.forest.features} features per row; pairing "${String(p.pairing)}" gives ${width}`);
-    const diagonal = diagonalRow(this.tap.pairings.length);
     let X = new Float64Array(0);
     let S = new Float64Array(0);
     const room = (n: number) => {
@@ -402,14 +465,9 @@ export class LearnedClassifierObserver implements Observer {
     return linkTask(
       labels,
       (i0, i1, j0, j1, out) => {
-        room((i1 - i0) * (j1 - j0));
-        let k = 0;
-        for (let i = i0; i < i1; i++) {
-          for (let j = j0; j < j1; j++, k++) {
-            if (i === j) X.set(diagonal, k * width);
-            else this.tap.featuresInto(i, j, X, k * width);
-          }
-        }
+        const k = (i1 - i0) * (j1 - j0);
+        room(k);
+        this.tap.blockFeatures(i0, i1, j0, j1, X);
         this.predictFlat(X, k, S);
         for (let q = 0; q < k; q++) out[q] = S[q];
       },

@@ -59,6 +59,23 @@ describe("learned-classifier", () => {
     expect(() => obs.train(set.features, set.labels, { seed: 5, featureNames: ["x"] })).toThrow(/differ/);
   });
 
+  it("a block of pair rows is the same doubles as each pair's row alone (blocked kernels sum in the same order)", () => {
+    const obs = observe(test, 22);
+    const width = FEATURE_NAMES.length;
+    // A block off the diagonal, one across it, and ragged edges (not multiples of the 4 × 4 register tile).
+    for (const [i0, i1, j0, j1] of [[0, 9, 13, 27], [5, 18, 3, 22], [38, 40, 0, 40]]) {
+      const out = new Float64Array((i1 - i0) * (j1 - j0) * width);
+      obs.tap.blockFeatures(i0, i1, j0, j1, out);
+      for (let i = i0; i < i1; i++) {
+        for (let j = j0; j < j1; j++) {
+          if (i === j) continue;
+          const c = (i - i0) * (j1 - j0) + (j - j0);
+          expect(Array.from(out.subarray(c * width, (c + 1) * width))).toEqual(obs.tap.features(i, j));
+        }
+      }
+    }
+  });
+
   it("samples negatives when asked (large populations)", () => {
     const obs = observe(test, 22, { ...params, sampleNegatives: 100 });
     obs.train(set.features, set.labels, set);

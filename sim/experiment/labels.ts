@@ -32,6 +32,13 @@
  *   live from the user's first to last real message in it (sent: creation; received:
  *   delivery), a call from its start to its end.
  *
+ * - service: a device runs the messenger exactly when its id is below `users` (the
+ *   messaging users; bystanders follow them). `devices` counts both.
+ * - flow-link: the owner of a metadata flow handle is the device that opened every flow
+ *   under it at the observer's vantage and scope (sim/world/visibility.ts), −1 when the
+ *   handle covers several devices' flows or is unknown; each observer gets its own view
+ *   of the labels (`withMetadata`), since handles are per vantage.
+ *
  * Each answer is computed when first asked for and kept.
  *
  * @example
@@ -288,6 +295,9 @@ export function labelsFromTruth(truth: Truth, users: number): Labels {
   let withCalls: UplinkSpans | null = null;
   return {
     users,
+    // no metadata world here: every id below `users` runs the messenger, and no flow handle is known (withMetadata knows them)
+    runsService: (device) => device >= 0 && device < users,
+    flowOwner: () => -1,
     pairs(task) {
       let l = pairs.get(task);
       if (!l) pairs.set(task, (l = pairLabels(truth, users, task)));
@@ -296,5 +306,21 @@ export function labelsFromTruth(truth: Truth, users: number): Labels {
     activeWindows: (start, window, windows) => activeWindows(truth, users, start, window, windows),
     carried: (user, from, to) => carriedIn((spans ??= uplinkSpans(truth, users, false)), user, from, to),
     burstConversation: (user, from, to) => burstIn(truth, (withCalls ??= uplinkSpans(truth, users, true)), user, from, to),
+  };
+}
+
+/**
+ * The labels of one metadata observer: `labels` plus the `service` task's devices (the
+ * users, then `devices − users` bystanders) and the `flow-link` task's owners of the
+ * observer's own flow handles (`owners[handle]`, from sim/world/visibility.ts).
+ */
+export function withMetadata(labels: Labels, devices: number, owners: Int32Array | undefined): Labels {
+  const users = labels.users;
+  if (!(Number.isInteger(devices) && devices >= users)) throw new RangeError(`withMetadata: devices = ${devices}: expected a whole number ≥ users (${users})`);
+  return {
+    ...labels,
+    devices,
+    runsService: (device) => device >= 0 && device < users,
+    flowOwner: (flow) => (owners !== undefined && Number.isInteger(flow) && flow >= 0 && flow < owners.length ? owners[flow] : -1),
   };
 }

@@ -10,7 +10,11 @@
  *   2000; Owen 2007). Cases that carry a time (a user's window) are also weighted by a
  *   draw of one-minute blocks of time (`drawTimeWeights`, stream `metrics/time`), since one
  *   event makes several users active in the same window (Owen's pigeonhole bootstrap). Every arm shares the population, so replicate r is the same draw
- *   of people in every arm and for every observer.
+ *   of people in every arm and for every observer. With a `policy` (the metadata world)
+ *   the draw is over every device instead — the users, then the topology's bystanders
+ *   (`metadataDevices`) — so a `service` case of a bystander, or a `flow-link` pair of
+ *   two devices' flows, moves with its device like a user's case does; without one the
+ *   draw is exactly the users' as before.
  * - **Orientation** comes from the training run (`training.ts`), never from the test
  *   population: an observer whose training AUC was below 0.5 is read flipped (attacker
  *   favouring: an adversary who knows the defense flips its decision).
@@ -179,11 +183,22 @@ export interface ScoredRun {
   roc: ArmExtras["roc"][];
 }
 
+/**
+ * The resampling units of a run: its users, and with a `policy` also the bystanders of
+ * its `topology` (device ids users … devices − 1, the negatives of the `service` task).
+ */
+export function metadataDevices(exp: Experiment): number {
+  const users = (exp.population as { users: number }).users;
+  if (exp.policy === undefined || exp.topology === undefined) return users;
+  let bystanders = 0;
+  for (const n of exp.topology.networks) bystanders += n.bystanders;
+  return users + bystanders;
+}
+
 /** Scores every arm of a run (`arms` in experiment order) on shared user-bootstrap replicates. */
 export async function scoreRun(exp: Experiment, arms: ArmRun[]): Promise<ScoredRun> {
-  const users = (exp.population as { users: number }).users;
   const { resamples: R, level, fprs } = exp.metrics;
-  const W = drawUserWeights(users, R, stream(exp.seed, "metrics/users"));
+  const W = drawUserWeights(metadataDevices(exp), R, stream(exp.seed, "metrics/users"));
   // cases that carry a time (a user's window) also resample one-minute blocks of time: one event makes several users active at once
   const T = drawTimeWeights(0, exp.durationSeconds * SECOND, 60 * SECOND, R, stream(exp.seed, "metrics/time"));
   const defs = await Promise.all(exp.observers.map((o) => getObserver(o.observer)));

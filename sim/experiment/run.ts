@@ -12,6 +12,7 @@ import { SECOND, type Micros } from "../core/time.ts";
 import { PhaseTimer, timedAsync, withActiveTimer } from "../core/phase-timer.ts";
 import { tsxPool, type TimedReply } from "../parallel/tsx-pool.ts";
 import type { ScoredArm } from "../parallel/scored-arm-task.ts";
+import type { Training } from "./training.ts";
 import { provideReplicateScoreMetrics } from "../../observers/metrics/replicate-score-metrics.ts";
 import { estimateRun } from "./feasibility.ts";
 import type { RunMetrics } from "../runs/metrics.ts";
@@ -68,13 +69,18 @@ async function runModelled(exp: Experiment, hooks: RunHooks): Promise<RunOutput>
     // several threads gives the same results as running them one after another.
     const { unclone } = await import("./arm-task.ts");
     // Each worker also computes its arm's bootstrap replicates (scored-arm-task.ts), so
-    // the scoring after the last arm has less left to do on one thread.
-    const pool = tsxPool(new URL("../parallel/scored-arm-task.ts", import.meta.url), workers, { timedPhase: "simulate" });
+    // the scoring after the last arm has less left to do on one thread. Each arm is two
+    // tasks (arm-part-task.ts): its training run, then the arm given that training run,
+    // so the workers balance twice as many, smaller tasks; training runs are queued
+    // heaviest arm first, and each arm follows its own training run.
+    const pool = tsxPool(new URL("../parallel/arm-part-task.ts", import.meta.url), workers, { timedPhase: "simulate" });
     try {
       let done = 0;
       await Promise.all(
         armOrder(exp).map(async (index) => {
-          const reply = (await pool.run({ experiment: exp, index })) as TimedReply<ScoredArm>;
+          const trained = (await pool.run({ experiment: exp, index, part: "train" })) as TimedReply<Training>;
+          hooks.timer?.merge(trained.timings);
+          const reply = (await pool.run({ experiment: exp, index, part: "arm", training: trained.result })) as TimedReply<ScoredArm>;
           hooks.timer?.merge(reply.timings);
           results[index] = unclone(reply.result.arm);
           results[index].scores.forEach((o, k) => provideReplicateScoreMetrics(o.scores, reply.result.replicates[k].request, reply.result.replicates[k].result));

@@ -4,6 +4,12 @@
  * (a different population and different traffic). Learned observers fit on its labelled
  * rows, and every observer's score direction is fixed on it, before the test run is
  * scored: the adversary has seen the defense, never the test population.
+ *
+ * The training run is a function of (experiment, defense, duration) alone, so it can run
+ * on another thread than its arm (run.ts with several workers: training runs and test
+ * runs are separate tasks, sim/parallel/arm-part-task.ts) and be handed over with
+ * `provideTraining`; `trainingRun` then returns the hand-over for exactly that key
+ * instead of running it again. Results never depend on where it ran.
  */
 import { rocAuc } from "../../observers/metrics.ts";
 import type { Orientation } from "../../observers/metrics/scored-cases.ts";
@@ -42,6 +48,30 @@ export interface Training {
  * keeps its direction.
  */
 export async function trainingRun(exp: Experiment, defense: Defense, duration: Micros): Promise<Training> {
+  const key = trainingKey(exp, defense, duration);
+  const ready = provided.get(key);
+  if (ready !== undefined) {
+    provided.delete(key);
+    return ready;
+  }
+  return computeTraining(exp, defense, duration);
+}
+
+/** Training runs computed elsewhere (another thread), by `trainingKey`, each used once. */
+const provided = new Map<string, Training>();
+
+/** Everything a training run depends on, as one string. */
+export function trainingKey(exp: Experiment, defense: Defense, duration: Micros): string {
+  return JSON.stringify({ experiment: exp, defense, duration });
+}
+
+/** Hands over a training run computed elsewhere: the next `trainingRun` with the same arguments returns it. */
+export function provideTraining(exp: Experiment, defense: Defense, duration: Micros, training: Training): void {
+  provided.set(trainingKey(exp, defense, duration), training);
+}
+
+/** The training run itself (what `trainingRun` returns when nothing was handed over). */
+export async function computeTraining(exp: Experiment, defense: Defense, duration: Micros): Promise<Training> {
   const train: Experiment = { ...exp, seed: trainingSeed(exp.seed), traceUsers: [] };
   const setup = await buildArm(train, defense, duration, { radio: false });
   const result = setup.world.run();

@@ -1,7 +1,8 @@
 /**
  * Builds the world of one defense arm from an experiment: the population, the
  * conversation models, transport and network, the shaper on each side with its budget,
- * the observers' taps at their vantages, and (unless told not to) the radio fleet.
+ * the users' placement on access networks, ISPs and VPN exits, the observers' taps at
+ * their vantages and scopes, and (unless told not to) the radio fleet.
  * Every part draws from its own named stream of the experiment seed, so arms share the
  * same people and conversations (common random numbers) and differ only by defense.
  *
@@ -17,6 +18,7 @@ import { budgetFrom } from "../engine/budget.ts";
 import { planNetwork } from "../world/network.ts";
 import { buildPopulation, type Population } from "../world/population.ts";
 import { RadioFleet, radioPreset } from "../world/radio.ts";
+import { placeUsers, scopeUsers, type Placement } from "../world/topology.ts";
 import { Transport } from "../world/transport.ts";
 import { World } from "../world/world.ts";
 import { getConversationModel, getObserver, getShaper } from "./registries.ts";
@@ -29,7 +31,7 @@ async function buildArmObservers(exp: Experiment, duration: Micros, seed: number
     exp.observers.map(async (o, index) => {
       const def = await getObserver(o.observer);
       const observer = def.create(o.params as never, { users, start: 0, end: duration, rng: stream(seed, `observer/${index}/${o.observer}`), pairPools: createPairPool });
-      return { index, def, vantage: (o.vantage ?? def.vantage) as VantageName, observer };
+      return { index, def, vantage: (o.vantage ?? def.vantage) as VantageName, scope: o.scope, observer };
     }),
   );
 }
@@ -37,7 +39,9 @@ async function buildArmObservers(exp: Experiment, duration: Micros, seed: number
 /** Everything one defense arm runs with, built from the experiment. */
 export interface ArmSetup {
   population: Population;
-  observers: { index: number; def: ObserverDefinition; vantage: VantageName; observer: Observer }[];
+  observers: { index: number; def: ObserverDefinition; vantage: VantageName; scope: string | undefined; observer: Observer }[];
+  /** Where the users sit: access network, ISP, VPN exit (from the experiment's `topology` stream, shared by every arm). */
+  placement: Placement;
   radio: RadioFleet | null;
   world: World;
 }
@@ -62,6 +66,7 @@ export async function buildArm(
     }),
   );
   const observers = await buildArmObservers(exp, duration, seed);
+  const placement = placeUsers(exp.topology, population.size, exp.transport.vpn !== undefined, stream(seed, "topology"));
   const radio = opts.radio === false ? null : new RadioFleet(population.size, radioPreset(exp.radio));
   const onProgress = opts.onProgress;
   const world = new World({
@@ -83,13 +88,14 @@ export async function buildArm(
       params: defense.server.params,
       budget: budgetFrom(defense.server.budget),
     },
-    taps: observers.map((o) => ({ vantage: o.vantage, tap: o.observer.tap })),
+    taps: observers.map((o) => ({ vantage: o.vantage, tap: o.observer.tap, scope: scopeUsers(placement, o.vantage, o.scope, `observers[${o.index}].scope`) })),
+    placement,
     // packets still in flight at the end of the run fall outside its books
     deviceFeed: radio ? (device, time, size, dir) => (time <= duration ? radio.packet(device, time, size, dir) : undefined) : undefined,
     traceUsers: exp.traceUsers,
     maxEvents: exp.limits.maxEvents,
     onProgress: onProgress ? (now) => onProgress(now / duration) : undefined,
   });
-  return { population, observers, radio, world };
+  return { population, observers, placement, radio, world };
 }
 

@@ -4,7 +4,8 @@
  * in its registry with a "did you mean" for a misspelt name, each component's own
  * parameter schema, shapers built once against the link they will run on (a cell
  * larger than the MTU is found here, not mid-run), and the cross-field rules (limits,
- * trace users, vantages, the sweep and tune sections), then, for a valid experiment, its
+ * trace users, vantages, the topology and the observers' scopes, the policy against the
+ * transport's VPN, the sweep and tune sections), then, for a valid experiment, its
  * feasibility (an up-front estimate of events, memory and time against `limits`).
  *
  * The component checks read the document loosely, so they run even when the shape
@@ -21,6 +22,7 @@ import type { RandomSource } from "../../shapers/random.ts";
 import { InputError, issueLines, showValue as show, unknownName } from "../core/validation.ts";
 import type { ConversationModelDefinition } from "../world/conversation.ts";
 import { WIREGUARD_OVERHEAD } from "../world/transport.ts";
+import { exitIndex } from "../world/topology.ts";
 import { loadConversationModels, loadObservers, loadShapers } from "./registries.ts";
 import { feasibilityProblems } from "./feasibility.ts";
 import { experimentSchema, type Experiment } from "./schema.ts";
@@ -106,6 +108,7 @@ function componentProblems(doc: unknown, reg: Registries, apply: boolean): strin
     const vantage = (o.vantage ?? def.vantage) as (typeof def.vantages)[number];
     if (!def.vantages.includes(vantage)) problems.push(`observers[${i}].vantage = ${show(vantage)}: observer "${def.name}" works at ${def.vantages.join(", ")}`);
     if (vantage === "vpn-exit" && !vpn) problems.push(`observers[${i}].vantage = "vpn-exit": expected transport.vpn to be set (no VPN, no VPN exit)`);
+    if (vantage === "vpn-provider" && !vpn) problems.push(`observers[${i}].vantage = "vpn-provider": expected transport.vpn to be set (no VPN, no VPN provider)`);
     const r = def.schema.safeParse(o.params ?? {});
     if (!r.success) problems.push(...issueLines(r.error.issues, o.params, ["observers", i, "params"]));
     else if (apply) {
@@ -132,7 +135,67 @@ function crossFieldProblems(exp: Experiment): string[] {
   exp.traceUsers.forEach((u, i) => {
     if (u >= users) problems.push(`traceUsers[${i}] = ${u}: expected a user index below population.users (${users})`);
   });
+  problems.push(...topologyProblems(exp, users), ...policyProblems(exp));
   problems.push(...sweepProblems(exp), ...tuneProblems(exp));
+  return problems;
+}
+
+/** The topology's names, its VPN exits against the transport, and each observer's `scope` against the topology. */
+function topologyProblems(exp: Experiment, users: number): string[] {
+  const problems: string[] = [];
+  const topo = exp.topology;
+  const vpn = exp.transport.vpn !== undefined;
+  if (topo) {
+    const isps = new Set<string>();
+    topo.isps.forEach((name, i) => {
+      if (isps.has(name)) problems.push(`topology.isps[${i}] = ${show(name)}: expected a name not used by another ISP`);
+      isps.add(name);
+    });
+    const networks = new Set<string>();
+    topo.networks.forEach((n, i) => {
+      if (networks.has(n.name)) problems.push(`topology.networks[${i}].name = ${show(n.name)}: expected a name not used by another network`);
+      networks.add(n.name);
+      if (!isps.has(n.isp)) problems.push(unknownName("ISP", `topology.networks[${i}].isp`, n.isp, topo.isps));
+    });
+    if (topo.vpn && !vpn) problems.push(`topology.vpn = ${show(topo.vpn)}: expected transport.vpn to be set (VPN exits need a VPN)`);
+  }
+  const exits = vpn ? (topo?.vpn?.exits ?? users) : 0;
+  exp.observers.forEach((o, i) => {
+    // an unknown observer has no resolved vantage; its name is reported already
+    if (o.scope === undefined || o.vantage === undefined) return;
+    const where = `observers[${i}].scope`;
+    const vantage = o.vantage;
+    if (vantage !== "local" && vantage !== "isp" && vantage !== "vpn-exit") {
+      problems.push(`${where} = ${show(o.scope)}: the ${show(vantage)} vantage has one instance and takes no scope (scopes exist at local, isp and vpn-exit)`);
+    } else if (!topo) {
+      problems.push(`${where} = ${show(o.scope)}: expected a topology to name scopes in (set topology, or drop the scope to see every ${vantage} instance at once)`);
+    } else if (vantage === "local") {
+      if (!topo.networks.some((n) => n.name === o.scope)) problems.push(unknownName("access network", where, o.scope, topo.networks.map((n) => n.name)));
+    } else if (vantage === "isp") {
+      if (!topo.isps.includes(o.scope)) problems.push(unknownName("ISP", where, o.scope, topo.isps));
+    } else if (vpn) {
+      try {
+        exitIndex(exits, o.scope, where);
+      } catch (e) {
+        if (!(e instanceof InputError)) throw e;
+        problems.push(...e.problems);
+      }
+    }
+  });
+  return problems;
+}
+
+/** The policy's VPN against the transport's. */
+function policyProblems(exp: Experiment): string[] {
+  const policy = exp.policy;
+  if (!policy) return [];
+  const problems: string[] = [];
+  const vpn = exp.transport.vpn !== undefined;
+  if (policy.vpn.mode !== "off" && !vpn) problems.push(`policy.vpn.mode = ${show(policy.vpn.mode)}: expected transport.vpn to be set (the tunnel's framing and padding), or mode "off"`);
+  if (policy.vpn.mode === "off" && vpn) problems.push(`policy.vpn.mode = "off": expected "on" or "always-on" because transport.vpn is set (or remove transport.vpn)`);
+  if (policy.dns.resolver === "vpn" && (!vpn || policy.vpn.mode === "off")) {
+    problems.push(`policy.dns.resolver = "vpn": expected a VPN (transport.vpn set and policy.vpn.mode "on" or "always-on"), or resolver "isp" / "public"`);
+  }
   return problems;
 }
 

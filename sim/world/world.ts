@@ -13,7 +13,8 @@
  * its own egress (`acks.ts`; `transport.acks`), and the server holds what arrives for a
  * sleeping phone until it wakes and fetches after a push (`server-relay.ts`; population
  * `sleep`). The models reach the world through `conversation-adapter.ts`; the observers
- * see packets through `vantage-taps.ts`.
+ * see packets through `vantage-taps.ts`, each tap only the users of its scope (the
+ * experiment's placement on access networks, ISPs and VPN exits, `topology.ts`).
  *
  * This file is the event loop (events and their arguments are named in
  * `world-events.ts`) and the egresses' host: it hears every piece and packet they send
@@ -54,6 +55,7 @@ import { ServerRelay } from "./server-relay.ts";
 import { Transport } from "./transport.ts";
 import { Truth } from "./truth.ts";
 import { downlinkSlot, isUplink, peerSlot, slotSide, slotUser, uplinkSlot } from "./user-slots.ts";
+import type { Placement } from "./topology.ts";
 import { VantageTaps, type TapPlacement } from "./vantage-taps.ts";
 import { EventType, frameRecipient, isFrameFlow, packedReal, packedWire, pushAckSegment, pushDelivered, pushFrame, pushReceived, pushServerMessage, pushTimer } from "./world-events.ts";
 
@@ -76,6 +78,8 @@ export interface WorldOptions {
   readonly device: ShaperPlacement;
   readonly server: ShaperPlacement;
   readonly taps?: readonly TapPlacement[];
+  /** Where the users sit (`placeUsers`); only its VPN exits matter here (the vpn-exit taps' mixed streams). Absent: one exit per user. */
+  readonly placement?: Placement;
   /** Receives each device's own packets in time order (the radio model). */
   readonly deviceFeed?: OrderedSink;
   /** Users whose access-link traffic is recorded in full, with kinds (for timelines). */
@@ -142,7 +146,9 @@ export class World implements EgressSink, TimerScheduler {
     this.truth.groups = opts.population.groups;
     const root = new Rng(opts.seed, "world");
     this.relayRng = root.child("relay");
-    this.taps = new VantageTaps(opts.taps ?? [], this.vpn, opts.network.ispOffset);
+    const exits = opts.placement && this.vpn ? { exit: opts.placement.exit, count: opts.placement.exits, clock: this } : undefined;
+    if (exits && exits.exit.length !== users) throw new Error(`world: placement of ${exits.exit.length} users for a population of ${users}`);
+    this.taps = new VantageTaps(opts.taps ?? [], this.vpn, opts.network.ispOffset, exits);
     this.feed = opts.deviceFeed ? new OrderedFeed(users, opts.deviceFeed) : null;
     this.traced = new Int32Array(users).fill(-1);
     this.anyTraced = (opts.traceUsers ?? []).some((u) => u >= 0 && u < users);
@@ -215,6 +221,7 @@ export class World implements EgressSink, TimerScheduler {
     }
     this.clock = end;
     this.feed?.flush();
+    this.taps.flush();
     return {
       truth: this.truth,
       device: this.egress.groupStats(0),

@@ -1,8 +1,8 @@
 /**
  * Adaptive activity detector — the `activity` task (is this user really communicating in
  * this window, or is what its link carries only background and cover?) answered by an
- * adversary that knows cover exists: a multilayer perceptron (TensorFlow.js, CPU backend,
- * seeded: seeded-network.ts) trained on windows of a disjoint population running the
+ * adversary that knows cover exists: a multilayer perceptron (perceptron.ts: back-propagation
+ * and Adam on typed arrays, seeded) trained on windows of a disjoint population running the
  * same defense, as the cover literature's own threat model asks
  * (Piotrowska et al., "The Loopix Anonymity System", USENIX Security 2017 §2: the
  * adversary knows the cover distribution; Juarez et al., "Toward an Efficient Website
@@ -16,14 +16,16 @@
  * `subBins` sub-bins; the neighbouring windows' volume), standardized by the training
  * set's mean and spread, into a perceptron of `hidden` ReLU layers trained with the
  * logistic loss (Adam, seeded initial weights and batch order). The score of a window
- * is the network's logit (log-odds of "active"): continuous, so windows rarely tie. A
- * multilayer perceptron rather than a forest: ml-random-forest's trees take tens of
- * seconds for a few thousand rows here, the perceptron a second or two.
+ * is the network's logit (log-odds of "active"): continuous, so windows rarely tie (a
+ * forest's vote shares would tie far more). The network is the one seeded-network.ts
+ * builds with TensorFlow.js (same Glorot draws, batch order and Adam settings), trained
+ * without TensorFlow.js's per-operation overhead, which made its training a fifth of the
+ * default experiment's time.
  *
  * Training (the lab's adaptive adversary, sim/experiment/training.ts): on the training
  * run, `trainingSet(labels)` returns the feature rows of up to `maxTrainingWindows`
  * windows drawn uniformly (a seeded sample, so the class balance is the run's), labelled
- * by that run's `Labels.activeWindows`; `train` fits the forest before this run is
+ * by that run's `Labels.activeWindows`; `train` fits the network before this run is
  * scored. Cases are every (user, window) of this run, labelled by `Labels.activeWindows`
  * only; each carries its user and its window's start time.
  *
@@ -43,7 +45,8 @@
 import { z } from "zod";
 import type { Labels } from "./labels.ts";
 import type { Observer, ObserverContext, ObserverDefinition, TaskScores, TrainingData } from "./observer.ts";
-import { cpuBackend, fit, mlp, standardize, standardizer, tf, type Layer, type Standardizer } from "./seeded-network.ts";
+import { standardize, standardizer, type Standardizer } from "./seeded-network.ts";
+import { trainPerceptron, type Perceptron } from "./perceptron.ts";
 import { WINDOW_FEATURES, WindowFeatureTap, windowFeatureRows } from "./window-features.ts";
 import { seconds } from "../sim/core/time.ts";
 
@@ -65,7 +68,7 @@ const NAME = "adaptive-activity-detector";
 
 class AdaptiveActivityObserver implements Observer {
   readonly tap: WindowFeatureTap;
-  private net: Layer | null = null;
+  private net: Perceptron | null = null;
   private scale: Standardizer | null = null;
 
   constructor(
@@ -101,28 +104,11 @@ class AdaptiveActivityObserver implements Observer {
     if (from && from.featureNames.join() !== WINDOW_FEATURES.join()) throw new Error(`${NAME}: training features [${from.featureNames.join(", ")}] differ from [${WINDOW_FEATURES.join(", ")}]`);
     if (features.length !== labels.length || features.length === 0) throw new Error(`${NAME}: ${features.length} feature rows and ${labels.length} labels; expected equal, non-zero counts`);
     if (!labels.includes(1) || !labels.includes(0)) throw new Error(`${NAME}: training labels need both classes (0 and 1): the training run had no active or no idle window`);
-    cpuBackend();
     const d = WINDOW_FEATURES.length;
     this.scale = standardizer(features);
     const X = standardize(features, this.scale);
-    const Y = Float32Array.from(labels);
     const rng = this.ctx.rng.child("network");
-    const net = mlp([d, ...this.p.hidden, 1], rng.child("init"));
-    fit(
-      net.variables,
-      features.length,
-      (idx) => {
-        const xb = new Float32Array(idx.length * d);
-        const yb = new Float32Array(idx.length);
-        idx.forEach((r, k) => {
-          xb.set(X.subarray(r * d, (r + 1) * d), k * d);
-          yb[k] = Y[r];
-        });
-        const logits = net.apply(tf.tensor2d(xb, [idx.length, d]));
-        return tf.losses.sigmoidCrossEntropy(tf.tensor2d(yb, [idx.length, 1]), logits) as tf.Scalar;
-      },
-      { epochs: this.p.epochs, batch: this.p.batch, rate: this.p.learningRate, rng: rng.child("batches") },
-    );
+    const net = trainPerceptron(X, labels, d, { hidden: this.p.hidden, epochs: this.p.epochs, batch: this.p.batch, rate: this.p.learningRate }, rng.child("init"), rng.child("batches"));
     this.net = net;
   }
 
@@ -132,9 +118,7 @@ class AdaptiveActivityObserver implements Observer {
     const rows = windowFeatureRows(this.tap);
     const d = WINDOW_FEATURES.length;
     const X = standardize(rows, this.scale);
-    const net = this.net;
-    const logits = tf.tidy(() => net.apply(tf.tensor2d(X, [rows.length, d])).dataSync());
-    return Float64Array.from(logits);
+    return this.net.logits(X, rows.length, new Float64Array(rows.length));
   }
 
   score(labels: Labels): TaskScores {
@@ -173,7 +157,7 @@ export const definition: ObserverDefinition<AdaptiveActivityParams> = {
   learns: true,
   name: "adaptive-activity-detector",
   summary: "neural network over per-window volume, peak, burstiness, size mix and gap statistics, trained on a separate run of the same defense: knows what cover looks like",
-  citation: "multilayer perceptron (TensorFlow.js, seeded); adversary that knows the cover distribution: Piotrowska et al., Loopix, USENIX Security 2017; Juarez et al., WTF-PAD, ESORICS 2016",
+  citation: "multilayer perceptron (Rumelhart et al., Nature 1986; Adam, Kingma & Ba, ICLR 2015; perceptron.ts, seeded); adversary that knows the cover distribution: Piotrowska et al., Loopix, USENIX Security 2017; Juarez et al., WTF-PAD, ESORICS 2016",
   task: "activity",
   vantage: "isp",
   vantages: ["local", "isp", "vpn-provider", "vpn-exit", "server", "global"],

@@ -300,9 +300,13 @@ export function observerTable(m: RunMetrics): string[][] {
 
 /** Who each vantage is, what it sees and what it cannot see, one sentence each (for the vantages this run used). */
 export const VANTAGE_MEANING: Record<string, string> = {
-  local: "local — someone on the user's own access network (a Wi-Fi operator or a device on the same hotspot): sees the timing, sizes and direction of that user's packets; cannot see contents, other networks' users, or what happens beyond the first hop",
-  isp: "isp — the user's Internet service provider: sees the timing, sizes and direction of every subscriber's packets to and from the messaging service (or the VPN); cannot see contents, padding as such, or who a message is for",
-  "vpn-exit": "vpn-exit — the link between a VPN exit and the messaging server: sees each user's tunnelled flow after the exit; cannot see which subscriber owns a flow except by timing",
+  local:
+    "local — someone on one access network (a home or office Wi-Fi operator, a device on the same hotspot, a carrier cell): sees the timing, sizes and direction of the packets of the users on that network (unscoped: every access network at once); cannot see contents, users on other networks, or what happens beyond the first hop",
+  isp: "isp — one Internet service provider: sees the timing, sizes and direction of its subscribers' packets to and from the messaging service (or the VPN), one hop beyond the access network (unscoped: every ISP at once); cannot see contents, padding as such, other ISPs' subscribers, or who a message is for",
+  "vpn-provider":
+    "vpn-provider — the VPN provider, which terminates every user's tunnel: sees each of its users' inner traffic after decapsulation (timing, inner sizes, direction, per user) and their outer addresses; cannot see contents inside TLS, or users who do not use the VPN",
+  "vpn-exit":
+    "vpn-exit — the upstream of one VPN exit server (toward the messaging server): sees the exit's outer flows mixed together, shared by every user of that exit (granted which exit each user uses, not which flow is whose; unscoped: every exit at once); cannot see which user owns a packet, nor contents",
   server: "server — the messaging service itself: sees each account's connection, message sizes and times as they reach it; the lab gives it no account-to-account routing table, so it links only by traffic",
   global: "global — an adversary on every access link and every server link at once: sees all of the above together; cannot see contents",
 };
@@ -310,7 +314,24 @@ export const VANTAGE_MEANING: Record<string, string> = {
 /** The threat model in one paragraph: the vantages this run placed observers at. */
 export function threatModel(m: RunMetrics): string {
   const used = [...new Set(m.arms.flatMap((a) => a.observers.map((o) => o.vantage)))];
-  return `Threat model. Each observer sits at one vantage and sees only the packets there (time, size, direction), never contents, padding marks or ground truth: ${used.map((v) => VANTAGE_MEANING[v] ?? v).join("; ")}.`;
+  const scopes = [...new Set(m.arms.flatMap((a) => a.observers.map(scopeSentence)).filter((s): s is string => s !== null))];
+  const scoped = scopes.length > 0 ? ` Scopes: ${scopes.join("; ")}.` : "";
+  return `Threat model. Each observer sits at one vantage and sees only the packets there (time, size, direction), never contents, padding marks or ground truth: ${used.map((v) => VANTAGE_MEANING[v] ?? v).join("; ")}.${scoped}`;
+}
+
+/** What the vantages with instances cover, by name: one scope, or every instance at once (colluding: the attacker-favouring reading). */
+const ALL_INSTANCES: Partial<Record<string, string>> = {
+  local: "all access networks at once (colluding)",
+  isp: "all ISPs at once (colluding)",
+  "vpn-exit": "all VPN exits at once (colluding)",
+};
+
+/** The scope of one observer at a vantage that has instances (local, isp, vpn-exit), or null at the others. */
+function scopeSentence(o: { observer: string; vantage: string; scope?: string }): string | null {
+  const all = ALL_INSTANCES[o.vantage];
+  if (all === undefined) return null;
+  const where = o.scope === undefined ? all : o.vantage === "local" ? `access network "${o.scope}" only` : o.vantage === "isp" ? `ISP "${o.scope}" only` : `exit "${o.scope}" only`;
+  return `${o.observer} at ${o.vantage} sees ${where}`;
 }
 
 /** How the adaptive adversary was trained and how scores were oriented. */

@@ -1,0 +1,116 @@
+/**
+ * Physics of scope (sim/world/topology.ts, sim/world/vantage-taps.ts), through the public
+ * parser and the runner's arm (`runDefense`), on small constructed experiments:
+ *
+ * (a) a local observer on one hotspot sees only the hotspot's users, so it cannot link a
+ *     pair with an end elsewhere: volume-correlation's link AUC over pairs with at least
+ *     one end off the hotspot is 0.5 within its interval (every such pair scores alike),
+ *     while the same observer links pairs inside the hotspot well;
+ * (b) a VPN exit shared by more users hides more at the exit's upstream: the upstream
+ *     sees the exit's flows mixed (fan-out: each user's stream is the exit's sum), so
+ *     volume correlation's link AUC falls as users per exit grow (1, 4, 16 of 48 users).
+ *     Every placement comes from the same `topology` stream and the population and
+ *     conversations from their own streams, so the runs share people and traffic and the
+ *     paired difference AUC(1 per exit) − AUC(16 per exit) is taken on the same user
+ *     bootstrap replicates.
+ */
+import { describe, expect, it } from "vitest";
+import type { TaskScores } from "../../observers/observer.ts";
+import { drawUserWeights } from "../../observers/metrics/user-weights.ts";
+import { replicateScoreMetrics } from "../../observers/metrics/replicate-score-metrics.ts";
+import { replicateInterval } from "../../observers/metrics/replicate-interval.ts";
+import { stream } from "../../sim/core/rng.ts";
+import { SECOND } from "../../sim/core/time.ts";
+import { parseExperiment } from "../../sim/experiment/parse.ts";
+import { runDefense } from "../../sim/experiment/run-arm.ts";
+import { placeUsers } from "../../sim/world/topology.ts";
+
+const USERS = 48;
+const DURATION = 1200;
+const RESAMPLES = 200;
+
+function experiment(extra: Record<string, unknown>) {
+  return parseExperiment({
+    name: "vantage-scope",
+    purpose: "physics test of scoped vantages",
+    seed: 11,
+    durationSeconds: DURATION,
+    population: { users: USERS },
+    conversations: [{ model: "messaging", params: { conversationsPerHour: 12 } }],
+    defenses: [{ name: "none" }],
+    metrics: { resamples: RESAMPLES },
+    ...extra,
+  });
+}
+
+/** The cases of `s` whose pair passes `keep`, as scores of their own. */
+function pairsWhere(s: TaskScores, keep: (u: number, v: number) => boolean): TaskScores {
+  const pick = (scores: Float64Array, users: Int32Array) => {
+    const idx: number[] = [];
+    for (let i = 0; i < scores.length; i++) if (keep(users[2 * i], users[2 * i + 1])) idx.push(i);
+    return { scores: Float64Array.from(idx, (i) => scores[i]), users: Int32Array.from(idx.flatMap((i) => [users[2 * i], users[2 * i + 1]])) };
+  };
+  const pos = pick(s.positives, s.positiveUsers);
+  const neg = pick(s.negatives, s.negativeUsers);
+  return { task: s.task, positives: pos.scores, negatives: neg.scores, usersPerCase: 2, positiveUsers: pos.users, negativeUsers: neg.users };
+}
+
+const weights = () => drawUserWeights(USERS, RESAMPLES, stream(11, "test/vantage-scope/users"));
+
+describe("scoped vantages", () => {
+  it("a local observer on the hotspot links its own users and nobody else", async () => {
+    const exp = await experiment({
+      topology: {
+        isps: ["isp-a"],
+        networks: [
+          { name: "home", kind: "home-wifi", isp: "isp-a", weight: 1 },
+          { name: "hotspot", kind: "hotspot", isp: "isp-a", weight: 3 },
+        ],
+      },
+      observers: [{ observer: "volume-correlation", vantage: "local", scope: "hotspot" }],
+    });
+    const run = await runDefense(exp, exp.defenses[0], DURATION * SECOND);
+    // the placement the arm ran with: the experiment's `topology` stream, as buildArm draws it
+    const placement = placeUsers(exp.topology, USERS, false, stream(exp.seed, "topology"));
+    const on = (u: number) => placement.network[u] === 1;
+    const o = run.scores[0];
+    const w = weights();
+    const inside = pairsWhere(o.scores, (u, v) => on(u) && on(v));
+    const outside = pairsWhere(o.scores, (u, v) => !on(u) || !on(v));
+    expect(inside.positives.length).toBeGreaterThanOrEqual(5);
+    expect(outside.positives.length).toBeGreaterThanOrEqual(5);
+    const inM = replicateScoreMetrics(inside, o.orientation, w);
+    const outM = replicateScoreMetrics(outside, o.orientation, w);
+    const inI = replicateInterval(inM.auc, inM.estimate.auc);
+    const outI = replicateInterval(outM.auc, outM.estimate.auc);
+    console.log(`local@hotspot: inside pairs AUC ${JSON.stringify(inI)} (${inside.positives.length} positives), pairs with an end off it ${JSON.stringify(outI)} (${outside.positives.length} positives)`);
+    expect(outI.lo!).toBeLessThanOrEqual(0.5);
+    expect(outI.hi!).toBeGreaterThanOrEqual(0.5);
+    expect(inI.lo!).toBeGreaterThan(0.6);
+  }, 600_000);
+
+  it("a VPN exit shared by more users links less at its upstream", async () => {
+    const perExit = [1, 4, 16];
+    const w = weights();
+    const metrics = [];
+    for (const k of perExit) {
+      const exp = await experiment({
+        transport: { vpn: {} },
+        topology: { isps: ["isp-a"], networks: [{ name: "home", kind: "home-wifi", isp: "isp-a" }], vpn: { exits: USERS / k } },
+        observers: [{ observer: "volume-correlation", vantage: "vpn-exit" }],
+      });
+      const run = await runDefense(exp, exp.defenses[0], DURATION * SECOND);
+      const o = run.scores[0];
+      const m = replicateScoreMetrics(o.scores, o.orientation, w);
+      metrics.push(m);
+      console.log(`vpn-exit, ${k} users per exit: link AUC ${JSON.stringify(replicateInterval(m.auc, m.estimate.auc))}`);
+    }
+    const [one, , sixteen] = metrics;
+    const diff = Float64Array.from(one.auc, (a, r) => a - sixteen.auc[r]);
+    const d = replicateInterval(diff, one.estimate.auc - sixteen.estimate.auc);
+    console.log(`AUC(1 per exit) − AUC(16 per exit): ${JSON.stringify(d)}`);
+    expect(one.estimate.auc).toBeGreaterThan(metrics[1].estimate.auc);
+    expect(metrics[1].estimate.auc).toBeGreaterThan(sixteen.estimate.auc);
+    expect(d.lo!).toBeGreaterThan(0);
+  }, 900_000);
+});

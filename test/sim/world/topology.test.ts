@@ -1,11 +1,13 @@
 /**
  * Placing users on access networks, ISPs and VPN exits (sim/world/topology.ts): quotas by
  * weight, determinism from the seeded stream, even exits, bystander numbering, and the
- * scope masks and name errors observers' scopes go through.
+ * scope masks and name errors observers' scopes go through, and the experiment's
+ * cross-field rules for topology, scopes and the policy's VPN (parse.ts).
  */
 import { describe, expect, it } from "vitest";
 import { stream } from "../../../sim/core/rng.ts";
 import { InputError } from "../../../sim/core/validation.ts";
+import { parseExperiment } from "../../../sim/experiment/parse.ts";
 import { placeUsers, scopeUsers, topologySchema, type TopologySpec } from "../../../sim/world/topology.ts";
 
 const spec: TopologySpec = topologySchema.parse({
@@ -106,5 +108,75 @@ describe("scopeUsers", () => {
     expect(() => scopeUsers(p, "vpn-exit", "exit-4")).toThrow(/exit-<k> with 0 ≤ k < 4/);
     expect(() => scopeUsers(p, "vpn-exit", "exit-01")).toThrow(/exit-<k>/);
     expect(() => scopeUsers(p, "server", "x")).toThrow(/takes no scope/);
+  });
+});
+
+describe("experiment validation of topology, scopes and policy (parseExperiment)", () => {
+  const base = {
+    name: "t",
+    purpose: "validation",
+    population: { users: 10 },
+    defenses: [{ name: "none" }],
+  };
+  const topo = {
+    isps: ["fiber", "cable"],
+    networks: [
+      { name: "home", kind: "home-wifi", isp: "fiber" },
+      { name: "cafe", kind: "hotspot", isp: "cable" },
+    ],
+  };
+  async function problems(doc: Record<string, unknown>): Promise<string[]> {
+    try {
+      await parseExperiment({ ...base, ...doc });
+      return [];
+    } catch (e) {
+      if (!(e instanceof InputError)) throw e;
+      return e.problems;
+    }
+  }
+  const vc = (vantage: string, scope?: string) => ({ observer: "volume-correlation", vantage, ...(scope === undefined ? {} : { scope }) });
+
+  it("accepts scopes that name a network, an ISP and an exit", async () => {
+    const doc = { transport: { vpn: {} }, topology: { ...topo, vpn: { exits: 3 } }, observers: [vc("local", "cafe"), vc("isp", "fiber"), vc("vpn-exit", "exit-2"), vc("vpn-provider")], policy: { vpn: { mode: "on" } } };
+    expect(await problems(doc)).toEqual([]);
+  });
+
+  it("names the field, the value and the expectation for each broken rule, all in one pass", async () => {
+    const found = await problems({
+      topology: {
+        isps: ["fiber", "fiber"],
+        networks: [
+          { name: "home", kind: "home-wifi", isp: "fibre" },
+          { name: "home", kind: "hotspot", isp: "fiber" },
+        ],
+        vpn: { exits: 2 },
+      },
+      observers: [vc("local", "caffe"), vc("isp", "home"), vc("server", "x"), vc("vpn-provider")],
+      policy: { vpn: { mode: "always-on" }, dns: { resolver: "vpn" } },
+    });
+    const expected = [
+      /^topology\.isps\[1\] = "fiber": expected a name not used by another ISP$/,
+      /^topology\.networks\[0\]\.isp = "fibre": unknown ISP; did you mean "fiber"/,
+      /^topology\.networks\[1\]\.name = "home": expected a name not used by another network$/,
+      /^topology\.vpn = .*: expected transport\.vpn to be set/,
+      /^observers\[0\]\.scope = "caffe": unknown access network/,
+      /^observers\[1\]\.scope = "home": unknown ISP/,
+      /^observers\[2\]\.scope = "x": the "server" vantage has one instance and takes no scope/,
+      /^observers\[3\]\.vantage = "vpn-provider": expected transport\.vpn to be set/,
+      /^policy\.vpn\.mode = "always-on": expected transport\.vpn to be set/,
+      /^policy\.dns\.resolver = "vpn": expected a VPN/,
+    ];
+    for (const re of expected) expect(found.some((p) => re.test(p)), `${re} in\n${found.join("\n")}`).toBe(true);
+  });
+
+  it("rejects a scope without a topology, an exit out of range, and a VPN with the policy's VPN off", async () => {
+    expect(await problems({ observers: [vc("local", "cafe")] })).toEqual([
+      'observers[0].scope = "cafe": expected a topology to name scopes in (set topology, or drop the scope to see every local instance at once)',
+    ]);
+    const exit = await problems({ transport: { vpn: {} }, topology: { ...topo, vpn: { exits: 3 } }, observers: [vc("vpn-exit", "exit-3")] });
+    expect(exit).toHaveLength(1);
+    expect(exit[0]).toMatch(/^observers\[0\]\.scope = "exit-3": expected exit-<k> with 0 ≤ k < 3/);
+    const off = await problems({ transport: { vpn: {} }, observers: [vc("isp")], policy: {} });
+    expect(off).toEqual(['policy.vpn.mode = "off": expected "on" or "always-on" because transport.vpn is set (or remove transport.vpn)']);
   });
 });

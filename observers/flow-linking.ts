@@ -26,8 +26,12 @@
  * Score, from what the vantage shows, in tiers that never overlap:
  * - both flows' devices told apart (device ≥ 0): the same device → tier +2, different
  *   devices → −2 (the vantage reads the device's own address);
- * - else both source addresses visible: the same address → +1 (it may be a VPN exit or
- *   proxy several devices share: only a hint), different → −1 (different exits or paths);
+ * - else by sender address: a flow's sender addresses are its source and, for a tunnel
+ *   to a VPN server (WireGuard's port 51820), that server's address too, since the
+ *   tunnel's traffic leaves the provider from it (the attacker knows the provider's exit
+ *   addresses). A shared sender address → +1 (it may be a VPN exit or proxy several
+ *   devices share: only a hint), both known and none shared → −1 (different exits or
+ *   paths);
  * - else 0;
  * plus a timing term in [0, 1]: with d_in the distance from one flow's start to the
  * other's span (0 inside it) and d_edge the distance from that start to the nearest end
@@ -133,11 +137,21 @@ function startAgainst(a: SeenFlow, b: SeenFlow, tau: number): number {
   return 0.5 / (1 + dIn / tau) + 0.5 / (1 + dEdge / tau);
 }
 
+/** WireGuard's port: a flow to it is a tunnel to a VPN server, whose traffic leaves the provider from that server's address. */
+const WIREGUARD_PORT = 51820;
+
+/** +1 when `a` and `b` share a sender address, −1 when both have one and share none, 0 when either has none. */
+function senderTier(a: SeenFlow, b: SeenFlow): number {
+  const tunnelA = a.port === WIREGUARD_PORT ? a.dst : null;
+  const tunnelB = b.port === WIREGUARD_PORT ? b.dst : null;
+  if ((a.src === null && tunnelA === null) || (b.src === null && tunnelB === null)) return 0;
+  const shared = (x: string | null) => x !== null && (x === b.src || x === tunnelB);
+  return shared(a.src) || shared(tunnelA) ? 1 : -1;
+}
+
 /** The score of a candidate pair (see the file header). */
 export function pairScore(a: SeenFlow, b: SeenFlow, tau: number): number {
-  let tier = 0;
-  if (a.device >= 0 && b.device >= 0) tier = a.device === b.device ? 2 : -2;
-  else if (a.src !== null && b.src !== null) tier = a.src === b.src ? 1 : -1;
+  const tier = a.device >= 0 && b.device >= 0 ? (a.device === b.device ? 2 : -2) : senderTier(a, b);
   return 4 * tier + Math.max(startAgainst(a, b, tau), startAgainst(b, a, tau));
 }
 

@@ -106,6 +106,13 @@ describe("flow-linking", () => {
     expect(pairScore(a, c, SECOND)).toBeCloseTo(-4 + 1 / 1.15, 12);
     // a start inside the other's span, 0.5 s from its nearer end
     expect(pairScore(flow({ time: SECOND, end: 3 * SECOND }), flow({ time: 0, end: 1500 * MILLISECOND }), SECOND)).toBeCloseTo(0.5 + 0.5 / 1.5, 12);
+    // a device's tunnel to VPN server 198.19.0.1 shares that sender address with the server's upstream flows, not with another exit's
+    const tunnel = flow({ time: 0, end: 50 * MILLISECOND, device: 4, src: "100.64.0.4", dst: "198.19.0.1", port: 51820 });
+    expect(pairScore(tunnel, b, SECOND)).toBeCloseTo(4 + 1 / 1.15, 12);
+    expect(pairScore(b, tunnel, SECOND)).toBeCloseTo(4 + 1 / 1.15, 12);
+    expect(pairScore(tunnel, c, SECOND)).toBeCloseTo(-4 + 1 / 1.15, 12);
+    expect(pairScore(flow({ ...tunnel, port: 443 }), b, SECOND)).toBeCloseTo(-4 + 1 / 1.15, 12); // not a tunnel: its destination says nothing of its sender
+    expect(pairScore(flow({ time: 0, end: 0 }), b, SECOND)).toBeCloseTo(1 / 1.2, 12); // no sender address: tier 0; 200 ms apart
     // the devices, when the vantage tells them, decide before addresses
     expect(pairScore({ ...a, device: 3 }, { ...c, device: 3 }, SECOND)).toBeCloseTo(8 + 1 / 1.15, 12);
   });

@@ -158,6 +158,7 @@ function topologyProblems(exp: Experiment, users: number): string[] {
       if (!isps.has(n.isp)) problems.push(unknownName("ISP", `topology.networks[${i}].isp`, n.isp, topo.isps));
     });
     if (topo.vpn && !vpn) problems.push(`topology.vpn = ${show(topo.vpn)}: expected transport.vpn to be set (VPN exits need a VPN)`);
+    if (exp.recorded) problems.push(`topology = ${show(topo)}: expected no topology with a recorded population (every capture is one access link seen from every vantage)`);
   }
   const exits = vpn ? (topo?.vpn?.exits ?? users) : 0;
   exp.observers.forEach((o, i) => {

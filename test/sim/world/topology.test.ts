@@ -169,13 +169,15 @@ describe("experiment validation of topology, scopes and policy (parseExperiment)
     for (const re of expected) expect(found.some((p) => re.test(p)), `${re} in\n${found.join("\n")}`).toBe(true);
   });
 
-  it("rejects a scope without a topology, an exit out of range, and a VPN with the policy's VPN off", async () => {
+  it("rejects a scope without a topology, an exit out of range, a topology on captures, and a VPN with the policy's VPN off", async () => {
     expect(await problems({ observers: [vc("local", "cafe")] })).toEqual([
       'observers[0].scope = "cafe": expected a topology to name scopes in (set topology, or drop the scope to see every local instance at once)',
     ]);
     const exit = await problems({ transport: { vpn: {} }, topology: { ...topo, vpn: { exits: 3 } }, observers: [vc("vpn-exit", "exit-3")] });
     expect(exit).toHaveLength(1);
     expect(exit[0]).toMatch(/^observers\[0\]\.scope = "exit-3": expected exit-<k> with 0 ≤ k < 3/);
+    const recorded = await problems({ recorded: { dir: "traces", pairs: [[0, 1]] }, topology: topo, observers: [vc("isp")] });
+    expect(recorded.some((p) => /^topology = .*: expected no topology with a recorded population/.test(p)), recorded.join("\n")).toBe(true);
     const off = await problems({ transport: { vpn: {} }, observers: [vc("isp")], policy: {} });
     expect(off).toEqual(['policy.vpn.mode = "off": expected "on" or "always-on" because transport.vpn is set (or remove transport.vpn)']);
   });

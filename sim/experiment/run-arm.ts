@@ -1,8 +1,11 @@
 /**
  * Runs one defense arm: trains the learned observers on their own run, builds and runs
- * the arm's world, closes the radio books, scores every observer on the arm's labels
- * and measures the cost. Returns the arm's entry of `metrics.json` and the extras the
- * figures draw (timelines, ROC curves, per-message latencies, per-device energy).
+ * the arm's world, closes the radio books, feeds the metadata observers their vantage's
+ * records when the experiment has a `policy` (sim/world/metadata-feed.ts), scores every
+ * observer on the arm's labels (a metadata observer on labels that also know its flow
+ * handles and the bystanders) and measures the cost. Returns the arm's entry of
+ * `metrics.json` and the extras the figures draw (timelines, ROC curves, per-message
+ * latencies, per-device energy).
  */
 import type { Orientation } from "../../observers/metrics/scored-cases.ts";
 import type { IdentificationScores, Observer, TaskScores } from "../../observers/observer.ts";
@@ -15,7 +18,8 @@ import type { Truth } from "../world/truth.ts";
 import { buildArm } from "./build-arm.ts";
 import { armCost } from "./cost.ts";
 import type { Defense, Experiment } from "./schema.ts";
-import { labelsFromTruth } from "./labels.ts";
+import { labelsFromTruth, withMetadata } from "./labels.ts";
+import { feedMetadata } from "../world/metadata-feed.ts";
 import { trainingRun } from "./training.ts";
 import { timed, timedAsync } from "../core/phase-timer.ts";
 import { observationHorizons, truthUntil } from "./truth-until.ts";
@@ -73,7 +77,7 @@ export interface ArmRun {
 export async function runDefense(exp: Experiment, defense: Defense, duration: Micros, onProgress?: (fraction: number) => void): Promise<ArmRun> {
   const seed = exp.seed;
   const training = await timedAsync("train", () => trainingRun(exp, defense, duration));
-  const { population, observers, radio: fleet, world } = await buildArm(exp, defense, duration, { onProgress });
+  const { population, observers, placement, radio: fleet, world } = await buildArm(exp, defense, duration, { onProgress });
   const radio = fleet as RadioFleet;
   for (const o of observers) {
     const data = training.data.get(o.index);
@@ -86,9 +90,13 @@ export async function runDefense(exp: Experiment, defense: Defense, duration: Mi
 
   const metricsRng = stream(seed, `metrics/${defense.name}`);
   const labels = labelsFromTruth(result.truth, population.size);
+  // the metadata world (only with a policy): each metadata observer reads its vantage's records, and gets labels that know its flow handles
+  const fed = exp.policy === undefined ? null : timed("score", () => feedMetadata(observers, result.truth, placement, exp.policy, exp.transport, duration, seed));
+  const labelsOf = (index: number) => (fed === null ? labels : withMetadata(labels, fed.devices, fed.owners.get(index)));
   const scores: ObserverScores[] = [];
   for (const o of observers) {
-    const s = await timedAsync("score", async () => (o.observer.scoreAsync ? await o.observer.scoreAsync(labels) : o.observer.score(labels)));
+    const own = labelsOf(o.index);
+    const s = await timedAsync("score", async () => (o.observer.scoreAsync ? await o.observer.scoreAsync(own) : o.observer.score(own)));
     scores.push({ index: o.index, scores: s, orientation: training.orientation[o.index], trainingAuc: training.trainingAuc[o.index] });
   }
   scoreHorizons(observers, scores, result.truth, population.size, duration, exp.durationSeconds, labels);

@@ -81,7 +81,7 @@ export const DEFAULT_METADATA_PARAMS: MetadataParams = {
   videoBytesPerSecond: 125_000,
   otherFlowsPerHour: 30,
   otherFlowMeanSeconds: 20,
-  maxRecords: 5_000_000,
+  maxRecords: 2_000_000,
 };
 
 /** One true record: a DNS lookup, or one connection as the device opened it. */

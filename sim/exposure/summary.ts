@@ -1,0 +1,170 @@
+/**
+ * What each vantage × observer learns under one policy, read off a run's metrics.json:
+ * the exposure summary `chaff exposure` writes as `exposure.json`, prints as a table,
+ * draws as a heat map and judges against a baseline.
+ *
+ * One cell per defense arm × observer use (a vantage instance: the vantage and, at
+ * local, isp and vpn-exit, its scope): the task, the oriented AUC and the TPR at FPR 1e-2
+ * and 1e-3 with their intervals (as the run scored them: oriented on the training run,
+ * attacker-favouring), the anonymity-set size (anonymity-set.ts) and, in a shaped arm,
+ * the paired difference of AUC and TPR@1e-3 against the unshaped arm (same people,
+ * same replicates). Per arm, the policy's cost: bandwidth overhead, added latency p50 and
+ * p99, radio energy per device-hour. Then plain-words verdicts per vantage instance and
+ * task (verdicts.ts).
+ *
+ * Scopes come from the metrics (`ObserverResult.scope` when the runner records it) or,
+ * failing that, from the experiment's observer list, whose order the arms keep.
+ *
+ * Pure: the same metrics give the same summary, byte for byte once serialised.
+ *
+ * @example
+ * const s = exposureSummary(metrics, { policy: "vpn", scopes: exp.observers.map((o) => o.scope) });
+ * s.arms[0].cells.find((c) => c.vantage === "local" && c.task === "service")?.auc // => { estimate: 1, lo: 1, hi: 1, resolvable: true } (illustrative)
+ */
+import type { Figure, Interval, PairedDifference, RunMetrics } from "../runs/metrics.ts";
+import { anonymitySet, type AnonymitySet } from "./anonymity-set.ts";
+import { verdicts } from "./verdicts.ts";
+
+/** The FPRs the summary reports TPR at (keys as in metrics.json). */
+export const EXPOSURE_FPRS = ["1e-2", "1e-3"] as const;
+
+export interface ExposureCell {
+  /** `vantage` or `vantage[scope]`: the vantage instance. */
+  where: string;
+  vantage: string;
+  scope: string | null;
+  observer: string;
+  task: string;
+  positives: number;
+  negatives: number;
+  auc: Figure;
+  tprAt: Record<string, Figure>;
+  anonymitySet: AnonymitySet | null;
+  /** Shaped arms only: this figure minus the unshaped arm's, paired, by metric (`auc`, `tpr@1e-3`). */
+  versusUnshaped: Record<string, { difference: Interval; verdict: string }> | null;
+}
+
+export interface ExposureCost {
+  bandwidthOverhead: Interval;
+  latencyP50Ms: Interval;
+  latencyP99Ms: Interval;
+  joulesPerHour: Interval;
+}
+
+export interface ExposureArm {
+  defense: string;
+  device: string;
+  server: string;
+  cost: ExposureCost;
+  cells: ExposureCell[];
+  /** Per task, the strongest observer over every vantage (the run's `strongest`), with its replicates for paired baselines. */
+  strongest: { task: string; observer: string; auc: Figure; tprAt: Record<string, Figure>; replicates: Record<string, string> }[];
+  /** Shaped arms: the strongest observer per task against the unshaped arm, paired (`auc`, `tpr@1e-3`). */
+  strongestVersusUnshaped: PairedDifference[] | null;
+}
+
+export interface ExposureSummary {
+  kind: "chaff-exposure";
+  version: 1;
+  policy: string;
+  purpose: string;
+  experiment: string;
+  seed: number;
+  users: number;
+  durationSeconds: number;
+  /** How the anonymity set is computed (anonymity-set.ts), for whoever reads the file alone. */
+  anonymitySetDefinition: string;
+  arms: ExposureArm[];
+  verdicts: string[];
+}
+
+export const ANONYMITY_SET_DEFINITION =
+  "1 + (1 − AUC)·M: the expected number of candidates, the true one included, scored at least as high as a true one (ties half), where M is the devices that do not run the service (service), the wrong candidates per target (link, group-link: candidates − 1) or the wrong flows per true partner flow (flow-link: negatives per positive); none for activity, whose cases are windows, not people.";
+
+export interface SummaryOptions {
+  /** The policy's name (default: the experiment name without `exposure-`). */
+  policy?: string;
+  /** Per observer use, in experiment order, its scope (used when the metrics do not record scopes). */
+  scopes?: readonly (string | undefined)[];
+}
+
+const COMPARED = ["auc", "tpr@1e-3"];
+
+function pickTpr(tprAt: Record<string, Figure>): Record<string, Figure> {
+  const out: Record<string, Figure> = {};
+  for (const k of EXPOSURE_FPRS) {
+    const t = tprAt[k];
+    out[k] = t ? { estimate: t.estimate, lo: t.lo, hi: t.hi, resolvable: t.resolvable } : { estimate: null, lo: null, hi: null, resolvable: false };
+  }
+  return out;
+}
+
+/** `vantage` or `vantage[scope]`. */
+export function whereName(vantage: string, scope: string | null | undefined): string {
+  return scope ? `${vantage}[${scope}]` : vantage;
+}
+
+/** The exposure summary of a run (see the header). */
+export function exposureSummary(m: RunMetrics, opts: SummaryOptions = {}): ExposureSummary {
+  const policy = opts.policy ?? m.experiment.replace(/^exposure-/, "");
+  const unshaped = m.arms.find((a) => a.device.shaper === "none" && a.server.shaper === "none") ?? null;
+  const arms: ExposureArm[] = m.arms.map((arm) => {
+    const shaped = unshaped !== null && arm !== unshaped;
+    // the paired differences are keyed by observer name, repeated once per scope: the k-th
+    // observer of a name takes the k-th entry of that name and metric (the runner's order)
+    const seen = new Map<string, number>();
+    const cells: ExposureCell[] = arm.observers.map((o, i) => {
+      const scope = (o as { scope?: string }).scope ?? opts.scopes?.[i] ?? null;
+      const name = `${o.observer}@${o.vantage}`;
+      const k = seen.get(name) ?? 0;
+      seen.set(name, k + 1);
+      let versusUnshaped: ExposureCell["versusUnshaped"] = null;
+      if (shaped && arm.versusUndefended) {
+        versusUnshaped = {};
+        for (const metric of COMPARED) {
+          const hit = arm.versusUndefended.filter((d) => d.observer.split("#")[0] === name && d.metric === metric && d.task === o.task)[k];
+          if (hit) versusUnshaped[metric] = { difference: hit.difference, verdict: hit.verdict };
+        }
+      }
+      const s = o.summary;
+      return {
+        where: whereName(o.vantage, scope),
+        vantage: o.vantage,
+        scope,
+        observer: o.observer,
+        task: o.task,
+        positives: s.positives,
+        negatives: s.negatives,
+        auc: s.auc,
+        tprAt: pickTpr(s.tprAt),
+        anonymitySet: s.auc.resolvable ? anonymitySet(o.task, s.auc, s) : null,
+        versusUnshaped,
+      };
+    });
+    const c = arm.cost;
+    return {
+      defense: arm.defense,
+      device: arm.device.shaper,
+      server: arm.server.shaper,
+      cost: { bandwidthOverhead: c.bandwidthOverhead.total, latencyP50Ms: c.addedLatencyMs.p50, latencyP99Ms: c.addedLatencyMs.p99, joulesPerHour: c.energy.joulesPerHour },
+      cells,
+      strongest: (arm.strongest ?? []).map((st) => ({ task: st.task, observer: st.observer, auc: st.auc, tprAt: pickTpr(st.tprAt), replicates: Object.fromEntries(Object.entries(st.replicates ?? {}).filter(([k]) => COMPARED.includes(k))) })),
+      strongestVersusUnshaped: shaped && arm.versusUndefended ? arm.versusUndefended.filter((d) => d.observer.startsWith("strongest:") && COMPARED.includes(d.metric)) : null,
+    };
+  });
+  const out: ExposureSummary = {
+    kind: "chaff-exposure",
+    version: 1,
+    policy,
+    purpose: m.purpose,
+    experiment: m.experiment,
+    seed: m.seed,
+    users: m.users,
+    durationSeconds: m.durationSeconds,
+    anonymitySetDefinition: ANONYMITY_SET_DEFINITION,
+    arms,
+    verdicts: [],
+  };
+  out.verdicts = verdicts(out);
+  return out;
+}

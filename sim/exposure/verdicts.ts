@@ -1,0 +1,156 @@
+/**
+ * The exposure summary in plain words: one sentence per vantage instance and task, read
+ * off the strongest observer of that task at that instance in the unshaped arm, and, when
+ * the policy has a shaper, what the shaper changed (the paired difference against the
+ * unshaped arm: a defense earns credit only when its interval excludes 0).
+ *
+ * How an oriented AUC interval reads:
+ * - its lower bound above 0.5: the observer learns it — "near-certainly" with an estimate
+ *   of 0.95 or more, "clearly" from 0.75, otherwise "weakly, better than chance";
+ * - an interval holding 0.5: "cannot tell (at chance: …)";
+ * - an upper bound below 0.5: the direction learned in training did not carry over to
+ *   this run: also "cannot tell" (the observer has no usable reading here);
+ * - not resolvable: too few cases to say (the figure's own reasons are in metrics.json).
+ * Timing tasks (`link`, `group-link`, `activity`) say whether the correlation "remains
+ * until a shaper is added", or remains with it.
+ *
+ * @example
+ * verdicts(summary)[0] // => "The local-network observer of cafe-hotspot identifies the messaging service near-certainly (service-identification: AUC 1.00 [1.00, 1.00])." (illustrative)
+ */
+import type { Figure } from "../runs/metrics.ts";
+import type { ExposureArm, ExposureCell, ExposureSummary } from "./summary.ts";
+
+const TIMING = new Set(["link", "group-link", "activity"]);
+
+/** Who sits at a vantage instance, as the start of a sentence. */
+export function who(vantage: string, scope: string | null): string {
+  const all = " (every instance at once, colluding)";
+  switch (vantage) {
+    case "local":
+      return scope ? `The local-network observer of ${scope}` : `The local-network observer${all}`;
+    case "isp":
+      return scope ? `The ISP ${scope}` : `The ISP${all}`;
+    case "vpn-provider":
+      return "The VPN provider";
+    case "vpn-exit":
+      return scope ? `The upstream of VPN exit ${scope}` : `The upstream of the VPN exits${all}`;
+    case "server":
+      return "The messaging server";
+    case "global":
+      return "The global observer";
+    default:
+      return `The ${vantage} observer${scope ? ` of ${scope}` : ""}`;
+  }
+}
+
+const DOES: Record<string, [string, string]> = {
+  service: ["identifies the messaging service", "cannot tell who uses the messaging service"],
+  link: ["links who talks to whom", "cannot link who talks to whom"],
+  "group-link": ["links group co-members", "cannot link group co-members"],
+  "flow-link": ["ties one device's flows together", "cannot tie one device's flows together"],
+  activity: ["tells when a user is active", "cannot tell when a user is active"],
+};
+
+function does(task: string): [string, string] {
+  return DOES[task] ?? [`scores the ${task} task`, `cannot score the ${task} task`];
+}
+
+export function num(x: number | null): string {
+  return x === null ? "–" : x.toFixed(2);
+}
+
+/** `0.93 [0.90, 0.96]`, or the estimate alone without an interval. */
+export function withInterval(i: { estimate: number | null; lo: number | null; hi: number | null }): string {
+  if (i.estimate === null) return "not resolvable";
+  return i.lo === null || i.hi === null ? num(i.estimate) : `${num(i.estimate)} [${num(i.lo)}, ${num(i.hi)}]`;
+}
+
+export type Reading = "near-certain" | "clear" | "weak" | "chance" | "below-chance" | "not resolvable";
+
+/** How an oriented AUC reads (see the header). */
+export function reading(auc: Figure): Reading {
+  if (!auc.resolvable || auc.estimate === null || auc.lo === null || auc.hi === null) return "not resolvable";
+  if (auc.lo > 0.5) return auc.estimate >= 0.95 ? "near-certain" : auc.estimate >= 0.75 ? "clear" : "weak";
+  if (auc.hi < 0.5) return "below-chance";
+  return "chance";
+}
+
+/** The cell of the highest resolvable AUC estimate, or the first when none is resolvable. */
+function strongestCell(cells: readonly ExposureCell[]): ExposureCell {
+  let best = cells[0];
+  for (const c of cells) {
+    if (!c.auc.resolvable || c.auc.estimate === null) continue;
+    if (!best.auc.resolvable || best.auc.estimate === null || c.auc.estimate > best.auc.estimate) best = c;
+  }
+  return best;
+}
+
+function phrase(c: ExposureCell): string {
+  const [yes, no] = does(c.task);
+  const fig = `${c.observer}: AUC ${withInterval(c.auc)}`;
+  switch (reading(c.auc)) {
+    case "near-certain":
+      return `${yes} near-certainly (${fig})`;
+    case "clear":
+      return `${yes} clearly (${fig})`;
+    case "weak":
+      return `${yes} weakly, better than chance (${fig})`;
+    case "chance":
+      return `${no} (at chance: ${fig})`;
+    case "below-chance":
+      return `${no} (below chance: the direction learned in training did not carry over; ${fig})`;
+    default:
+      return `${no} that this run can show (too few cases to resolve: ${c.observer}, ${c.positives} positives, ${c.negatives} negatives)`;
+  }
+}
+
+const learns = (r: Reading) => r === "near-certain" || r === "clear" || r === "weak";
+
+/** Groups cells by vantage instance and task, in first-seen order. */
+function groups(arm: ExposureArm): Map<string, ExposureCell[]> {
+  const g = new Map<string, ExposureCell[]>();
+  for (const c of arm.cells) {
+    const key = `${c.where}\u0000${c.task}`;
+    const list = g.get(key);
+    if (list) list.push(c);
+    else g.set(key, [c]);
+  }
+  return g;
+}
+
+/** One sentence per vantage instance and task (see the header). */
+export function verdicts(s: ExposureSummary): string[] {
+  const base = s.arms.find((a) => a.device === "none" && a.server === "none") ?? s.arms[0];
+  if (!base) return [];
+  const shaped = s.arms.filter((a) => a !== base);
+  const out: string[] = [];
+  for (const cells of groups(base).values()) {
+    const c = strongestCell(cells);
+    let sentence = `${who(c.vantage, c.scope)} ${phrase(c)}`;
+    if (TIMING.has(c.task) && learns(reading(c.auc))) {
+      if (shaped.length === 0) sentence += "; timing correlation remains: this policy adds no shaper";
+      for (const arm of shaped) {
+        const same = arm.cells.filter((x) => x.where === c.where && x.task === c.task);
+        if (same.length === 0) continue;
+        const d = strongestCell(same);
+        const diff = same.find((x) => x.observer === c.observer)?.versusUnshaped?.auc;
+        const paired = diff ? `; paired difference in ${c.observer}'s AUC ${withInterval(diff.difference)}: ${diff.verdict}` : "";
+        const r = reading(d.auc);
+        sentence += learns(r)
+          ? `; it remains with the shaper (${arm.defense}: ${d.observer} AUC ${withInterval(d.auc)}${paired})`
+          : `; timing correlation remains until a shaper is added: with the shaper (${arm.defense}) the strongest reads ${withInterval(d.auc)} (${d.observer}${paired})`;
+      }
+    }
+    out.push(`${sentence}.`);
+  }
+  for (const arm of shaped) {
+    const st = arm.strongestVersusUnshaped ?? [];
+    for (const d of st) {
+      if (d.metric !== "tpr@1e-3" && d.metric !== "auc") continue;
+      out.push(
+        `Against the shaper (${arm.defense}: ${arm.device} / ${arm.server}), the strongest ${d.observer.replace("strongest:", "")} observer's ${d.metric === "auc" ? "AUC" : d.metric.replace("tpr", "TPR")} moves by ${withInterval(d.difference)} (paired against no shaper: ${d.verdict}); it costs ${num(arm.cost.bandwidthOverhead.estimate === null ? null : arm.cost.bandwidthOverhead.estimate * 100)}% bandwidth, ${num(arm.cost.latencyP99Ms.estimate)} ms added latency at p99 and ${num(arm.cost.joulesPerHour.estimate)} J per device-hour.`,
+      );
+    }
+  }
+  return out;
+}

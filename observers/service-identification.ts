@@ -44,7 +44,6 @@
  */
 import { z } from "zod";
 import type { Labels } from "./labels.ts";
-import type { MetaRecord } from "./meta-record.ts";
 import { catalogueParams, MetaLog, ServiceCatalogue } from "./meta-service.ts";
 import type { Observer, ObserverContext, ObserverDefinition, Tap, TaskScores } from "./observer.ts";
 
@@ -77,7 +76,7 @@ class ServiceIdentification implements Observer {
     const out = new Map<number, number>();
     for (const r of this.meta.records) {
       if (r.device < 0) continue;
-      const cls = this.catalogue.classOf(r as MetaRecord);
+      const cls = this.catalogue.classOf(r);
       const hit = cls !== "other" && cls !== "unknown" ? 1 : 0;
       out.set(r.device, (out.get(r.device) ?? 0) + hit);
     }

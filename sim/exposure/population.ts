@@ -8,14 +8,15 @@
  *   devices of the household that do not run the messenger), an office Wi-Fi (15
  *   bystanders), a public hotspot in a café (25 bystanders) and the carrier's radio
  *   network (20 bystanders near the users: an assumption standing for the cell's other
- *   subscribers). The messaging users are dealt to them by weight (homes 3 each, office
- *   3, café 3, mobile 4: of 24 users about 8 on the homes, 3 in the office, 3 in the café
- *   and 4 on mobile, dealt by sim/world/topology.ts `placeUsers`).
+ *   subscribers). The messaging users are dealt to them by weight (homes 2 each, office
+ *   3, café 6, mobile 4, by sim/world/topology.ts `placeUsers`): of 48 users about 23 on
+ *   the homes (4 on each), 6 in the office, 11 in the café and 8 on mobile — the café is
+ *   busy so that its local observer has enough users to score.
  * - A VPN provider with four exit servers, shared by its users (dealt evenly).
  * - The default conversation mix (1:1 messaging, groups, voice calls, idle background).
  *
  * Sizes: `FULL` (what `chaff exposure` runs by default: 60 users, 30 simulated minutes)
- * and `CI` (24 users, 5 minutes: the committed baselines and `.ci/exposure`); `--users`
+ * and `CI` (48 users, 20 minutes: the committed baselines and `.ci/exposure`); `--users`
  * and `--duration` override either.
  */
 import type { TopologySpec } from "../world/topology.ts";
@@ -31,7 +32,7 @@ export interface ExposurePopulation {
 /** What `chaff exposure` runs without --users / --duration. */
 export const FULL: ExposurePopulation = { users: 60, durationSeconds: 1800, seed: 13, resamples: 500 };
 /** The size of the committed baselines and the CI check (`.ci/exposure`). */
-export const CI: ExposurePopulation = { users: 24, durationSeconds: 300, seed: 13, resamples: 400 };
+export const CI: ExposurePopulation = { users: 48, durationSeconds: 1200, seed: 13, resamples: 400 };
 
 /** The local scopes exposure runs observe: the café's hotspot and one home network. */
 export const HOTSPOT = "cafe-hotspot";
@@ -46,13 +47,13 @@ export const EXIT = "exit-0";
  * weight); the VPN's exits only when the policy uses a VPN.
  */
 export function exposureTopology(vpn: boolean): TopologySpec {
-  const homes = Array.from({ length: 6 }, (_, i) => ({ name: `home-${i + 1}`, kind: "home-wifi" as const, isp: i < 4 ? "fiber-co" : "cable-co", weight: 3, bystanders: 2 }));
+  const homes = Array.from({ length: 6 }, (_, i) => ({ name: `home-${i + 1}`, kind: "home-wifi" as const, isp: i < 4 ? "fiber-co" : "cable-co", weight: 2, bystanders: 2 }));
   return {
     isps: ["fiber-co", "cable-co", "mobile-co"],
     networks: [
       ...homes,
       { name: "office", kind: "office-wifi", isp: "fiber-co", weight: 3, bystanders: 15 },
-      { name: HOTSPOT, kind: "hotspot", isp: "cable-co", weight: 3, bystanders: 25 },
+      { name: HOTSPOT, kind: "hotspot", isp: "cable-co", weight: 6, bystanders: 25 },
       { name: "mobile", kind: "mobile", isp: "mobile-co", weight: 4, bystanders: 20 },
     ],
     ...(vpn ? { vpn: { exits: 4 } } : {}),

@@ -106,6 +106,31 @@ function phrase(c: ExposureCell): string {
 
 const learns = (r: Reading) => r === "near-certain" || r === "clear" || r === "weak";
 
+/** The vantages that carry traffic between the ends, where a shaper can hide it: all but the server and the VPN provider, which terminate the shaping. */
+export const NETWORK_VANTAGES = new Set(["local", "isp", "vpn-exit", "global"]);
+
+/**
+ * Per timing task, the network observer (NETWORK_VANTAGES) with the highest unshaped AUC,
+ * and what the shaper did to it, paired: the strongest timing observer on the path.
+ */
+function networkStrongest(base: ExposureArm, arm: ExposureArm): string | null {
+  const parts: string[] = [];
+  for (const task of ["link", "activity"]) {
+    const cells = base.cells.filter((c) => c.task === task && NETWORK_VANTAGES.has(c.vantage) && c.auc.resolvable && c.auc.estimate !== null);
+    if (cells.length === 0) continue;
+    const c = strongestCell(cells);
+    const i = base.cells.indexOf(c);
+    const d = arm.cells[i];
+    if (!d || d.where !== c.where || d.observer !== c.observer) continue;
+    const diffs = ["auc", "tpr@1e-3"].flatMap((m) => {
+      const v = d.versusUnshaped?.[m];
+      return v && v.verdict !== "not resolvable" ? [`${m === "auc" ? "AUC" : "TPR@1e-3"} ${withInterval(v.difference)} (${v.verdict})`] : [];
+    });
+    parts.push(`for ${task}, ${c.observer} at ${c.where} (AUC ${withInterval(c.auc)} without the shaper, ${withInterval(d.auc)} with it${diffs.length ? `; paired difference ${diffs.join(", ")}` : ""})`);
+  }
+  return parts.length ? `The strongest timing observer on the network path (every vantage but the server and the VPN provider, which terminate the shaping): ${parts.join("; ")}.` : null;
+}
+
 /** Groups cells by vantage instance and task, in first-seen order. */
 function groups(arm: ExposureArm): Map<string, ExposureCell[]> {
   const g = new Map<string, ExposureCell[]>();
@@ -144,13 +169,11 @@ export function verdicts(s: ExposureSummary): string[] {
     out.push(`${sentence}.`);
   }
   for (const arm of shaped) {
-    const st = arm.strongestVersusUnshaped ?? [];
-    for (const d of st) {
-      if (d.metric !== "tpr@1e-3" && d.metric !== "auc") continue;
-      out.push(
-        `Against the shaper (${arm.defense}: ${arm.device} / ${arm.server}), the strongest ${d.observer.replace("strongest:", "")} observer's ${d.metric === "auc" ? "AUC" : d.metric.replace("tpr", "TPR")} moves by ${withInterval(d.difference)} (paired against no shaper: ${d.verdict}); it costs ${num(arm.cost.bandwidthOverhead.estimate === null ? null : arm.cost.bandwidthOverhead.estimate * 100)}% bandwidth, ${num(arm.cost.latencyP99Ms.estimate)} ms added latency at p99 and ${num(arm.cost.joulesPerHour.estimate)} J per device-hour.`,
-      );
-    }
+    const pct = arm.cost.bandwidthOverhead.estimate === null ? null : arm.cost.bandwidthOverhead.estimate * 100;
+    const moves = (arm.strongestVersusUnshaped ?? []).map((d) => `the strongest ${d.observer.replace("strongest:", "")} observer's ${d.metric === "auc" ? "AUC" : d.metric.replace("tpr", "TPR")} ${d.verdict === "not resolvable" ? "cannot be compared (not resolvable)" : `moves by ${withInterval(d.difference)} (${d.verdict})`}`);
+    out.push(`The shaper (${arm.defense}: ${arm.device} / ${arm.server}) costs ${num(pct)}% more bandwidth, ${num(arm.cost.latencyP50Ms.estimate)} ms added latency at p50 and ${num(arm.cost.latencyP99Ms.estimate)} ms at p99, and ${num(arm.cost.joulesPerHour.estimate)} J per device-hour${moves.length ? `; paired against no shaper, over every vantage, ${moves.join(", ")}` : ""}.`);
+    const net = networkStrongest(base, arm);
+    if (net) out.push(net);
   }
   return out;
 }

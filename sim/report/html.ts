@@ -9,7 +9,9 @@
  * from `sim/report/figures/` (`renderFigures`).
  *
  * `reportFiles` gives a run everything this adds to it at once — the figure data, the
- * figures and `report.html` — for `chaff run` to hand to `writeRun`. Given the provenance
+ * figures and `report.html` (and, given the experiment of an exposure run, `exposure.json`,
+ * `exposure.md` and the vantage × observer heat map, shown in the page as its own
+ * section: sim/exposure/outputs.ts) — for `chaff run` to hand to `writeRun`. Given the provenance
  * the manifest will record, its `report.html` is byte for byte the one `chaff report`
  * later redraws from the run directory.
  *
@@ -21,6 +23,10 @@ import { dataFiles, FIGURE_CAPTIONS, FIGURES, figureFiles, type FigureName } fro
 import { advancedAnalysis, COUNTS_NOTE, daysBought, findings, hasOverTime, observerTable, overTimeIntro, overTimeTable, summaryTable, threatModel, TRAINING_NOTE } from "./text.ts";
 import type { RunMetrics } from "../runs/metrics.ts";
 import type { RunOutput } from "../experiment/run.ts";
+import type { ExposureSummary } from "../exposure/summary.ts";
+import { costRows, exposureRows } from "../exposure/table.ts";
+import { exposureOutputs, isExposureExperiment } from "../exposure/outputs.ts";
+import { EXPOSURE_HEATMAP_CAPTION } from "./figures/exposure-heatmap.ts";
 
 export interface ReportHtmlInput {
   metrics: RunMetrics;
@@ -30,6 +36,24 @@ export interface ReportHtmlInput {
   manifest?: { id?: string; code?: { revision: string | null; dirty: boolean | null }; experimentHash?: string; node?: string };
   /** Extra notes, e.g. which data files the run lacked. */
   notes?: string[];
+  /** An exposure run's summary and heat map (sim/exposure/): shown as its own section when given. */
+  exposure?: { summary: ExposureSummary; svg: string };
+}
+
+/** The exposure section: verdicts, cost, the heat map and each arm's vantage × observer table. */
+function exposureSection(e: { summary: ExposureSummary; svg: string }): string[] {
+  const s = e.summary;
+  return [
+    '<h2 id="exposure">What each vantage learns</h2>',
+    `<p>Policy <strong>${escapeHtml(s.policy)}</strong>: ${escapeHtml(s.purpose)}</p>`,
+    "<ul>",
+    ...s.verdicts.map((v) => `<li>${escapeHtml(v)}</li>`),
+    "</ul>",
+    table(costRows(s)),
+    `<figure id="fig-exposure-heatmap">\n${e.svg.trim()}\n<figcaption>${escapeHtml(EXPOSURE_HEATMAP_CAPTION)}</figcaption>\n</figure>`,
+    ...s.arms.flatMap((a) => [`<p>${escapeHtml(a.defense)} (${escapeHtml(a.device)} / ${escapeHtml(a.server)}):</p>`, table(exposureRows(a))]),
+    `<p>Anonymity set: ${escapeHtml(s.anonymitySetDefinition)}</p>`,
+  ];
 }
 
 export function escapeHtml(s: string): string {
@@ -109,7 +133,8 @@ export function reportHtml(input: ReportHtmlInput): string {
     `<h1>${escapeHtml(m.experiment)}</h1>`,
     `<p>${escapeHtml(m.purpose)}</p>`,
     `<p class="meta">${provenance.map(escapeHtml).join(" · ")}. Intervals are seeded bootstrap 95% intervals.</p>`,
-    `<nav>${["summary", "findings", ...(hasOverTime(m) ? ["over-time"] : []), "every-observer", "figures", "method", "observers", "traffic"].map((s) => `<a href="#${s}">${s}</a>`).join("")}</nav>`,
+    `<nav>${[...(input.exposure ? ["exposure"] : []), "summary", "findings", ...(hasOverTime(m) ? ["over-time"] : []), "every-observer", "figures", "method", "observers", "traffic"].map((s) => `<a href="#${s}">${s}</a>`).join("")}</nav>`,
+    ...(input.exposure ? exposureSection(input.exposure) : []),
     '<h2 id="summary">Privacy and cost per defense</h2>',
     table(summaryTable(m)),
     '<h2 id="findings">Findings</h2>',
@@ -159,12 +184,19 @@ export function reportHtml(input: ReportHtmlInput): string {
  * `report.html`. Pass the provenance `writeRun` will put in the manifest (id, experiment
  * hash, code revision, Node version) so `chaff report` reproduces `report.html` exactly.
  */
-export function reportFiles(output: RunOutput, manifest?: ReportHtmlInput["manifest"]): Record<string, string | Uint8Array> {
+export function reportFiles(output: RunOutput, manifest?: ReportHtmlInput["manifest"], experiment?: { name: string; policy?: unknown; observers: readonly { scope?: string }[] }): Record<string, string | Uint8Array> {
   const figures = figureFiles(output);
   const svgs: Partial<Record<FigureName, string>> = {};
   for (const name of FIGURES) {
     const svg = figures[`figures/${name}.svg`];
     if (typeof svg === "string") svgs[name] = svg;
   }
-  return { ...dataFiles(output), ...figures, "report.html": reportHtml({ metrics: output.metrics, figures: svgs, manifest }) };
+  // an exposure run (sim/exposure/) also gets its summary, its tables and the heat map
+  const exposure = experiment && isExposureExperiment(experiment) ? exposureOutputs(output.metrics, experiment) : null;
+  return {
+    ...dataFiles(output),
+    ...figures,
+    ...(exposure ? exposure.files : {}),
+    "report.html": reportHtml({ metrics: output.metrics, figures: svgs, manifest, exposure: exposure ?? undefined }),
+  };
 }

@@ -10,9 +10,11 @@
  * DNS / SNI / address fingerprinting literature (Trevisan et al., "Does domain name
  * encryption increase users' privacy?", ACM SIGCOMM CCR 50(3), 2020; Hoang et al.,
  * "Assessing the Privacy Benefits of Domain Name Encryption", AsiaCCS 2020: a dedicated
- * address names its service even when DNS and SNI are encrypted). The defaults follow
- * the lab's service catalogue (chat / media / call names under `messenger.example`);
- * an experiment that renames the service passes its names and addresses as parameters.
+ * address names its service even when DNS and SNI are encrypted), and the addresses of
+ * the product's per-class proxies (a proxy split hides which device a flow is from, not
+ * that the flow is the messenger's). The defaults follow the lab's service catalogue
+ * (sim/world/services.ts: chat / media / call names under `messenger.example`); an
+ * experiment that renames the service passes its names and addresses as parameters.
  *
  * Matching rule: a name belongs to a class when it equals one of the class's names or is
  * a subdomain of one (`eu.chat.messenger.example` matches `chat.messenger.example`),
@@ -47,11 +49,17 @@ export const DEFAULT_SERVICE_NAMES: Readonly<Record<ServiceClass, readonly strin
   calls: ["call.messenger.example"],
 };
 
-/** The lab's catalogue of the messenger's dedicated addresses, per class (TEST-NET-3, RFC 5737). */
+/**
+ * The lab's catalogue of the messenger's own addresses, per class: each service's
+ * dedicated address (TEST-NET-3, RFC 5737), and the address of the product's proxy for
+ * that class (sim/world/services.ts `proxyAddress`). Anyone who runs the app can learn
+ * both, so the attacker is granted them (attacker favouring); the proxy for other apps'
+ * traffic is left out: bystanders use it too.
+ */
 export const DEFAULT_SERVICE_ADDRESSES: Readonly<Record<ServiceClass, readonly string[]>> = {
-  messaging: ["203.0.113.10"],
-  media: ["203.0.113.20"],
-  calls: ["203.0.113.30"],
+  messaging: ["203.0.113.10", "192.0.2.201"],
+  media: ["203.0.113.20", "192.0.2.202"],
+  calls: ["203.0.113.30", "192.0.2.203"],
 };
 
 const nameList = (cls: ServiceClass) =>
@@ -66,7 +74,7 @@ const addressList = (cls: ServiceClass) =>
     .array(z.string().min(1).max(64))
     .max(256)
     .default([...DEFAULT_SERVICE_ADDRESSES[cls]])
-    .describe(`the service's dedicated addresses for its ${cls} traffic, as written in records (no address of a shared CDN front)`);
+    .describe(`the addresses only the service's ${cls} traffic goes to (its dedicated address, its proxy for that class), as written in records; no shared CDN front`);
 
 /** The catalogue parameters every metadata observer takes (spread into its schema). */
 export const catalogueParams = {

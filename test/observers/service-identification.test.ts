@@ -70,6 +70,12 @@ describe("service-identification", () => {
     expect(rocAuc(s.positives, s.negatives)).toBe(1);
   });
 
+  it("counts a flow to the product's proxy for messaging as the messenger's, not one to the proxy for other apps", () => {
+    const r = [rec({ kind: "flow", device: 1, time: SECOND, src: "100.64.0.1", dst: "192.0.2.201", port: 443 }), rec({ kind: "flow", device: 4, time: SECOND, src: "100.64.0.4", dst: "192.0.2.204", port: 443 })];
+    const s = feedMeta(definition, {}, r, USERS, 0, END).score(labels);
+    expect([Array.from(s.positives), Array.from(s.negatives)]).toEqual([[Math.log1p(1)], [0]]);
+  });
+
   it("with every name and service address hidden scores every device 0: AUC exactly 0.5", () => {
     const s = run("hidden");
     expect(allScores(s)).toEqual([0, 0, 0, 0, 0, 0]);

@@ -12,8 +12,9 @@
  * Sullivan, Wood, "TLS Encrypted Client Hello", draft-ietf-tls-esni, which leaves only
  * the shared public front's name visible).
  *
- * Rule: the attacker knows the service's public names and dedicated addresses
- * (meta-service.ts; parameters, defaulting to the lab's catalogue). For every device
+ * Rule: the attacker knows the service's public names and its own addresses (dedicated
+ * service addresses, the product's per-class proxies: meta-service.ts; parameters,
+ * defaulting to the lab's catalogue). For every device
  * the vantage tells apart (record.device ≥ 0) and saw at least one record of, the score
  * is log(1 + the number of its records, DNS queries and flows, that show a service name
  * or go to a service address). Nothing else counts: not traffic volume, not timing, not
@@ -113,13 +114,13 @@ class ServiceIdentification implements Observer {
 
 export const definition: ObserverDefinition<ServiceIdentificationParams> = {
   name: "service-identification",
-  summary: "tells which devices run the messenger from the DNS names, TLS server names (SNI) and dedicated service addresses their metadata shows",
+  summary: "tells which devices run the messenger from the DNS names, TLS server names (SNI) and the service's own addresses (dedicated, or its per-class proxies) their metadata shows",
   citation:
     "Trevisan et al., Does domain name encryption increase users' privacy?, ACM SIGCOMM CCR 2020; Hoang et al., Assessing the Privacy Benefits of Domain Name Encryption, AsiaCCS 2020; Siby et al., Encrypted DNS ⇒ Privacy?, NDSS 2020; TLS Encrypted Client Hello (draft-ietf-tls-esni)",
   task: "service",
   vantage: "local",
   vantages: ["local", "isp", "vpn-provider", "vpn-exit", "server", "global"],
-  sees: "per device it can tell apart, the DNS names queried, the TLS server names (SNI) and the destination addresses its vantage leaves visible, matched against the service's public names and dedicated addresses",
+  sees: "per device it can tell apart, the DNS names queried, the TLS server names (SNI) and the destination addresses its vantage leaves visible, matched against the service's public names and own addresses (dedicated, per-class proxies)",
   cannotSee:
     "names under encrypted DNS (DoT/DoH) or ECH, addresses inside a VPN tunnel, the service behind a shared CDN front, which device sits behind a shared VPN exit or proxy address, devices it saw no record of; it ignores traffic volume and timing",
   schema,

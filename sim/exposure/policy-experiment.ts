@@ -8,7 +8,8 @@
  *   numbers), so what the shaper buys is the paired difference the runner computes.
  * - Observers, at every vantage × scope that makes sense for the policy: `local` scoped
  *   to the café's hotspot and to one home network, `isp` scoped to one ISP (fiber-co:
- *   the homes and the office), `vpn-provider` and `vpn-exit` (scoped to exit-0) when the
+ *   the homes and the office) and unscoped (every ISP at once, colluding: the
+ *   attacker-favouring reading, which sees both ends of every pair), `vpn-provider` and `vpn-exit` (scoped to exit-0) when the
  *   policy uses a VPN, `server` and `global` (one instance each). At each, the traffic
  *   observers (volume correlation and Bahramali et al.'s event matching for linking, the
  *   activity detector) and the network-metadata observers (service identification, DNS
@@ -44,6 +45,7 @@ export function exposureVantages(p: PolicyFile): VantageScope[] {
     { vantage: "local", scope: HOTSPOT },
     { vantage: "local", scope: HOME },
     { vantage: "isp", scope: ISP },
+    { vantage: "isp" },
   ];
   if (p.policy.vpn.mode !== "off") out.push({ vantage: "vpn-provider" }, { vantage: "vpn-exit", scope: EXIT });
   out.push({ vantage: "server" }, { vantage: "global" });

@@ -1,0 +1,130 @@
+import { describe, expect, it } from "vitest";
+import { anonymitySet } from "../../../sim/exposure/anonymity-set.ts";
+import { judgePosture, postureRows } from "../../../sim/exposure/posture.ts";
+import { exposureSummary } from "../../../sim/exposure/summary.ts";
+import { exposureMarkdown } from "../../../sim/exposure/table.ts";
+import { reading } from "../../../sim/exposure/verdicts.ts";
+import type { ArmResult, Figure, ObserverResult, RunMetrics } from "../../../sim/runs/metrics.ts";
+
+const fig = (estimate: number, lo: number, hi: number): Figure => ({ estimate, lo, hi, resolvable: true });
+const NONE: Figure = { estimate: null, lo: null, hi: null, resolvable: false };
+
+function observer(name: string, vantage: ObserverResult["vantage"], task: ObserverResult["task"], auc: Figure, counts = { positives: 40, negatives: 40, candidates: null as number | null }): ObserverResult {
+  return {
+    observer: name,
+    vantage,
+    task,
+    sees: "",
+    cannotSee: "",
+    orientation: 1,
+    trainingAuc: null,
+    summary: {
+      ...counts,
+      positiveUsers: 20,
+      negativeUsers: 20,
+      resamples: 100,
+      level: 0.95,
+      auc,
+      tprAt: { "1e-2": { ...auc, negatives: counts.negatives, negativesNeeded: 1000 }, "1e-3": { ...NONE, negatives: counts.negatives, negativesNeeded: 10000 } },
+      bdr: { baseRate: null, at: {} },
+      top1: null,
+      top5: null,
+      notResolvable: [],
+    },
+  };
+}
+
+function arm(defense: string, shaper: string, observers: ObserverResult[], versus: ArmResult["versusUndefended"] = null): ArmResult {
+  const i = { estimate: 0, lo: 0, hi: 0 };
+  return {
+    defense,
+    device: { shaper, params: {} },
+    server: { shaper, params: {} },
+    traffic: { messages: 1, delivered: 1, conversations: 1, packets: 1 },
+    cost: { bandwidthOverhead: { total: i, device: i, server: i }, addedLatencyMs: { p50: i, p95: i, p99: i, messages: 1 }, endToEndLatencyMs: { p50: i, p95: i, p99: i }, energy: { radio: "lte", joulesPerHour: i, wakeupsPerHour: i }, budget: { refusedPadding: 0, forcedReleases: 0 } },
+    observers,
+    strongest: [],
+    versusUndefended: versus,
+  };
+}
+
+/** Two scopes of one observer at local (a hotspot that names the service, a home that cannot) and an ISP timing observer a shaper lowers. */
+function run(ispShaped: Figure): RunMetrics {
+  const base = [
+    observer("service-identification", "local", "service", fig(1, 1, 1)),
+    observer("service-identification", "local", "service", fig(0.5, 0.45, 0.55)),
+    observer("event-matching", "isp", "link", fig(0.9, 0.8, 0.95), { positives: 20, negatives: 400, candidates: 41 }),
+  ];
+  const shaped = [base[0], base[1], { ...base[2], summary: { ...base[2].summary, auc: ispShaped } }];
+  const d = (observer: string, task: "service" | "link", est: number, lo: number, hi: number, verdict: "lower" | "no detectable change") => ({ observer, task, metric: "auc", defended: null, undefended: null, difference: { estimate: est, lo, hi }, verdict });
+  const versus = [d("service-identification@local", "service", 0, 0, 0, "no detectable change"), d("service-identification@local", "service", 0, -0.01, 0.01, "no detectable change"), d("event-matching@isp", "link", -0.3, -0.4, -0.2, "lower")];
+  return { experiment: "exposure-test", purpose: "a constructed run", seed: 1, durationSeconds: 60, users: 40, arms: [arm("none", "none", base), arm("shaped", "constant-rate", shaped, versus)] };
+}
+
+describe("anonymity set", () => {
+  it("is 1 + (1 − AUC)·M: the truth plus the wrong candidates expected at or above it", () => {
+    const set = anonymitySet("service", { estimate: 0.9, lo: 0.85, hi: 0.95 }, { positives: 24, negatives: 40, candidates: null })!;
+    expect(set.crowd).toBe(40);
+    expect(set.estimate).toBeCloseTo(5, 10);
+    // the AUC's upper bound gives the set's lower bound
+    expect(set.lo).toBeCloseTo(3, 10);
+    expect(set.hi).toBeCloseTo(7, 10);
+    // a link target competes with candidates − 1 wrong ones; at chance half of them rank above the truth
+    expect(anonymitySet("link", { estimate: 0.5, lo: 0.5, hi: 0.5 }, { positives: 10, negatives: 900, candidates: 41 })?.estimate).toBe(21);
+    expect(anonymitySet("activity", { estimate: 0.9, lo: 0.8, hi: 1 }, { positives: 10, negatives: 10, candidates: null })).toBeNull();
+  });
+});
+
+describe("exposureSummary", () => {
+  const s = exposureSummary(run(fig(0.6, 0.52, 0.7)), { scopes: ["cafe", "home", undefined] });
+
+  it("keeps each scope of one observer apart, with its own figures and paired difference", () => {
+    const [hot, home] = s.arms[1].cells;
+    expect([hot.where, home.where]).toEqual(["local[cafe]", "local[home]"]);
+    expect(hot.auc.estimate).toBe(1);
+    expect(home.versusUnshaped?.auc.difference).toEqual({ estimate: 0, lo: -0.01, hi: 0.01 });
+    expect(s.arms[1].cells[2].versusUnshaped?.auc.verdict).toBe("lower");
+    expect(s.arms[0].cells[2].anonymitySet?.estimate).toBeCloseTo(1 + 0.1 * 40, 10);
+  });
+
+  it("says in plain words who learns what, and that the shaper lowered the timing correlation", () => {
+    expect(s.verdicts).toContain("The local-network observer of cafe identifies the messaging service near-certainly (service-identification: AUC 1.00 [1.00, 1.00]).");
+    expect(s.verdicts).toContain("The local-network observer of home cannot tell who uses the messaging service (at chance: service-identification: AUC 0.50 [0.45, 0.55]).");
+    const isp = s.verdicts.find((v) => v.startsWith("The ISP (every instance at once, colluding) links who talks to whom clearly"));
+    expect(isp).toMatch(/paired difference in event-matching's AUC -0\.30 \[-0\.40, -0\.20\]: lower/);
+    expect(exposureMarkdown(s)).toContain("| local[cafe] | service-identification | service | 1.00 [1.00, 1.00] |");
+  });
+
+  it("reads intervals as the header says", () => {
+    expect(reading(fig(0.97, 0.9, 1))).toBe("near-certain");
+    expect(reading(fig(0.6, 0.49, 0.7))).toBe("chance");
+    expect(reading(fig(0.4, 0.3, 0.45))).toBe("below-chance");
+    expect(reading(NONE)).toBe("not resolvable");
+  });
+});
+
+describe("posture against a baseline", () => {
+  const scopes = ["cafe", "home", undefined];
+  const baseline = exposureSummary(run(fig(0.6, 0.52, 0.7)), { scopes });
+
+  it("passes the same run and fails one whose ISP observer rose beyond its interval, naming it", () => {
+    expect(judgePosture(baseline, exposureSummary(run(fig(0.6, 0.52, 0.7)), { scopes })).regressions).toBe(0);
+    const worse = judgePosture(baseline, exposureSummary(run(fig(0.9, 0.8, 0.95)), { scopes }));
+    expect(worse.regressions).toBeGreaterThan(0);
+    const rows = postureRows(worse);
+    expect(rows.slice(1).every((r) => r[0] === "shaped" && r[1] === "isp event-matching" && r[6] === "WORSE")).toBe(true);
+    expect(rows.slice(1).map((r) => r[2])).toContain("auc");
+  });
+
+  it("with a tolerance, judges the rise of the estimate", () => {
+    const run2 = exposureSummary(run(fig(0.65, 0.6, 0.75)), { scopes });
+    expect(judgePosture(baseline, run2, { tolerance: 0.1 }).regressions).toBe(0);
+    expect(judgePosture(baseline, run2, { tolerance: 0.01 }).regressions).toBeGreaterThan(0);
+  });
+
+  it("counts a vantage × observer missing from the run as a regression", () => {
+    const fewer = run(fig(0.6, 0.52, 0.7));
+    for (const a of fewer.arms) a.observers = a.observers.slice(0, 2);
+    expect(judgePosture(baseline, exposureSummary(fewer, { scopes })).judgements.filter((j) => j.verdict === "missing").length).toBeGreaterThan(0);
+  });
+});

@@ -71,6 +71,7 @@ export function rayleighCdf(t: number, sigma: number): number {
 
 /** Scratch for the bucket pass, shared by every FRONT (a trace is drawn and bucketed in one synchronous call). */
 let drawn = new Float64Array(0);
+let bucketIndex = new Int32Array(0);
 let bucketStart = new Int32Array(0);
 
 /** The bucket of a uniform x in [0, 1) among n: ⌊x·n⌋. */
@@ -80,27 +81,29 @@ function bucketOf(x: number, n: number): number {
 }
 
 /**
- * Draws n uniforms from `rng` (in stream order) and writes them to `into[0, n)` grouped
- * by bucket ⌊U·n⌋ in ascending bucket order (a counting sort on the bucket); within a
- * bucket they are in draw order until `Front.sortBucket` sorts them.
+ * Draws n uniforms from `rng` (in stream order; in one bulk call when the source has
+ * `fill`) and writes them to `into[0, n)` grouped by bucket ⌊U·n⌋ in ascending bucket
+ * order (a counting sort on the bucket); within a bucket they are in draw order until
+ * `Front.sortBucket` sorts them.
  */
 function drawBucketed(rng: RandomSource, n: number, into: Float64Array): void {
   if (drawn.length < n) {
     drawn = new Float64Array(n);
+    bucketIndex = new Int32Array(n);
     bucketStart = new Int32Array(n + 1);
   }
   const u = drawn;
+  const bi = bucketIndex;
   const start = bucketStart;
+  if (rng.fill !== undefined) rng.fill(u, n);
+  else for (let i = 0; i < n; i++) u[i] = rng.next();
   for (let i = 0; i < n; i++) {
-    const x = rng.next();
-    u[i] = x;
-    start[bucketOf(x, n) + 1]++;
+    const b = bucketOf(u[i], n);
+    bi[i] = b;
+    start[b + 1]++;
   }
   for (let b = 1; b <= n; b++) start[b] += start[b - 1];
-  for (let i = 0; i < n; i++) {
-    const x = u[i];
-    into[start[bucketOf(x, n)]++] = x;
-  }
+  for (let i = 0; i < n; i++) into[start[bi[i]]++] = u[i];
   start.fill(0, 0, n + 1);
 }
 
@@ -143,7 +146,8 @@ class Front extends BaseShaper {
   override onQueued(now: Micros, _size: number, out: ShaperActions): void {
     const gap = now - this.lastReal;
     this.lastReal = now;
-    if (gap >= this.idleGap) this.startTrace(now, out);
+    // the trace starts at `lastReal` (now): a µs time passed to a call V8 does not inline is boxed
+    if (gap >= this.idleGap) this.startTrace(out);
   }
 
   override onTimer(now: Micros, _id: number, out: ShaperActions): void {
@@ -151,7 +155,8 @@ class Front extends BaseShaper {
       const k = ++this.next;
       if (k < this.count) {
         if (k === this.sorted) this.sortBucket();
-        this.nextAt = this.timeOf(k);
+        // `timeOf(k)` written out: a double returned from a call V8 does not inline is boxed
+        this.nextAt = this.origin + Math.round(this.sigma * Math.sqrt(-2 * Math.log(1 - this.draws[k])));
       }
       out.sendPadding(this.size, PADDING);
     }
@@ -183,12 +188,13 @@ class Front extends BaseShaper {
     return this.origin + Math.round(this.sigma * Math.sqrt(-2 * Math.log(1 - this.draws[k])));
   }
 
-  private startTrace(now: Micros, out: ShaperActions): void {
+  /** Starts a trace at the real packet just queued (`lastReal`). */
+  private startTrace(out: ShaperActions): void {
     const rng = this.rng;
     const n = rng.int(1, this.maxPadding);
     const w = rng.uniform(this.wMin, this.wMax);
     drawBucketed(rng, n, this.draws);
-    this.origin = now;
+    this.origin = this.lastReal;
     this.sigma = w * 1e6;
     this.count = n;
     this.sorted = 0;

@@ -15,6 +15,11 @@
 export interface RandomSource {
   /** Uniform in [0, 1). */
   next(): number;
+  /**
+   * Optional bulk draw: the next `n` uniforms into `into[0, n)`, exactly the numbers `n`
+   * calls of `next()` would return, in order (for shapers that draw hundreds at once).
+   */
+  fill?(into: Float64Array, n: number): void;
   /** Uniform in [lo, hi). */
   uniform(lo: number, hi: number): number;
   /** Uniform integer in [lo, hi), hi exclusive. */

@@ -46,6 +46,30 @@ export function cellNext(st: Float64Array, o: number): number {
   return (st[o + 2] = t - c);
 }
 
+/**
+ * Writes the cell's next `n` uniforms to `into[0, n)`, exactly as `n` calls of
+ * `cellNext` would, with the state kept in locals for the loop (a bulk draw: no
+ * typed-array stores per step).
+ */
+export function cellFill(st: Float64Array, o: number, into: Float64Array, n: number): void {
+  let s0 = st[o];
+  let s1 = st[o + 1];
+  let s2 = st[o + 2];
+  let c = st[o + 3];
+  for (let i = 0; i < n; i++) {
+    const t = 2091639 * s0 + c * 2.3283064365386963e-10; // 2^-32
+    s0 = s1;
+    s1 = s2;
+    c = t | 0;
+    s2 = t - c;
+    into[i] = s2;
+  }
+  st[o] = s0;
+  st[o + 1] = s1;
+  st[o + 2] = s2;
+  st[o + 3] = c;
+}
+
 /** Exponential with the given mean, by inversion (as `Rng.exponential`). */
 export function cellExponential(st: Float64Array, o: number, mean: number): number {
   return -mean * Math.log(1 - cellNext(st, o));

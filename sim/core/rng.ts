@@ -21,6 +21,7 @@
  * r.child("replies"); // the stream "user/3/messages/replies"
  */
 import seedrandom from "seedrandom";
+import { cellFill } from "./alea-cell.ts";
 
 export type Seed = number | string;
 
@@ -63,6 +64,11 @@ export class Rng {
   /** Uniform in [0, 1). */
   next(): number {
     return this.prng();
+  }
+
+  /** The next `n` uniforms in [0, 1) into `into[0, n)`: the numbers `n` calls of `next()` return, in order. */
+  fill(into: Float64Array, n: number): void {
+    cellFill(this.st, 0, into, n);
   }
 
   /** Uniform in [lo, hi). */

@@ -41,20 +41,24 @@ import type { Kind } from "../core/kinds.ts";
 
 export class Egress extends EgressActions {
   /**
-   * The time of the engine call being made. Each call below is a wrapper small enough
-   * for V8 to inline always: it puts `now` here and the body reads it, so a µs time (a
-   * double past 2^30) never crosses a call boundary as an argument, which would box it.
+   * The time of the engine call being made (the clock register). `start`, `enqueue`,
+   * `fire` and `receive` are wrappers small enough for V8 to inline usually: each puts
+   * `now` here and calls its `...At` body, which reads it, so a µs time (a double past
+   * 2^30) does not cross a call boundary as an argument, which would box it. A host
+   * whose loop is too big for V8 to inline even the wrapper (V8 inlines up to a budget
+   * per function) writes `clock[0]` itself and calls the `...At` method directly: then
+   * no call it makes carries a double at all.
    */
-  private readonly at = new Float64Array(1);
+  readonly clock = new Float64Array(1);
 
   start(slot: number, now: Micros): void {
-    this.at[0] = now;
+    this.clock[0] = now;
     this.startAt(slot);
   }
 
   /** A real packet of `wire` bytes carrying `payload` real bytes of `flow` enters slot `slot`'s queue. */
   enqueue(slot: number, now: Micros, wire: number, payload: number, flow: number): void {
-    this.at[0] = now;
+    this.clock[0] = now;
     this.enqueueAt(slot, wire, payload, flow);
   }
 
@@ -64,25 +68,27 @@ export class Egress extends EgressActions {
    * schedule makes exactly one event, at the time asked.
    */
   fire(slot: number, now: Micros, token: number): void {
-    this.at[0] = now;
+    this.clock[0] = now;
     this.fireAt(slot, token);
   }
 
   /** A packet from the peer arrived at slot `slot` (only for shapers that listen). */
   receive(slot: number, now: Micros, size: number, kind: Kind): void {
-    this.at[0] = now;
+    this.clock[0] = now;
     this.receiveAt(slot, size, kind);
   }
 
-  private startAt(slot: number): void {
-    const now = this.at[0];
+  /** `start` at the time in `clock[0]`. */
+  startAt(slot: number): void {
+    const now = this.clock[0];
     if (slot !== this.cur) this.select(slot);
     this.advance(now);
     (this.shaper as Shaper).start(now, this);
   }
 
-  private enqueueAt(slot: number, wire: number, payload: number, flow: number): void {
-    const now = this.at[0];
+  /** `enqueue` at the time in `clock[0]`. */
+  enqueueAt(slot: number, wire: number, payload: number, flow: number): void {
+    const now = this.clock[0];
     if (slot !== this.cur) this.select(slot);
     this.advance(now);
     const qi = this.qi;
@@ -108,8 +114,9 @@ export class Egress extends EgressActions {
     else this.armBudget();
   }
 
-  private fireAt(slot: number, token: number): void {
-    const now = this.at[0];
+  /** `fire` at the time in `clock[0]`. */
+  fireAt(slot: number, token: number): void {
+    const now = this.clock[0];
     if (tokenTimer(token) !== 0) {
       this.fireOther(slot, token);
       return;
@@ -122,7 +129,7 @@ export class Egress extends EgressActions {
 
   /** `fire` for timers 1..7 and the budget timer. */
   private fireOther(slot: number, token: number): void {
-    const now = this.at[0];
+    const now = this.clock[0];
     const id = tokenTimer(token);
     const gen = tokenGeneration(token);
     const c = slot * COLD;
@@ -138,8 +145,9 @@ export class Egress extends EgressActions {
     else (this.shaper as Shaper).onTimer(now, id, this);
   }
 
-  private receiveAt(slot: number, size: number, kind: Kind): void {
-    const now = this.at[0];
+  /** `receive` at the time in `clock[0]`. */
+  receiveAt(slot: number, size: number, kind: Kind): void {
+    const now = this.clock[0];
     if (slot !== this.cur) this.select(slot);
     this.advance(now);
     (this.shaper as Shaper).onReceived(now, size, kind, this);

@@ -21,7 +21,7 @@
  * const shaper = definition.create(params, { rng, side: "server", mtu }); // constructor draws from slot 3
  */
 import type { RandomSource } from "../../shapers/random.ts";
-import { cellNext, seedCell } from "../core/alea-cell.ts";
+import { cellFill, cellNext, seedCell } from "../core/alea-cell.ts";
 import { HOT, H_STREAM } from "./egress-arena.ts";
 import { EgressSlots } from "./egress-slots.ts";
 import type { StreamName } from "./link.ts";
@@ -43,6 +43,10 @@ export abstract class EgressStreams extends EgressSlots implements RandomSource 
 
   next(): number {
     return cellNext(this.hot, this.streamAt);
+  }
+
+  fill(into: Float64Array, n: number): void {
+    cellFill(this.hot, this.streamAt, into, n);
   }
 
   uniform(lo: number, hi: number): number {

@@ -280,24 +280,23 @@ export function metricsOnWeights(
     addCaseWeights(pw, cases.posGroup, cases.n, w, posUsers, k, v === null ? null : posBlocks, v);
     addCaseWeights(qw, cases.negGroup, cases.m, w, negUsers, k, v === null ? null : negBlocks, v);
   }
-  // The totals, run after run (the order the per-run loop added them in).
+  // The totals and the AUC, ties ½ (Mann–Whitney), in one pass: ascending runs, negatives
+  // below each run accumulated. Every weight is a product of bootstrap counts (integers),
+  // so these sums are integers below 2^53 and exact in any order: one pass gives the same
+  // doubles as a pass for the totals and another for the AUC.
   let P = 0;
-  let Q = 0;
-  for (let g = 0; g < G; g++) {
-    P += pw[g];
-    Q += qw[g];
+  let below = 0;
+  let twiceU = 0;
+  for (let g = G - 1; g >= 0; g--) {
+    const p = pw[g];
+    const q = qw[g];
+    P += p;
+    twiceU += p * (2 * below + q);
+    below += q;
   }
+  const Q = below;
   const defined = P > 0 && Q > 0;
-  // AUC, ties ½ (Mann–Whitney): ascending runs, negatives below each run accumulated.
-  if (defined) {
-    let below = 0;
-    let twiceU = 0;
-    for (let g = G - 1; g >= 0; g--) {
-      twiceU += pw[g] * (2 * below + qw[g]);
-      below += qw[g];
-    }
-    out.auc = twiceU / (2 * P * Q);
-  } else out.auc = Number.NaN;
+  out.auc = defined ? twiceU / (2 * P * Q) : Number.NaN;
   // TPR at each FPR: the weighted ROC read at the budget, linear inside a tied run.
   for (let f = 0; f < fprs.length; f++) {
     if (!defined) {
@@ -342,6 +341,24 @@ export function metricsOnWeights(
   }
 }
 
+/** Each case's (user, block) cell u·V + b, computed once per case table and block count. */
+const cellIndex = new WeakMap<Int32Array, { users: Int32Array; V: number; cell: Int32Array }>();
+function userBlockCells(users: Int32Array, blocks: Int32Array, cases: number, V: number): Int32Array {
+  const hit = cellIndex.get(blocks);
+  if (hit !== undefined && hit.users === users && hit.V === V && hit.cell.length === cases) return hit.cell;
+  const cell = new Int32Array(cases);
+  for (let i = 0; i < cases; i++) cell[i] = users[i] * V + blocks[i];
+  cellIndex.set(blocks, { users, V, cell });
+  return cell;
+}
+
+/** A scratch table of (user, block) weights, reused across calls on this thread. */
+let cells = new Float64Array(0);
+function cellScratch(size: number): Float64Array {
+  if (cells.length < size) cells = new Float64Array(size);
+  return cells;
+}
+
 /**
  * Adds each sorted case's weight to its run's cell of `sums` (cleared by the caller):
  * the product of its users' weights `w` (null: 1), times its time block's weight `v`
@@ -370,6 +387,17 @@ function addCaseWeights(
     }
   } else if (w === null) {
     for (let i = 0; i < cases; i++) sums[group[i]] += 1 * v[blocks[i]];
+  } else if (k === 1 && cases > 2 * w.length * v.length) {
+    // Many more cases than (user, block) cells (bursts): each cell's weight w_u·v_b once,
+    // then one look-up per case (the same products, so the same sums).
+    const V = v.length;
+    const cell = userBlockCells(users, blocks, cases, V);
+    const wv = cellScratch(w.length * V);
+    for (let u = 0; u < w.length; u++) {
+      const wu = w[u];
+      for (let b = 0; b < V; b++) wv[u * V + b] = wu * v[b];
+    }
+    for (let i = 0; i < cases; i++) sums[group[i]] += wv[cell[i]];
   } else if (k === 2) {
     for (let i = 0; i < cases; i++) sums[group[i]] += w[users[2 * i]] * w[users[2 * i + 1]] * v[blocks[i]];
   } else {

@@ -280,19 +280,38 @@ export function metricsOnWeights(
     addCaseWeights(pw, cases.posGroup, cases.n, w, posUsers, k, v === null ? null : posBlocks, v);
     addCaseWeights(qw, cases.negGroup, cases.m, w, negUsers, k, v === null ? null : negBlocks, v);
   }
-  // The totals and the AUC, ties ½ (Mann–Whitney), in one pass: ascending runs, negatives
-  // below each run accumulated. Every weight is a product of bootstrap counts (integers),
-  // so these sums are integers below 2^53 and exact in any order: one pass gives the same
-  // doubles as a pass for the totals and another for the AUC.
+  // The totals and the AUC, ties ½ (Mann–Whitney): ascending runs, negatives below each
+  // run accumulated. With integer weights (bootstrap counts: w and v Int32Arrays, or
+  // null for 1) every sum is an integer, exact in any order while below 2^53, so one
+  // reverse pass gives the same doubles as a forward pass for the totals; other weights,
+  // or sums that large, take the totals' forward pass.
   let P = 0;
   let below = 0;
   let twiceU = 0;
-  for (let g = G - 1; g >= 0; g--) {
-    const p = pw[g];
-    const q = qw[g];
-    P += p;
-    twiceU += p * (2 * below + q);
-    below += q;
+  const integral = (w === null || w instanceof Int32Array) && (v === null || v instanceof Int32Array);
+  if (integral) {
+    for (let g = G - 1; g >= 0; g--) {
+      const p = pw[g];
+      const q = qw[g];
+      P += p;
+      twiceU += p * (2 * below + q);
+      below += q;
+    }
+  }
+  if (!integral || 2 * P * below >= 2 ** 53) {
+    P = 0;
+    below = 0;
+    twiceU = 0;
+    let Qf = 0;
+    for (let g = 0; g < G; g++) {
+      P += pw[g];
+      Qf += qw[g];
+    }
+    for (let g = G - 1; g >= 0; g--) {
+      twiceU += pw[g] * (2 * below + qw[g]);
+      below += qw[g];
+    }
+    below = Qf;
   }
   const Q = below;
   const defined = P > 0 && Q > 0;

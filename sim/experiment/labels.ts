@@ -49,6 +49,7 @@ import { CONTENT_TYPES, type BurstConversations, type Labels, type PairTask } fr
 import { labelsFromPairs, type LinkLabels } from "../../observers/pair-labels.ts";
 import type { Micros } from "../core/time.ts";
 import { CONVERSATION_KINDS, TYPE_CODE, type Truth } from "../world/truth.ts";
+import type { MetadataFed } from "../world/metadata-feed.ts";
 
 /** Conversation kinds that make two users contacts. */
 export const CONTACT_KINDS = ["direct", "voice-call", "video-call"] as const;
@@ -323,4 +324,9 @@ export function withMetadata(labels: Labels, devices: number, owners: Int32Array
     runsService: (device) => device >= 0 && device < users,
     flowOwner: (flow) => (owners !== undefined && Number.isInteger(flow) && flow >= 0 && flow < owners.length ? owners[flow] : -1),
   };
+}
+
+/** Each observer's labels by its index: `labels` itself without a metadata world (`fed` null), else `withMetadata` with the observer's own handle owners. */
+export function labelsPerObserver(labels: Labels, fed: MetadataFed | null): (index: number) => Labels {
+  return (index) => (fed === null ? labels : withMetadata(labels, fed.devices, fed.owners.get(index)));
 }

@@ -18,7 +18,7 @@ import type { Truth } from "../world/truth.ts";
 import { buildArm } from "./build-arm.ts";
 import { armCost } from "./cost.ts";
 import type { Defense, Experiment } from "./schema.ts";
-import { labelsFromTruth, withMetadata } from "./labels.ts";
+import { labelsFromTruth, labelsPerObserver } from "./labels.ts";
 import { feedMetadata } from "../world/metadata-feed.ts";
 import { trainingRun } from "./training.ts";
 import { timed, timedAsync } from "../core/phase-timer.ts";
@@ -92,7 +92,7 @@ export async function runDefense(exp: Experiment, defense: Defense, duration: Mi
   const labels = labelsFromTruth(result.truth, population.size);
   // the metadata world (only with a policy): each metadata observer reads its vantage's records, and gets labels that know its flow handles
   const fed = exp.policy === undefined ? null : timed("score", () => feedMetadata(observers, result.truth, placement, exp.policy, exp.transport, duration, seed));
-  const labelsOf = (index: number) => (fed === null ? labels : withMetadata(labels, fed.devices, fed.owners.get(index)));
+  const labelsOf = labelsPerObserver(labels, fed);
   const scores: ObserverScores[] = [];
   for (const o of observers) {
     const own = labelsOf(o.index);

@@ -20,6 +20,7 @@ import type { Study } from "./study.ts";
 
 const STUDIES: Record<string, () => Promise<{ study: Study }>> = {
   "long-term": () => import("./long-term.ts"),
+  "adaptive-activity": () => import("./adaptive-activity.ts"),
 };
 
 async function main(): Promise<void> {

@@ -74,6 +74,12 @@ export abstract class EgressSlots {
   protected budget: Budget | null = null;
   /** The egresses' clock: the time of the latest engine call, µs. */
   protected now: Micros = 0;
+  /**
+   * The time of the engine call being made (the clock register; see `Egress`): every
+   * engine call puts its time here first, and the sends read it from here, so no µs time
+   * (a double past 2^30) crosses a call V8 may not inline, which would box it.
+   */
+  readonly clock = new Float64Array(1);
   /** Sends in progress (a shaper's `onSent` may send again), capped at `MAX_DEPTH`. */
   protected depth = 0;
   /** Ring position of the packet `onQueued` is being told of (-1 outside `onQueued`). */
@@ -177,8 +183,9 @@ export abstract class EgressSlots {
     return slot >= 0 && slot < this.slots && this.shapers[slot] !== undefined ? this.profiles[this.profileOf[slot]].name : "?";
   }
 
-  /** Moves the clock to `now` (never backwards). */
-  protected advance(now: Micros): void {
+  /** Moves the clock to the time in `clock[0]` (never backwards). */
+  protected advance(): void {
+    const now = this.clock[0];
     if (now < this.now) throw this.backwards(now);
     this.now = now;
   }

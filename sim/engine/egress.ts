@@ -40,16 +40,11 @@ import type { Micros } from "../core/time.ts";
 import type { Kind } from "../core/kinds.ts";
 
 export class Egress extends EgressActions {
-  /**
-   * The time of the engine call being made (the clock register). `start`, `enqueue`,
-   * `fire` and `receive` are wrappers small enough for V8 to inline usually: each puts
-   * `now` here and calls its `...At` body, which reads it, so a µs time (a double past
-   * 2^30) does not cross a call boundary as an argument, which would box it. A host
-   * whose loop is too big for V8 to inline even the wrapper (V8 inlines up to a budget
-   * per function) writes `clock[0]` itself and calls the `...At` method directly: then
-   * no call it makes carries a double at all.
-   */
-  readonly clock = new Float64Array(1);
+  // `start`, `enqueue`, `fire` and `receive` are wrappers small enough for V8 to inline
+  // usually: each puts `now` in the clock register (`clock`, see `egress-slots.ts`) and
+  // calls its `...At` body, which reads it there. A host whose loop is too big for V8 to
+  // inline even the wrapper (V8 inlines up to a budget per function) writes `clock[0]`
+  // itself and calls the `...At` method: then no call it makes carries a double at all.
 
   start(slot: number, now: Micros): void {
     this.clock[0] = now;
@@ -82,7 +77,7 @@ export class Egress extends EgressActions {
   startAt(slot: number): void {
     const now = this.clock[0];
     if (slot !== this.cur) this.select(slot);
-    this.advance(now);
+    this.advance();
     (this.shaper as Shaper).start(now, this);
   }
 
@@ -90,7 +85,7 @@ export class Egress extends EgressActions {
   enqueueAt(slot: number, wire: number, payload: number, flow: number): void {
     const now = this.clock[0];
     if (slot !== this.cur) this.select(slot);
-    this.advance(now);
+    this.advance();
     const qi = this.qi;
     const ci = this.ci;
     if (ringFull(qi, ci)) this.growQueue();
@@ -123,7 +118,7 @@ export class Egress extends EgressActions {
     }
     if (this.hot[slot * HOT + H_GEN0] !== tokenGeneration(token)) return;
     if (slot !== this.cur) this.select(slot);
-    this.advance(now);
+    this.advance();
     (this.shaper as Shaper).onTimer(now, 0, this);
   }
 
@@ -140,7 +135,7 @@ export class Egress extends EgressActions {
       return;
     }
     if (slot !== this.cur) this.select(slot);
-    this.advance(now);
+    this.advance();
     if (id === BUDGET_TIMER) this.enforceDelayBudget();
     else (this.shaper as Shaper).onTimer(now, id, this);
   }
@@ -149,7 +144,7 @@ export class Egress extends EgressActions {
   receiveAt(slot: number, size: number, kind: Kind): void {
     const now = this.clock[0];
     if (slot !== this.cur) this.select(slot);
-    this.advance(now);
+    this.advance();
     (this.shaper as Shaper).onReceived(now, size, kind, this);
   }
 

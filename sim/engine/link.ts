@@ -83,10 +83,14 @@ export function initLinkState(st: Float64Array, o: number, jitter: StreamName | 
 }
 
 /**
- * Sends `size` bytes at `now` on the link whose state is `st[o .. o + LINK_STATE)`;
- * returns the arrival time at the far end.
+ * Sends `size` bytes at the time in `at[0]` on the link whose state is
+ * `st[o .. o + LINK_STATE)`. Returns nothing: the arrival time at the far end is then
+ * `st[o + L_LAST_ARRIVAL]` and the time it finished serializing `st[o + L_FREE_AT]`. The
+ * engine's form: no µs time (a double past 2^30) crosses the call, so none is boxed
+ * when V8 does not inline it.
  */
-export function transmitOn(model: LinkModel, st: Float64Array, o: number, now: Micros, size: number): Micros {
+export function transmitAt(model: LinkModel, st: Float64Array, o: number, at: Float64Array, size: number): void {
+  const now = at[0];
   const freeAt = st[o + L_FREE_AT];
   const start = now > freeAt ? now : freeAt;
   const finish = start + Math.round((model.wireSize === null ? size : model.wireSize(size)) * model.usPerByte);
@@ -96,7 +100,18 @@ export function transmitOn(model: LinkModel, st: Float64Array, o: number, now: M
   const last = st[o + L_LAST_ARRIVAL];
   if (arrival < last) arrival = last;
   st[o + L_LAST_ARRIVAL] = arrival;
-  return arrival;
+}
+
+const stamp = new Float64Array(1);
+
+/**
+ * Sends `size` bytes at `now` on the link whose state is `st[o .. o + LINK_STATE)`;
+ * returns the arrival time at the far end (`transmitAt` with the time as an argument).
+ */
+export function transmitOn(model: LinkModel, st: Float64Array, o: number, now: Micros, size: number): Micros {
+  stamp[0] = now;
+  transmitAt(model, st, o, stamp, size);
+  return st[o + L_LAST_ARRIVAL];
 }
 
 /** The next jitter draw of the link at `o`, whole µs. */

@@ -44,7 +44,7 @@ import {
   Q_WIRE,
 } from "./egress-arena.ts";
 import { EgressStreams } from "./slot-streams.ts";
-import { L_FREE_AT, transmitOn } from "./link.ts";
+import { L_FREE_AT, L_LAST_ARRIVAL, transmitAt } from "./link.ts";
 import { ringDropHead, ringHead, ringRecord } from "./queue-ring.ts";
 import { BUDGET_TIMER, SHAPER_TIMERS, nextGeneration, timerToken } from "./timer-token.ts";
 import type { Micros } from "../core/time.ts";
@@ -211,7 +211,8 @@ export abstract class EgressActions extends EgressStreams implements ShaperActio
     const hot = this.hot;
     const h = this.h;
     const now = this.now;
-    const arrival = transmitOn(this.link, hot, h + H_LINK, now, size);
+    transmitAt(this.link, hot, h + H_LINK, this.clock, size);
+    const arrival = hot[h + H_LINK + L_LAST_ARRIVAL];
     hot[h + H_WIRE_BYTES] += size;
     this.counts[this.g + (kind === COVER ? G_COVER_PACKETS : G_PADDING_PACKETS)]++;
     this.sink.onWire(this.cur, now, hot[h + H_LINK + L_FREE_AT], arrival, size, 0, kind, -1);
@@ -233,7 +234,8 @@ export abstract class EgressActions extends EgressStreams implements ShaperActio
     const hot = this.hot;
     const h = this.h;
     const now = this.now;
-    const arrival = transmitOn(this.link, hot, h + H_LINK, now, wire);
+    transmitAt(this.link, hot, h + H_LINK, this.clock, wire);
+    const arrival = hot[h + H_LINK + L_LAST_ARRIVAL];
     const finish = hot[h + H_LINK + L_FREE_AT];
     q[r + Q_WIRE] = 0;
     q[r + Q_PAY] = real - pay;
@@ -265,7 +267,8 @@ export abstract class EgressActions extends EgressStreams implements ShaperActio
     const qi = this.qi;
     const ci = this.ci;
     const now = this.now;
-    const arrival = transmitOn(this.link, hot, h + H_LINK, now, size);
+    transmitAt(this.link, hot, h + H_LINK, this.clock, size);
+    const arrival = hot[h + H_LINK + L_LAST_ARRIVAL];
     const finish = hot[h + H_LINK + L_FREE_AT];
     let space = size;
     let payload = 0;

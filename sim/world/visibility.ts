@@ -34,6 +34,11 @@
  * | server | the messenger's flows only (never DNS) | its own service name (it terminates TLS, ECH too) | device, or the exit when tunnelled, or the proxy when proxied | service / front | 443 | yes only from the device's own address | own | as sent |
  * | global | the union of the access links (as local, without the ISP's resolver), every exit's upstream and the server | | | | | | | |
  *
+ * The policy is set up on every device (policy.ts), bystanders included: with an
+ * always-on VPN their other apps' traffic is tunnelled too (bystanders are dealt to the
+ * exits round-robin: bystander b on exit b mod exits), so a tunnel does not by itself
+ * mark a device as the messenger's.
+ *
  * Nothing else is seen: a record outside a vantage's scope (another access network,
  * ISP or exit), traffic that does not pass it (not tunnelled at the provider or an exit;
  * DNS and other apps at the server), a public resolver's reading of names (no vantage

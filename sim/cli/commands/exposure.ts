@@ -23,7 +23,6 @@
  */
 import type { Command } from "commander";
 import { existsSync, readdirSync, statSync } from "node:fs";
-import { availableParallelism } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { prettyJson } from "../../core/canonical-json.ts";
@@ -108,7 +107,8 @@ export async function exposureCommand(policy: string, opts: ExposureOptions): Pr
   // every option and both input files are checked before anything runs
   const pop = populationFrom(opts);
   const tolerance = parseTolerance(opts.tolerance);
-  const workers = opts.workers === undefined ? availableParallelism() : parseIntegerOption("--workers", opts.workers, 1, 9999);
+  // one worker unless asked: an exposure run has one or two arms, and CI runs policies side by side
+  const workers = opts.workers === undefined ? 1 : parseIntegerOption("--workers", opts.workers, 1, 9999);
   const file = policyPath(policy);
   const p = await parsePolicyFile(readJsonFile(file, { label: "policy file" }), `${file}: `);
   const baseline = opts.baseline !== undefined ? loadBaseline(opts.baseline) : null;
@@ -173,7 +173,7 @@ export function register(program: Command): void {
     .option("--baseline <file>", "judge against this exposure.json; exit 1 when any observer's AUC or TPR rose")
     .option("--tolerance <x>", "allowed absolute rise with --baseline (default: interval overlap; paired for the strongest observers)")
     .option("--write-baseline <file>", "also write the run's exposure.json to this file")
-    .option("--workers <k>", "worker threads for the defense arms (default: all cores; results do not depend on it)")
+    .option("--workers <k>", "worker threads for the defense arms (default 1; results do not depend on it)")
     .option("--json", "print exposure.json instead of the tables")
     .option("--quiet", "no progress and no table: print only the run directory")
     .action(exposureCommand);

@@ -8,6 +8,7 @@
  */
 import { describe, expect, it } from "vitest";
 import type { MetaRecord } from "../../../observers/meta-record.ts";
+import { DEFAULT_SERVICE_ADDRESSES, DEFAULT_SERVICE_NAMES } from "../../../observers/meta-service.ts";
 import type { VantageName } from "../../../observers/observer.ts";
 import { InputError } from "../../../sim/core/validation.ts";
 import type { TrueRecord } from "../../../sim/world/metadata.ts";
@@ -276,6 +277,14 @@ describe("split tunnel and the field table", () => {
     expect(visibleFields("vpn-exit", policy("vpn")).flow.messaging[0]).toMatchObject({ src: "exit", device: false, name: false });
     expect(visibleFields("vpn-provider", policy("vpn-proxy")).dns.media).toEqual([]);
     expect(visibleFields("global", policy("none")).flow.messaging).toHaveLength(2);
+  });
+
+  it("the observers' default catalogue is the world's (observers cannot import sim/world, so the two lists must agree)", () => {
+    for (const svc of MESSENGER_SERVICES) {
+      expect(DEFAULT_SERVICE_NAMES[svc.class as keyof typeof DEFAULT_SERVICE_NAMES]).toEqual([svc.name]);
+      // its dedicated address and its class's proxy (the observers are granted both)
+      expect(DEFAULT_SERVICE_ADDRESSES[svc.class as keyof typeof DEFAULT_SERVICE_ADDRESSES]).toEqual([svc.address, proxyAddress(svc.class)]);
+    }
   });
 
   it("bad policy and scope are input errors naming the field", () => {

@@ -10,7 +10,10 @@ import { defineConfig } from "vitest/config";
  *   tests that run experiments, sweeps and reproductions in child processes. `npm run
  *   test:slow` runs it; `.ci/run` runs both.
  * A file is slow by what it does (a whole run or many worlds), measured per file with
- * vitest's JSON reporter; nothing is skipped, only scheduled apart.
+ * vitest's JSON reporter; nothing is skipped, only scheduled apart. Each slow physics
+ * check runs at the smallest scale where its property still holds with its interval;
+ * where that is smaller than its experiment file, the file as written is a study
+ * (`npm run study -- <name>`, bench/studies/), named in the test's header.
  * `npx vitest run FILE` still finds a test in either project.
  */
 export const SLOW_TESTS = [

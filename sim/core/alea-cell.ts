@@ -36,6 +36,23 @@ export function seedCell(st: Float64Array, o: number, seed: Seed, path: string):
   st[o + 3] = s.c;
 }
 
+/**
+ * One step of Alea on the cell at `o`, returning nothing: the uniform drawn is then
+ * `st[o + CELL_OUT]` (what `cellNext` returns). For hot paths: a double returned from a
+ * call V8 does not inline is boxed into a fresh heap number.
+ */
+export function cellStep(st: Float64Array, o: number): void {
+  const t = 2091639 * st[o] + st[o + 3] * 2.3283064365386963e-10; // 2^-32
+  st[o] = st[o + 1];
+  st[o + 1] = st[o + 2];
+  const c = t | 0;
+  st[o + 3] = c;
+  st[o + 2] = t - c;
+}
+
+/** Where `cellStep` leaves the uniform it drew (the state's s2). */
+export const CELL_OUT = 2;
+
 /** Uniform in [0, 1): one step of Alea on the cell at `o`. */
 export function cellNext(st: Float64Array, o: number): number {
   const t = 2091639 * st[o] + st[o + 3] * 2.3283064365386963e-10; // 2^-32

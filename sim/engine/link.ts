@@ -21,7 +21,7 @@
  * const l = new Link({ bandwidthBps: 100e6, latency: 10_000, jitter: 0 }, rng);
  * l.transmit(0, 1500); // => 10120 (120 µs to serialize, 10 ms to propagate)
  */
-import { ALEA_STATE, cellExponential, seedCell } from "../core/alea-cell.ts";
+import { ALEA_STATE, CELL_OUT, cellStep, seedCell } from "../core/alea-cell.ts";
 import type { Seed } from "../core/rng.ts";
 import type { Micros } from "../core/time.ts";
 
@@ -96,7 +96,12 @@ export function transmitAt(model: LinkModel, st: Float64Array, o: number, at: Fl
   const finish = start + Math.round((model.wireSize === null ? size : model.wireSize(size)) * model.usPerByte);
   st[o + L_FREE_AT] = finish;
   let arrival = finish + model.latency;
-  if (model.jitters) arrival += jitterOf(model, st, o);
+  if (model.jitters) {
+    // `cellExponential`'s rule written out around a step that returns nothing (a double
+    // returned from a call V8 does not inline is boxed)
+    cellStep(st, o + L_JITTER);
+    arrival += Math.round(-model.jitterMean * Math.log(1 - st[o + L_JITTER + CELL_OUT]));
+  }
   const last = st[o + L_LAST_ARRIVAL];
   if (arrival < last) arrival = last;
   st[o + L_LAST_ARRIVAL] = arrival;
@@ -112,11 +117,6 @@ export function transmitOn(model: LinkModel, st: Float64Array, o: number, now: M
   stamp[0] = now;
   transmitAt(model, st, o, stamp, size);
   return st[o + L_LAST_ARRIVAL];
-}
-
-/** The next jitter draw of the link at `o`, whole µs. */
-function jitterOf(model: LinkModel, st: Float64Array, o: number): Micros {
-  return Math.round(cellExponential(st, o + L_JITTER, model.jitterMean));
 }
 
 /** A link that owns its state (core links, the shaper harness). */

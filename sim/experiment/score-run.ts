@@ -67,6 +67,9 @@ import { encodeUnitReplicates } from "../runs/replicates.ts";
 import type { ArmExtras, ArmRun, ObserverScores } from "./run-arm.ts";
 import { getObserver } from "./registries.ts";
 import type { Experiment } from "./schema.ts";
+import { metadataDevices } from "./devices.ts";
+
+export { metadataDevices };
 
 const KS = [1, 5] as const;
 
@@ -183,18 +186,6 @@ export interface ScoredRun {
   roc: ArmExtras["roc"][];
 }
 
-/**
- * The resampling units of a run: its users, and with a `policy` also the bystanders of
- * its `topology` (device ids users … devices − 1, the negatives of the `service` task).
- */
-export function metadataDevices(exp: Experiment): number {
-  const users = (exp.population as { users: number }).users;
-  if (exp.policy === undefined || exp.topology === undefined) return users;
-  let bystanders = 0;
-  for (const n of exp.topology.networks) bystanders += n.bystanders;
-  return users + bystanders;
-}
-
 /** Scores every arm of a run (`arms` in experiment order) on shared user-bootstrap replicates. */
 export async function scoreRun(exp: Experiment, arms: ArmRun[]): Promise<ScoredRun> {
   const { resamples: R, level, fprs } = exp.metrics;
@@ -203,7 +194,8 @@ export async function scoreRun(exp: Experiment, arms: ArmRun[]): Promise<ScoredR
   const T = drawTimeWeights(0, exp.durationSeconds * SECOND, 60 * SECOND, R, stream(exp.seed, "metrics/time"));
   const defs = await Promise.all(exp.observers.map((o) => getObserver(o.observer)));
   const vantageOf = (i: number) => (exp.observers[i].vantage ?? defs[i].vantage) as string;
-  const nameOf = (o: { index: number; scores: TaskScores }) => observerKey({ observer: exp.observers[o.index].observer, vantage: vantageOf(o.index), task: o.scores.task });
+  const nameOf = (o: { index: number; scores: TaskScores }) =>
+    observerKey({ observer: exp.observers[o.index].observer, vantage: vantageOf(o.index), scope: exp.observers[o.index].scope, task: o.scores.task });
   const tieK = tieFprIndex(fprs);
   const picks = metricPicks(fprs);
 
@@ -244,6 +236,7 @@ export async function scoreRun(exp: Experiment, arms: ArmRun[]): Promise<ScoredR
       return {
         observer: def.name,
         vantage: (exp.observers[o.index].vantage ?? def.vantage) as ObserverResult["vantage"],
+        ...(exp.observers[o.index].scope !== undefined ? { scope: exp.observers[o.index].scope } : {}),
         task: o.scores.task,
         sees: def.sees,
         cannotSee: def.cannotSee,

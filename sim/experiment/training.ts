@@ -16,7 +16,8 @@ import type { Orientation } from "../../observers/metrics/scored-cases.ts";
 import type { TrainingData } from "../../observers/observer.ts";
 import type { Micros } from "../core/time.ts";
 import { buildArm } from "./build-arm.ts";
-import { labelsFromTruth } from "./labels.ts";
+import { labelsFromTruth, labelsPerObserver } from "./labels.ts";
+import { feedMetadata } from "../world/metadata-feed.ts";
 import type { Defense, Experiment } from "./schema.ts";
 
 /**
@@ -75,11 +76,14 @@ export async function computeTraining(exp: Experiment, defense: Defense, duratio
   const train: Experiment = { ...exp, seed: trainingSeed(exp.seed), traceUsers: [] };
   const setup = await buildArm(train, defense, duration, { radio: false });
   const result = setup.world.run();
-  const labels = labelsFromTruth(result.truth, setup.population.size);
+  // metadata observers see the training population's metadata too, so they are oriented like the rest
+  const fed = train.policy === undefined ? null : feedMetadata(setup.observers, result.truth, setup.placement, train.policy, train.transport, duration, train.seed);
+  const labelsOf = labelsPerObserver(labelsFromTruth(result.truth, setup.population.size), fed);
   const data = new Map<number, TrainingData>();
   const orientation: Orientation[] = [];
   const trainingAuc: (number | null)[] = [];
   for (const o of setup.observers) {
+    const labels = labelsOf(o.index);
     if (o.def.learns) {
       if (!o.observer.trainingSet) throw new Error(`observer "${o.def.name}" declares learns but has no trainingSet()`);
       data.set(o.index, o.observer.trainingSet(labels));

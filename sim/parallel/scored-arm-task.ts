@@ -19,6 +19,7 @@ import { drawUserWeights } from "../../observers/metrics/user-weights.ts";
 import { drawTimeWeights } from "../../observers/metrics/time-weights.ts";
 import { replicateRequest, replicateScoreMetrics, type ReplicateRequest, type ReplicateScoreMetrics } from "../../observers/metrics/replicate-score-metrics.ts";
 import armTask, { type ArmTask, type ClonedArm } from "../experiment/arm-task.ts";
+import { metadataDevices } from "../experiment/devices.ts";
 
 /** Top-k cut-offs the run's scoring asks for. */
 export const SCORED_KS = [1, 5] as const;
@@ -32,9 +33,9 @@ export interface ScoredArm {
 export default async function scoredArmTask(task: ArmTask): Promise<ScoredArm> {
   const arm = await armTask(task);
   const exp = task.experiment;
-  const users = (exp.population as { users: number }).users;
   const { resamples: R, fprs } = exp.metrics;
-  const W = drawUserWeights(users, R, stream(exp.seed, "metrics/users"));
+  // over every device (bystanders too, with a policy): exactly the run's scoring draw
+  const W = drawUserWeights(metadataDevices(exp), R, stream(exp.seed, "metrics/users"));
   const T = drawTimeWeights(0, exp.durationSeconds * SECOND, 60 * SECOND, R, stream(exp.seed, "metrics/time"));
   const opts = { fprs, ks: SCORED_KS, time: T };
   const replicates = arm.scores.map((o) => ({ request: replicateRequest(o.orientation, W, opts), result: replicateScoreMetrics(o.scores, o.orientation, W, opts) }));

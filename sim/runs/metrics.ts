@@ -21,6 +21,8 @@ export interface RunMetrics {
 export interface ObserverResult {
   observer: string;
   vantage: VantageName;
+  /** The observer use's scope (an access network, an ISP, a VPN exit); absent: every instance of the vantage at once. */
+  scope?: string;
   task: TaskName;
   sees: string;
   cannotSee: string;
@@ -228,10 +230,11 @@ export interface Interval {
 
 /**
  * The name an observer's figures go by in rows, tables and comparisons:
- * `"<observer>@<vantage>"`, with `#<task>` when it was asked a task other than linking
- * 1:1 contacts (e.g. `volume-correlation@isp#group-link`), so one observer asked two
- * questions gives two names.
+ * `"<observer>@<vantage>"`, with `:<scope>` when it watches one instance of the vantage
+ * (`volume-correlation@local:cafe-hotspot`) and `#<task>` when it was asked a task other
+ * than linking 1:1 contacts (e.g. `volume-correlation@isp#group-link`), so one observer
+ * asked two questions, or placed in two scopes, gives two names.
  */
-export function observerKey(o: { observer: string; vantage: string; task: string }): string {
-  return `${o.observer}@${o.vantage}${o.task === "group-link" ? "#group-link" : ""}`;
+export function observerKey(o: { observer: string; vantage: string; task: string; scope?: string }): string {
+  return `${o.observer}@${o.vantage}${o.scope !== undefined ? `:${o.scope}` : ""}${o.task === "group-link" ? "#group-link" : ""}`;
 }

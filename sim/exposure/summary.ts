@@ -12,8 +12,9 @@
  * p99, radio energy per device-hour. Then plain-words verdicts per vantage instance and
  * task (verdicts.ts).
  *
- * Scopes come from the metrics (`ObserverResult.scope` when the runner records it) or,
- * failing that, from the experiment's observer list, whose order the arms keep.
+ * Scopes come from the metrics (`ObserverResult.scope`, and the paired differences'
+ * observer names `<observer>@<vantage>:<scope>`) or, for runs written before the runner
+ * recorded them, from the experiment's observer list, whose order the arms keep.
  *
  * Pure: the same metrics give the same summary, byte for byte once serialised.
  *
@@ -21,7 +22,7 @@
  * const s = exposureSummary(metrics, { policy: "vpn", scopes: exp.observers.map((o) => o.scope) });
  * s.arms[0].cells.find((c) => c.vantage === "local" && c.task === "service")?.auc // => { estimate: 1, lo: 1, hi: 1, resolvable: true } (illustrative)
  */
-import type { Figure, Interval, PairedDifference, RunMetrics } from "../runs/metrics.ts";
+import { observerKey, type Figure, type Interval, type PairedDifference, type RunMetrics } from "../runs/metrics.ts";
 import { anonymitySet, type AnonymitySet } from "./anonymity-set.ts";
 import { verdicts } from "./verdicts.ts";
 
@@ -121,8 +122,12 @@ export function exposureSummary(m: RunMetrics, opts: SummaryOptions = {}): Expos
       let versusUnshaped: ExposureCell["versusUnshaped"] = null;
       if (shaped && arm.versusUndefended) {
         versusUnshaped = {};
+        const key = observerKey(o);
         for (const metric of COMPARED) {
-          const hit = arm.versusUndefended.filter((d) => d.observer.split("#")[0] === name && d.metric === metric && d.task === o.task)[k];
+          const same = (d: PairedDifference) => d.metric === metric && d.task === o.task;
+          // by the observer's full name (with its scope, as the runner records it); for
+          // runs written before scopes had names, by order among the same observer@vantage
+          const hit = arm.versusUndefended.find((d) => same(d) && d.observer === key) ?? arm.versusUndefended.filter((d) => same(d) && d.observer.split("#")[0] === name)[k];
           if (hit) versusUnshaped[metric] = { difference: hit.difference, verdict: hit.verdict };
         }
       }

@@ -108,6 +108,8 @@ export function whereName(vantage: string, scope: string | null | undefined): st
 /** The exposure summary of a run (see the header). */
 export function exposureSummary(m: RunMetrics, opts: SummaryOptions = {}): ExposureSummary {
   const policy = opts.policy ?? m.experiment.replace(/^exposure-/, "");
+  // does the runner record scopes (ObserverResult.scope, and names with :<scope>)?
+  const recorded = m.arms.some((a) => a.observers.some((o) => o.scope !== undefined));
   const unshaped = m.arms.find((a) => a.device.shaper === "none" && a.server.shaper === "none") ?? null;
   const arms: ExposureArm[] = m.arms.map((arm) => {
     const shaped = unshaped !== null && arm !== unshaped;
@@ -115,7 +117,7 @@ export function exposureSummary(m: RunMetrics, opts: SummaryOptions = {}): Expos
     // observer of a name takes the k-th entry of that name and metric (the runner's order)
     const seen = new Map<string, number>();
     const cells: ExposureCell[] = arm.observers.map((o, i) => {
-      const scope = (o as { scope?: string }).scope ?? opts.scopes?.[i] ?? null;
+      const scope = o.scope ?? opts.scopes?.[i] ?? null;
       const name = `${o.observer}@${o.vantage}`;
       const k = seen.get(name) ?? 0;
       seen.set(name, k + 1);
@@ -127,7 +129,7 @@ export function exposureSummary(m: RunMetrics, opts: SummaryOptions = {}): Expos
           const same = (d: PairedDifference) => d.metric === metric && d.task === o.task;
           // by the observer's full name (with its scope, as the runner records it); for
           // runs written before scopes had names, by order among the same observer@vantage
-          const hit = arm.versusUndefended.find((d) => same(d) && d.observer === key) ?? arm.versusUndefended.filter((d) => same(d) && d.observer.split("#")[0] === name)[k];
+          const hit = recorded ? arm.versusUndefended.find((d) => same(d) && d.observer === key) : arm.versusUndefended.filter((d) => same(d) && d.observer.split("#")[0] === name)[k];
           if (hit) versusUnshaped[metric] = { difference: hit.difference, verdict: hit.verdict };
         }
       }

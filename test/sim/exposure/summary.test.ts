@@ -87,6 +87,21 @@ describe("exposureSummary", () => {
     expect(s.arms[0].cells[2].anonymitySet?.estimate).toBeCloseTo(1 + 0.1 * 40, 10);
   });
 
+  it("matches paired differences by the scoped name when the runner records scopes", () => {
+    const m = run(fig(0.6, 0.52, 0.7));
+    for (const a of m.arms) {
+      a.observers[0] = { ...a.observers[0], scope: "cafe" };
+      a.observers[1] = { ...a.observers[1], scope: "home" };
+    }
+    const v = m.arms[1].versusUndefended!;
+    // the runner's names carry the scope; listed in the opposite order to the observers
+    m.arms[1].versusUndefended = [{ ...v[1], observer: "service-identification@local:home" }, { ...v[0], observer: "service-identification@local:cafe" }, v[2]];
+    const r = exposureSummary(m);
+    expect(r.arms[1].cells.map((c) => c.where)).toEqual(["local[cafe]", "local[home]", "isp"]);
+    expect(r.arms[1].cells[1].versusUnshaped?.auc.difference).toEqual({ estimate: 0, lo: -0.01, hi: 0.01 });
+    expect(r.arms[1].cells[0].versusUnshaped?.auc.difference).toEqual({ estimate: 0, lo: 0, hi: 0 });
+  });
+
   it("says in plain words who learns what, and that the shaper lowered the timing correlation", () => {
     expect(s.verdicts).toContain("The local-network observer of cafe identifies the messaging service near-certainly (service-identification: AUC 1.00 [1.00, 1.00]).");
     expect(s.verdicts).toContain("The local-network observer of home cannot tell who uses the messaging service (at chance: service-identification: AUC 0.50 [0.45, 0.55]).");

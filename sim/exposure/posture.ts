@@ -23,7 +23,7 @@ import type { MetricRow } from "../runs/metric-rows.ts";
 import { decodeUnitReplicates } from "../runs/replicates.ts";
 import { replicateInterval } from "../../observers/metrics/replicate-interval.ts";
 import type { Figure } from "../runs/metrics.ts";
-import type { ExposureSummary } from "./summary.ts";
+import type { ExposureSummary } from "./summary-types.ts";
 import { withInterval } from "./verdicts.ts";
 
 export interface PostureJudgement {

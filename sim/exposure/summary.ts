@@ -22,62 +22,15 @@
  * const s = exposureSummary(metrics, { policy: "vpn", scopes: exp.observers.map((o) => o.scope) });
  * s.arms[0].cells.find((c) => c.vantage === "local" && c.task === "service")?.auc // => { estimate: 1, lo: 1, hi: 1, resolvable: true } (illustrative)
  */
-import { observerKey, type Figure, type Interval, type PairedDifference, type RunMetrics } from "../runs/metrics.ts";
-import { anonymitySet, type AnonymitySet } from "./anonymity-set.ts";
+import { observerKey, type Figure, type PairedDifference, type RunMetrics } from "../runs/metrics.ts";
+import { anonymitySet } from "./anonymity-set.ts";
+import type { ExposureArm, ExposureCell, ExposureSummary } from "./summary-types.ts";
 import { verdicts } from "./verdicts.ts";
+
+export type { ExposureArm, ExposureCell, ExposureCost, ExposureSummary } from "./summary-types.ts";
 
 /** The FPRs the summary reports TPR at (keys as in metrics.json). */
 export const EXPOSURE_FPRS = ["1e-2", "1e-3"] as const;
-
-export interface ExposureCell {
-  /** `vantage` or `vantage[scope]`: the vantage instance. */
-  where: string;
-  vantage: string;
-  scope: string | null;
-  observer: string;
-  task: string;
-  positives: number;
-  negatives: number;
-  auc: Figure;
-  tprAt: Record<string, Figure>;
-  anonymitySet: AnonymitySet | null;
-  /** Shaped arms only: this figure minus the unshaped arm's, paired, by metric (`auc`, `tpr@1e-3`). */
-  versusUnshaped: Record<string, { difference: Interval; verdict: string }> | null;
-}
-
-export interface ExposureCost {
-  bandwidthOverhead: Interval;
-  latencyP50Ms: Interval;
-  latencyP99Ms: Interval;
-  joulesPerHour: Interval;
-}
-
-export interface ExposureArm {
-  defense: string;
-  device: string;
-  server: string;
-  cost: ExposureCost;
-  cells: ExposureCell[];
-  /** Per task, the strongest observer over every vantage (the run's `strongest`), with its replicates for paired baselines. */
-  strongest: { task: string; observer: string; auc: Figure; tprAt: Record<string, Figure>; replicates: Record<string, string> }[];
-  /** Shaped arms: the strongest observer per task against the unshaped arm, paired (`auc`, `tpr@1e-3`). */
-  strongestVersusUnshaped: PairedDifference[] | null;
-}
-
-export interface ExposureSummary {
-  kind: "chaff-exposure";
-  version: 1;
-  policy: string;
-  purpose: string;
-  experiment: string;
-  seed: number;
-  users: number;
-  durationSeconds: number;
-  /** How the anonymity set is computed (anonymity-set.ts), for whoever reads the file alone. */
-  anonymitySetDefinition: string;
-  arms: ExposureArm[];
-  verdicts: string[];
-}
 
 export const ANONYMITY_SET_DEFINITION =
   "1 + (1 − AUC)·M: the expected number of candidates, the true one included, scored at least as high as a true one (ties half), where M is the devices that do not run the service (service), the wrong candidates per target (link, group-link: candidates − 1) or the wrong flows per true partner flow (flow-link: negatives per positive); none for activity, whose cases are windows, not people.";

@@ -8,7 +8,7 @@
  * @example
  * process.stdout.write(exposureMarkdown(summary));
  */
-import type { ExposureArm, ExposureSummary } from "./summary.ts";
+import type { ExposureArm, ExposureSummary } from "./summary-types.ts";
 import { num, withInterval } from "./verdicts.ts";
 
 /** The rows (header first) of one arm's vantage × observer table. */

@@ -18,7 +18,7 @@
  * verdicts(summary)[0] // => "The local-network observer of cafe-hotspot identifies the messaging service near-certainly (service-identification: AUC 1.00 [1.00, 1.00])." (illustrative)
  */
 import type { Figure } from "../runs/metrics.ts";
-import type { ExposureArm, ExposureCell, ExposureSummary } from "./summary.ts";
+import type { ExposureArm, ExposureCell, ExposureSummary } from "./summary-types.ts";
 
 const TIMING = new Set(["link", "group-link", "activity"]);
 

@@ -1,14 +1,15 @@
 /**
  * The files an exposure run adds to its run directory, all computed from metrics.json
- * and the experiment (for the observers' scopes), so a reproduction recomputes them byte
- * for byte: `exposure.json` (the summary), `exposure.md` (tables and verdicts) and the
- * heat map `figures/exposure-heatmap.svg` and `.png`.
+ * alone (the runner records each observer's scope there), so `chaff run`, `chaff
+ * exposure`, `chaff report` and `chaff reproduce` compute the same bytes:
+ * `exposure.json` (the summary), `exposure.md` (tables and verdicts) and the heat map
+ * `figures/exposure-heatmap.svg` and `.png`.
  *
- * An exposure run is an experiment named `exposure-<policy>` with a `policy` block (what
+ * An exposure run is a run of an experiment named `exposure-<policy>` (what
  * policy-experiment.ts builds).
  *
  * @example
- * const { files, summary } = exposureOutputs(metrics, experiment);
+ * const { files, summary } = exposureOutputs(metrics);
  * Object.keys(files) // => ["exposure.json", "exposure.md", "figures/exposure-heatmap.svg", "figures/exposure-heatmap.png"]
  */
 import { prettyJson } from "../core/canonical-json.ts";
@@ -18,14 +19,19 @@ import { svgToPng } from "../report/figures/render.ts";
 import { exposureSummary, type ExposureSummary } from "./summary.ts";
 import { exposureMarkdown } from "./table.ts";
 
-/** Is this the experiment of an exposure run? */
-export function isExposureExperiment(exp: { name: string; policy?: unknown } | undefined): boolean {
-  return exp !== undefined && exp.policy !== undefined && exp.name.startsWith("exposure-");
+/** Is this the run of an exposure experiment (named `exposure-<policy>`)? */
+export function isExposureRun(metrics: Pick<RunMetrics, "experiment">): boolean {
+  return metrics.experiment.startsWith("exposure-");
 }
 
-export function exposureOutputs(metrics: RunMetrics, exp: { observers: readonly { scope?: string }[] }): { summary: ExposureSummary; svg: string; files: Record<string, string | Uint8Array> } {
-  const summary = exposureSummary(metrics, { scopes: exp.observers.map((o) => o.scope) });
-  const svg = exposureHeatmapFigure(summary);
+/** The summary and the heat map of an exposure run (what report.html shows). */
+export function exposureView(metrics: RunMetrics): { summary: ExposureSummary; svg: string } {
+  const summary = exposureSummary(metrics);
+  return { summary, svg: exposureHeatmapFigure(summary) };
+}
+
+export function exposureOutputs(metrics: RunMetrics): { summary: ExposureSummary; svg: string; files: Record<string, string | Uint8Array> } {
+  const { summary, svg } = exposureView(metrics);
   return {
     summary,
     svg,

@@ -9,9 +9,9 @@
  * from `sim/report/figures/` (`renderFigures`).
  *
  * `reportFiles` gives a run everything this adds to it at once — the figure data, the
- * figures and `report.html` (and, given the experiment of an exposure run, `exposure.json`,
- * `exposure.md` and the vantage × observer heat map, shown in the page as its own
- * section: sim/exposure/outputs.ts) — for `chaff run` to hand to `writeRun`. Given the provenance
+ * figures and `report.html` (and, for an exposure run, `exposure.json`, `exposure.md` and
+ * the vantage × observer heat map, shown in the page as its own section, all from its
+ * metrics: sim/exposure/outputs.ts) — for `chaff run` to hand to `writeRun`. Given the provenance
  * the manifest will record, its `report.html` is byte for byte the one `chaff report`
  * later redraws from the run directory.
  *
@@ -25,7 +25,7 @@ import type { RunMetrics } from "../runs/metrics.ts";
 import type { RunOutput } from "../experiment/run.ts";
 import type { ExposureSummary } from "../exposure/summary.ts";
 import { costRows, exposureRows } from "../exposure/table.ts";
-import { exposureOutputs, isExposureExperiment } from "../exposure/outputs.ts";
+import { exposureOutputs, exposureView, isExposureRun } from "../exposure/outputs.ts";
 import { EXPOSURE_HEATMAP_CAPTION } from "./figures/exposure-heatmap.ts";
 
 export interface ReportHtmlInput {
@@ -36,7 +36,7 @@ export interface ReportHtmlInput {
   manifest?: { id?: string; code?: { revision: string | null; dirty: boolean | null }; experimentHash?: string; node?: string };
   /** Extra notes, e.g. which data files the run lacked. */
   notes?: string[];
-  /** An exposure run's summary and heat map (sim/exposure/): shown as its own section when given. */
+  /** An exposure run's summary and heat map (sim/exposure/), shown as its own section; default: computed from the metrics of an exposure run. */
   exposure?: { summary: ExposureSummary; svg: string };
 }
 
@@ -97,6 +97,7 @@ nav a { margin-right: 12px; }
 
 export function reportHtml(input: ReportHtmlInput): string {
   const m = input.metrics;
+  const exposure = input.exposure ?? (isExposureRun(m) ? exposureView(m) : undefined);
   const mf = input.manifest;
   const provenance: string[] = [`${m.users} users`, `${m.durationSeconds} s simulated`, `seed ${m.seed}`];
   if (mf?.id) provenance.push(`run ${mf.id}`);
@@ -133,8 +134,8 @@ export function reportHtml(input: ReportHtmlInput): string {
     `<h1>${escapeHtml(m.experiment)}</h1>`,
     `<p>${escapeHtml(m.purpose)}</p>`,
     `<p class="meta">${provenance.map(escapeHtml).join(" · ")}. Intervals are seeded bootstrap 95% intervals.</p>`,
-    `<nav>${[...(input.exposure ? ["exposure"] : []), "summary", "findings", ...(hasOverTime(m) ? ["over-time"] : []), "every-observer", "figures", "method", "observers", "traffic"].map((s) => `<a href="#${s}">${s}</a>`).join("")}</nav>`,
-    ...(input.exposure ? exposureSection(input.exposure) : []),
+    `<nav>${[...(exposure ? ["exposure"] : []), "summary", "findings", ...(hasOverTime(m) ? ["over-time"] : []), "every-observer", "figures", "method", "observers", "traffic"].map((s) => `<a href="#${s}">${s}</a>`).join("")}</nav>`,
+    ...(exposure ? exposureSection(exposure) : []),
     '<h2 id="summary">Privacy and cost per defense</h2>',
     table(summaryTable(m)),
     '<h2 id="findings">Findings</h2>',
@@ -184,7 +185,7 @@ export function reportHtml(input: ReportHtmlInput): string {
  * `report.html`. Pass the provenance `writeRun` will put in the manifest (id, experiment
  * hash, code revision, Node version) so `chaff report` reproduces `report.html` exactly.
  */
-export function reportFiles(output: RunOutput, manifest?: ReportHtmlInput["manifest"], experiment?: { name: string; policy?: unknown; observers: readonly { scope?: string }[] }): Record<string, string | Uint8Array> {
+export function reportFiles(output: RunOutput, manifest?: ReportHtmlInput["manifest"]): Record<string, string | Uint8Array> {
   const figures = figureFiles(output);
   const svgs: Partial<Record<FigureName, string>> = {};
   for (const name of FIGURES) {
@@ -192,7 +193,7 @@ export function reportFiles(output: RunOutput, manifest?: ReportHtmlInput["manif
     if (typeof svg === "string") svgs[name] = svg;
   }
   // an exposure run (sim/exposure/) also gets its summary, its tables and the heat map
-  const exposure = experiment && isExposureExperiment(experiment) ? exposureOutputs(output.metrics, experiment) : null;
+  const exposure = isExposureRun(output.metrics) ? exposureOutputs(output.metrics) : null;
   return {
     ...dataFiles(output),
     ...figures,

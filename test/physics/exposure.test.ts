@@ -38,7 +38,7 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 async function exposure(name: string): Promise<ExposureSummary> {
   const p = await parsePolicyFile(JSON.parse(readFileSync(join(ROOT, "sim/exposure/policies", `${name}.json`), "utf8")));
   const exp = await experimentFrom(await policyExperiment(p, CI));
-  return JSON.parse(reportFiles(await runExperiment(exp), undefined, exp)["exposure.json"] as string) as ExposureSummary;
+  return JSON.parse(reportFiles(await runExperiment(exp))["exposure.json"] as string) as ExposureSummary;
 }
 
 const cell = (s: ExposureSummary, defense: string, where: string, observer: string): ExposureCell => {

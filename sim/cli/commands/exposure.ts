@@ -25,20 +25,16 @@ import type { Command } from "commander";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { prettyJson } from "../../core/canonical-json.ts";
 import { readJsonFile } from "../../core/json-input.ts";
-import { PhaseTimer } from "../../core/phase-timer.ts";
 import { InputError, unknownName } from "../../core/validation.ts";
-import { runExperiment } from "../../experiment/run.ts";
 import { parsePolicyFile } from "../../exposure/policy-file.ts";
 import { policyExperiment } from "../../exposure/policy-experiment.ts";
 import { CI, FULL, type ExposurePopulation } from "../../exposure/population.ts";
 import { judgePosture, postureRows } from "../../exposure/posture.ts";
 import type { ExposureSummary } from "../../exposure/summary.ts";
 import { exposureText, textTable } from "../../exposure/table.ts";
-import { reportFiles } from "../../report/html.ts";
-import { reportMarkdown } from "../../report/text.ts";
-import { assertWritableDir, experimentHash, REPO_ROOT, runId, writeFileAtomic, writeRun, type RunTimings } from "../../runs/run-dir.ts";
+import { runFiles } from "../../runs/outputs.ts";
+import { assertWritableDir, REPO_ROOT, runId, writeFileAtomic, writeRun } from "../../runs/run-dir.ts";
 import { experimentFrom, parseIntegerOption } from "../load-experiment.ts";
 import { progress } from "../progress.ts";
 
@@ -98,11 +94,6 @@ export function loadBaseline(path: string): ExposureSummary {
   return raw as ExposureSummary;
 }
 
-function cpuSeconds(): number {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1e6;
-}
-
 export async function exposureCommand(policy: string, opts: ExposureOptions): Promise<void> {
   // every option and both input files are checked before anything runs
   const pop = populationFrom(opts);
@@ -116,26 +107,17 @@ export async function exposureCommand(policy: string, opts: ExposureOptions): Pr
   const out = resolve(opts.out ?? resolve(REPO_ROOT, "results", "runs"));
   assertWritableDir(out, "--out");
 
-  const wall0 = performance.now();
-  const cpu0 = cpuSeconds();
-  const timer = new PhaseTimer();
   const bar = progress(`chaff exposure ${p.name}`, { quiet: opts.quiet || opts.json });
   const arms = experiment.defenses.length;
-  const result = await runExperiment(experiment, {
+  // the normal runner's files: for an exposure experiment they include exposure.json,
+  // exposure.md and the heat map (sim/report/html.ts reportFiles), so chaff reproduce agrees
+  const { files, timings } = await runFiles(experiment, {
     workers,
-    timer,
     onProgress: workers > 1 ? undefined : (arm, f) => bar.update((arm + f) / arms, experiment.defenses[arm].name),
     onArmDone: (done, total) => bar.update(done / total, `${done}/${total} defenses`),
   });
   bar.stop();
-  // as sim/runs/outputs.ts runFiles, with the experiment handed to reportFiles so the exposure files come too
   const id = runId(experiment.name, experiment.seed, experiment);
-  const files: Record<string, string | Uint8Array> = {
-    "metrics.json": timer.time("report", () => prettyJson(result.metrics)),
-    "report.md": timer.time("report", () => reportMarkdown(result.metrics)),
-    ...timer.time("figures", () => reportFiles(result, { id, experimentHash: experimentHash(experiment) }, experiment)),
-  };
-  const timings: RunTimings = { wallSeconds: (performance.now() - wall0) / 1e3, cpuSeconds: cpuSeconds() - cpu0, workers: Math.max(1, Math.min(workers, arms)), phases: timer.toJSON() };
   const dir = writeRun(out, id, experiment, files, undefined, timings);
   const summaryText = files["exposure.json"] as string;
   const summary = JSON.parse(summaryText) as ExposureSummary;

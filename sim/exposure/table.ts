@@ -10,6 +10,7 @@
  */
 import type { ExposureArm, ExposureSummary } from "./summary-types.ts";
 import { num, withInterval } from "./verdicts.ts";
+import { formatMsInterval } from "../report/figures/units.ts";
 
 /** The rows (header first) of one arm's vantage × observer table. */
 export function exposureRows(arm: ExposureArm): string[][] {
@@ -33,8 +34,8 @@ export function exposureRows(arm: ExposureArm): string[][] {
 export function costRows(s: ExposureSummary): string[][] {
   const pct = (i: { estimate: number | null; lo: number | null; hi: number | null }) => withInterval({ estimate: i.estimate === null ? null : i.estimate * 100, lo: i.lo === null ? null : i.lo * 100, hi: i.hi === null ? null : i.hi * 100 });
   return [
-    ["defense", "shaper (device / server)", "bandwidth overhead %", "added latency p50 ms", "added latency p99 ms", "energy J per device-hour"],
-    ...s.arms.map((a) => [a.defense, `${a.device} / ${a.server}`, pct(a.cost.bandwidthOverhead), withInterval(a.cost.latencyP50Ms), withInterval(a.cost.latencyP99Ms), withInterval(a.cost.joulesPerHour)]),
+    ["defense", "shaper (device / server)", "bandwidth overhead %", "added latency p50", "added latency p99", "energy J per device-hour"],
+    ...s.arms.map((a) => [a.defense, `${a.device} / ${a.server}`, pct(a.cost.bandwidthOverhead), formatMsInterval(a.cost.latencyP50Ms), formatMsInterval(a.cost.latencyP99Ms), withInterval(a.cost.joulesPerHour)]),
   ];
 }
 

@@ -19,6 +19,7 @@
  */
 import type { Figure } from "../runs/metrics.ts";
 import type { ExposureArm, ExposureCell, ExposureSummary } from "./summary-types.ts";
+import { formatMs } from "../report/figures/units.ts";
 
 const TIMING = new Set(["link", "group-link", "activity"]);
 
@@ -171,7 +172,7 @@ export function verdicts(s: ExposureSummary): string[] {
   for (const arm of shaped) {
     const pct = arm.cost.bandwidthOverhead.estimate === null ? null : arm.cost.bandwidthOverhead.estimate * 100;
     const moves = (arm.strongestVersusUnshaped ?? []).map((d) => `the strongest ${d.observer.replace("strongest:", "")} observer's ${d.metric === "auc" ? "AUC" : d.metric.replace("tpr", "TPR")} ${d.verdict === "not resolvable" ? "cannot be compared (not resolvable)" : `moves by ${withInterval(d.difference)} (${d.verdict})`}`);
-    out.push(`The shaper (${arm.defense}: ${arm.device} / ${arm.server}) costs ${num(pct)}% more bandwidth, ${num(arm.cost.latencyP50Ms.estimate)} ms added latency at p50 and ${num(arm.cost.latencyP99Ms.estimate)} ms at p99, and ${num(arm.cost.joulesPerHour.estimate)} J per device-hour${moves.length ? `; paired against no shaper, over every vantage, ${moves.join(", ")}` : ""}.`);
+    out.push(`The shaper (${arm.defense}: ${arm.device} / ${arm.server}) costs ${num(pct)}% more bandwidth, ${arm.cost.latencyP50Ms.estimate === null ? "an unmeasured" : formatMs(arm.cost.latencyP50Ms.estimate)} added latency at p50 and ${arm.cost.latencyP99Ms.estimate === null ? "an unmeasured one" : formatMs(arm.cost.latencyP99Ms.estimate)} at p99, and ${num(arm.cost.joulesPerHour.estimate)} J per device-hour${moves.length ? `; paired against no shaper, over every vantage, ${moves.join(", ")}` : ""}.`);
     const net = networkStrongest(base, arm);
     if (net) out.push(net);
   }

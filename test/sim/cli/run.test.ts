@@ -108,12 +108,14 @@ describe("chaff run", () => {
     for (const [m, workers] of [[m1, 1], [m2, 2]] as const) {
       expect(m.timings.workers).toBe(workers);
       expect(m.timings.wallSeconds).toBeGreaterThan(0);
-      // one simulate span per defense arm (merged from the workers with two); one train span
-      // per arm (its training population); one score span per observer in each arm, and one
-      // for the run's scoring
+      // one simulate span per defense arm on one thread; on workers one per worker task, and
+      // each arm is two tasks there (its training run, whose time goes to its train span, then
+      // the arm: sim/parallel/arm-part-task.ts); one train span per arm (its training
+      // population), and on workers one more where the arm takes the training run handed
+      // over; one score span per observer in each arm, and one for the run's scoring
       const tiny = JSON.parse(readFileSync(TINY, "utf8")) as { defenses: unknown[]; observers: unknown[] };
-      expect(m.timings.phases.simulate.spans).toBe(tiny.defenses.length);
-      expect(m.timings.phases.train.spans).toBe(tiny.defenses.length);
+      expect(m.timings.phases.simulate.spans).toBe(workers === 1 ? tiny.defenses.length : 2 * tiny.defenses.length);
+      expect(m.timings.phases.train.spans).toBe(workers === 1 ? tiny.defenses.length : 2 * tiny.defenses.length);
       expect(m.timings.phases.score.spans).toBe(1 + tiny.defenses.length * tiny.observers.length);
       expect(m.timings.phases.figures.spans).toBe(1);
       for (const p of Object.values(m.timings.phases) as { wallSeconds: number; cpuSeconds: number }[]) {

@@ -20,6 +20,8 @@ import { armCost } from "./cost.ts";
 import type { Defense, Experiment } from "./schema.ts";
 import { labelsFromTruth, labelsPerObserver } from "./labels.ts";
 import { feedMetadata } from "../world/metadata-feed.ts";
+import { scopeUsers } from "../world/topology.ts";
+import { restrictToScope } from "./scope-cases.ts";
 import { trainingRun } from "./training.ts";
 import { timed, timedAsync } from "../core/phase-timer.ts";
 import { observationHorizons, truthUntil } from "./truth-until.ts";
@@ -96,7 +98,9 @@ export async function runDefense(exp: Experiment, defense: Defense, duration: Mi
   const scores: ObserverScores[] = [];
   for (const o of observers) {
     const own = labelsOf(o.index);
-    const s = await timedAsync("score", async () => (o.observer.scoreAsync ? await o.observer.scoreAsync(own) : o.observer.score(own)));
+    const all = await timedAsync("score", async () => (o.observer.scoreAsync ? await o.observer.scoreAsync(own) : o.observer.score(own)));
+    // a scoped observer answers for its own scope's users only (scope-cases.ts)
+    const s = restrictToScope(all, scopeUsers(placement, o.vantage, o.scope), population.size);
     scores.push({ index: o.index, scores: s, orientation: training.orientation[o.index], trainingAuc: training.trainingAuc[o.index] });
   }
   scoreHorizons(observers, scores, result.truth, population.size, duration, exp.durationSeconds, labels);

@@ -18,6 +18,8 @@ import type { Micros } from "../core/time.ts";
 import { buildArm } from "./build-arm.ts";
 import { labelsFromTruth, labelsPerObserver } from "./labels.ts";
 import { feedMetadata } from "../world/metadata-feed.ts";
+import { scopeUsers } from "../world/topology.ts";
+import { restrictToScope } from "./scope-cases.ts";
 import type { Defense, Experiment } from "./schema.ts";
 
 /**
@@ -91,7 +93,8 @@ export async function computeTraining(exp: Experiment, defense: Defense, duratio
       trainingAuc.push(null);
       continue;
     }
-    const scores = o.observer.scoreAsync ? await o.observer.scoreAsync(labels) : o.observer.score(labels);
+    const all = o.observer.scoreAsync ? await o.observer.scoreAsync(labels) : o.observer.score(labels);
+    const scores = restrictToScope(all, scopeUsers(setup.placement, o.vantage, o.scope), setup.population.size);
     const auc = scores.positives.length > 0 && scores.negatives.length > 0 ? rocAuc(scores.positives, scores.negatives) : null;
     orientation.push(auc !== null && auc < 0.5 ? -1 : 1);
     trainingAuc.push(auc);

@@ -3,9 +3,12 @@
  * parser and the runner's arm (`runDefense`), on small constructed experiments:
  *
  * (a) a local observer on one hotspot sees only the hotspot's users, so it cannot link a
- *     pair with an end elsewhere: volume-correlation's link AUC over pairs with at least
- *     one end off the hotspot is 0.5 within its interval (every such pair scores alike),
- *     while the same observer links pairs inside the hotspot well;
+ *     pair with an end elsewhere: on what its tap saw (the observer scored directly on the
+ *     arm's world), volume-correlation's link AUC over pairs with at least one end off the
+ *     hotspot is 0.5 within its interval (every such pair scores alike), while the same
+ *     observer links pairs inside the hotspot well; and the runner scores a scoped
+ *     observer on its own scope's pairs only (sim/experiment/scope-cases.ts), so those
+ *     unseen pairs cannot pull its figures toward chance;
  * (b) a VPN exit shared by more users hides more at the exit's upstream: the upstream
  *     sees the exit's flows mixed (fan-out: each user's stream is the exit's sum), so
  *     volume correlation's link AUC falls as users per exit grow (1, 4, 16 of 48 users).
@@ -23,6 +26,8 @@ import { stream } from "../../sim/core/rng.ts";
 import { SECOND } from "../../sim/core/time.ts";
 import { parseExperiment } from "../../sim/experiment/parse.ts";
 import { runDefense } from "../../sim/experiment/run-arm.ts";
+import { buildArm } from "../../sim/experiment/build-arm.ts";
+import { labelsFromTruth } from "../../sim/experiment/labels.ts";
 import { placeUsers } from "../../sim/world/topology.ts";
 
 const USERS = 48;
@@ -69,14 +74,22 @@ describe("scoped vantages", () => {
       },
       observers: [{ observer: "volume-correlation", vantage: "local", scope: "hotspot" }],
     });
-    const run = await runDefense(exp, exp.defenses[0], DURATION * SECOND);
+    // what the tap saw: the arm's world, the observer scored on every pair
+    const setup = await buildArm(exp, exp.defenses[0], DURATION * SECOND, { radio: false });
+    const result = setup.world.run();
+    const raw = setup.observers[0].observer.score(labelsFromTruth(result.truth, USERS));
     // the placement the arm ran with: the experiment's `topology` stream, as buildArm draws it
     const placement = placeUsers(exp.topology, USERS, false, stream(exp.seed, "topology"));
     const on = (u: number) => placement.network[u] === 1;
+    const run = await runDefense(exp, exp.defenses[0], DURATION * SECOND);
     const o = run.scores[0];
     const w = weights();
-    const inside = pairsWhere(o.scores, (u, v) => on(u) && on(v));
-    const outside = pairsWhere(o.scores, (u, v) => !on(u) || !on(v));
+    const inside = pairsWhere(raw, (u, v) => on(u) && on(v));
+    const outside = pairsWhere(raw, (u, v) => !on(u) || !on(v));
+    // the runner keeps exactly the pairs inside the scope
+    expect(pairsWhere(o.scores, (u, v) => !on(u) || !on(v)).positives.length + pairsWhere(o.scores, (u, v) => !on(u) || !on(v)).negatives.length).toBe(0);
+    expect(Array.from(o.scores.positives)).toEqual(Array.from(inside.positives));
+    expect(Array.from(o.scores.negatives)).toEqual(Array.from(inside.negatives));
     expect(inside.positives.length).toBeGreaterThanOrEqual(5);
     expect(outside.positives.length).toBeGreaterThanOrEqual(5);
     const inM = replicateScoreMetrics(inside, o.orientation, w);

@@ -123,9 +123,11 @@ function networkStrongest(base: ExposureArm, arm: ExposureArm): string | null {
     const i = base.cells.indexOf(c);
     const d = arm.cells[i];
     if (!d || d.where !== c.where || d.observer !== c.observer) continue;
+    const reversed = reading(d.auc) === "below-chance";
     const diffs = ["auc", "tpr@1e-3"].flatMap((m) => {
       const v = d.versusUnshaped?.[m];
-      return v && v.verdict !== "not resolvable" ? [`${m === "auc" ? "AUC" : "TPR@1e-3"} ${withInterval(v.difference)} (${v.verdict})`] : [];
+      // a fall to below chance is a reversed signal, not a hidden one: never credited
+      return v && v.verdict !== "not resolvable" ? [`${m === "auc" ? "AUC" : "TPR@1e-3"} ${withInterval(v.difference)} (${reversed && v.verdict === "lower" ? "below chance with the shaper: a reversed signal, no credit" : v.verdict})`] : [];
     });
     parts.push(`for ${task}, ${c.observer} at ${c.where} (AUC ${withInterval(c.auc)} without the shaper, ${withInterval(d.auc)} with it${diffs.length ? `; paired difference ${diffs.join(", ")}` : ""})`);
   }
@@ -159,12 +161,21 @@ export function verdicts(s: ExposureSummary): string[] {
         const same = arm.cells.filter((x) => x.where === c.where && x.task === c.task);
         if (same.length === 0) continue;
         const d = strongestCell(same);
-        const diff = same.find((x) => x.observer === c.observer)?.versusUnshaped?.auc;
-        const paired = diff ? `; paired difference in ${c.observer}'s AUC ${withInterval(diff.difference)}: ${diff.verdict}` : "";
+        const own = same.find((x) => x.observer === c.observer);
+        const diff = own?.versusUnshaped?.auc;
+        // an observer the shaper pushes below chance shows a reversed signal: the defense leaks, it earns no credit
+        const reversedOwn = own !== undefined && reading(own.auc) === "below-chance";
+        const paired = diff ? `; paired difference in ${c.observer}'s AUC ${withInterval(diff.difference)}: ${reversedOwn && diff.verdict === "lower" ? "no credit" : diff.verdict}` : "";
+        const below = same.filter((x) => reading(x.auc) === "below-chance");
+        const leak = below.length
+          ? `; with the shaper ${below.map((x) => `${x.observer} reads below chance (AUC ${withInterval(x.auc)})`).join(", ")}: the direction learned on the training population did not hold, a reversed signal rather than a hidden one, so the defense earns no credit there`
+          : "";
         const r = reading(d.auc);
         sentence += learns(r)
           ? `; it remains with the shaper (${arm.defense}: ${d.observer} AUC ${withInterval(d.auc)}${paired})`
-          : `; timing correlation remains until a shaper is added: with the shaper (${arm.defense}) the strongest reads ${withInterval(d.auc)} (${d.observer}${paired})`;
+          : below.length
+            ? `${paired}${leak}`
+            : `; timing correlation remains until a shaper is added: with the shaper (${arm.defense}) the strongest reads ${withInterval(d.auc)} (${d.observer}${paired})`;
       }
     }
     out.push(`${sentence}.`);

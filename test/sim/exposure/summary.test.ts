@@ -110,6 +110,16 @@ describe("exposureSummary", () => {
     expect(exposureMarkdown(s)).toContain("| local[cafe] | service-identification | service | 1.00 [1.00, 1.00] |");
   });
 
+  it("never credits a shaper that pushes an observer below chance: a reversed signal is not a hidden one", () => {
+    // the shaped ISP observer reads 0.16 [0.08, 0.27]: its paired difference is "lower", yet the verdict gives no credit
+    const r = exposureSummary(run(fig(0.16, 0.08, 0.27)), { scopes: ["cafe", "home", undefined] });
+    const isp = r.verdicts.find((v) => v.startsWith("The ISP (every instance at once, colluding) links who talks to whom clearly"))!;
+    expect(isp).toMatch(/event-matching's AUC -0\.30 \[-0\.40, -0\.20\]: no credit/);
+    expect(isp).toMatch(/event-matching reads below chance \(AUC 0\.16 \[0\.08, 0\.27\]\)/);
+    expect(isp).not.toMatch(/: lower/);
+    expect(isp).not.toMatch(/until a shaper is added/);
+  });
+
   it("reads intervals as the header says", () => {
     expect(reading(fig(0.97, 0.9, 1))).toBe("near-certain");
     expect(reading(fig(0.6, 0.49, 0.7))).toBe("chance");

@@ -25,6 +25,7 @@ import { median } from "simple-statistics";
 import { z } from "zod";
 import { BinnedVolume } from "./binned-volume.ts";
 import type { Labels } from "./labels.ts";
+import { activityCases } from "./activity-cases.ts";
 import type { Observer, ObserverContext, ObserverDefinition, TaskScores } from "./observer.ts";
 import type { Micros } from "../sim/core/time.ts";
 import { seconds } from "../sim/core/time.ts";
@@ -98,34 +99,10 @@ class ActivityObserver implements Observer {
   }
 
   score(labels: Labels): TaskScores {
-    const users = this.ctx.users;
     const W = this.windows;
     const scores = this.windowScores();
     const active = labels.activeWindows(this.ctx.start, this.window, W);
-    let np = 0;
-    for (let i = 0; i < active.length; i++) np += active[i];
-    const positives = new Float64Array(np);
-    const negatives = new Float64Array(active.length - np);
-    const pc = new Int32Array(np);
-    const nc = new Int32Array(active.length - np);
-    const pt = new Float64Array(np);
-    const nt = new Float64Array(active.length - np);
-    let p = 0;
-    let q = 0;
-    for (let i = 0; i < active.length; i++) {
-      const u = Math.floor(i / W);
-      const t = this.ctx.start + (i - u * W) * this.window;
-      if (active[i]) {
-        positives[p] = scores[i];
-        pt[p] = t;
-        pc[p++] = u;
-      } else {
-        negatives[q] = scores[i];
-        nt[q] = t;
-        nc[q++] = u;
-      }
-    }
-    return { task: "activity", positives, negatives, usersPerCase: 1, positiveUsers: pc, negativeUsers: nc, positiveTimes: pt, negativeTimes: nt };
+    return activityCases(scores, active, W, this.ctx.start, this.window);
   }
 }
 

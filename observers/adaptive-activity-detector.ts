@@ -44,6 +44,7 @@
  */
 import { z } from "zod";
 import type { Labels } from "./labels.ts";
+import { activityCases } from "./activity-cases.ts";
 import type { Observer, ObserverContext, ObserverDefinition, TaskScores, TrainingData } from "./observer.ts";
 import { standardize, standardizer, type Standardizer } from "./seeded-network.ts";
 import { trainPerceptron, type Perceptron } from "./perceptron.ts";
@@ -122,34 +123,10 @@ class AdaptiveActivityObserver implements Observer {
   }
 
   score(labels: Labels): TaskScores {
-    const { users, windows: W, window, start } = this.tap;
+    const { windows: W, window, start } = this.tap;
     const scores = this.windowScores();
     const active = labels.activeWindows(start, window, W); // which cases are positive, nothing else
-    let np = 0;
-    for (let i = 0; i < active.length; i++) np += active[i];
-    const nn = users * W - np;
-    const positives = new Float64Array(np);
-    const negatives = new Float64Array(nn);
-    const pu = new Int32Array(np);
-    const nu = new Int32Array(nn);
-    const pt = new Float64Array(np);
-    const nt = new Float64Array(nn);
-    let p = 0;
-    let q = 0;
-    for (let i = 0; i < users * W; i++) {
-      const u = Math.floor(i / W);
-      const t = start + (i - u * W) * window;
-      if (active[i]) {
-        positives[p] = scores[i];
-        pu[p] = u;
-        pt[p++] = t;
-      } else {
-        negatives[q] = scores[i];
-        nu[q] = u;
-        nt[q++] = t;
-      }
-    }
-    return { task: "activity", positives, negatives, usersPerCase: 1, positiveUsers: pu, negativeUsers: nu, positiveTimes: pt, negativeTimes: nt };
+    return activityCases(scores, active, W, start, window);
   }
 }
 

@@ -41,6 +41,7 @@
 import { median } from "simple-statistics";
 import { z } from "zod";
 import type { Labels } from "./labels.ts";
+import { activityCases } from "./activity-cases.ts";
 import type { MetaRecord } from "./meta-record.ts";
 import { catalogueParams, MetaLog, ServiceCatalogue } from "./meta-service.ts";
 import type { Observer, ObserverContext, ObserverDefinition, Tap, TaskScores } from "./observer.ts";
@@ -115,35 +116,10 @@ class DnsActivity implements Observer {
   }
 
   score(labels: Labels): TaskScores {
-    const users = this.ctx.users;
     const W = this.windows;
     const scores = this.windowScores();
     const active = labels.activeWindows(this.ctx.start, this.window, W);
-    if (active.length !== users * W) throw new RangeError(`dns-activity: activity labels hold ${active.length} cases; expected ${users} users × ${W} windows`);
-    let np = 0;
-    for (let i = 0; i < active.length; i++) np += active[i];
-    const positives = new Float64Array(np);
-    const negatives = new Float64Array(active.length - np);
-    const pu = new Int32Array(np);
-    const nu = new Int32Array(active.length - np);
-    const pt = new Float64Array(np);
-    const nt = new Float64Array(active.length - np);
-    let p = 0;
-    let q = 0;
-    for (let i = 0; i < active.length; i++) {
-      const u = Math.floor(i / W);
-      const t = this.ctx.start + (i - u * W) * this.window;
-      if (active[i]) {
-        positives[p] = scores[i];
-        pt[p] = t;
-        pu[p++] = u;
-      } else {
-        negatives[q] = scores[i];
-        nt[q] = t;
-        nu[q++] = u;
-      }
-    }
-    return { task: "activity", positives, negatives, usersPerCase: 1, positiveUsers: pu, negativeUsers: nu, positiveTimes: pt, negativeTimes: nt };
+    return activityCases(scores, active, W, this.ctx.start, this.window);
   }
 }
 

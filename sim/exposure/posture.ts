@@ -18,10 +18,8 @@
  * const p = judgePosture(baseline, summary, { tolerance: 0.02 });
  * p.regressions // => 0 when nothing rose beyond 0.02
  */
-import { judge, type Verdict } from "../runs/compare.ts";
+import { judge, pairedVerdict, type Verdict } from "../runs/compare.ts";
 import type { MetricRow } from "../runs/metric-rows.ts";
-import { decodeUnitReplicates } from "../runs/replicates.ts";
-import { replicateInterval } from "../../observers/metrics/replicate-interval.ts";
 import type { Figure } from "../runs/metrics.ts";
 import type { ExposureSummary } from "./summary-types.ts";
 import { withInterval } from "./verdicts.ts";
@@ -77,32 +75,6 @@ function row(e: Entry): MetricRow {
   return { defense: e.defense, observer: e.who, metric: e.metric, estimate: ok ? f.estimate : null, lo: ok ? f.lo : null, hi: ok ? f.hi : null };
 }
 
-function paired(b: string | undefined, r: string | undefined): Verdict | null {
-  if (b === undefined || r === undefined) return null;
-  let x: Float64Array;
-  let y: Float64Array;
-  try {
-    x = decodeUnitReplicates(b);
-    y = decodeUnitReplicates(r, x.length);
-  } catch {
-    return null;
-  }
-  const d = new Float64Array(x.length);
-  let sum = 0;
-  let n = 0;
-  for (let i = 0; i < d.length; i++) {
-    d[i] = y[i] - x[i];
-    if (!Number.isNaN(d[i])) {
-      sum += d[i];
-      n++;
-    }
-  }
-  if (n === 0) return null;
-  const iv = replicateInterval(d, sum / n);
-  if (iv.lo === null || iv.hi === null) return null;
-  return iv.lo > 0 ? "WORSE" : iv.hi < 0 ? "better" : "ok";
-}
-
 /** Judges `run` against `baseline` (see the header). */
 export function judgePosture(baseline: ExposureSummary, run: ExposureSummary, opts: { tolerance?: number } = {}): Posture {
   const notes: string[] = [];
@@ -121,7 +93,7 @@ export function judgePosture(baseline: ExposureSummary, run: ExposureSummary, op
       judgements.push({ defense: x.defense, who: x.who, metric: x.metric, baseline: x.figure, run: null, verdict: "missing", rule });
       continue;
     }
-    const p = sameDraws && opts.tolerance === undefined ? paired(x.replicates, y.replicates) : null;
+    const p = sameDraws && opts.tolerance === undefined ? pairedVerdict(x.replicates, y.replicates) : null;
     judgements.push({ defense: x.defense, who: x.who, metric: x.metric, baseline: x.figure, run: y.figure, verdict: p ?? judge(row(x), row(y), t), rule: p ? "paired difference" : rule });
   }
   for (const [key, y] of r) if (!b.has(key)) judgements.push({ defense: y.defense, who: y.who, metric: y.metric, baseline: null, run: y.figure, verdict: "new", rule });

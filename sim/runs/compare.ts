@@ -154,7 +154,7 @@ function strongestReplicates(m: RunMetrics): Map<string, string> {
  * of run − baseline lies above 0, better when below, ok otherwise. Null when it cannot
  * be judged that way.
  */
-function pairedVerdict(b: string | undefined, r: string | undefined, level = 0.95): Verdict | null {
+export function pairedVerdict(b: string | undefined, r: string | undefined, level = 0.95): Verdict | null {
   if (b === undefined || r === undefined) return null;
   let x: Float64Array;
   let y: Float64Array;
@@ -165,10 +165,18 @@ function pairedVerdict(b: string | undefined, r: string | undefined, level = 0.9
     return null;
   }
   const d = new Float64Array(x.length);
-  let est = 0;
-  for (let i = 0; i < d.length; i++) d[i] = y[i] - x[i];
-  for (let i = 0; i < d.length; i++) if (!Number.isNaN(d[i])) est += d[i];
-  const iv = replicateInterval(d, est / Math.max(1, d.length), { level });
+  // the estimate is the mean over the replicates where both runs have a figure
+  let sum = 0;
+  let n = 0;
+  for (let i = 0; i < d.length; i++) {
+    d[i] = y[i] - x[i];
+    if (!Number.isNaN(d[i])) {
+      sum += d[i];
+      n++;
+    }
+  }
+  if (n === 0) return null;
+  const iv = replicateInterval(d, sum / n, { level });
   if (iv.lo === null || iv.hi === null) return null;
   return iv.lo > 0 ? "WORSE" : iv.hi < 0 ? "better" : "ok";
 }

@@ -42,7 +42,6 @@ export const SLOW_TESTS = [
   "test/sim/sweep/tune.test.ts",
   "test/sim/experiment/recorded.test.ts",
   "test/sim/parallel/arm-part-task.test.ts",
-  "test/sim/exposure/run.test.ts",
   "test/sim/capture/cli.test.ts",
   "test/notebooks/notebooks.test.ts",
 ];

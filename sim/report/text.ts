@@ -7,6 +7,7 @@
  * "raises" a figure only when the paired difference's interval excludes 0.
  */
 import { FIGURE_CAPTIONS, FIGURE_TITLES, FIGURES } from "./figures/captions.ts";
+import { formatMsInterval } from "./figures/units.ts";
 import { observerKey, type ArmResult, type Figure, type HorizonPoint, type PairedDifference, type RunMetrics, type Strongest } from "../runs/metrics.ts";
 
 import type { Interval } from "../runs/metrics.ts";
@@ -164,7 +165,7 @@ export function findings(m: RunMetrics): string[] {
       parts.push(`the activity detector's TPR at FPR 1e-2 is ${act.verdict === "no detectable change" ? "not detectably changed" : act.verdict} (${fmtDiff(act)})`);
     }
     parts.push(
-      `it costs ${pct(arm.cost.bandwidthOverhead.total)} bandwidth, ${fmtInterval(arm.cost.addedLatencyMs.p99, 1)} ms added latency at p99 and ${fmtInterval(arm.cost.energy.joulesPerHour, 0)} J per device-hour` +
+      `it costs ${pct(arm.cost.bandwidthOverhead.total)} bandwidth, ${formatMsInterval(arm.cost.addedLatencyMs.p99)} added latency at p99 and ${fmtInterval(arm.cost.energy.joulesPerHour, 0)} J per device-hour` +
         (base ? ` (undefended ${fmtInterval(base.cost.energy.joulesPerHour, 0)})` : ""),
     );
     const caps = arm.cost.budget;

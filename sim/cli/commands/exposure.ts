@@ -33,10 +33,9 @@ import { CI, FULL, type ExposurePopulation } from "../../exposure/population.ts"
 import { judgePosture, postureRows } from "../../exposure/posture.ts";
 import type { ExposureSummary } from "../../exposure/summary.ts";
 import { exposureText, textTable } from "../../exposure/table.ts";
-import { runFiles } from "../../runs/outputs.ts";
-import { assertWritableDir, REPO_ROOT, runId, writeFileAtomic, writeRun } from "../../runs/run-dir.ts";
+import { assertWritableDir, REPO_ROOT, writeFileAtomic } from "../../runs/run-dir.ts";
+import { runToDir } from "../run-to-dir.ts";
 import { experimentFrom, parseIntegerOption } from "../load-experiment.ts";
-import { progress } from "../progress.ts";
 
 export const POLICIES_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..", "exposure", "policies");
 
@@ -107,18 +106,9 @@ export async function exposureCommand(policy: string, opts: ExposureOptions): Pr
   const out = resolve(opts.out ?? resolve(REPO_ROOT, "results", "runs"));
   assertWritableDir(out, "--out");
 
-  const bar = progress(`chaff exposure ${p.name}`, { quiet: opts.quiet || opts.json });
-  const arms = experiment.defenses.length;
   // the normal runner's files: for an exposure experiment they include exposure.json,
   // exposure.md and the heat map (sim/report/html.ts reportFiles), so chaff reproduce agrees
-  const { files, timings } = await runFiles(experiment, {
-    workers,
-    onProgress: workers > 1 ? undefined : (arm, f) => bar.update((arm + f) / arms, experiment.defenses[arm].name),
-    onArmDone: (done, total) => bar.update(done / total, `${done}/${total} defenses`),
-  });
-  bar.stop();
-  const id = runId(experiment.name, experiment.seed, experiment);
-  const dir = writeRun(out, id, experiment, files, undefined, timings);
+  const { files, dir } = await runToDir(experiment, { out, workers, quiet: Boolean(opts.quiet || opts.json), label: `chaff exposure ${p.name}` });
   const summaryText = files["exposure.json"] as string;
   const summary = JSON.parse(summaryText) as ExposureSummary;
   if (opts.writeBaseline) writeFileAtomic(resolve(opts.writeBaseline), summaryText);

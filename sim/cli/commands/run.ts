@@ -15,10 +15,9 @@ import { availableParallelism } from "node:os";
 import { resolve } from "node:path";
 import { formatTimings } from "../../core/phase-timer.ts";
 import { summaryTable, textTable, findings } from "../../report/text.ts";
-import { assertWritableDir, REPO_ROOT, runId, writeRun, type RunTimings } from "../../runs/run-dir.ts";
-import { runFiles } from "../../runs/outputs.ts";
+import { assertWritableDir, REPO_ROOT, type RunTimings } from "../../runs/run-dir.ts";
+import { runToDir } from "../run-to-dir.ts";
 import { loadExperiment, parseIntegerOption } from "../load-experiment.ts";
-import { progress } from "../progress.ts";
 
 export interface RunOptions {
   seed?: string;
@@ -39,16 +38,7 @@ export async function runCommand(file: string | undefined, opts: RunOptions): Pr
   const { experiment } = await loadExperiment(file, { seed: opts.seed });
   const out = resolve(opts.out ?? resolve(REPO_ROOT, "results", "runs"));
   assertWritableDir(out, "--out");
-  const bar = progress(`chaff run ${experiment.name}`, { quiet: opts.quiet });
-  const arms = experiment.defenses.length;
-  const { result, files, timings } = await runFiles(experiment, {
-    workers,
-    onProgress: workers > 1 ? undefined : (arm, f) => bar.update((arm + f) / arms, experiment.defenses[arm].name),
-    onArmDone: (done, total) => bar.update(done / total, `${done}/${total} defenses`),
-  });
-  bar.stop();
-  const id = runId(experiment.name, experiment.seed, experiment);
-  const dir = writeRun(out, id, experiment, files, undefined, timings);
+  const { result, timings, dir } = await runToDir(experiment, { out, workers, quiet: opts.quiet ?? false, label: `chaff run ${experiment.name}` });
   if (!opts.quiet) {
     process.stdout.write(`\n${experiment.name}: ${result.metrics.users} users, ${experiment.durationSeconds} s simulated, seed ${experiment.seed}\n\n`);
     process.stdout.write(`${textTable(summaryTable(result.metrics))}\n\n`);

@@ -403,17 +403,10 @@ export class LearnedClassifierObserver implements Observer {
   }
 
   /**
-   * The share of trees voting "linked" for each row, ties broken by the training's best
-   * single feature (less than a quarter of a vote either way).
+   * The share of trees voting "linked" for each of the `n` rows laid out row-major in X,
+   * into out, ties broken by the training's best single feature (less than a quarter of a
+   * vote either way).
    */
-  predict(rows: readonly (readonly number[])[]): number[] {
-    const d = featureNames(this.params.pairing).length;
-    const X = new Float64Array(rows.length * d);
-    rows.forEach((r, i) => X.set(r, i * d));
-    return Array.from(this.predictFlat(X, rows.length, new Float64Array(rows.length)));
-  }
-
-  /** `predict` on `n` rows laid out row-major in X, into out. */
   predictFlat(X: Float64Array, n: number, out: Float64Array): Float64Array {
     const forest = this.forest;
     if (!forest) throw new Error("learned-classifier: score() before train(); train on a separate run's trainingSet() or pass a saved model");
@@ -421,14 +414,12 @@ export class LearnedClassifierObserver implements Observer {
     const T = forest.trees.length;
     const tb = this.tieBreak;
     for (let i = 0; i < n; i++) {
-      let yes = 0;
-      for (let t = 0; t < T; t++) if (forest.treeVote(t, X, i * d) === 1) yes++;
       let tie = 0;
       if (tb) {
         const f = tb.sign * X[i * d + tb.feature];
         tie = (0.24 / T) * (f / (1 + Math.abs(f)));
       }
-      out[i] = yes / T + tie;
+      out[i] = forest.votes(X, 1, i * d) + tie;
     }
     return out;
   }

@@ -27,9 +27,10 @@
  *
  * Taps are plain function calls, in the order of the vantages above; a scope check is one
  * byte per tap per packet. Mixed exit streams pass through one time-ordered heap (the
- * engine learns of core-link times ahead of time and out of order across users; a packet
- * is released once the engine's clock passes it, since every later report is at or
- * after the clock); `flush` releases what it still holds at the end of the run.
+ * engine's `HeapEventQueue`, one class, so ties leave in push order: the engine learns
+ * of core-link times ahead of time and out of order across users; a packet is released
+ * once the engine's clock passes it, since every later report is at or after the clock);
+ * `flush` releases what it still holds at the end of the run.
  *
  * @example
  * const taps = new VantageTaps(placements, false, 2_000);
@@ -38,6 +39,7 @@
 import type { Tap, VantageName } from "../../observers/observer.ts";
 import type { Micros } from "../core/time.ts";
 import { DOWN, UP, type Direction } from "../core/kinds.ts";
+import { HeapEventQueue } from "../engine/event-queue.ts";
 
 export interface TapPlacement {
   readonly vantage: VantageName;
@@ -69,7 +71,7 @@ export class VantageTaps {
   private readonly vpn: boolean;
   private readonly ispOffset: Micros;
   /** With exits shared by more than one user: the exits' members (CSR) and the feed ordering each exit's stream; else null (direct, per user). */
-  private readonly mixed: { exitOf: Int32Array; heap: TimeHeap; clock: { readonly now: Micros } } | null = null;
+  private readonly mixed: { exitOf: Int32Array; start: Int32Array; members: Int32Array; heap: HeapEventQueue; clock: { readonly now: Micros } } | null = null;
 
   constructor(taps: readonly TapPlacement[], vpn: boolean, ispOffset: Micros, exits?: ExitPlan) {
     const pick = (...v: VantageName[]): Group => {
@@ -99,11 +101,7 @@ export class VantageTaps {
         const members = new Int32Array(exits.exit.length);
         const fill = start.slice(0, count);
         for (let u = 0; u < exits.exit.length; u++) members[fill[exits.exit[u]]++] = u;
-        const group = this.exit;
-        const heap = new TimeHeap((e, t, size, dir) => {
-          for (let k = start[e]; k < start[e + 1]; k++) tapScoped(group, members[k], t, size, dir);
-        });
-        this.mixed = { exitOf: exits.exit, heap, clock: exits.clock };
+        this.mixed = { exitOf: exits.exit, start, members, heap: new HeapEventQueue(256), clock: exits.clock };
       }
     }
   }
@@ -138,114 +136,29 @@ export class VantageTaps {
 
   /** Releases the packets the mixed exit streams still hold (end of run). */
   flush(): void {
-    this.mixed?.heap.release(Infinity);
+    this.release(Infinity);
   }
 
   private exitPacket(u: number, t: Micros, size: number, dir: Direction): void {
     const mixed = this.mixed;
     if (mixed === null) tapScoped(this.exit, u, t, size, dir);
     else {
-      mixed.heap.push(mixed.exitOf[u], t, size, dir);
-      mixed.heap.release(mixed.clock.now);
-    }
-  }
-}
-
-/**
- * Packets of every exit, released in time order (ties in the order they were pushed):
- * a binary heap over parallel typed arrays (time, push number, exit, size, direction),
- * grown by doubling.
- */
-class TimeHeap {
-  private time = new Float64Array(256);
-  private order = new Float64Array(256);
-  private exit = new Int32Array(256);
-  private size = new Float64Array(256);
-  private dir = new Uint8Array(256);
-  private n = 0;
-  private pushed = 0;
-  private readonly sink: (exit: number, t: Micros, size: number, dir: Direction) => void;
-
-  constructor(sink: (exit: number, t: Micros, size: number, dir: Direction) => void) {
-    this.sink = sink;
-  }
-
-  push(exit: number, t: Micros, size: number, dir: Direction): void {
-    if (this.n === this.time.length) this.grow();
-    let i = this.n++;
-    const order = this.pushed++;
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      if (this.time[parent] < t || (this.time[parent] === t && this.order[parent] < order)) break;
-      this.move(parent, i);
-      i = parent;
-    }
-    this.set(i, t, order, exit, size, dir);
-  }
-
-  /** Sends every packet at or before `until` to the sink, earliest first. */
-  release(until: Micros): void {
-    while (this.n > 0 && this.time[0] <= until) {
-      const t = this.time[0];
-      const exit = this.exit[0];
-      const size = this.size[0];
-      const dir = this.dir[0] as Direction;
-      this.popTop();
-      this.sink(exit, t, size, dir);
+      // the exit is `a`, the size `b` (whole bytes), the direction the type
+      mixed.heap.push(t, 0, dir, mixed.exitOf[u], size);
+      this.release(mixed.clock.now);
     }
   }
 
-  private popTop(): void {
-    const last = --this.n;
-    if (last === 0) return;
-    const t = this.time[last];
-    const order = this.order[last];
-    const exit = this.exit[last];
-    const size = this.size[last];
-    const dir = this.dir[last];
-    let i = 0;
-    for (;;) {
-      let c = 2 * i + 1;
-      if (c >= last) break;
-      if (c + 1 < last && this.before(c + 1, c)) c++;
-      if (t < this.time[c] || (t === this.time[c] && order < this.order[c])) break;
-      this.move(c, i);
-      i = c;
+  /** Sends every held exit packet at or before `until` to each user of its exit, earliest first. */
+  private release(until: Micros): void {
+    const mixed = this.mixed;
+    if (mixed === null) return;
+    const { heap, start, members } = mixed;
+    while (heap.count > 0 && heap.times[0] <= until) {
+      heap.pop();
+      const e = heap.a;
+      for (let k = start[e]; k < start[e + 1]; k++) tapScoped(this.exit, members[k], heap.time, heap.b, heap.type as Direction);
     }
-    this.set(i, t, order, exit, size, dir);
-  }
-
-  private before(a: number, b: number): boolean {
-    return this.time[a] < this.time[b] || (this.time[a] === this.time[b] && this.order[a] < this.order[b]);
-  }
-
-  private move(from: number, to: number): void {
-    this.time[to] = this.time[from];
-    this.order[to] = this.order[from];
-    this.exit[to] = this.exit[from];
-    this.size[to] = this.size[from];
-    this.dir[to] = this.dir[from];
-  }
-
-  private set(i: number, t: Micros, order: number, exit: number, size: number, dir: number): void {
-    this.time[i] = t;
-    this.order[i] = order;
-    this.exit[i] = exit;
-    this.size[i] = size;
-    this.dir[i] = dir;
-  }
-
-  private grow(): void {
-    const cap = this.time.length * 2;
-    const grown = <T extends Float64Array | Int32Array | Uint8Array>(a: T, b: T): T => {
-      b.set(a);
-      return b;
-    };
-    this.time = grown(this.time, new Float64Array(cap));
-    this.order = grown(this.order, new Float64Array(cap));
-    this.exit = grown(this.exit, new Int32Array(cap));
-    this.size = grown(this.size, new Float64Array(cap));
-    this.dir = grown(this.dir, new Uint8Array(cap));
   }
 }
 

@@ -130,8 +130,7 @@ export class PairFeatureExtractor implements Tap {
     dc: number;
     coarse: Float32Array[];
     hist: Float32Array[];
-    totals: Float64Array[];
-    /** log1p of each total, as the volume-asymmetry feature reads it. */
+    /** log1p of each user's total bytes per stream, as the volume-asymmetry feature reads it. */
     logTotals: Float64Array[];
     events: EventSeries;
   } | null = null;
@@ -185,7 +184,6 @@ export class PairFeatureExtractor implements Tap {
       dc: coarseRaw[0].bins,
       coarse: coarseRaw.map((c) => standardizedCopy(c.data, users, c.bins)),
       hist: [this.sizes.distributions(UP), this.sizes.distributions(DOWN), this.sizes.totalDistributions()],
-      totals,
       logTotals: totals.map((t) => t.map((v) => Math.log1p(v))),
       events,
     };
@@ -216,8 +214,8 @@ export class PairFeatureExtractor implements Tap {
     let o = off;
     for (const p of this.pairings) {
       const { x, y } = pairingStreams(p);
-      const tx = f.totals[x];
-      const ty = f.totals[y];
+      const lx = f.logTotals[x];
+      const ly = f.logTotals[y];
       if (x === y) {
         // Same series on both sides: the correlations, the lagged peak (lags both ways) and
         // the χ² distance are the same doubles either way round, so each is computed once
@@ -227,7 +225,7 @@ export class PairFeatureExtractor implements Tap {
         out[o++] = this.lagged(f.fine[x], f.fine[x], f.d, a, b);
         out[o++] = 0.5 * (f.events.match(a, x, b, y, this.rule, this.used) + f.events.match(b, x, a, y, this.rule, this.used));
         out[o++] = histogramDistance(f.hist[x], f.hist[x], hb, a, b, "chi2");
-        out[o++] = Math.abs(Math.log1p(tx[a]) - Math.log1p(tx[b]));
+        out[o++] = Math.abs(lx[a] - lx[b]);
         continue;
       }
       out[o++] = 0.5 * (this.dot(f.fine[x], f.fine[y], f.d, a, b) + this.dot(f.fine[x], f.fine[y], f.d, b, a));
@@ -235,7 +233,7 @@ export class PairFeatureExtractor implements Tap {
       out[o++] = 0.5 * (this.lagged(f.fine[x], f.fine[y], f.d, a, b) + this.lagged(f.fine[x], f.fine[y], f.d, b, a));
       out[o++] = 0.5 * (f.events.match(a, x, b, y, this.rule, this.used) + f.events.match(b, x, a, y, this.rule, this.used));
       out[o++] = 0.5 * (histogramDistance(f.hist[x], f.hist[y], hb, a, b, "chi2") + histogramDistance(f.hist[x], f.hist[y], hb, b, a, "chi2"));
-      out[o++] = 0.5 * (Math.abs(Math.log1p(tx[a]) - Math.log1p(ty[b])) + Math.abs(Math.log1p(tx[b]) - Math.log1p(ty[a])));
+      out[o++] = 0.5 * (Math.abs(lx[a] - ly[b]) + Math.abs(lx[b] - ly[a]));
     }
   }
 

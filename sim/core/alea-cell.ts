@@ -15,8 +15,8 @@
  * cellExponential(st, 0, 2000); // === stream(7, "link/up/3").exponential(2000)
  */
 import seedrandom from "seedrandom";
-/** A stream seed (the same type as `Seed` in rng.ts, which imports this file: declared here so the two do not import each other). */
-type Seed = number | string;
+/** A stream seed (rng.ts, which imports this file, re-exports it). */
+export type Seed = number | string;
 
 /** Doubles of state per cell: s0, s1, s2 (fractions of 2^32) and the carry c. */
 export const ALEA_STATE = 4;

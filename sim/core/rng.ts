@@ -20,17 +20,9 @@
  * r.exponential(2.0); // mean 2.0
  * r.child("replies"); // the stream "user/3/messages/replies"
  */
-import seedrandom from "seedrandom";
-import { cellFill } from "./alea-cell.ts";
+import { ALEA_STATE, cellFill, seedCell, type Seed } from "./alea-cell.ts";
 
-export type Seed = number | string;
-
-interface AleaState {
-  s0: number;
-  s1: number;
-  s2: number;
-  c: number;
-}
+export type { Seed };
 
 export class Rng {
   readonly seed: Seed;
@@ -41,8 +33,8 @@ export class Rng {
   constructor(seed: Seed, path: string) {
     this.seed = seed;
     this.path = path;
-    const initial = (seedrandom.alea(`chaff|${seed}|${path}`, { state: true }) as unknown as { state(): AleaState }).state();
-    this.st = new Float64Array([initial.s0, initial.s1, initial.s2, initial.c]);
+    this.st = new Float64Array(ALEA_STATE);
+    seedCell(this.st, 0, seed, path);
   }
 
   /** One step of Alea (Baagoe), exactly as seedrandom's `alea` computes it. */

@@ -11,6 +11,7 @@
 import type { ExposureArm, ExposureSummary } from "./summary-types.ts";
 import { num, withInterval } from "./verdicts.ts";
 import { formatMsInterval } from "../report/figures/units.ts";
+import { code, markdownTable, mdText, noHtml } from "../report/text.ts";
 
 /** The rows (header first) of one arm's vantage × observer table. */
 export function exposureRows(arm: ExposureArm): string[][] {
@@ -39,30 +40,24 @@ export function costRows(s: ExposureSummary): string[][] {
   ];
 }
 
-function markdownTable(rows: string[][]): string {
-  const esc = (x: string) => x.replace(/\|/g, "\\|");
-  const [head, ...body] = rows;
-  return [`| ${head.map(esc).join(" | ")} |`, `|${head.map(() => "---").join("|")}|`, ...body.map((r) => `| ${r.map(esc).join(" | ")} |`)].join("\n");
-}
-
 /** Plain text tables, columns padded. */
 export function textTable(rows: string[][]): string {
   const widths = rows[0].map((_, j) => Math.max(...rows.map((r) => [...r[j]].length)));
   return rows.map((r) => r.map((c, j) => c + " ".repeat(widths[j] - [...c].length)).join("  ").trimEnd()).join("\n");
 }
 
-/** `exposure.md`. */
+/** `exposure.md`. Its names and purpose come from metrics.json (a file: possibly hostile), so none reaches the Markdown as raw HTML. */
 export function exposureMarkdown(s: ExposureSummary): string {
   const lines = [
-    `# Exposure: ${s.policy}`,
+    `# Exposure: ${mdText(s.policy)}`,
     "",
-    s.purpose,
+    mdText(s.purpose),
     "",
-    `${s.users} users on the built-in topology, ${s.durationSeconds} s simulated, seed ${s.seed} (experiment \`${s.experiment}\`). Figures are oriented (attacker-favouring) with 95% user-bootstrap intervals; an observer without a scope sees every instance of its vantage at once (colluding).`,
+    `${s.users} users on the built-in topology, ${s.durationSeconds} s simulated, seed ${s.seed} (experiment \`${code(s.experiment)}\`). Figures are oriented (attacker-favouring) with 95% user-bootstrap intervals; an observer without a scope sees every instance of its vantage at once (colluding).`,
     "",
     "## What each vantage learns",
     "",
-    ...s.verdicts.map((v) => `- ${v}`),
+    ...s.verdicts.map((v) => `- ${noHtml(v)}`),
     "",
     "## Cost",
     "",
@@ -70,9 +65,9 @@ export function exposureMarkdown(s: ExposureSummary): string {
     "",
   ];
   for (const a of s.arms) {
-    lines.push(`## Vantage × observer: ${a.defense} (${a.device} / ${a.server})`, "", markdownTable(exposureRows(a)), "");
+    lines.push(`## Vantage × observer: ${mdText(`${a.defense} (${a.device} / ${a.server})`)}`, "", markdownTable(exposureRows(a)), "");
   }
-  lines.push(`Anonymity set: ${s.anonymitySetDefinition}`, "");
+  lines.push(`Anonymity set: ${noHtml(s.anonymitySetDefinition)}`, "");
   return lines.join("\n");
 }
 

@@ -89,12 +89,12 @@ function baselineOf(m: RunMetrics): ArmResult | undefined {
 }
 
 /** Text for Markdown with no raw HTML in it (names in a results file may be hostile). */
-function noHtml(s: string): string {
+export function noHtml(s: string): string {
   return s.replace(/[<>&]/g, (c) => (c === "<" ? "&lt;" : c === ">" ? "&gt;" : "&amp;"));
 }
 
 /** A name from a results file, safe inside a Markdown code span (no backtick can close it). */
-function code(s: string): string {
+export function code(s: string): string {
   return s.replace(/`/g, "'");
 }
 

@@ -205,25 +205,29 @@ export function exitIndex(exits: number, name: string, where = "scope"): number 
 }
 
 /**
+ * What `scope` names at `vantage`: the placement field it selects on (`network` at
+ * `local`, `isp` at `isp`, `exit` at `vpn-exit`) and the index there; null when the
+ * observer has no scope (every instance at once, colluding). An `InputError` naming
+ * `where` for an unknown name, or for a scope at a vantage with one instance (`server`,
+ * `global`, `vpn-provider`).
+ */
+export function scopeIndex(p: Placement, vantage: VantageName, scope: string | undefined, where = "scope"): { readonly by: "network" | "isp" | "exit"; readonly k: number } | null {
+  if (scope === undefined) return null;
+  if (vantage === "local") return { by: "network", k: networkIndex(p, scope, where) };
+  if (vantage === "isp") return { by: "isp", k: ispIndex(p, scope, where) };
+  if (vantage === "vpn-exit") return { by: "exit", k: exitIndex(p.exits, scope, where) };
+  throw new InputError(`${where} = ${showValue(scope)}: the ${vantage} vantage has one instance and takes no scope (scopes exist at local, isp and vpn-exit)`);
+}
+
+/**
  * The users a vantage instance sees: 1 for each user in `scope`, or null when the
- * observer has no scope (every instance at once, colluding) or the vantage has no
- * instances (`server`, `global`, `vpn-provider`: one each). At `local` the scope names
- * an access network, at `isp` an ISP, at `vpn-exit` an exit (`exit-<k>`).
+ * observer has no scope or the vantage has no instances (`scopeIndex`).
  */
 export function scopeUsers(p: Placement, vantage: VantageName, scope: string | undefined, where = "scope"): Uint8Array | null {
-  if (scope === undefined) return null;
+  const s = scopeIndex(p, vantage, scope, where);
+  if (s === null) return null;
+  const of = p[s.by];
   const mask = new Uint8Array(p.users);
-  if (vantage === "local") {
-    const k = networkIndex(p, scope, where);
-    for (let u = 0; u < p.users; u++) mask[u] = p.network[u] === k ? 1 : 0;
-  } else if (vantage === "isp") {
-    const k = ispIndex(p, scope, where);
-    for (let u = 0; u < p.users; u++) mask[u] = p.isp[u] === k ? 1 : 0;
-  } else if (vantage === "vpn-exit") {
-    const k = exitIndex(p.exits, scope, where);
-    for (let u = 0; u < p.users; u++) mask[u] = p.exit[u] === k ? 1 : 0;
-  } else {
-    throw new InputError(`${where} = ${showValue(scope)}: the ${vantage} vantage has one instance and takes no scope (scopes exist at local, isp and vpn-exit)`);
-  }
+  for (let u = 0; u < p.users; u++) mask[u] = of[u] === s.k ? 1 : 0;
   return mask;
 }

@@ -54,7 +54,7 @@ import type { MetaRecord } from "../../observers/meta-record.ts";
 import type { VantageName } from "../../observers/observer.ts";
 import { InputError, showValue } from "../core/validation.ts";
 import type { TrueRecord } from "./metadata.ts";
-import type { Policy, TrafficClass } from "./policy.ts";
+import { TRAFFIC_CLASSES, type Policy, type TrafficClass } from "./policy.ts";
 import {
   deviceAddress,
   exitAddress,
@@ -65,7 +65,7 @@ import {
   VPN_RESOLVER,
   WIREGUARD_PORT,
 } from "./services.ts";
-import { exitIndex, ispIndex, networkIndex, type Placement } from "./topology.ts";
+import { scopeIndex, type Placement } from "./topology.ts";
 import { WIREGUARD_OVERHEAD, type TransportSpec } from "./transport.ts";
 
 /** One kind of view a record can give at a vantage (a row of the header's table). */
@@ -161,9 +161,8 @@ export type VisibleFields = Record<"dns" | "flow", Record<TrafficClass, FieldVie
  * as data, for tests and the exposure report.
  */
 export function visibleFields(vantage: VantageName, policy: Policy): VisibleFields {
-  const classes: TrafficClass[] = ["messaging", "media", "calls", "other"];
   const of = (kind: "dns" | "flow") =>
-    Object.fromEntries(classes.map((c) => [c, PARTS[vantage].flatMap((part) => viewsAt(part, kind, c, policy))])) as Record<TrafficClass, FieldView[]>;
+    Object.fromEntries(TRAFFIC_CLASSES.map((c) => [c, PARTS[vantage].flatMap((part) => viewsAt(part, kind, c, policy))])) as Record<TrafficClass, FieldView[]>;
   return { dns: of("dns"), flow: of("flow") };
 }
 
@@ -227,24 +226,6 @@ export interface VantageView {
   readonly owners: Int32Array;
 }
 
-/** Which devices an observer with `scope` at `vantage` sees (null: all). */
-function scopeFilter(vantage: VantageName, scope: string | undefined, p: Placement, w: Where, where: string): ((d: number) => boolean) | null {
-  if (scope === undefined) return null;
-  if (vantage === "local") {
-    const k = networkIndex(p, scope, where);
-    return (d) => w.network(d) === k;
-  }
-  if (vantage === "isp") {
-    const k = ispIndex(p, scope, where);
-    return (d) => w.isp(d) === k;
-  }
-  if (vantage === "vpn-exit") {
-    const k = exitIndex(p.exits, scope, where);
-    return (d) => w.exit(d) === k;
-  }
-  throw new InputError(`${where} = ${showValue(scope)}: the ${vantage} vantage has one instance and takes no scope (scopes exist at local, isp and vpn-exit)`);
-}
-
 /**
  * The records `vantage` (within `scope`) sees of the true `records` under `policy`, in
  * time order, and the true owner of each flow handle (for the `flow-link` labels).
@@ -260,7 +241,8 @@ export function projectView(
 ): VantageView {
   checkPolicy(policy, transport);
   const w = whereOf(placement);
-  const inScope = scopeFilter(vantage, scope, placement, w, where);
+  const s = scopeIndex(placement, vantage, scope, where);
+  const inScope = s === null ? null : (d: number) => w[s.by](d) === s.k;
   const parts = PARTS[vantage];
   // views per part × kind × class, computed once
   const table = new Map<string, FieldView[]>();

@@ -69,8 +69,6 @@ import { getObserver } from "./registries.ts";
 import type { Experiment } from "./schema.ts";
 import { metadataDevices } from "./devices.ts";
 
-export { metadataDevices };
-
 const KS = [1, 5] as const;
 
 /** The reference FPR for ties in the strongest-observer rule: 1e-3, or the closest the experiment computes. */

@@ -12,7 +12,8 @@ import { describe, expect, it } from "vitest";
 import { SECOND } from "../../../sim/core/time.ts";
 import { parseExperiment } from "../../../sim/experiment/parse.ts";
 import { runDefense } from "../../../sim/experiment/run-arm.ts";
-import { metadataDevices, scoreRun } from "../../../sim/experiment/score-run.ts";
+import { scoreRun } from "../../../sim/experiment/score-run.ts";
+import { metadataDevices } from "../../../sim/experiment/devices.ts";
 import type { PolicyInput } from "../../../sim/world/policy.ts";
 
 // at least 10 cases from 10 devices on each side, so the AUC is resolvable

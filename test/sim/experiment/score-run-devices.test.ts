@@ -9,7 +9,8 @@ import { describe, expect, it } from "vitest";
 import type { TaskScores } from "../../../observers/observer.ts";
 import type { ArmRun } from "../../../sim/experiment/run-arm.ts";
 import { experimentSchema, type Experiment } from "../../../sim/experiment/schema.ts";
-import { metadataDevices, scoreRun } from "../../../sim/experiment/score-run.ts";
+import { scoreRun } from "../../../sim/experiment/score-run.ts";
+import { metadataDevices } from "../../../sim/experiment/devices.ts";
 
 const USERS = 20;
 const BYSTANDERS = 30;

@@ -53,7 +53,7 @@ import { z } from "zod";
 import { BinnedVolume, rebin } from "./binned-volume.ts";
 import { BurstExtractor } from "./bursts.ts";
 import { EVENT_PRESETS, EventSeries, type MatchRule } from "./event-matching.ts";
-import { pairingParam, pairingsOf, pairingStreams, type DirectionPairing, type PairingChoice } from "./direction-pairing.ts";
+import { pairingParam, pairingsOf, pairingStreams, type DirectionPairing, type PairingChoice, type StreamIndex } from "./direction-pairing.ts";
 import type { Observer, ObserverContext, ObserverDefinition, TaskScores, Tap } from "./observer.ts";
 import type { Labels } from "./labels.ts";
 import { pairTaskParam } from "./pair-task-param.ts";
@@ -210,12 +210,9 @@ export class PairFeatureExtractor implements Tap {
   /** Writes the feature row of {a, b} to out[off ..]: the one computation behind `features` and the scorer. */
   featuresInto(a: number, b: number, out: Float64Array, off: number): void {
     const f = this.prepare();
-    const hb = this.p.histBins;
     let o = off;
     for (const p of this.pairings) {
       const { x, y } = pairingStreams(p);
-      const lx = f.logTotals[x];
-      const ly = f.logTotals[y];
       if (x === y) {
         // Same series on both sides: the correlations, the lagged peak (lags both ways) and
         // the χ² distance are the same doubles either way round, so each is computed once
@@ -223,17 +220,36 @@ export class PairFeatureExtractor implements Tap {
         out[o++] = this.dot(f.fine[x], f.fine[x], f.d, a, b);
         out[o++] = this.dot(f.coarse[x], f.coarse[x], f.dc, a, b);
         out[o++] = this.lagged(f.fine[x], f.fine[x], f.d, a, b);
-        out[o++] = 0.5 * (f.events.match(a, x, b, y, this.rule, this.used) + f.events.match(b, x, a, y, this.rule, this.used));
-        out[o++] = histogramDistance(f.hist[x], f.hist[x], hb, a, b, "chi2");
-        out[o++] = Math.abs(lx[a] - lx[b]);
+        this.pairTail(x, y, a, b, out, o);
+        o += 3;
         continue;
       }
       out[o++] = 0.5 * (this.dot(f.fine[x], f.fine[y], f.d, a, b) + this.dot(f.fine[x], f.fine[y], f.d, b, a));
       out[o++] = 0.5 * (this.dot(f.coarse[x], f.coarse[y], f.dc, a, b) + this.dot(f.coarse[x], f.coarse[y], f.dc, b, a));
       out[o++] = 0.5 * (this.lagged(f.fine[x], f.fine[y], f.d, a, b) + this.lagged(f.fine[x], f.fine[y], f.d, b, a));
-      out[o++] = 0.5 * (f.events.match(a, x, b, y, this.rule, this.used) + f.events.match(b, x, a, y, this.rule, this.used));
-      out[o++] = 0.5 * (histogramDistance(f.hist[x], f.hist[y], hb, a, b, "chi2") + histogramDistance(f.hist[x], f.hist[y], hb, b, a, "chi2"));
-      out[o++] = 0.5 * (Math.abs(lx[a] - ly[b]) + Math.abs(lx[b] - ly[a]));
+      this.pairTail(x, y, a, b, out, o);
+      o += 3;
+    }
+  }
+
+  /**
+   * The last three features of pair {a, b} under streams x → y, into out[o .. o + 3): event
+   * matches, χ² size-histogram distance, log-volume asymmetry, each the mean of both ways
+   * round (computed once when x = y, where both ways give the same doubles; event
+   * matching is not symmetric). Shared by `featuresInto` and `blockFeatures`.
+   */
+  private pairTail(x: StreamIndex, y: StreamIndex, a: number, b: number, out: Float64Array, o: number): void {
+    const f = this.prepare();
+    const hb = this.p.histBins;
+    const lx = f.logTotals[x];
+    const ly = f.logTotals[y];
+    out[o] = 0.5 * (f.events.match(a, x, b, y, this.rule, this.used) + f.events.match(b, x, a, y, this.rule, this.used));
+    if (x === y) {
+      out[o + 1] = histogramDistance(f.hist[x], f.hist[x], hb, a, b, "chi2");
+      out[o + 2] = Math.abs(lx[a] - lx[b]);
+    } else {
+      out[o + 1] = 0.5 * (histogramDistance(f.hist[x], f.hist[y], hb, a, b, "chi2") + histogramDistance(f.hist[x], f.hist[y], hb, b, a, "chi2"));
+      out[o + 2] = 0.5 * (Math.abs(lx[a] - ly[b]) + Math.abs(lx[b] - ly[a]));
     }
   }
 
@@ -241,12 +257,11 @@ export class PairFeatureExtractor implements Tap {
    * The feature rows of every pair (i, j) of rows [i0, i1) × [j0, j1), row-major into
    * out[((i − i0)·(j1 − j0) + (j − j0))·width ..], the diagonal (i = j) as `diagonalRow`.
    * The correlation features come from the blocked kernels (pair-kernels.ts: each cell
-   * summed in the same order as one pair alone), so every row is the same doubles as
-   * `featuresInto` gives it.
+   * summed in the same order as one pair alone) and the rest from `pairTail`, as
+   * `featuresInto` takes them, so every row is the same doubles as `featuresInto` gives it.
    */
   blockFeatures(i0: number, i1: number, j0: number, j1: number, out: Float64Array): void {
     const f = this.prepare();
-    const hb = this.p.histBins;
     const width = 6 * this.pairings.length;
     const h = i1 - i0;
     const w = j1 - j0;
@@ -278,17 +293,9 @@ export class PairFeatureExtractor implements Tap {
       laggedBlock(f.fine[x], f.fine[y], f.d, L, "max", i0, i1, j0, j1, ab, lag);
       if (!same) laggedBlock(f.fine[x], f.fine[y], f.d, L, "max", j0, j1, i0, i1, ba, lag);
       put(base + 2, !same);
-      const lx = f.logTotals[x];
-      const ly = f.logTotals[y];
       for (let i = i0; i < i1; i++) {
         for (let j = j0; j < j1; j++) {
-          if (i === j) continue;
-          const o = ((i - i0) * w + (j - j0)) * width + base;
-          out[o + 3] = 0.5 * (f.events.match(i, x, j, y, this.rule, this.used) + f.events.match(j, x, i, y, this.rule, this.used));
-          out[o + 4] = same
-            ? histogramDistance(f.hist[x], f.hist[x], hb, i, j, "chi2")
-            : 0.5 * (histogramDistance(f.hist[x], f.hist[y], hb, i, j, "chi2") + histogramDistance(f.hist[x], f.hist[y], hb, j, i, "chi2"));
-          out[o + 5] = same ? Math.abs(lx[i] - lx[j]) : 0.5 * (Math.abs(lx[i] - ly[j]) + Math.abs(lx[j] - ly[i]));
+          if (i !== j) this.pairTail(x, y, i, j, out, ((i - i0) * w + (j - j0)) * width + base + 3);
         }
       }
     });

@@ -48,6 +48,9 @@ export const accessNetworkSchema = z
   })
   .strict();
 
+/** Bystanders over all networks together, at most. */
+export const MAX_BYSTANDERS = 100_000;
+
 export const topologySchema = z
   .object({
     isps: z.array(nameSchema).min(1).max(1000).describe("the ISPs (an observer's `scope` at the isp vantage)"),
@@ -60,7 +63,14 @@ export const topologySchema = z
       .optional()
       .describe("the VPN provider's exits (used when transport.vpn is set)"),
   })
-  .strict();
+  .strict()
+  .superRefine((t, ctx) => {
+    // each network's bound alone would allow 10^10 devices: the placement and the metadata
+    // world allocate per device before any other limit is checked
+    let total = 0;
+    for (const n of t.networks) total += n.bystanders;
+    if (total > MAX_BYSTANDERS) ctx.addIssue({ code: "custom", path: ["networks"], message: `bystanders add up to ${total}; expected at most ${MAX_BYSTANDERS} over all networks` });
+  });
 
 export type TopologySpec = z.infer<typeof topologySchema>;
 export type AccessNetworkSpec = z.infer<typeof accessNetworkSchema>;

@@ -182,3 +182,14 @@ describe("experiment validation of topology, scopes and policy (parseExperiment)
     expect(off).toEqual(['policy.vpn.mode = "off": expected "on" or "always-on" because transport.vpn is set (or remove transport.vpn)']);
   });
 });
+
+describe("topology bounds", () => {
+  it("refuses bystanders that add up past the bound over all networks, naming the total", async () => {
+    const { topologySchema, MAX_BYSTANDERS } = await import("../../../sim/world/topology.ts");
+    const networks = [0, 1].map((i) => ({ name: `n${i}`, kind: "hotspot", isp: "a", bystanders: MAX_BYSTANDERS / 2 + 1 }));
+    const r = topologySchema.safeParse({ isps: ["a"], networks });
+    expect(r.success).toBe(false);
+    expect(r.error?.issues[0].message).toContain(`bystanders add up to ${MAX_BYSTANDERS + 2}`);
+    expect(topologySchema.safeParse({ isps: ["a"], networks: networks.map((n) => ({ ...n, bystanders: MAX_BYSTANDERS / 2 })) }).success).toBe(true);
+  });
+});

@@ -87,8 +87,12 @@ function parseTolerance(text: string | undefined): number | undefined {
 /** Reads a baseline exposure.json; an InputError when it is not one. */
 export function loadBaseline(path: string): ExposureSummary {
   const raw = readJsonFile(path, { label: "--baseline" }) as Partial<ExposureSummary> | null;
-  if (!raw || typeof raw !== "object" || raw.kind !== "chaff-exposure" || !Array.isArray(raw.arms)) {
-    throw new InputError([`--baseline ${path}: expected an exposure.json written by chaff exposure (kind "chaff-exposure" with an "arms" list)`]);
+  // what judgePosture reads without looking: each arm's cells and strongest observers, each with its figures
+  const isObject = (x: unknown): x is Record<string, unknown> => typeof x === "object" && x !== null && !Array.isArray(x);
+  const judged = (x: unknown) => isObject(x) && isObject(x.auc) && isObject(x.tprAt);
+  const armOk = (a: unknown) => isObject(a) && typeof a.defense === "string" && Array.isArray(a.cells) && a.cells.every(judged) && Array.isArray(a.strongest) && a.strongest.every((st) => judged(st) && isObject((st as Record<string, unknown>).replicates));
+  if (!raw || typeof raw !== "object" || raw.kind !== "chaff-exposure" || !Array.isArray(raw.arms) || !raw.arms.every(armOk)) {
+    throw new InputError([`--baseline ${path}: expected an exposure.json written by chaff exposure (kind "chaff-exposure" with an "arms" list, each arm with its cells and strongest observers and their figures)`]);
   }
   return raw as ExposureSummary;
 }

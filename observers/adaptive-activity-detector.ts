@@ -17,10 +17,11 @@
  * set's mean and spread, into a perceptron of `hidden` ReLU layers trained with the
  * logistic loss (Adam, seeded initial weights and batch order). The score of a window
  * is the network's logit (log-odds of "active"): continuous, so windows rarely tie (a
- * forest's vote shares would tie far more). The network is the one seeded-network.ts
- * builds with TensorFlow.js (same Glorot draws, batch order and Adam settings), trained
- * without TensorFlow.js's per-operation overhead, which made its training a fifth of the
- * default experiment's time.
+ * forest's vote shares would tie far more). The network has the architecture, Glorot
+ * draws, batch order and Adam settings seeded-network.ts uses with TensorFlow.js, but it
+ * is trained on typed arrays in double precision (perceptron.ts), so its weights and
+ * scores differ from a TensorFlow.js float32 fit; TensorFlow.js's per-operation overhead
+ * made that training a fifth of the default experiment's time.
  *
  * Training (the lab's adaptive adversary, sim/experiment/training.ts): on the training
  * run, `trainingSet(labels)` returns the feature rows of up to `maxTrainingWindows`
@@ -46,7 +47,7 @@ import { z } from "zod";
 import type { Labels } from "./labels.ts";
 import { activityCases } from "./activity-cases.ts";
 import type { Observer, ObserverContext, ObserverDefinition, TaskScores, TrainingData } from "./observer.ts";
-import { standardize, standardizer, type Standardizer } from "./seeded-network.ts";
+import { standardize, standardizer, type Standardizer } from "./standardizer.ts";
 import { trainPerceptron, type Perceptron } from "./perceptron.ts";
 import { WINDOW_FEATURES, WindowFeatureTap, windowFeatureRows } from "./window-features.ts";
 import { seconds } from "../sim/core/time.ts";

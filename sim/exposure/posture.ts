@@ -93,6 +93,14 @@ export function judgePosture(baseline: ExposureSummary, run: ExposureSummary, op
       judgements.push({ defense: x.defense, who: x.who, metric: x.metric, baseline: x.figure, run: null, verdict: "missing", rule });
       continue;
     }
+    // a figure that becomes resolvable shows exposure the baseline could not (a regression
+    // until judged and re-baselined); one that stops being resolvable hides what was measured
+    const before = x.figure?.resolvable === true && x.figure.estimate !== null;
+    const after = y.figure?.resolvable === true && y.figure.estimate !== null;
+    if (before !== after) {
+      judgements.push({ defense: x.defense, who: x.who, metric: x.metric, baseline: x.figure, run: y.figure, verdict: after ? "WORSE" : "missing", rule: after ? "newly resolvable" : "no longer resolvable" });
+      continue;
+    }
     const p = sameDraws && opts.tolerance === undefined ? pairedVerdict(x.replicates, y.replicates) : null;
     judgements.push({ defense: x.defense, who: x.who, metric: x.metric, baseline: x.figure, run: y.figure, verdict: p ?? judge(row(x), row(y), t), rule: p ? "paired difference" : rule });
   }

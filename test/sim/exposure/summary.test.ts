@@ -152,4 +152,14 @@ describe("posture against a baseline", () => {
     for (const a of fewer.arms) a.observers = a.observers.slice(0, 2);
     expect(judgePosture(baseline, exposureSummary(fewer, { scopes })).judgements.filter((j) => j.verdict === "missing").length).toBeGreaterThan(0);
   });
+
+  it("fails a figure that becomes resolvable (exposure the baseline could not show) and one that stops being resolvable", () => {
+    const hidden = exposureSummary(run(NONE), { scopes });
+    const shown = exposureSummary(run(fig(0.6, 0.52, 0.7)), { scopes });
+    const rose = judgePosture(hidden, shown).judgements.filter((j) => j.who.includes("event-matching") && j.metric === "auc" && j.defense === "shaped");
+    expect(rose.map((j) => [j.verdict, j.rule])).toEqual([["WORSE", "newly resolvable"]]);
+    const fell = judgePosture(shown, hidden).judgements.filter((j) => j.who.includes("event-matching") && j.metric === "auc" && j.defense === "shaped");
+    expect(fell.map((j) => [j.verdict, j.rule])).toEqual([["missing", "no longer resolvable"]]);
+    expect(judgePosture(shown, hidden).regressions).toBeGreaterThan(0);
+  });
 });

@@ -14,17 +14,18 @@
  */
 import { readFileSync } from "node:fs";
 import type { Labels } from "../../observers/labels.ts";
-import { labelsFromPairs } from "../../observers/pair-labels.ts";
 import { summarizeScores } from "../../observers/metrics/summarize-scores.ts";
 import type { StatisticalDisclosureObserver } from "../../observers/statistical-disclosure.ts";
 import { buildArm } from "../../sim/experiment/build-arm.ts";
+import { CONTACT_KINDS, pairLabels } from "../../sim/experiment/labels.ts";
 import { parseExperiment } from "../../sim/experiment/parse.ts";
+import { truthUntil } from "../../sim/experiment/truth-until.ts";
 import { stream } from "../../sim/core/rng.ts";
 import { HOUR, SECOND, type Micros } from "../../sim/core/time.ts";
 import { CONVERSATION_KINDS, type Truth } from "../../sim/world/truth.ts";
 import type { Study } from "./study.ts";
 
-const CONTACT = new Set(["direct", "voice-call", "video-call"].map((k) => CONVERSATION_KINDS.indexOf(k as (typeof CONVERSATION_KINDS)[number])));
+const CONTACT = new Set<number>(CONTACT_KINDS.map((k) => CONVERSATION_KINDS.indexOf(k)));
 
 /** long-term.json, optionally reduced to `users` users and `days` days; everything else (ties, rhythm, sleep, observers, seed) the file's. */
 export function longTermExperiment(users?: number, days?: number): Record<string, unknown> & { defenses: { name: string }[]; metrics: Record<string, unknown> } {
@@ -41,14 +42,13 @@ export function oneSidedExperiment(hours?: number): Record<string, unknown> {
   return raw;
 }
 
-/** The link labels of the run's first `until` µs: pairs that had a direct conversation or a call by then; group co-members left out. */
+/**
+ * The link labels of the run's first `until` µs: the runner's `link` labels (labels.ts:
+ * pairs that had a direct conversation or a call, group co-members left out) on the
+ * truth as it stood at `until`.
+ */
 export function labelsUntil(truth: Truth, users: number, until: Micros): Labels {
-  const c = truth.conversations;
-  const positives: [number, number][] = [];
-  for (let i = 0; i < c.length; i++) if (CONTACT.has(c.kind[i]) && c.start[i] < until) positives.push([c.a[i], c.b[i]]);
-  const excluded: [number, number][] = [];
-  for (const g of truth.groups) for (let x = 0; x < g.length; x++) for (let y = x + 1; y < g.length; y++) excluded.push([g[x], g[y]]);
-  const pairs = labelsFromPairs(users, positives, excluded);
+  const pairs = pairLabels(truthUntil(truth, until), users, "link");
   return {
     users,
     pairs: () => pairs,

@@ -21,7 +21,9 @@
  * // out[0 · 64 + 1] = r(row 0, row 1): the first block is [0, 64) × [0, 64)
  */
 import { pairingScoreBlock, pairingScratch, type Combine, type PairingScratch, type PairingTerm } from "./pair-block.ts";
-import { dotTile, lagScratch, laggedBlock, type BlockKernel, type LagPeak, type LagScratch } from "./pair-kernels.ts";
+import { dotTile, dotUpper, lagScratch, laggedBlock, type BlockKernel, type LagOptions, type LagPeak, type LagScratch } from "./pair-kernels.ts";
+
+const UPPER: LagOptions = { upper: true };
 
 /** The address of this module, for a pool whose workers import it and run its default export. */
 export const PAIR_BLOCK_TASK: URL = new URL(import.meta.url);
@@ -67,13 +69,19 @@ export function runCells(n: number, B: number, bi: number, bjFrom: number, bjTo:
   return total;
 }
 
-/** The correlation kernel of one term over the task's rows (correlationKernel's, sharing this thread's lag scratch). */
+/** The correlation kernel of one term over the task's rows (correlationKernel's, with `upper`, sharing this thread's lag scratch). */
 function rowKernel(t: PairTaskInput, term: RowTerm): BlockKernel {
   const X = t.streams[term.x];
   const Y = t.streams[term.y];
   const { d, maxLag, peak } = t;
-  if (maxLag === 0) return (i0, i1, j0, j1, out) => dotTile(X, Y, d, 0, 0, d, i0, i1, j0, j1, out);
-  return (i0, i1, j0, j1, out) => laggedBlock(X, Y, d, maxLag, peak, i0, i1, j0, j1, out, lag);
+  if (maxLag === 0) {
+    return Object.assign((i0: number, i1: number, j0: number, j1: number, out: Float64Array) => dotTile(X, Y, d, 0, 0, d, i0, i1, j0, j1, out), {
+      upper: (i0: number, i1: number, out: Float64Array) => dotUpper(X, Y, d, 0, 0, d, i0, i1, out),
+    });
+  }
+  return Object.assign((i0: number, i1: number, j0: number, j1: number, out: Float64Array) => laggedBlock(X, Y, d, maxLag, peak, i0, i1, j0, j1, out, lag), {
+    upper: (i0: number, i1: number, out: Float64Array) => laggedBlock(X, Y, d, maxLag, peak, i0, i1, i0, i1, out, lag, UPPER),
+  });
 }
 
 /**

@@ -35,8 +35,9 @@ export function linkBlockSize(n: number, block: number = DEFAULT_BLOCK): number 
  * The pair scores of one block, the unit `linkTask` consumes and a worker pool can
  * compute anywhere: for the unordered pairs {i, j} with i in [i0, i1), j in [j0, j1),
  * j0 ≥ i0 and i < j, s[(i − i0)·(j1 − j0) + (j − j0)] = combine(s(i → j), s(j → i))
- * (or s(i → j) alone when `symmetric`). Other cells of `s` (the lower half of a diagonal
- * block) are left unspecified. `out1` and `out2` are scratch of (i1 − i0)·(j1 − j0)
+ * (or s(i → j) alone when `symmetric`; then a diagonal block asks the kernel for its
+ * upper triangle only when it offers `upper`). Other cells of `s` (the lower half of a
+ * diagonal block) are left unspecified. `out1` and `out2` are scratch of (i1 − i0)·(j1 − j0)
  * cells; `s` may be `out1`. The same block gives the same doubles on any thread.
  */
 export function pairScoreBlock(
@@ -54,7 +55,9 @@ export function pairScoreBlock(
   const wi = i1 - i0;
   const wj = j1 - j0;
   const diagonal = j0 === i0;
-  kernel(i0, i1, j0, j1, out1);
+  // A symmetric kernel's diagonal block needs its upper triangle only (the same doubles).
+  if (symmetric && diagonal && i1 === j1 && kernel.upper) kernel.upper(i0, i1, out1);
+  else kernel(i0, i1, j0, j1, out1);
   if (!symmetric && !diagonal) kernel(j0, j1, i0, i1, out2);
   for (let i = i0; i < i1; i++) {
     const ri = (i - i0) * wj - j0;

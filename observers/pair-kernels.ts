@@ -18,17 +18,26 @@
  * dotBlock(X, X, 3, 0, 2, 0, 2, out); // out ≈ [1, -1, -1, 1]: Pearson's r of every pair
  */
 
-/** Fills out[(i − i0)·(j1 − j0) + (j − j0)] with the directed score s(i → j). */
-export type BlockKernel = (i0: number, i1: number, j0: number, j1: number, out: Float64Array) => void;
+/**
+ * Fills out[(i − i0)·(j1 − j0) + (j − j0)] with the directed score s(i → j). A kernel may
+ * also offer `upper`: for a square block [i0, i1) × [i0, i1), the cells j ≥ i only (the
+ * same doubles the full call gives them; the cells below the diagonal are left
+ * unspecified), which is all a symmetric kernel's diagonal block needs (pair-block.ts).
+ */
+export interface BlockKernel {
+  (i0: number, i1: number, j0: number, j1: number, out: Float64Array): void;
+  readonly upper?: (i0: number, i1: number, out: Float64Array) => void;
+}
 
 /** Rows per block unless told otherwise (a 64 × 64 block of doubles is 32 KiB: one L1 cache). */
 export const DEFAULT_BLOCK = 64;
 
 /**
- * out[(i − i0)·(j1 − j0) + (j − j0)] = Σ_{t < len} X[i·d + xOff + t] · Y[j·d + yOff + t]
- * for i in [i0, i1), j in [j0, j1). A 4 × 4 register tile: 8 loads feed 16 products.
- * Every cell is summed over t in the same order on every path, so the result of a
- * pair does not depend on the block it falls in.
+ * out[o0 + (i − i0)·stride + (j − j0)] = Σ_{t < len} X[i·d + xOff + t] · Y[j·d + yOff + t]
+ * for i in [i0, i1), j in [j0, j1) (by default o0 = 0 and stride = j1 − j0: the block
+ * row-major). A 4 × 4 register tile: 8 loads feed 16 products. Every cell is summed over
+ * t in the same order on every path, so the result of a pair does not depend on the
+ * block it falls in.
  */
 export function dotTile(
   X: Float32Array,
@@ -42,15 +51,17 @@ export function dotTile(
   j0: number,
   j1: number,
   out: Float64Array,
+  o0 = 0,
+  stride = j1 - j0,
 ): void {
-  const w = j1 - j0;
+  const w = stride;
   let i = i0;
   for (; i + 3 < i1; i += 4) {
     const a0 = i * d + xOff;
     const a1 = a0 + d;
     const a2 = a1 + d;
     const a3 = a2 + d;
-    const r0 = (i - i0) * w - j0;
+    const r0 = o0 + (i - i0) * w - j0;
     const r1 = r0 + w;
     const r2 = r1 + w;
     const r3 = r2 + w;
@@ -95,7 +106,7 @@ export function dotTile(
   }
   for (; i < i1; i++) {
     const a = i * d + xOff;
-    const r = (i - i0) * w - j0;
+    const r = o0 + (i - i0) * w - j0;
     for (let j = j0; j < j1; j++) {
       const b = j * d + yOff;
       let s = 0;
@@ -108,6 +119,22 @@ export function dotTile(
 /** Blocked dot products of rows [i0, i1) of X with rows [j0, j1) of Y (lag 0). */
 export function dotBlock(X: Float32Array, Y: Float32Array, d: number, i0: number, i1: number, j0: number, j1: number, out: Float64Array): void {
   dotTile(X, Y, d, 0, 0, d, i0, i1, j0, j1, out);
+}
+
+/**
+ * `dotTile` over the upper triangle of the square block [i0, i1) × [i0, i1): every cell
+ * with j ≥ i, at out[(i − i0)·(i1 − i0) + (j − i0)], the same doubles `dotTile` gives it
+ * (strips of four rows from their own diagonal on, so a few cells just below the
+ * diagonal are filled too; the rest are left as they were). About half the products.
+ */
+export function dotUpper(X: Float32Array, Y: Float32Array, d: number, xOff: number, yOff: number, len: number, i0: number, i1: number, out: Float64Array): void {
+  const h = i1 - i0;
+  for (let a = i0; a < i1; a += 4) dotTile(X, Y, d, xOff, yOff, len, a, Math.min(a + 4, i1), a, i1, out, (a - i0) * (h + 1), h);
+}
+
+/** First column of row i that `dotUpper` fills in a square block starting at i0: the start of i's strip of four. */
+function stripStart(i0: number, i: number): number {
+  return i0 + ((i - i0) & ~3);
 }
 
 /** The plain scalar loop: Σ_t X[i·d + t]·Y[j·d + t]. The reference the blocked kernel is checked and benchmarked against. */
@@ -138,12 +165,22 @@ export function lagScratch(cells: number): LagScratch {
   return { tmp: new Float64Array(cells), sum: new Float64Array(cells), sumsq: new Float64Array(cells) };
 }
 
+/** Optional parts of a `laggedBlock` call. */
+export interface LagOptions {
+  /** Compute only the upper triangle of a square block (i0 = j0, i1 = j1), as `dotUpper`: cells j ≥ i are specified, the rest are not. */
+  readonly upper?: boolean;
+  /** Also write the lag-0 dot products here (the same doubles as `dotTile` at lag 0: Pearson's r of the rows), in the block's layout. */
+  readonly at0?: Float64Array;
+}
+
 /**
  * Cross-correlation over lags ℓ ∈ [−maxLag, maxLag] (in bins): c_ℓ(i, j) = Σ_t
  * X[i, t]·Y[j, t + ℓ] over the overlap. With `peak = "max"` the score is max_ℓ c_ℓ;
  * with `"zscore"` it is how far the peak stands out of the cross-correlation function,
  * (max_ℓ c_ℓ − mean_ℓ c_ℓ) / sd_ℓ c_ℓ (0 when the function is flat), the outlier
- * statistic of CCOD (Saleh et al., CISS 2015).
+ * statistic of CCOD (Saleh et al., CISS 2015). Each c_ℓ is one `dotTile`, so every cell
+ * is the same doubles whatever block it falls in; `opts.upper` computes a square block's
+ * upper triangle only, `opts.at0` hands out c_0 as well.
  */
 export function laggedBlock(
   X: Float32Array,
@@ -157,33 +194,52 @@ export function laggedBlock(
   j1: number,
   out: Float64Array,
   scratch?: LagScratch,
+  opts?: LagOptions,
 ): void {
-  const cells = (i1 - i0) * (j1 - j0);
+  const w = j1 - j0;
+  const cells = (i1 - i0) * w;
   const s = scratch && scratch.tmp.length >= cells ? scratch : lagScratch(cells);
   const { tmp, sum, sumsq } = s;
+  const upper = opts?.upper === true;
+  if (upper && (i0 !== j0 || i1 !== j1)) throw new RangeError(`laggedBlock: upper needs a square block, got [${i0}, ${i1}) × [${j0}, ${j1})`);
+  const at0 = opts?.at0;
   const L = Math.min(maxLag, d - 1);
-  for (let c = 0; c < cells; c++) {
-    out[c] = -Infinity;
-    sum[c] = 0;
-    sumsq[c] = 0;
+  for (let i = i0; i < i1; i++) {
+    const r = (i - i0) * w - j0;
+    for (let j = upper ? stripStart(i0, i) : j0; j < j1; j++) {
+      out[r + j] = -Infinity;
+      sum[r + j] = 0;
+      sumsq[r + j] = 0;
+    }
   }
   for (let lag = -L; lag <= L; lag++) {
     const xOff = lag < 0 ? -lag : 0;
     const yOff = lag > 0 ? lag : 0;
-    dotTile(X, Y, d, xOff, yOff, d - Math.abs(lag), i0, i1, j0, j1, tmp);
-    for (let c = 0; c < cells; c++) {
-      const v = tmp[c];
-      if (v > out[c]) out[c] = v;
-      sum[c] += v;
-      sumsq[c] += v * v;
+    const len = d - Math.abs(lag);
+    if (upper) dotUpper(X, Y, d, xOff, yOff, len, i0, i1, tmp);
+    else dotTile(X, Y, d, xOff, yOff, len, i0, i1, j0, j1, tmp);
+    for (let i = i0; i < i1; i++) {
+      const r = (i - i0) * w - j0;
+      for (let j = upper ? stripStart(i0, i) : j0; j < j1; j++) {
+        const c = r + j;
+        const v = tmp[c];
+        if (v > out[c]) out[c] = v;
+        sum[c] += v;
+        sumsq[c] += v * v;
+        if (lag === 0 && at0) at0[c] = v;
+      }
     }
   }
   if (peak === "zscore") {
     const m = 2 * L + 1;
-    for (let c = 0; c < cells; c++) {
-      const mean = sum[c] / m;
-      const variance = sumsq[c] / m - mean * mean;
-      out[c] = variance > 1e-18 ? (out[c] - mean) / Math.sqrt(variance) : 0;
+    for (let i = i0; i < i1; i++) {
+      const r = (i - i0) * w - j0;
+      for (let j = upper ? stripStart(i0, i) : j0; j < j1; j++) {
+        const c = r + j;
+        const mean = sum[c] / m;
+        const variance = sumsq[c] / m - mean * mean;
+        out[c] = variance > 1e-18 ? (out[c] - mean) / Math.sqrt(variance) : 0;
+      }
     }
   }
 }
@@ -196,14 +252,25 @@ export interface CorrelationKernelOptions {
   readonly block?: number;
 }
 
-/** The directed kernel s(i → j) = corr(X_i, Y_j) (at the best lag) over standardized rows. */
+/**
+ * The directed kernel s(i → j) = corr(X_i, Y_j) (at the best lag) over standardized rows,
+ * with `upper` (the upper triangle of a square block: what a symmetric pairing's diagonal
+ * block needs, about half the products).
+ */
 export function correlationKernel(X: Float32Array, Y: Float32Array, d: number, opts: CorrelationKernelOptions = {}): BlockKernel {
   const maxLag = opts.maxLag ?? 0;
-  if (maxLag === 0) return (i0, i1, j0, j1, out) => dotTile(X, Y, d, 0, 0, d, i0, i1, j0, j1, out);
+  if (maxLag === 0) {
+    return Object.assign((i0: number, i1: number, j0: number, j1: number, out: Float64Array) => dotTile(X, Y, d, 0, 0, d, i0, i1, j0, j1, out), {
+      upper: (i0: number, i1: number, out: Float64Array) => dotUpper(X, Y, d, 0, 0, d, i0, i1, out),
+    });
+  }
   const peak = opts.peak ?? "max";
   const b = opts.block ?? DEFAULT_BLOCK;
   const scratch = lagScratch(b * b);
-  return (i0, i1, j0, j1, out) => laggedBlock(X, Y, d, maxLag, peak, i0, i1, j0, j1, out, scratch);
+  const upperOpts: LagOptions = { upper: true };
+  return Object.assign((i0: number, i1: number, j0: number, j1: number, out: Float64Array) => laggedBlock(X, Y, d, maxLag, peak, i0, i1, j0, j1, out, scratch), {
+    upper: (i0: number, i1: number, out: Float64Array) => laggedBlock(X, Y, d, maxLag, peak, i0, i1, i0, i1, out, scratch, upperOpts),
+  });
 }
 
 /** A kernel from a per-pair function (for scores that are not dot products). */

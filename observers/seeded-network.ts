@@ -14,28 +14,45 @@
  * This file holds what the observers share: the backend, dense and 1-D convolution
  * layers with seeded weights, feature standardization and a seeded mini-batch loop.
  *
+ * TensorFlow.js is loaded on first use (`cpuBackend()`, which every layer and `fit`
+ * call), not when this file is imported: the observer registry imports every observer,
+ * and loading tfjs costs about 0.7 CPU-seconds in each process and worker thread, most
+ * of which never train a network. It is loaded with Node's `require` (synchronously,
+ * because an observer's `train` is synchronous): the package's Node entry, `main`
+ * (`dist/tf.node.js`), the same module an `import` of it resolves to, so the same code
+ * runs and the same seed gives the same weights.
+ *
  * @example
+ * const tf = cpuBackend();
  * const net = mlp([8, 16, 1], rng.child("init"));
  * fit(net.variables, (x, y) => lossOf(net.apply(x), y), X, Y, { epochs: 10, batch: 64, rate: 1e-3, rng: rng.child("batches") });
  */
-import * as tf from "@tensorflow/tfjs";
+import { createRequire } from "node:module";
+import type * as TF from "@tensorflow/tfjs";
 import type { Rng } from "../sim/core/rng.ts";
 
-let ready = false;
+/** TensorFlow.js once `cpuBackend()` has loaded it and started its CPU backend. */
+let loaded: typeof TF | null = null;
 
-/** Selects the CPU backend (synchronous for a backend that initializes synchronously) and silences tfjs's console hints. */
-export function cpuBackend(): typeof tf {
-  if (!ready) {
-    tf.env().set("PROD", true);
-    if (tf.getBackend() !== "cpu") void tf.setBackend("cpu");
-    if (tf.getBackend() !== "cpu") throw new Error("seeded-network: the tfjs CPU backend did not start");
-    ready = true;
+/**
+ * Loads TensorFlow.js on the first call, selects the CPU backend (synchronous for a
+ * backend that initializes synchronously) and silences tfjs's console hints; returns
+ * the library. Every function here that builds or trains a network calls it first.
+ */
+export function cpuBackend(): typeof TF {
+  if (loaded === null) {
+    const lib = createRequire(import.meta.url)("@tensorflow/tfjs") as typeof TF;
+    lib.env().set("PROD", true);
+    if (lib.getBackend() !== "cpu") void lib.setBackend("cpu");
+    if (lib.getBackend() !== "cpu") throw new Error("seeded-network: the tfjs CPU backend did not start");
+    loaded = lib;
   }
-  return tf;
+  return loaded;
 }
 
 /** A float32 tensor of `shape` with Glorot-uniform weights drawn from `rng` (limit √(6 / (fanIn + fanOut))). */
-export function glorot(shape: number[], fanIn: number, fanOut: number, rng: Rng): tf.Variable {
+export function glorot(shape: number[], fanIn: number, fanOut: number, rng: Rng): TF.Variable {
+  const tf = cpuBackend();
   const n = shape.reduce((a, b) => a * b, 1);
   const lim = Math.sqrt(6 / (fanIn + fanOut));
   const v = new Float32Array(n);
@@ -44,19 +61,19 @@ export function glorot(shape: number[], fanIn: number, fanOut: number, rng: Rng)
 }
 
 export interface Layer {
-  readonly variables: tf.Variable[];
-  apply(x: tf.Tensor): tf.Tensor;
+  readonly variables: TF.Variable[];
+  apply(x: TF.Tensor): TF.Tensor;
 }
 
 /** A fully connected layer `inDim → outDim`, weights seeded, biases 0; `relu` or none. */
 export function dense(inDim: number, outDim: number, rng: Rng, activation: "relu" | "linear" = "relu"): Layer {
-  cpuBackend();
+  const tf = cpuBackend();
   const w = glorot([inDim, outDim], inDim, outDim, rng);
   const b = tf.variable(tf.zeros([outDim]));
   return {
     variables: [w, b],
     apply: (x) => {
-      const y = tf.add(tf.matMul(x as tf.Tensor2D, w as tf.Tensor2D), b);
+      const y = tf.add(tf.matMul(x as TF.Tensor2D, w as TF.Tensor2D), b);
       return activation === "relu" ? tf.relu(y) : y;
     },
   };
@@ -64,12 +81,12 @@ export function dense(inDim: number, outDim: number, rng: Rng, activation: "relu
 
 /** A 1-D convolution over [batch, length, channels] inputs, `filters` of width `kernel`, stride `stride`, same padding, ReLU. */
 export function conv1d(channels: number, filters: number, kernel: number, stride: number, rng: Rng): Layer {
-  cpuBackend();
+  const tf = cpuBackend();
   const w = glorot([kernel, channels, filters], kernel * channels, kernel * filters, rng);
   const b = tf.variable(tf.zeros([filters]));
   return {
     variables: [w, b],
-    apply: (x) => tf.relu(tf.add(tf.conv1d(x as tf.Tensor3D, w as tf.Tensor3D, stride, "same"), b)),
+    apply: (x) => tf.relu(tf.add(tf.conv1d(x as TF.Tensor3D, w as TF.Tensor3D, stride, "same"), b)),
   };
 }
 
@@ -100,8 +117,8 @@ export interface FitOptions {
  * `opts.rng` (Fisher–Yates), in batches of `opts.batch`, and takes one Adam step on
  * `loss(batchIndices)`. Returns the mean loss of the last epoch.
  */
-export function fit(variables: tf.Variable[], n: number, loss: (idx: Int32Array) => tf.Scalar, opts: FitOptions): number {
-  cpuBackend();
+export function fit(variables: TF.Variable[], n: number, loss: (idx: Int32Array) => TF.Scalar, opts: FitOptions): number {
+  const tf = cpuBackend();
   const opt = tf.train.adam(opts.rate);
   const order = Int32Array.from({ length: n }, (_, i) => i);
   let last = 0;
@@ -128,5 +145,3 @@ export function fit(variables: tf.Variable[], n: number, loss: (idx: Int32Array)
   opt.dispose();
   return last;
 }
-
-export { tf };

@@ -51,6 +51,7 @@
  * obs.train!(set.features, set.labels, set);
  * obs.score(testLabels);                              // every pair, scored by window votes
  */
+import type { Scalar } from "@tensorflow/tfjs";
 import { z } from "zod";
 import { FlowWindows } from "./flow-windows.ts";
 import type { Labels } from "./labels.ts";
@@ -58,7 +59,7 @@ import { linkTask } from "./link-task.ts";
 import type { Observer, ObserverContext, ObserverDefinition, TaskScores, TrainingData } from "./observer.ts";
 import { pairCode } from "./pair-labels.ts";
 import { pairTaskParam } from "./pair-task-param.ts";
-import { conv1d, cpuBackend, dense, fit, sequential, tf, type Layer } from "./seeded-network.ts";
+import { conv1d, cpuBackend, dense, fit, sequential, type Layer } from "./seeded-network.ts";
 import type { Rng } from "../sim/core/rng.ts";
 import { seconds } from "../sim/core/time.ts";
 
@@ -185,6 +186,7 @@ class SequenceCorrelator implements Observer {
       flat = p.hidden;
     }
     const head = dense(flat, p.embedding, rng.child("dense"), "linear");
+    const tf = cpuBackend();
     return {
       variables: [...body.variables, ...head.variables],
       apply: (x) => {
@@ -202,7 +204,7 @@ class SequenceCorrelator implements Observer {
     if (from && from.featureNames.join() !== names.join()) throw new Error(`${NAME}: training rows of ${from.featureNames.length} cells differ from this observer's ${names.length} (packets = ${this.p.packets})`);
     if (features.length !== labels.length || features.length === 0) throw new Error(`${NAME}: ${features.length} training rows and ${labels.length} labels; expected equal, non-zero counts`);
     if (features.some((r) => r.length !== names.length)) throw new Error(`${NAME}: a training row is not ${names.length} cells long (three windows of ${this.p.packets} packets × 4 channels)`);
-    cpuBackend();
+    const tf = cpuBackend();
     const L = this.p.packets;
     const cell = L * 4;
     const rows = new Float32Array(features.length * 3 * cell);
@@ -224,7 +226,7 @@ class SequenceCorrelator implements Observer {
         const a = F.apply(part(0));
         const pos = tf.sum(tf.mul(a, G.apply(part(1))), 1);
         const neg = tf.sum(tf.mul(a, G.apply(part(2))), 1);
-        return tf.mean(tf.relu(tf.add(tf.sub(neg, pos), margin))) as tf.Scalar;
+        return tf.mean(tf.relu(tf.add(tf.sub(neg, pos), margin))) as Scalar;
       },
       { epochs: this.p.epochs, batch: this.p.batch, rate: this.p.learningRate, rng: rng.child("batches") },
     );
@@ -234,6 +236,7 @@ class SequenceCorrelator implements Observer {
   /** Unit embeddings by F and G of every active (user, window): (u · windows + w) · embedding; zeros elsewhere. */
   private embed(active: Int32Array[]): { F: Float32Array; G: Float32Array } {
     const nets = this.nets!;
+    const tf = cpuBackend();
     const { users, windows, packets: L } = this.tap;
     const D = this.p.embedding;
     const cell = L * 4;

@@ -34,7 +34,7 @@ import type { Labels } from "./labels.ts";
 import { pairTaskParam } from "./pair-task-param.ts";
 import { linkTaskTerms } from "./link-task.ts";
 import { linkTaskParallel } from "./parallel-pairs.ts";
-import { correlationKernel } from "./pair-kernels.ts";
+import { correlationKernel, type BlockKernel } from "./pair-kernels.ts";
 import { inlinePairPool } from "./pair-pool.ts";
 import { standardizedCopy } from "./pair-rows.ts";
 import { pairingParam, rowPairingPlan, scaleUsersParam, STREAM_DOWN, STREAM_UP, type RowPairingPlan, type StreamIndex } from "./direction-pairing.ts";
@@ -66,6 +66,75 @@ export const volumeCorrelationSchema = z
 
 export type VolumeCorrelationParams = z.infer<typeof volumeCorrelationSchema>;
 
+/** Most directed cells `ScaleBlockMemo` holds at once (32 MiB of doubles); beyond it the link task computes its blocks again. */
+const MEMO_CELLS = 1 << 22;
+
+/**
+ * The blocks the scale pass of `strongest` (direction-pairing.ts `pairingScale`) scores,
+ * handed to the link task that asks for them again. With no more users than
+ * `scaleUsers`, the scale subset is every user and its gathered rows are the observer's
+ * rows in the same order, so both passes ask the same kernels for the same blocks: the
+ * scale pass's kernels (over gathered rows equal to one of the observer's series) keep
+ * each block they compute, and the link task's kernels (over the series themselves)
+ * take it instead of computing it (once: a block is dropped when it is taken). Same
+ * inputs, same doubles, half the products. Rows that match no series (a strict subset)
+ * are scored as before and nothing is kept.
+ */
+class ScaleBlockMemo {
+  private readonly made: Float32Array[] = [];
+  private readonly kept = new Map<string, Float64Array>();
+  private cells = 0;
+
+  /** Records an observer series (the link task's rows). */
+  series(M: Float32Array): Float32Array {
+    this.made.push(M);
+    return M;
+  }
+
+  /** The index of the series M is (consumer), or equals in content (producer: the scale pass's gathered copy), else −1. */
+  private find(M: Float32Array): { id: number; own: boolean } {
+    for (let k = 0; k < this.made.length; k++) if (this.made[k] === M) return { id: k, own: true };
+    for (let k = 0; k < this.made.length; k++) {
+      const S = this.made[k];
+      if (S.length === M.length && Buffer.compare(Buffer.from(S.buffer, S.byteOffset, S.byteLength), Buffer.from(M.buffer, M.byteOffset, M.byteLength)) === 0) {
+        return { id: k, own: false };
+      }
+    }
+    return { id: -1, own: false };
+  }
+
+  /** `kernel` over rows X against Y, keeping (scale pass) or taking (link task) whole blocks. */
+  wrap(X: Float32Array, Y: Float32Array, kernel: BlockKernel): BlockKernel {
+    const x = this.find(X);
+    const y = this.find(Y);
+    if (x.id < 0 || y.id < 0 || x.own !== y.own) return kernel;
+    const produce = !x.own;
+    const tag = `${x.id},${y.id}`;
+    const via = (key: string, cells: number, out: Float64Array, compute: () => void) => {
+      if (produce) {
+        compute();
+        if (this.cells + cells <= MEMO_CELLS && !this.kept.has(key)) {
+          this.kept.set(key, out.slice(0, cells));
+          this.cells += cells;
+        }
+        return;
+      }
+      const got = this.kept.get(key);
+      if (!got) return compute();
+      out.set(got);
+      this.kept.delete(key);
+      this.cells -= cells;
+    };
+    const memo = (i0: number, i1: number, j0: number, j1: number, out: Float64Array) =>
+      via(`${tag}:${i0},${i1},${j0},${j1}`, (i1 - i0) * (j1 - j0), out, () => kernel(i0, i1, j0, j1, out));
+    const upper = kernel.upper;
+    if (!upper) return memo;
+    return Object.assign(memo, {
+      upper: (i0: number, i1: number, out: Float64Array) => via(`${tag}:u${i0},${i1}`, (i1 - i0) * (i1 - i0), out, () => upper(i0, i1, out)),
+    });
+  }
+}
+
 /** The observer behind volume-correlation and lagged-correlation. */
 export class VolumeCorrelationObserver implements Observer {
   readonly tap: BinnedVolume;
@@ -84,14 +153,16 @@ export class VolumeCorrelationObserver implements Observer {
   plan(): RowPairingPlan {
     const { users, bins, up, down } = this.tap;
     const p = this.params;
+    const memo = new ScaleBlockMemo();
     const series = (s: StreamIndex): Float32Array => {
-      if (s === STREAM_UP) return standardizedCopy(up, users, bins, p.rank);
-      if (s === STREAM_DOWN) return standardizedCopy(down, users, bins, p.rank);
+      if (s === STREAM_UP) return memo.series(standardizedCopy(up, users, bins, p.rank));
+      if (s === STREAM_DOWN) return memo.series(standardizedCopy(down, users, bins, p.rank));
       const total = new Float32Array(users * bins);
       for (let i = 0; i < total.length; i++) total[i] = up[i] + down[i];
-      return standardizedCopy(total, users, bins, p.rank);
+      return memo.series(standardizedCopy(total, users, bins, p.rank));
     };
-    return rowPairingPlan(p.pairing, series, (X, Y) => correlationKernel(X, Y, bins, { maxLag: p.maxLagBins, peak: p.peak, block: p.block }), {
+    const kernelOf = (X: Float32Array, Y: Float32Array) => memo.wrap(X, Y, correlationKernel(X, Y, bins, { maxLag: p.maxLagBins, peak: p.peak, block: p.block }));
+    return rowPairingPlan(p.pairing, series, kernelOf, {
       users,
       combine: p.combine,
       rng: this.ctx.rng.child("pairing-scale"),

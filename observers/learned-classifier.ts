@@ -58,7 +58,7 @@ import type { Observer, ObserverContext, ObserverDefinition, TaskScores, Tap } f
 import type { Labels } from "./labels.ts";
 import { pairTaskParam } from "./pair-task-param.ts";
 import { linkTask, linkTaskSampled } from "./link-task.ts";
-import { dotTile, lagScratch, laggedBlock } from "./pair-kernels.ts";
+import { dotTile, dotUpper, lagScratch, laggedBlock, type BlockKernel, type LagOptions } from "./pair-kernels.ts";
 import { pairCode, type LinkLabels } from "./pair-labels.ts";
 import { standardizedCopy } from "./pair-rows.ts";
 import { SizeHistogram, histogramDistance } from "./size-histogram.ts";
@@ -134,11 +134,13 @@ export class PairFeatureExtractor implements Tap {
     logTotals: Float64Array[];
     events: EventSeries;
   } | null = null;
-  /** Scratch of `blockFeatures`: directed scores i → j and j → i of one block. */
-  private blockScratch = { ab: new Float64Array(0), ba: new Float64Array(0), lag: lagScratch(0) };
+  /** Scratch of `blockFeatures`. */
+  private blockScratch = blockScratch(0);
   private used: Uint8Array;
   private readonly lag = lagScratch(1);
   private readonly one = new Float64Array(1);
+  private readonly at0 = new Float64Array(1);
+  private readonly lagOpts: LagOptions = { at0: this.at0 };
   /** The pairings whose features make a row, and their series. */
   readonly pairings: readonly DirectionPairing[];
 
@@ -195,8 +197,9 @@ export class PairFeatureExtractor implements Tap {
     return this.one[0];
   }
 
+  /** The lagged peak of i → j; its lag-0 term (the fine Pearson r, the same doubles as `dot`) is left in `this.at0[0]`. */
   private lagged(X: Float32Array, Y: Float32Array, d: number, i: number, j: number): number {
-    laggedBlock(X, Y, d, this.p.maxLagBins, "max", i, i + 1, j, j + 1, this.one, this.lag);
+    laggedBlock(X, Y, d, this.p.maxLagBins, "max", i, i + 1, j, j + 1, this.one, this.lag, this.lagOpts);
     return this.one[0];
   }
 
@@ -213,20 +216,26 @@ export class PairFeatureExtractor implements Tap {
     let o = off;
     for (const p of this.pairings) {
       const { x, y } = pairingStreams(p);
+      // The fine Pearson r is the lag scan's lag-0 term, taken from it rather than computed again.
       if (x === y) {
         // Same series on both sides: the correlations, the lagged peak (lags both ways) and
         // the χ² distance are the same doubles either way round, so each is computed once
         // (0.5·(v + v) = v exactly); event matching is not symmetric.
-        out[o++] = this.dot(f.fine[x], f.fine[x], f.d, a, b);
+        const peak = this.lagged(f.fine[x], f.fine[x], f.d, a, b);
+        out[o++] = this.at0[0];
         out[o++] = this.dot(f.coarse[x], f.coarse[x], f.dc, a, b);
-        out[o++] = this.lagged(f.fine[x], f.fine[x], f.d, a, b);
+        out[o++] = peak;
         this.pairTail(x, y, a, b, out, o);
         o += 3;
         continue;
       }
-      out[o++] = 0.5 * (this.dot(f.fine[x], f.fine[y], f.d, a, b) + this.dot(f.fine[x], f.fine[y], f.d, b, a));
+      const peakAB = this.lagged(f.fine[x], f.fine[y], f.d, a, b);
+      const fineAB = this.at0[0];
+      const peakBA = this.lagged(f.fine[x], f.fine[y], f.d, b, a);
+      const fineBA = this.at0[0];
+      out[o++] = 0.5 * (fineAB + fineBA);
       out[o++] = 0.5 * (this.dot(f.coarse[x], f.coarse[y], f.dc, a, b) + this.dot(f.coarse[x], f.coarse[y], f.dc, b, a));
-      out[o++] = 0.5 * (this.lagged(f.fine[x], f.fine[y], f.d, a, b) + this.lagged(f.fine[x], f.fine[y], f.d, b, a));
+      out[o++] = 0.5 * (peakAB + peakBA);
       this.pairTail(x, y, a, b, out, o);
       o += 3;
     }
@@ -259,24 +268,38 @@ export class PairFeatureExtractor implements Tap {
    * The correlation features come from the blocked kernels (pair-kernels.ts: each cell
    * summed in the same order as one pair alone) and the rest from `pairTail`, as
    * `featuresInto` takes them, so every row is the same doubles as `featuresInto` gives it.
+   * With `upper` (a square block, i0 = j0 and i1 = j1) only the rows of cells j > i are
+   * written, the pairs a link task reads of its diagonal blocks.
+   *
+   * No product is computed twice: the fine r is the lag scan's lag-0 term; on a square
+   * block, s(j → i) is the transposed cell of s(i → j)'s own block, and a same-series
+   * pairing (symmetric: s(i → j) = s(j → i), at lag ℓ as at −ℓ the other way round)
+   * computes the upper triangle only and reads each lower cell from its mirror.
    */
-  blockFeatures(i0: number, i1: number, j0: number, j1: number, out: Float64Array): void {
+  blockFeatures(i0: number, i1: number, j0: number, j1: number, out: Float64Array, opts?: { readonly upper?: boolean }): void {
     const f = this.prepare();
     const width = 6 * this.pairings.length;
     const h = i1 - i0;
     const w = j1 - j0;
     const cells = h * w;
-    const sc = this.blockScratch;
-    if (sc.ab.length < cells) this.blockScratch = { ab: new Float64Array(cells), ba: new Float64Array(cells), lag: lagScratch(cells) };
-    const { ab, ba, lag } = this.blockScratch;
+    const square = i0 === j0 && i1 === j1;
+    const upper = opts?.upper === true;
+    if (upper && !square) throw new RangeError(`blockFeatures: upper needs a square block, got [${i0}, ${i1}) × [${j0}, ${j1})`);
+    if (this.blockScratch.lagAB.length < cells) this.blockScratch = blockScratch(cells);
+    const { fineAB, fineBA, coarseAB, coarseBA, lagAB, lagBA, lag } = this.blockScratch;
     const L = this.p.maxLagBins;
-    // Fills feature column `col` of every off-diagonal cell: the i → j score, or the mean of i → j and j → i.
-    const put = (col: number, both: boolean) => {
+    // Column `col` of every cell to fill: s(i → j) (same series), read from the upper triangle
+    // on a square block; or the mean of s(i → j) and s(j → i), the latter from the block's own
+    // transposed cell when the block is square.
+    const put = (col: number, ab: Float64Array, ba: Float64Array, same: boolean) => {
       for (let i = i0; i < i1; i++) {
-        for (let j = j0; j < j1; j++) {
+        for (let j = upper ? i + 1 : j0; j < j1; j++) {
           if (i === j) continue;
           const c = (i - i0) * w + (j - j0);
-          out[c * width + col] = both ? 0.5 * (ab[c] + ba[(j - j0) * h + (i - i0)]) : ab[c];
+          let v: number;
+          if (same) v = square && j < i ? ab[(j - i0) * w + (i - j0)] : ab[c];
+          else v = 0.5 * (ab[c] + (square ? ab[(j - i0) * w + (i - j0)] : ba[(j - j0) * h + (i - i0)]));
+          out[c * width + col] = v;
         }
       }
     };
@@ -284,24 +307,40 @@ export class PairFeatureExtractor implements Tap {
       const { x, y } = pairingStreams(p);
       const base = 6 * k;
       const same = x === y;
-      dotTile(f.fine[x], f.fine[y], f.d, 0, 0, f.d, i0, i1, j0, j1, ab);
-      if (!same) dotTile(f.fine[x], f.fine[y], f.d, 0, 0, f.d, j0, j1, i0, i1, ba);
-      put(base, !same);
-      dotTile(f.coarse[x], f.coarse[y], f.dc, 0, 0, f.dc, i0, i1, j0, j1, ab);
-      if (!same) dotTile(f.coarse[x], f.coarse[y], f.dc, 0, 0, f.dc, j0, j1, i0, i1, ba);
-      put(base + 1, !same);
-      laggedBlock(f.fine[x], f.fine[y], f.d, L, "max", i0, i1, j0, j1, ab, lag);
-      if (!same) laggedBlock(f.fine[x], f.fine[y], f.d, L, "max", j0, j1, i0, i1, ba, lag);
-      put(base + 2, !same);
+      const X = f.fine[x];
+      const Y = f.fine[y];
+      const Xc = f.coarse[x];
+      const Yc = f.coarse[y];
+      if (square && same) {
+        laggedBlock(X, Y, f.d, L, "max", i0, i1, i0, i1, lagAB, lag, { upper: true, at0: fineAB });
+        dotUpper(Xc, Yc, f.dc, 0, 0, f.dc, i0, i1, coarseAB);
+      } else {
+        laggedBlock(X, Y, f.d, L, "max", i0, i1, j0, j1, lagAB, lag, { at0: fineAB });
+        dotTile(Xc, Yc, f.dc, 0, 0, f.dc, i0, i1, j0, j1, coarseAB);
+        if (!same && !square) {
+          laggedBlock(X, Y, f.d, L, "max", j0, j1, i0, i1, lagBA, lag, { at0: fineBA });
+          dotTile(Xc, Yc, f.dc, 0, 0, f.dc, j0, j1, i0, i1, coarseBA);
+        }
+      }
+      put(base, fineAB, fineBA, same);
+      put(base + 1, coarseAB, coarseBA, same);
+      put(base + 2, lagAB, lagBA, same);
       for (let i = i0; i < i1; i++) {
-        for (let j = j0; j < j1; j++) {
+        for (let j = upper ? i + 1 : j0; j < j1; j++) {
           if (i !== j) this.pairTail(x, y, i, j, out, ((i - i0) * w + (j - j0)) * width + base + 3);
         }
       }
     });
+    if (upper) return;
     const diagonal = diagonalRow(this.pairings.length);
     for (let i = Math.max(i0, j0); i < Math.min(i1, j1); i++) out.set(diagonal, ((i - i0) * w + (i - j0)) * width);
   }
+}
+
+/** Scratch of `blockFeatures` for blocks of up to `cells` cells: each correlation feature's directed scores i → j and j → i. */
+function blockScratch(cells: number) {
+  const a = () => new Float64Array(cells);
+  return { fineAB: a(), fineBA: a(), coarseAB: a(), coarseBA: a(), lagAB: a(), lagBA: a(), lag: lagScratch(cells) };
 }
 
 /** Samples `m` unordered negative pairs uniformly (with replacement) from the seeded stream. */
@@ -413,12 +452,17 @@ export class LearnedClassifierObserver implements Observer {
    * vote either way).
    */
   predictFlat(X: Float64Array, n: number, out: Float64Array): Float64Array {
+    return this.predictRange(X, 0, n, out);
+  }
+
+  /** `predictFlat` for rows [from, to) only, into out[from, to). */
+  private predictRange(X: Float64Array, from: number, to: number, out: Float64Array): Float64Array {
     const forest = this.forest;
     if (!forest) throw new Error("learned-classifier: score() before train(); train on a separate run's trainingSet() or pass a saved model");
     const d = forest.features;
     const T = forest.trees.length;
     const tb = this.tieBreak;
-    for (let i = 0; i < n; i++) {
+    for (let i = from; i < to; i++) {
       let tie = 0;
       if (tb) {
         const f = tb.sign * X[i * d + tb.feature];
@@ -458,17 +502,31 @@ export class LearnedClassifierObserver implements Observer {
         p.task,
       );
     }
-    return linkTask(
-      labels,
-      (i0, i1, j0, j1, out) => {
+    // The score is symmetric, so a diagonal block needs its pairs j > i only (`upper`): the
+    // features and votes of its other half are not computed.
+    const kernel: BlockKernel = Object.assign(
+      (i0: number, i1: number, j0: number, j1: number, out: Float64Array) => {
         const k = (i1 - i0) * (j1 - j0);
         room(k);
         this.tap.blockFeatures(i0, i1, j0, j1, X);
         this.predictFlat(X, k, S);
         for (let q = 0; q < k; q++) out[q] = S[q];
       },
-      { task: p.task, symmetric: true, block: p.block, maxNegatives: p.maxNegatives, rng },
+      {
+        upper: (i0: number, i1: number, out: Float64Array) => {
+          const h = i1 - i0;
+          room(h * h);
+          this.tap.blockFeatures(i0, i1, i0, i1, X, { upper: true });
+          for (let i = i0; i + 1 < i1; i++) {
+            const from = (i - i0) * h + (i + 1 - i0);
+            const to = (i - i0 + 1) * h;
+            this.predictRange(X, from, to, S);
+            for (let q = from; q < to; q++) out[q] = S[q];
+          }
+        },
+      },
     );
+    return linkTask(labels, kernel, { task: p.task, symmetric: true, block: p.block, maxNegatives: p.maxNegatives, rng });
   }
 }
 

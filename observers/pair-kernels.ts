@@ -20,8 +20,8 @@
 
 /**
  * Fills out[(i − i0)·(j1 − j0) + (j − j0)] with the directed score s(i → j). A kernel may
- * also offer `upper`: for a square block [i0, i1) × [i0, i1), the cells j ≥ i only (the
- * same doubles the full call gives them; the cells below the diagonal are left
+ * also offer `upper`: for a square block [i0, i1) × [i0, i1), the cells j > i only (the
+ * same doubles the full call gives them; the diagonal and the cells below it are left
  * unspecified), which is all a symmetric kernel's diagonal block needs (pair-block.ts).
  */
 export interface BlockKernel {

@@ -62,8 +62,10 @@ describe("learned-classifier", () => {
   it("a block of pair rows is the same doubles as each pair's row alone (blocked kernels sum in the same order)", () => {
     const obs = observe(test, 22);
     const width = FEATURE_NAMES.length;
-    // A block off the diagonal, one across it, and ragged edges (not multiples of the 4 × 4 register tile).
-    for (const [i0, i1, j0, j1] of [[0, 9, 13, 27], [5, 18, 3, 22], [38, 40, 0, 40]]) {
+    // A block off the diagonal, one across it, a square one (s(j → i) read from its own
+    // transposed cells, same-series pairings from the upper triangle), and ragged edges
+    // (not multiples of the 4 × 4 register tile).
+    for (const [i0, i1, j0, j1] of [[0, 9, 13, 27], [5, 18, 3, 22], [38, 40, 0, 40], [3, 21, 3, 21]]) {
       const out = new Float64Array((i1 - i0) * (j1 - j0) * width);
       obs.tap.blockFeatures(i0, i1, j0, j1, out);
       for (let i = i0; i < i1; i++) {
@@ -74,6 +76,23 @@ describe("learned-classifier", () => {
         }
       }
     }
+  });
+
+  it("a square block's upper rows (what the link task reads of a diagonal block) are each pair's row alone", () => {
+    const obs = observe(test, 22);
+    const width = FEATURE_NAMES.length;
+    const [i0, i1] = [7, 40];
+    const out = new Float64Array((i1 - i0) ** 2 * width).fill(Number.NaN);
+    obs.tap.blockFeatures(i0, i1, i0, i1, out, { upper: true });
+    for (let i = i0; i < i1; i++) {
+      for (let j = i + 1; j < i1; j++) {
+        const c = (i - i0) * (i1 - i0) + (j - i0);
+        expect(Array.from(out.subarray(c * width, (c + 1) * width))).toEqual(obs.tap.features(i, j));
+      }
+    }
+    // Only those rows are written.
+    expect(Number.isNaN(out[((5 - 0) * (i1 - i0) + 2) * width])).toBe(true);
+    expect(() => obs.tap.blockFeatures(0, 4, 1, 5, out, { upper: true })).toThrow(/square block/);
   });
 
   it("samples negatives when asked (large populations)", () => {

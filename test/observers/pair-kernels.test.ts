@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { dotBlock, laggedBlock, naiveBlock } from "../../observers/pair-kernels.ts";
+import { correlationKernel, dotBlock, dotTile, dotUpper, laggedBlock, naiveBlock } from "../../observers/pair-kernels.ts";
 import { standardizeRows } from "../../observers/pair-rows.ts";
 import { stream } from "../../sim/core/rng.ts";
 
@@ -58,6 +58,41 @@ describe("blocked kernels", () => {
         expect(z[i * n + j]).toBeCloseTo((mx - mean) / sd, 4);
       }
     }
+  });
+
+  it("the upper triangle of a square block, and the lag-0 term of a lag scan, are the same doubles as the full block", () => {
+    const n = 23;
+    const d = 31;
+    const X = standardizeRows(randomRows(8, n, d), n, d);
+    const Y = standardizeRows(randomRows(9, n, d), n, d);
+    // Ragged edges on both sides of the 4-row strips.
+    for (const [i0, i1] of [[0, 23], [2, 13], [5, 6]]) {
+      const h = i1 - i0;
+      const full = new Float64Array(h * h);
+      const part = new Float64Array(h * h).fill(Number.NaN);
+      dotTile(X, Y, d, 1, 0, d - 1, i0, i1, i0, i1, full);
+      dotUpper(X, Y, d, 1, 0, d - 1, i0, i1, part);
+      for (const peak of ["max", "zscore"] as const) {
+        const lagFull = new Float64Array(h * h);
+        const lagPart = new Float64Array(h * h).fill(Number.NaN);
+        const at0 = new Float64Array(h * h);
+        const r = new Float64Array(h * h);
+        laggedBlock(X, Y, d, 3, peak, i0, i1, i0, i1, lagFull, undefined, { at0 });
+        laggedBlock(X, Y, d, 3, peak, i0, i1, i0, i1, lagPart, undefined, { upper: true });
+        dotBlock(X, Y, d, i0, i1, i0, i1, r);
+        const kernelUpper = new Float64Array(h * h);
+        correlationKernel(X, Y, d, { maxLag: 3, peak }).upper!(i0, i1, kernelUpper);
+        expect(Array.from(at0)).toEqual(Array.from(r));
+        for (let i = 0; i < h; i++) {
+          for (let j = i; j < h; j++) {
+            expect(part[i * h + j]).toBe(full[i * h + j]);
+            expect(lagPart[i * h + j]).toBe(lagFull[i * h + j]);
+            if (j > i) expect(kernelUpper[i * h + j]).toBe(lagFull[i * h + j]);
+          }
+        }
+      }
+    }
+    expect(() => laggedBlock(X, Y, d, 3, "max", 0, 4, 1, 5, new Float64Array(16), undefined, { upper: true })).toThrow(/square block/);
   });
 
   it("a lagged copy is found at its lag", () => {

@@ -8,14 +8,13 @@
  * `__proto__`, `constructor` or `prototype` keys. After the schema and the components,
  * `feasibilityProblems` refuses what cannot finish within the experiment's limits.
  * Numeric options (`--seed`) accept plain decimal integers only: `""`, `0x10`, `1e3`,
- * ` 7` and `+7` are refused.
+ * ` 7` and `+7` are refused. The schema, the component registries and the recorded-trace
+ * readers are loaded when an experiment is checked, not with this file (which every
+ * command imports, so that `chaff --version` stays cheap).
  */
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { parseExperiment } from "../experiment/parse.ts";
-import { feasibilityProblems } from "../experiment/feasibility.ts";
-import { type Experiment } from "../experiment/schema.ts";
-import { setRecordedBase } from "../experiment/recorded.ts";
+import type { Experiment } from "../experiment/schema.ts";
 import { parseJsonText, readJsonFile } from "../core/json-input.ts";
 import { InputError } from "../core/validation.ts";
 
@@ -44,6 +43,8 @@ export async function experimentFrom(raw: unknown, overrides: { seed?: string } 
     const seed = parseIntegerOption("--seed", overrides.seed, 0, 2 ** 32 - 1);
     if (raw && typeof raw === "object" && !Array.isArray(raw)) (raw as Record<string, unknown>).seed = seed;
   }
+  const { parseExperiment } = await import("../experiment/parse.ts");
+  const { feasibilityProblems } = await import("../experiment/feasibility.ts");
   const experiment = await parseExperiment(raw);
   const problems = feasibilityProblems(experiment);
   if (problems.length > 0) throw new InputError(problems);
@@ -63,6 +64,6 @@ export async function loadExperiment(path: string | undefined, overrides: { seed
   const raw = readJsonFile(file, { label: "experiment file", maxBytes: MAX_EXPERIMENT_BYTES, maxDepth: MAX_EXPERIMENT_DEPTH });
   const experiment = await experimentFrom(raw, overrides);
   // a recorded population's folder is relative to the experiment file
-  if (experiment.recorded) setRecordedBase(experiment, dirname(file));
+  if (experiment.recorded) (await import("../experiment/recorded.ts")).setRecordedBase(experiment, dirname(file));
   return { experiment, file };
 }

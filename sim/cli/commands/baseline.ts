@@ -6,15 +6,15 @@
  */
 import type { Command } from "commander";
 import { resolve } from "node:path";
-import { REPO_ROOT, writeFileAtomic } from "../../runs/run-dir.ts";
-import { runFiles } from "../../runs/outputs.ts";
 import { loadExperiment } from "../load-experiment.ts";
 import { progress } from "../progress.ts";
 import { parseWorkers } from "./sweep.ts";
 
 export async function baselineCommand(file: string | undefined, opts: { out?: string; workers?: string; quiet?: boolean }): Promise<void> {
-  const workers = parseWorkers(opts.workers);
+  const workers = await parseWorkers(opts.workers);
   const { experiment } = await loadExperiment(file);
+  const { REPO_ROOT, writeFileAtomic } = await import("../../runs/run-dir.ts");
+  const { runFiles } = await import("../../runs/outputs.ts");
   const out = resolve(opts.out ?? resolve(REPO_ROOT, "results", "baselines", `${experiment.name}.json`));
   const bar = progress(`chaff baseline ${experiment.name}`, { quiet: opts.quiet });
   const arms = experiment.defenses.length;

@@ -9,7 +9,6 @@ import type { Command } from "commander";
 import { existsSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import { InputError } from "../../core/validation.ts";
-import { CollectError, collectSweep } from "../../sweep/collect.ts";
 import { formatSummary, summarizeDirectory } from "./summary.ts";
 
 export async function collectCommand(dir: string, opts: { quiet?: boolean }): Promise<void> {
@@ -17,6 +16,7 @@ export async function collectCommand(dir: string, opts: { quiet?: boolean }): Pr
   if (!existsSync(path) || !statSync(path).isDirectory()) {
     throw new InputError([`DIR = ${JSON.stringify(dir)}: not a directory (expected the --out of chaff sweep)`]);
   }
+  const { CollectError, collectSweep } = await import("../../sweep/collect.ts");
   try {
     const r = await collectSweep(path);
     if (!opts.quiet) {

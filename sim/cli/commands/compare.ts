@@ -7,8 +7,7 @@
 import type { Command } from "commander";
 import { appendFileSync, readFileSync } from "node:fs";
 import { InputError } from "../../core/validation.ts";
-import { compareRuns, compareTable, DEFAULT_TOLERANCES, loadMetrics, parseTolerances, type Comparison, type Tolerances } from "../../runs/compare.ts";
-import { markdownTable } from "../../report/text.ts";
+import type { Comparison, Tolerances } from "../../runs/compare.ts";
 
 export interface CompareOptions {
   tolerances?: string;
@@ -24,7 +23,8 @@ function nonNegative(flag: string, text: string): number {
   return x;
 }
 
-export function tolerancesFrom(opts: CompareOptions): Tolerances {
+export async function tolerancesFrom(opts: CompareOptions): Promise<Tolerances> {
+  const { DEFAULT_TOLERANCES, parseTolerances } = await import("../../runs/compare.ts");
   let t: Tolerances = DEFAULT_TOLERANCES;
   if (opts.tolerances) {
     let raw: unknown;
@@ -50,8 +50,10 @@ function counts(c: Comparison): string {
   return [...n.entries()].map(([v, k]) => `${k} ${v}`).join(", ");
 }
 
-export function compareCommand(baselinePath: string, runPath: string, opts: CompareOptions): void {
-  const tolerances = tolerancesFrom(opts);
+export async function compareCommand(baselinePath: string, runPath: string, opts: CompareOptions): Promise<void> {
+  const tolerances = await tolerancesFrom(opts);
+  const { compareRuns, compareTable, loadMetrics } = await import("../../runs/compare.ts");
+  const { markdownTable } = await import("../../report/text.ts");
   const c = compareRuns(loadMetrics(baselinePath), loadMetrics(runPath), tolerances);
   const worse = c.judgements.filter((j) => j.verdict === "WORSE" || j.verdict === "missing");
   const table = compareTable(c, { onlyChanges: opts.changes });

@@ -27,14 +27,8 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { readJsonFile } from "../../core/json-input.ts";
 import { InputError, unknownName } from "../../core/validation.ts";
-import { parsePolicyFile } from "../../exposure/policy-file.ts";
-import { policyExperiment } from "../../exposure/policy-experiment.ts";
 import { CI, FULL, type ExposurePopulation } from "../../exposure/population.ts";
-import { judgePosture, postureRows } from "../../exposure/posture.ts";
 import type { ExposureSummary } from "../../exposure/summary.ts";
-import { exposureText, textTable } from "../../exposure/table.ts";
-import { assertWritableDir, REPO_ROOT, writeFileAtomic } from "../../runs/run-dir.ts";
-import { runToDir } from "../run-to-dir.ts";
 import { experimentFrom, parseIntegerOption } from "../load-experiment.ts";
 
 export const POLICIES_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..", "exposure", "policies");
@@ -104,11 +98,17 @@ export async function exposureCommand(policy: string, opts: ExposureOptions): Pr
   // one worker unless asked: an exposure run has one or two arms, and CI runs policies side by side
   const workers = opts.workers === undefined ? 1 : parseIntegerOption("--workers", opts.workers, 1, 9999);
   const file = policyPath(policy);
+  const { parsePolicyFile } = await import("../../exposure/policy-file.ts");
+  const { policyExperiment } = await import("../../exposure/policy-experiment.ts");
   const p = await parsePolicyFile(readJsonFile(file, { label: "policy file" }), `${file}: `);
   const baseline = opts.baseline !== undefined ? loadBaseline(opts.baseline) : null;
   const experiment = await experimentFrom(await policyExperiment(p, pop));
+  const { assertWritableDir, REPO_ROOT, writeFileAtomic } = await import("../../runs/run-dir.ts");
   const out = resolve(opts.out ?? resolve(REPO_ROOT, "results", "runs"));
   assertWritableDir(out, "--out");
+  const { runToDir } = await import("../run-to-dir.ts");
+  const { judgePosture, postureRows } = await import("../../exposure/posture.ts");
+  const { exposureText, textTable } = await import("../../exposure/table.ts");
 
   // the normal runner's files: for an exposure experiment they include exposure.json,
   // exposure.md and the heat map (sim/report/html.ts reportFiles), so chaff reproduce agrees

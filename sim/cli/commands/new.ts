@@ -27,7 +27,6 @@ import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { InputError } from "../../core/validation.ts";
 import { loadObservers, loadShapers } from "../../experiment/registries.ts";
-import { REPO_ROOT } from "../../runs/run-dir.ts";
 
 export const TEMPLATES_DIR = join(dirname(fileURLToPath(import.meta.url)), "..", "templates");
 
@@ -124,7 +123,8 @@ export interface NewResult {
 }
 
 /** Writes a new component from its templates under `root` (default: this repository). Nothing is written on a problem. */
-export async function newComponent(kind: string, name: string, root = REPO_ROOT): Promise<NewResult> {
+export async function newComponent(kind: string, name: string, root?: string): Promise<NewResult> {
+  root ??= (await import("../../runs/run-dir.ts")).REPO_ROOT;
   if (kind !== "shaper" && kind !== "observer") throw new InputError([`KIND = ${JSON.stringify(kind)}: expected shaper or observer`]);
   const problems: string[] = [];
   if (!NAME_PATTERN.test(name) || name.length > MAX_NAME) {
@@ -172,6 +172,7 @@ export async function newComponent(kind: string, name: string, root = REPO_ROOT)
 }
 
 export async function newCommand(kind: string, name: string): Promise<void> {
+  const { REPO_ROOT } = await import("../../runs/run-dir.ts");
   const r = await newComponent(kind, name);
   const out = [`wrote ${r.files.map((f) => `${f.path} (${f.what})`).join(", ")}`];
   if (r.indexed) out.push(`added ${name} to shapers/index.ts (its import and its SHAPERS entry)`);

@@ -1,9 +1,9 @@
 /** `chaff observers [--json]`: every observer, its vantage(s), task, what it sees and cannot see, and its parameters with defaults and meanings. */
 import type { Command } from "commander";
-import { paramDoc, paramLines } from "../param-doc.ts";
-import { loadObservers } from "../../experiment/registries.ts";
 
 export async function listObservers(opts: { json?: boolean }): Promise<void> {
+  const { paramDoc, paramLines } = await import("../param-doc.ts");
+  const { loadObservers } = await import("../../experiment/registries.ts");
   const defs = await loadObservers();
   const rows = [...defs.values()].map((d) => ({
     name: d.name,

@@ -12,24 +12,23 @@
  * its integrity fields (`experiment`, `experimentHash`, `outputs`) is refused, never
  * silently skipped, and every file is read through `readOutput` (inside the directory,
  * size-capped). Bad input is one line per problem and exit 2, never a stack trace.
+ * The figure and HTML code is loaded when a report is drawn, not with the command.
  */
 import type { Command } from "commander";
 import { existsSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { sha256 } from "../../core/canonical-json.ts";
-import { readFigureData, renderFigures } from "../../report/figures/index.ts";
-import { reportHtml } from "../../report/html.ts";
-import { reportMarkdown } from "../../report/text.ts";
 import { decodeUtf8, parseJsonText } from "../../core/json-input.ts";
 import { InputError } from "../../core/validation.ts";
-import { readManifest, readOutput, writeFileAtomic } from "../../runs/run-dir.ts";
+import type { Manifest } from "../../runs/run-dir.ts";
 
 export interface ReportOptions {
   quiet?: boolean;
 }
 
 /** Files read for the report whose bytes no longer match the manifest. */
-export function changedSinceRun(runDir: string, outputs: Record<string, string>, files: readonly string[]): string[] {
+export async function changedSinceRun(runDir: string, outputs: Record<string, string>, files: readonly string[]): Promise<string[]> {
+  const { readOutput } = await import("../../runs/run-dir.ts");
   return files.filter((f) => {
     if (outputs[f] === undefined) return false;
     const bytes = readOutput(runDir, f);
@@ -41,7 +40,8 @@ export function changedSinceRun(runDir: string, outputs: Record<string, string>,
 export const REPORT_INPUTS = ["metrics.json", "roc.json", "timeline.json", "latency.json", "energy.json"] as const;
 
 /** Checks each input the report reads: inside the directory, a regular file, size-capped, JSON. */
-function checkInputs(dir: string): void {
+async function checkInputs(dir: string): Promise<void> {
+  const { readOutput } = await import("../../runs/run-dir.ts");
   const problems: string[] = [];
   for (const f of REPORT_INPUTS) {
     try {
@@ -60,13 +60,17 @@ function checkInputs(dir: string): void {
 }
 
 /** Builds and writes the report; returns the paths written and the problems found. */
-export function writeReport(runDir: string): { written: string[]; changed: string[]; missing: string[] } {
+export async function writeReport(runDir: string): Promise<{ written: string[]; changed: string[]; missing: string[] }> {
   const dir = resolve(runDir);
+  const { readManifest, writeFileAtomic } = await import("../../runs/run-dir.ts");
   const manifest = readManifest(dir);
-  checkInputs(dir);
+  await checkInputs(dir);
+  const { readFigureData, renderFigures } = await import("../../report/figures/index.ts");
+  const { reportHtml } = await import("../../report/html.ts");
+  const { reportMarkdown } = await import("../../report/text.ts");
   let drawn: { html: string; markdown: string; missing: string[]; changed: string[] };
   try {
-    drawn = draw(dir, manifest);
+    drawn = await draw(dir, manifest, { readFigureData, renderFigures, reportHtml, reportMarkdown });
   } catch (e) {
     if (e instanceof InputError) throw e;
     // The files parsed as JSON but are not what chaff run writes.
@@ -79,14 +83,22 @@ export function writeReport(runDir: string): { written: string[]; changed: strin
   return { written: [htmlPath, mdPath], changed: drawn.changed, missing: drawn.missing };
 }
 
-function draw(dir: string, manifest: ReturnType<typeof readManifest>): { html: string; markdown: string; missing: string[]; changed: string[] } {
+/** The figure, HTML and Markdown code the report is drawn with. */
+interface Drawing {
+  readFigureData: typeof import("../../report/figures/index.ts").readFigureData;
+  renderFigures: typeof import("../../report/figures/index.ts").renderFigures;
+  reportHtml: typeof import("../../report/html.ts").reportHtml;
+  reportMarkdown: typeof import("../../report/text.ts").reportMarkdown;
+}
+
+async function draw(dir: string, manifest: Manifest, { readFigureData, renderFigures, reportHtml, reportMarkdown }: Drawing): Promise<{ html: string; markdown: string; missing: string[]; changed: string[] }> {
   const { metrics, data, missing } = readFigureData(dir);
   const read = REPORT_INPUTS.filter((f) => !missing.includes(f));
   const unlisted = read.filter((f) => manifest.outputs[f] === undefined);
   if (unlisted.length > 0) {
     throw new InputError(unlisted.map((f) => `${join(dir, "manifest.json")}: outputs has no SHA-256 for ${f}, which the report reads; the manifest cannot vouch for it`));
   }
-  const changed = changedSinceRun(dir, manifest.outputs, read);
+  const changed = await changedSinceRun(dir, manifest.outputs, read);
   const notes: string[] = [];
   if (missing.length) notes.push(`This run has no ${missing.join(", ")}: the figures drawn from them are missing (re-run with a chaff that writes them).`);
   if (changed.length) notes.push(`Changed since the run (SHA-256 differs from the manifest): ${changed.join(", ")}.`);
@@ -94,16 +106,16 @@ function draw(dir: string, manifest: ReturnType<typeof readManifest>): { html: s
   return { html, markdown: reportMarkdown(metrics), missing, changed };
 }
 
-export function reportCommand(runDir: string, opts: ReportOptions = {}): void {
+export async function reportCommand(runDir: string, opts: ReportOptions = {}): Promise<void> {
   const dir = resolve(runDir);
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
     process.stderr.write(`error: RUN_DIR = ${JSON.stringify(runDir)}: not a directory (expected a run directory written by chaff run, e.g. results/runs/<id>)\n`);
     process.exitCode = 2;
     return;
   }
-  let result: ReturnType<typeof writeReport>;
+  let result: Awaited<ReturnType<typeof writeReport>>;
   try {
-    result = writeReport(dir);
+    result = await writeReport(dir);
   } catch (e) {
     if (!(e instanceof InputError)) throw e;
     for (const p of e.problems) process.stderr.write(`error: ${p}\n`);

@@ -9,8 +9,6 @@ import type { Command } from "commander";
 import { existsSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import { InputError } from "../../core/validation.ts";
-import { readManifest } from "../../runs/run-dir.ts";
-import { reproduceRun } from "../../runs/reproduce.ts";
 import { parseWorkers } from "./sweep.ts";
 import { progress } from "../progress.ts";
 
@@ -20,9 +18,12 @@ export async function reproduceCommand(dir: string, opts: { workers?: string; qu
     throw new InputError([`RUN_DIR = ${JSON.stringify(dir)}: not a directory (expected a run directory written by chaff run, or a collected sweep)`]);
   }
   // The manifest is read and checked (size, shape, output names) before any work.
+  const { readManifest } = await import("../../runs/run-dir.ts");
   readManifest(path);
+  const workers = opts.workers ? await parseWorkers(opts.workers) : 1;
+  const { reproduceRun } = await import("../../runs/reproduce.ts");
   const bar = progress(`chaff reproduce`, { quiet: opts.quiet });
-  const r = await reproduceRun(path, { workers: opts.workers ? parseWorkers(opts.workers) : 1, onProgress: (f) => bar.update(f) });
+  const r = await reproduceRun(path, { workers, onProgress: (f) => bar.update(f) });
   bar.stop();
   for (const n of r.notes) process.stderr.write(`note: ${n}\n`);
   for (const name of r.verified) if (!opts.quiet) process.stdout.write(`ok   ${name}\n`);

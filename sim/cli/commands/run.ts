@@ -9,14 +9,14 @@
  * problem and exit 2: the options (`--seed` and `--workers` are plain decimal integers),
  * the experiment file (see `load-experiment.ts`, feasibility included) and `--out`
  * (a directory that can be written, not a file, a read-only directory or `/proc`).
+ * What checks the input is loaded first; the simulation and figure code only once the
+ * input passed (so a refused run, `--help` or `--version` never loads it).
  */
 import type { Command } from "commander";
 import { availableParallelism } from "node:os";
 import { resolve } from "node:path";
 import { formatTimings } from "../../core/phase-timer.ts";
-import { summaryTable, textTable, findings } from "../../report/text.ts";
-import { assertWritableDir, REPO_ROOT, type RunTimings } from "../../runs/run-dir.ts";
-import { runToDir } from "../run-to-dir.ts";
+import type { RunTimings } from "../../runs/run-dir.ts";
 import { loadExperiment, parseIntegerOption } from "../load-experiment.ts";
 
 export interface RunOptions {
@@ -34,10 +34,13 @@ export function timingsText(t: RunTimings): string {
 }
 
 export async function runCommand(file: string | undefined, opts: RunOptions): Promise<void> {
+  const { assertWritableDir, REPO_ROOT } = await import("../../runs/run-dir.ts");
   const workers = opts.workers === undefined ? availableParallelism() : parseIntegerOption("--workers", opts.workers, 1, 9999);
   const { experiment } = await loadExperiment(file, { seed: opts.seed });
   const out = resolve(opts.out ?? resolve(REPO_ROOT, "results", "runs"));
   assertWritableDir(out, "--out");
+  const { runToDir } = await import("../run-to-dir.ts");
+  const { summaryTable, textTable, findings } = await import("../../report/text.ts");
   const { result, timings, dir } = await runToDir(experiment, { out, workers, quiet: opts.quiet ?? false, label: `chaff run ${experiment.name}` });
   if (!opts.quiet) {
     process.stdout.write(`\n${experiment.name}: ${result.metrics.users} users, ${experiment.durationSeconds} s simulated, seed ${experiment.seed}\n\n`);

@@ -6,12 +6,12 @@
  */
 import type { Command } from "commander";
 import { writeFileSync } from "node:fs";
-import { experimentJsonSchema } from "../../experiment/schema.ts";
-import { loadConversationModels, loadObservers, loadShapers } from "../../experiment/registries.ts";
-import { withComponentParams } from "../param-doc.ts";
 
 /** The published experiment schema: the experiment's shape and every registered component's parameters. */
 export async function publishedExperimentSchema(): Promise<Record<string, unknown>> {
+  const { experimentJsonSchema } = await import("../../experiment/schema.ts");
+  const { loadConversationModels, loadObservers, loadShapers } = await import("../../experiment/registries.ts");
+  const { withComponentParams } = await import("../param-doc.ts");
   const [shapers, observers, models] = await Promise.all([loadShapers(), loadObservers(), loadConversationModels()]);
   return withComponentParams(experimentJsonSchema(), {
     shapers: [...shapers.values()],

@@ -1,9 +1,9 @@
 /** `chaff shapers [--json]`: every shaper, its parameters with defaults, and its citation. */
 import type { Command } from "commander";
-import { paramDoc, paramLines } from "../param-doc.ts";
-import { loadShapers } from "../../experiment/registries.ts";
 
 export async function listShapers(opts: { json?: boolean }): Promise<void> {
+  const { paramDoc, paramLines } = await import("../param-doc.ts");
+  const { loadShapers } = await import("../../experiment/registries.ts");
   const defs = await loadShapers();
   const rows = [...defs.values()].map((d) => ({
     name: d.name,

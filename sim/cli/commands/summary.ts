@@ -43,11 +43,9 @@ import type { Experiment } from "../../experiment/schema.ts";
 import { formatIn, durationUnit, sigFigures } from "../../report/figures/units.ts";
 import { costRow, metricRows, strongestRow, type MetricRow } from "../../runs/metric-rows.ts";
 import type { RunMetrics } from "../../runs/metrics.ts";
-import { COLLECTED_FILE } from "../../sweep/collect.ts";
 import { parsePath, type PathKey } from "../../sweep/param-path.ts";
-import { enumeratePoints, ROWS_FILE, type PointSpec } from "../../sweep/plan.ts";
+import type { PointSpec } from "../../sweep/plan.ts";
 import { readRows } from "../../sweep/rows-file.ts";
-import { readSweepFile } from "../../sweep/runner.ts";
 import { meetsTarget, parseTarget, type Target } from "../../sweep/target.ts";
 import { fprKey } from "../../../observers/metrics.ts";
 
@@ -296,9 +294,10 @@ async function summarizeRun(dir: string, opts: SummaryOptions): Promise<Summary>
   return { kind: "chaff-summary", version: 1, source: "run", dir, experiment: metrics.experiment, task, metrics: names, params: [], points: null, target, notes, rows };
 }
 
-function readPoints(dir: string, expected: readonly PointSpec[]): { points: Point[]; foreign: number; torn: number } {
+/** The rows of `dir`: its collected file (named `collected`) when there is one, else every file whose name matches `rowsFile`. */
+function readPoints(dir: string, expected: readonly PointSpec[], names: { collected: string; rowsFile: RegExp }): { points: Point[]; foreign: number; torn: number } {
   const byId = new Map(expected.map((p) => [p.id, p]));
-  const files = existsSync(join(dir, COLLECTED_FILE)) ? [COLLECTED_FILE] : readdirSync(dir).filter((f) => ROWS_FILE.test(f)).sort();
+  const files = existsSync(join(dir, names.collected)) ? [names.collected] : readdirSync(dir).filter((f) => names.rowsFile.test(f)).sort();
   const seen = new Map<string, Point>();
   let foreign = 0;
   let torn = 0;
@@ -321,10 +320,13 @@ function readPoints(dir: string, expected: readonly PointSpec[]): { points: Poin
 }
 
 async function summarizeSweep(dir: string, opts: SummaryOptions): Promise<Summary> {
+  const { readSweepFile } = await import("../../sweep/runner.ts");
+  const { enumeratePoints, ROWS_FILE } = await import("../../sweep/plan.ts");
+  const { COLLECTED_FILE } = await import("../../sweep/collect.ts");
   const sweep = readSweepFile(dir);
   const experiment = sweep.experiment as Experiment;
   const expected = enumeratePoints(experiment);
-  const { points, foreign, torn } = readPoints(dir, expected);
+  const { points, foreign, torn } = readPoints(dir, expected, { collected: COLLECTED_FILE, rowsFile: ROWS_FILE });
   const all = points.flatMap((p) => p.rows);
   const notes: string[] = [];
   if (points.length < expected.length) {

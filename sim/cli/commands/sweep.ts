@@ -8,10 +8,7 @@ import type { Command } from "commander";
 import { resolve } from "node:path";
 import { formatSummary, summarizeDirectory } from "./summary.ts";
 import { InputError } from "../../core/validation.ts";
-import { assertWritableDir, experimentHash, REPO_ROOT } from "../../runs/run-dir.ts";
-import { defaultWorkers } from "../../sweep/pool.ts";
 import { formatShard, parseShard } from "../../sweep/shard.ts";
-import { runSweep } from "../../sweep/runner.ts";
 import { loadExperiment } from "../load-experiment.ts";
 import { progress } from "../progress.ts";
 
@@ -22,18 +19,21 @@ export interface SweepOptions {
   quiet?: boolean;
 }
 
-export function parseWorkers(text: string | undefined): number {
-  if (text === undefined) return defaultWorkers();
+/** A `--workers` option: an integer from 1 to 9999, or the sweep pool's default (every core) without one. */
+export async function parseWorkers(text: string | undefined): Promise<number> {
+  if (text === undefined) return (await import("../../sweep/pool.ts")).defaultWorkers();
   if (!/^[1-9][0-9]{0,3}$/.test(text)) throw new InputError([`--workers = ${JSON.stringify(text)}: expected an integer from 1 to 9999`]);
   return Number(text);
 }
 
 export async function sweepCommand(file: string, opts: SweepOptions): Promise<void> {
-  const workers = parseWorkers(opts.workers);
+  const workers = await parseWorkers(opts.workers);
   const shard = parseShard(opts.shard ?? "0/1");
   const { experiment } = await loadExperiment(file);
+  const { assertWritableDir, experimentHash, REPO_ROOT } = await import("../../runs/run-dir.ts");
   const out = resolve(opts.out ?? resolve(REPO_ROOT, "results", "runs", `${experiment.name}-sweep-${experimentHash(experiment).slice(0, 10)}`));
   assertWritableDir(out, "--out");
+  const { runSweep } = await import("../../sweep/runner.ts");
   const log = (s: string) => {
     if (!opts.quiet) process.stderr.write(`${s}\n`);
   };

@@ -15,11 +15,8 @@ import { join, resolve } from "node:path";
 import { prettyJson } from "../../core/canonical-json.ts";
 import { InputError } from "../../core/validation.ts";
 import { COST_METRICS, type CostName } from "../../runs/metric-rows.ts";
-import { experimentHash, REPO_ROOT, writeFileAtomic } from "../../runs/run-dir.ts";
-import { parseTarget } from "../../sweep/target.ts";
-import { targetFolder, tune, tunedExperimentFile, tuneReport, type TuneResult } from "../../sweep/tune.ts";
+import type { TuneResult } from "../../sweep/tune.ts";
 import { MachineError } from "../../../shapers/maybenot/error.ts";
-import { exportShaper } from "../../../shapers/maybenot/export.ts";
 import { loadExperiment } from "../load-experiment.ts";
 import { progress } from "../progress.ts";
 import { parseWorkers } from "./sweep.ts";
@@ -34,6 +31,7 @@ export interface TuneCommandOptions {
 }
 
 export async function tuneCommand(file: string, opts: TuneCommandOptions): Promise<void> {
+  const { parseTarget } = await import("../../sweep/target.ts");
   let target;
   try {
     target = parseTarget(opts.target);
@@ -43,9 +41,11 @@ export async function tuneCommand(file: string, opts: TuneCommandOptions): Promi
   if (!(opts.minimize in COST_METRICS)) {
     throw new InputError([`--minimize = ${JSON.stringify(opts.minimize)}: expected one of ${Object.keys(COST_METRICS).join(", ")}`]);
   }
-  const workers = parseWorkers(opts.workers);
+  const workers = await parseWorkers(opts.workers);
   const { experiment } = await loadExperiment(file);
   if (!experiment.tune) throw new InputError([`tune = missing: expected ${file} to have a tune section (a defense and its tunable parameter ranges)`]);
+  const { experimentHash, REPO_ROOT, writeFileAtomic } = await import("../../runs/run-dir.ts");
+  const { targetFolder, tune, tunedExperimentFile, tuneReport } = await import("../../sweep/tune.ts");
   const hash = experimentHash(experiment);
   const parent = resolve(opts.out ?? resolve(REPO_ROOT, "results", "runs", `${experiment.name}-tune-${hash.slice(0, 10)}`));
   const out = join(parent, targetFolder(target, opts.minimize as CostName));
@@ -71,7 +71,7 @@ export async function tuneCommand(file: string, opts: TuneCommandOptions): Promi
   const path = resolve(opts.write ?? join(out, `${experiment.name}-tuned.json`));
   writeFileAtomic(path, `${JSON.stringify(tunedExperimentFile(result, hash), null, 2)}\n`);
   process.stderr.write(`wrote ${path} (run it with: chaff run ${path})\n`);
-  const machines = tunedMachines(result);
+  const machines = await tunedMachines(result);
   if (machines) {
     const mpath = join(out, `${experiment.name}-tuned.machines.json`);
     writeFileAtomic(mpath, prettyJson(machines));
@@ -84,9 +84,10 @@ export async function tuneCommand(file: string, opts: TuneCommandOptions): Promi
  * family that compiles to machines, or the maybenot shaper itself), its machine strings
  * next to the privacy and cost figures they were chosen on. Null when neither side does.
  */
-export function tunedMachines(result: TuneResult): Record<string, unknown> | null {
+export async function tunedMachines(result: TuneResult): Promise<Record<string, unknown> | null> {
   const c = result.choice;
   if (!c) return null;
+  const { exportShaper } = await import("../../../shapers/maybenot/export.ts");
   const defense = c.experiment.defenses.find((d) => d.name === result.defense);
   if (!defense) return null;
   const sides: Record<string, string[] | string> = {};

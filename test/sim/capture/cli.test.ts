@@ -37,7 +37,7 @@ describe("chaff import / export / model-check", () => {
     expect(readChaffTrace(byClient.stdout).meta.flows).toHaveLength(1);
   });
 
-  it("bad input: one line naming the problem, exit 2, nothing written", () => {
+  it("bad input: one line naming the problem, exit 2, nothing written", async () => {
     const dir = mkdtempSync(join(tmpdir(), "chaff-bad-"));
     const bad = join(dir, "cut.pcapng");
     writeFileSync(bad, readFileSync(join(FIXTURES, "lo.dumpcap.pcapng")).subarray(0, 1000));
@@ -58,7 +58,7 @@ describe("chaff import / export / model-check", () => {
     // the same checks in-process, without a process each
     expect(() => exportCommand(join(FIXTURES, "lo.tcpdump.pcap"), {})).toThrow(/--to: missing/);
     expect(() => importCommand(join(FIXTURES, "lo.tcpdump.pcap"), { spbTime: "later" })).toThrow(/--spb-time = "later": expected error or previous/);
-    expect(() => modelCheckCommand(join(FIXTURES, "lo.tcpdump.pcap"), join(FIXTURES, "nope.pcap"), {})).toThrow(/nope\.pcap: no such file or directory/);
+    await expect(modelCheckCommand(join(FIXTURES, "lo.tcpdump.pcap"), join(FIXTURES, "nope.pcap"), {})).rejects.toThrow(/nope\.pcap: no such file or directory/);
   }, 120_000);
 
   it("exports a shaped trace to every format and imports each back to the same trace (less what the format cannot carry)", () => {
@@ -87,7 +87,7 @@ describe("chaff import / export / model-check", () => {
     for (const f of readdirSync(dir)) expect(readFileSync(join(dir, f), "utf8").startsWith("0.000000\t1\n")).toBe(true);
   });
 
-  it("model-check compares a run's timeline with a capture: table, JSON and QQ figure, and --max-d as a gate", { timeout: 120_000 }, () => {
+  it("model-check compares a run's timeline with a capture: table, JSON and QQ figure, and --max-d as a gate", { timeout: 120_000 }, async () => {
     const dir = mkdtempSync(join(tmpdir(), "chaff-mc-"));
     const run = join(dir, "run");
     mkdirSync(run);
@@ -120,6 +120,6 @@ describe("chaff import / export / model-check", () => {
     const self = chaff(["model-check", join(FIXTURES, "lo.tcpdump.pcap"), join(FIXTURES, "lo.dumpcap.pcapng"), "--max-d", "0", "--json"]);
     expect(self.status, self.stderr).toBe(0);
     expect(JSON.parse(self.stdout).rows.every((row: { ks: { d: number } }) => row.ks.d === 0)).toBe(true);
-    expect(() => modelCheckCommand(run, join(FIXTURES, "lo.dumpcap.pcapng"), { user: "4" })).toThrow(/--user = 4: not traced in this run \(expected one of 3/);
+    await expect(modelCheckCommand(run, join(FIXTURES, "lo.dumpcap.pcapng"), { user: "4" })).rejects.toThrow(/--user = 4: not traced in this run \(expected one of 3/);
   });
 });

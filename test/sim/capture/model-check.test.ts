@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parseTrace } from "../../../sim/core/trace-notation.ts";
 import { gapsOf, kolmogorovQ, ksTwoSample, modelCheck, qqPoints, sizesOf } from "../../../sim/capture/model-check.ts";
-import { qqFigure } from "../../../sim/cli/commands/model-check.ts";
+import { qqFigure } from "../../../sim/report/figures/qq.ts";
 import { loopbackTrace } from "./shaped.ts";
 
 describe("model check", () => {

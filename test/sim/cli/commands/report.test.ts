@@ -24,11 +24,11 @@ function makeRun(id: string, withData = true): string {
   return writeRun(tmp, id, { seed: 7 }, files);
 }
 
-describe("chaff report", () => {
-  it("writes a self-contained report.html and a report.md identical to the run's", () => {
+describe("chaff report", async () => {
+  it("writes a self-contained report.html and a report.md identical to the run's", async () => {
     const dir = makeRun("full");
     const before = readFileSync(join(dir, "report.md"), "utf8");
-    const r = writeReport(dir);
+    const r = await writeReport(dir);
     expect(r.changed).toEqual([]);
     expect(r.missing).toEqual([]);
     const html = readFileSync(join(dir, "report.html"), "utf8");
@@ -40,45 +40,45 @@ describe("chaff report", () => {
     expect(readdirSync(dir).filter((f) => f.includes(".tmp-"))).toEqual([]);
   });
 
-  it("redraws byte for byte the report.html a run wrote with reportFiles", () => {
+  it("redraws byte for byte the report.html a run wrote with reportFiles", async () => {
     const output = syntheticRun();
     // run-files.ts passes only provenance that follows from the experiment (id and hash)
     const provenance = { id: "with-report", experimentHash: experimentHash({ seed: 7 }) };
     const files = { "metrics.json": prettyJson(output.metrics), "report.md": reportMarkdown(output.metrics), ...reportFiles(output, provenance) };
     expect(Object.keys(files)).toEqual(expect.arrayContaining(["roc.json", "figures/roc.svg", "figures/roc.png", "report.html"]));
     const dir = writeRun(tmp, "with-report", { seed: 7 }, files);
-    writeReport(dir);
+    await writeReport(dir);
     expect(sha256(readFileSync(join(dir, "report.html")))).toBe(readManifest(dir).outputs["report.html"]);
   });
 
-  it("draws what it can when the run has no figure data, and says what is missing", () => {
+  it("draws what it can when the run has no figure data, and says what is missing", async () => {
     const dir = makeRun("bare", false);
-    const r = writeReport(dir);
+    const r = await writeReport(dir);
     expect(r.missing).toEqual(["roc.json", "timeline.json", "latency.json", "energy.json"]);
     const html = readFileSync(join(dir, "report.html"), "utf8");
     expect(html).toContain('<figure id="fig-pareto">');
     expect(html).toContain("This run has no roc.json, timeline.json, latency.json, energy.json");
   });
 
-  it("fails (exit 1) when a file no longer matches the manifest, but still writes the report", () => {
+  it("fails (exit 1) when a file no longer matches the manifest, but still writes the report", async () => {
     const dir = makeRun("tampered");
     const m = JSON.parse(readFileSync(join(dir, "metrics.json"), "utf8"));
     m.arms[0].defense = "edited";
     writeFileSync(join(dir, "metrics.json"), prettyJson(m));
     const err = vi.spyOn(process.stderr, "write").mockImplementation(() => true);
     vi.spyOn(process.stdout, "write").mockImplementation(() => true);
-    reportCommand(dir);
+    await reportCommand(dir);
     expect(process.exitCode).toBe(1);
     expect(err.mock.calls.map((c) => String(c[0])).join("")).toContain("metrics.json does not match the SHA-256 in manifest.json");
     expect(readFileSync(join(dir, "report.html"), "utf8")).toContain("Changed since the run (SHA-256 differs from the manifest): metrics.json.");
   });
 
-  it("rejects a path that is not a run directory (exit 2)", () => {
+  it("rejects a path that is not a run directory (exit 2)", async () => {
     const err = vi.spyOn(process.stderr, "write").mockImplementation(() => true);
-    reportCommand(join(tmp, "nope"));
+    await reportCommand(join(tmp, "nope"));
     expect(process.exitCode).toBe(2);
     expect(String(err.mock.calls[0][0])).toMatch(/RUN_DIR = .*nope.*not a directory/);
-    reportCommand(tmp);
+    await reportCommand(tmp);
     expect(String(err.mock.calls[1][0])).toMatch(/no manifest\.json/);
   });
 });

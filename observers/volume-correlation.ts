@@ -69,20 +69,32 @@ export type VolumeCorrelationParams = z.infer<typeof volumeCorrelationSchema>;
 /** Most directed cells `ScaleBlockMemo` holds at once (32 MiB of doubles); beyond it the link task computes its blocks again. */
 const MEMO_CELLS = 1 << 22;
 
+/** A block the scale pass computed: s(i → j) for [i0, i1) × [j0, j1) row-major, or only the cells j > i of a square block (`upper`). */
+interface KeptBlock {
+  readonly i0: number;
+  readonly i1: number;
+  readonly j0: number;
+  readonly j1: number;
+  readonly upper: boolean;
+  readonly data: Float64Array;
+}
+
 /**
  * The blocks the scale pass of `strongest` (direction-pairing.ts `pairingScale`) scores,
  * handed to the link task that asks for them again. With no more users than
  * `scaleUsers`, the scale subset is every user and its gathered rows are the observer's
- * rows in the same order, so both passes ask the same kernels for the same blocks: the
+ * rows in the same order, so both passes ask the same kernels for the same pairs: the
  * scale pass's kernels (over gathered rows equal to one of the observer's series) keep
  * each block they compute, and the link task's kernels (over the series themselves)
- * take it instead of computing it (once: a block is dropped when it is taken). Same
- * inputs, same doubles, half the products. Rows that match no series (a strict subset)
- * are scored as before and nothing is kept.
+ * copy a block, or the cells of a positive pair, out of it instead of computing them (a
+ * block is dropped once the link task has taken it whole). Every cell is the same
+ * doubles whatever block computes it (pair-kernels.ts), so the scores do not change;
+ * the lag scans are done once instead of twice. Rows that match no series (a strict
+ * subset) are scored as before and nothing is kept.
  */
 class ScaleBlockMemo {
   private readonly made: Float32Array[] = [];
-  private readonly kept = new Map<string, Float64Array>();
+  private readonly kept = new Map<string, KeptBlock[]>();
   private cells = 0;
 
   /** Records an observer series (the link task's rows). */
@@ -91,7 +103,7 @@ class ScaleBlockMemo {
     return M;
   }
 
-  /** The index of the series M is (consumer), or equals in content (producer: the scale pass's gathered copy), else −1. */
+  /** The index of the series M is (the link task's), or equals in content (the scale pass's gathered copy), else −1. */
   private find(M: Float32Array): { id: number; own: boolean } {
     for (let k = 0; k < this.made.length; k++) if (this.made[k] === M) return { id: k, own: true };
     for (let k = 0; k < this.made.length; k++) {
@@ -103,34 +115,56 @@ class ScaleBlockMemo {
     return { id: -1, own: false };
   }
 
-  /** `kernel` over rows X against Y, keeping (scale pass) or taking (link task) whole blocks. */
+  private keep(tag: string, b: KeptBlock): void {
+    if (this.cells + b.data.length > MEMO_CELLS) return;
+    let list = this.kept.get(tag);
+    if (!list) this.kept.set(tag, (list = []));
+    list.push(b);
+    this.cells += b.data.length;
+  }
+
+  /** Copies the cells of [i0, i1) × [j0, j1) (row-major) from a kept block holding them all; false when none does. */
+  private take(tag: string, i0: number, i1: number, j0: number, j1: number, upper: boolean, out: Float64Array): boolean {
+    const list = this.kept.get(tag);
+    if (!list) return false;
+    for (let k = 0; k < list.length; k++) {
+      const b = list[k];
+      if (b.i0 === i0 && b.i1 === i1 && b.j0 === j0 && b.j1 === j1 && b.upper === upper) {
+        out.set(b.data);
+        list.splice(k, 1);
+        this.cells -= b.data.length;
+        return true;
+      }
+      // A sub-block (a positive pair's cells): every cell in the block's specified part.
+      if (upper || i0 < b.i0 || i1 > b.i1 || j0 < b.j0 || j1 > b.j1 || (b.upper && j0 < i1)) continue;
+      const w = j1 - j0;
+      const bw = b.j1 - b.j0;
+      for (let i = i0; i < i1; i++) for (let j = j0; j < j1; j++) out[(i - i0) * w + (j - j0)] = b.data[(i - b.i0) * bw + (j - b.j0)];
+      return true;
+    }
+    return false;
+  }
+
+  /** `kernel` over rows X against Y, keeping (scale pass) or taking (link task) its blocks. */
   wrap(X: Float32Array, Y: Float32Array, kernel: BlockKernel): BlockKernel {
     const x = this.find(X);
     const y = this.find(Y);
     if (x.id < 0 || y.id < 0 || x.own !== y.own) return kernel;
     const produce = !x.own;
     const tag = `${x.id},${y.id}`;
-    const via = (key: string, cells: number, out: Float64Array, compute: () => void) => {
-      if (produce) {
-        compute();
-        if (this.cells + cells <= MEMO_CELLS && !this.kept.has(key)) {
-          this.kept.set(key, out.slice(0, cells));
-          this.cells += cells;
-        }
-        return;
-      }
-      const got = this.kept.get(key);
-      if (!got) return compute();
-      out.set(got);
-      this.kept.delete(key);
-      this.cells -= cells;
+    const full = (i0: number, i1: number, j0: number, j1: number, out: Float64Array) => {
+      if (!produce && this.take(tag, i0, i1, j0, j1, false, out)) return;
+      kernel(i0, i1, j0, j1, out);
+      if (produce) this.keep(tag, { i0, i1, j0, j1, upper: false, data: out.slice(0, (i1 - i0) * (j1 - j0)) });
     };
-    const memo = (i0: number, i1: number, j0: number, j1: number, out: Float64Array) =>
-      via(`${tag}:${i0},${i1},${j0},${j1}`, (i1 - i0) * (j1 - j0), out, () => kernel(i0, i1, j0, j1, out));
     const upper = kernel.upper;
-    if (!upper) return memo;
-    return Object.assign(memo, {
-      upper: (i0: number, i1: number, out: Float64Array) => via(`${tag}:u${i0},${i1}`, (i1 - i0) * (i1 - i0), out, () => upper(i0, i1, out)),
+    if (!upper) return full;
+    return Object.assign(full, {
+      upper: (i0: number, i1: number, out: Float64Array) => {
+        if (!produce && this.take(tag, i0, i1, i0, i1, true, out)) return;
+        upper(i0, i1, out);
+        if (produce) this.keep(tag, { i0, i1, j0: i0, j1: i1, upper: true, data: out.slice(0, (i1 - i0) * (i1 - i0)) });
+      },
     });
   }
 }

@@ -120,3 +120,24 @@ describe("volume-correlation on a worker pool", () => {
     expect(Array.from(pooled.negatives)).toEqual(Array.from(single.negatives));
   });
 });
+
+describe("volume-correlation reusing the scale pass's blocks", () => {
+  it("with no more users than scaleUsers, scores the same doubles as the pool path, which computes every block afresh", async () => {
+    // Lags both ways, and a link-task block smaller than the scale pass's (its blocks and
+    // the positives' cells are copied out of the scale pass's larger blocks).
+    for (const params of [{ binSeconds: 1, maxLagBins: 4 }, { binSeconds: 1, maxLagBins: 3, block: 8, peak: "zscore" }, { binSeconds: 10, combine: "max", block: 12 }]) {
+      const make = (workers: number) =>
+        definition.create(definition.schema.parse({ ...params, workers }), { users: plain.users, start: plain.start, end: plain.end, rng: stream(5, "vc") });
+      const memo = make(1);
+      const fresh = make(2); // no lab pool: the inline pool, one block at a time from the rows
+      plain.feed(memo.tap);
+      plain.feed(fresh.tap);
+      const a = memo.score(plain.labels);
+      const b = await fresh.scoreAsync!(plain.labels);
+      expect(a.positives.length).toBe(12);
+      expect(Array.from(a.positives)).toEqual(Array.from(b.positives));
+      expect(Array.from(a.negatives)).toEqual(Array.from(b.negatives));
+      expect(Array.from(a.ranks!)).toEqual(Array.from(b.ranks!));
+    }
+  });
+});

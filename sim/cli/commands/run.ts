@@ -34,9 +34,9 @@ export function timingsText(t: RunTimings): string {
 }
 
 export async function runCommand(file: string | undefined, opts: RunOptions): Promise<void> {
-  const { assertWritableDir, REPO_ROOT } = await import("../../runs/run-dir.ts");
   const workers = opts.workers === undefined ? availableParallelism() : parseIntegerOption("--workers", opts.workers, 1, 9999);
   const { experiment } = await loadExperiment(file, { seed: opts.seed });
+  const { assertWritableDir, REPO_ROOT } = await import("../../runs/run-dir.ts");
   const out = resolve(opts.out ?? resolve(REPO_ROOT, "results", "runs"));
   assertWritableDir(out, "--out");
   const { runToDir } = await import("../run-to-dir.ts");

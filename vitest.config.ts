@@ -72,7 +72,8 @@ export default defineConfig({
     maxWorkers: Math.max(availableParallelism(), 1),
     projects: [
       { extends: true, test: { name: "fast", include: ["test/**/*.test.ts"], exclude: [...SLOW_TESTS, ...excluded] } },
-      { extends: true, test: { name: "slow", include: SLOW_TESTS, exclude: excluded } },
+      // the end-to-end runs several slow files share, made once (test/setup/e2e-runs.ts)
+      { extends: true, test: { name: "slow", include: SLOW_TESTS, exclude: excluded, globalSetup: ["test/setup/e2e-runs.ts"] } },
     ],
   },
 });

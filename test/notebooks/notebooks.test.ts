@@ -1,11 +1,14 @@
 /**
- * The notebooks in a real browser: a small fresh run, `buildNotebooks` over it, the
- * built site served on 127.0.0.1, each page opened in headless Chromium (Debian's
- * /usr/bin/chromium through playwright-core). Every Plot chart must have drawn data
- * marks (decoration is marked aria-hidden and does not count), no page error, no cell
- * error, no failed request or HTTP error, and no request to any host but the local
- * server: a CDN import fails the test (such requests are aborted and reported). A
- * full-page screenshot of each page goes to test/output/screenshots/.
+ * The notebooks in a real browser: a small fresh run (a copy of the tiny figures run the
+ * slow project's global setup makes with `chaff run`, test/setup/e2e-runs.ts, shared
+ * with test/sim/cli/run.test.ts; its report.html is the one checked below),
+ * `buildNotebooks` over it, the built site served on 127.0.0.1, each page opened in
+ * headless Chromium (Debian's /usr/bin/chromium through playwright-core). Every Plot
+ * chart must have drawn data marks (decoration is marked aria-hidden and does not
+ * count), no page error, no cell error, no failed request or HTTP error, and no request
+ * to any host but the local server: a CDN import fails the test (such requests are
+ * aborted and reported). A full-page screenshot of each page goes to
+ * test/output/screenshots/.
  *
  * The run's files are hostile (issue 16, case 1): every free-text field the notebooks
  * show (the experiment's name and purpose, defense and observer names, the radio model,
@@ -26,15 +29,13 @@
  */
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium, type Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { buildNotebooks } from "../../notebooks/build.ts";
 import { serveStatic } from "../../notebooks/serve.ts";
-import { tinyRun } from "../fixtures/tiny-run.ts";
 import { sweepSummary } from "../../sim/report/figures/privacy-cost.ts";
-import { reportFiles } from "../../sim/report/html.ts";
 
 /** What a hostile run directory puts in its free-text fields: markup, a script, a javascript: link. */
 const PAYLOAD = ` <img src=x onerror="__xss('img')"> <script>__xss('script')</script> [link](javascript:__xss('md')) <svg onload="__xss('svg')">`;
@@ -140,8 +141,14 @@ describe.skipIf(!HAVE_CHROMIUM && !IN_CI)("notebooks in headless Chromium", () =
   beforeAll(async () => {
     if (!HAVE_CHROMIUM) throw new Error(`${CHROMIUM} is missing: CI must install Debian's chromium (apt-get install -y chromium)`);
     tmp = mkdtempSync(join(tmpdir(), "chaff-notebooks-"));
-    const { runDir, output } = await tinyRun(tmp);
-    reportHtml = reportFiles(output)["report.html"] as string;
+    // the shared run is read-only: poisoning and the second run go into a copy
+    const shared = inject("e2eRuns");
+    if (!shared) throw new Error("the shared runs were not made: run this file through vitest's slow project (test/setup/e2e-runs.ts)");
+    const { w1 } = shared;
+    if (w1.status !== 0 || !w1.dir) throw new Error(`the shared run failed: chaff ${w1.args.join(" ")}\n${w1.stderr}`);
+    const runDir = join(tmp, "runs", basename(w1.dir));
+    cpSync(w1.dir, runDir, { recursive: true });
+    reportHtml = readFileSync(join(runDir, "report.html"), "utf8");
     poisonRun(runDir, tmp);
     const { dist } = buildNotebooks({ results: tmp, quiet: true });
     const server = await serveStatic(dist, { port: 0 });

@@ -1,9 +1,10 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { describe, expect, it } from "vitest";
+import { describe, expect, inject, it } from "vitest";
 import { sha256 } from "../../../sim/core/canonical-json.ts";
+import type { E2eRun, E2eRuns } from "../../setup/e2e-runs.ts";
 
 const ROOT = resolve(import.meta.dirname, "../../..");
 const TINY = join(ROOT, "test/fixtures/tiny-experiment.json");
@@ -12,38 +13,44 @@ function chaff(args: string[]) {
   return spawnSync(process.execPath, [join(ROOT, "bin/chaff.js"), ...args], { cwd: ROOT, encoding: "utf8", env: { ...process.env, CI: "1" } });
 }
 
-function runDir(out: string): string {
-  const dirs = readdirSync(out).filter((d) => !d.startsWith("."));
-  expect(dirs).toHaveLength(1);
-  return join(out, dirs[0]);
+/** The runs the slow project's global setup made once for this file and the notebooks' (test/setup/e2e-runs.ts). */
+function runs(): E2eRuns {
+  const r = inject("e2eRuns");
+  if (!r) throw new Error("the shared runs were not made: run this file through vitest's slow project (test/setup/e2e-runs.ts)");
+  return r;
+}
+
+/** The one run directory a run wrote. */
+function dirOf(r: E2eRun): string {
+  expect(r.dir, `${r.args.join(" ")}: one run directory`).not.toBeNull();
+  return r.dir as string;
 }
 
 describe("chaff run", () => {
   it("gives byte-identical metrics.json for the same seed, different ones for another seed, and a manifest that hashes every output", () => {
-    const a = mkdtempSync(join(tmpdir(), "chaff-a-"));
-    const b = mkdtempSync(join(tmpdir(), "chaff-b-"));
-    const c = mkdtempSync(join(tmpdir(), "chaff-c-"));
-    for (const [out, seed] of [[a, "3"], [b, "3"], [c, "4"]] as const) {
-      const r = chaff(["run", TINY, "--seed", seed, "--out", out]);
-      expect(r.status, r.stderr).toBe(0);
-      expect(r.stdout).toMatch(/defense\s+strongest observer/);
-    }
-    const ma = readFileSync(join(runDir(a), "metrics.json"));
-    const mb = readFileSync(join(runDir(b), "metrics.json"));
-    const mc = readFileSync(join(runDir(c), "metrics.json"));
+    // three runs of the shared setup, each in its own process: seed 3 on one worker (--seed 3
+    // given), seed 3 on two workers (the file's seed), seed 4 (test/setup/e2e-runs.ts)
+    const { w1, w2, s4 } = runs();
+    for (const r of [w1, w2, s4]) expect(r.status, r.stderr).toBe(0);
+    for (const r of [w1, s4]) expect(r.stdout).toMatch(/defense\s+strongest observer/);
+    const [a, b, c] = [w1, w2, s4].map(dirOf);
+    const ma = readFileSync(join(a, "metrics.json"));
+    const mb = readFileSync(join(b, "metrics.json"));
+    const mc = readFileSync(join(c, "metrics.json"));
     expect(sha256(ma)).toBe(sha256(mb));
     expect(sha256(ma)).not.toBe(sha256(mc));
-    const manifest = JSON.parse(readFileSync(join(runDir(a), "manifest.json"), "utf8"));
+    const manifest = JSON.parse(readFileSync(join(a, "manifest.json"), "utf8"));
     expect(manifest.seed).toBe(3);
+    expect(JSON.parse(readFileSync(join(c, "manifest.json"), "utf8")).seed).toBe(4);
     expect(manifest.node).toBe(process.version);
     expect(manifest.lockfileSha256).toMatch(/^[0-9a-f]{64}$/);
     expect(Object.keys(manifest.outputs)).toEqual(expect.arrayContaining(["metrics.json", "report.md"]));
     for (const [name, hash] of Object.entries(manifest.outputs)) {
-      expect(sha256(readFileSync(join(runDir(a), name)))).toBe(hash);
+      expect(sha256(readFileSync(join(a, name)))).toBe(hash);
     }
     expect(manifest.experiment.population.users).toBe(24);
-    expect(readFileSync(join(runDir(a), "metrics.json"), "utf8")).not.toMatch(/NaN|Infinity/);
-  }, 180_000);
+    expect(readFileSync(join(a, "metrics.json"), "utf8")).not.toMatch(/NaN|Infinity/);
+  });
 
   it("rejects an invalid experiment with one line per problem, exit code 2, and writes nothing", () => {
     const out = mkdtempSync(join(tmpdir(), "chaff-bad-"));
@@ -91,18 +98,17 @@ describe("chaff run", () => {
   });
 
   it("records wall and CPU time per phase in the manifest only, prints them with --timings, and the outputs do not depend on the workers", () => {
-    const one = mkdtempSync(join(tmpdir(), "chaff-t1-"));
-    const two = mkdtempSync(join(tmpdir(), "chaff-t2-"));
-    const r1 = chaff(["run", TINY, "--workers", "1", "--timings", "--out", one]);
+    const { experiment, w1: r1, w2: r2 } = runs();
     expect(r1.status, r1.stderr).toBe(0);
+    expect(r1.args).toEqual(expect.arrayContaining(["--workers", "1", "--timings"]));
     expect(r1.stdout).toMatch(/phase\s+wall s\s+CPU s\s+spans\n(.|\n)*simulate\s/);
     // --quiet: stdout stays the run directory alone, the table goes to stderr
-    const r2 = chaff(["run", TINY, "--workers", "2", "--quiet", "--timings", "--out", two]);
     expect(r2.status, r2.stderr).toBe(0);
-    expect(r2.stdout.trim()).toBe(runDir(two));
+    expect(r2.args).toEqual(expect.arrayContaining(["--workers", "2", "--quiet", "--timings"]));
+    expect(r2.stdout.trim()).toBe(dirOf(r2));
     expect(r2.stderr).toMatch(/^phase\s+wall s/m);
     expect(r2.stderr).toMatch(/^run\s+[\d.]+\s+[\d.]+\s+\(2 workers/m);
-    const [d1, d2] = [runDir(one), runDir(two)];
+    const [d1, d2] = [dirOf(r1), dirOf(r2)];
     const m1 = JSON.parse(readFileSync(join(d1, "manifest.json"), "utf8"));
     const m2 = JSON.parse(readFileSync(join(d2, "manifest.json"), "utf8"));
     for (const [m, workers] of [[m1, 1], [m2, 2]] as const) {
@@ -113,10 +119,10 @@ describe("chaff run", () => {
       // the arm: sim/parallel/arm-part-task.ts); one train span per arm (its training
       // population), and on workers one more where the arm takes the training run handed
       // over; one score span per observer in each arm, and one for the run's scoring
-      const tiny = JSON.parse(readFileSync(TINY, "utf8")) as { defenses: unknown[]; observers: unknown[] };
-      expect(m.timings.phases.simulate.spans).toBe(workers === 1 ? tiny.defenses.length : 2 * tiny.defenses.length);
-      expect(m.timings.phases.train.spans).toBe(workers === 1 ? tiny.defenses.length : 2 * tiny.defenses.length);
-      expect(m.timings.phases.score.spans).toBe(1 + tiny.defenses.length * tiny.observers.length);
+      const exp = JSON.parse(readFileSync(experiment, "utf8")) as { defenses: unknown[]; observers: unknown[] };
+      expect(m.timings.phases.simulate.spans).toBe(workers === 1 ? exp.defenses.length : 2 * exp.defenses.length);
+      expect(m.timings.phases.train.spans).toBe(workers === 1 ? exp.defenses.length : 2 * exp.defenses.length);
+      expect(m.timings.phases.score.spans).toBe(1 + exp.defenses.length * exp.observers.length);
       expect(m.timings.phases.figures.spans).toBe(1);
       for (const p of Object.values(m.timings.phases) as { wallSeconds: number; cpuSeconds: number }[]) {
         expect(p.wallSeconds).toBeGreaterThanOrEqual(0);
@@ -129,5 +135,5 @@ describe("chaff run", () => {
     // and the run still reproduces from its manifest, timings and all
     const rep = chaff(["reproduce", d2]);
     expect(rep.status, rep.stdout + rep.stderr).toBe(0);
-  }, 240_000);
+  }, 120_000);
 });

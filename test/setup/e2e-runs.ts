@@ -1,0 +1,102 @@
+/**
+ * Global setup of the `slow` project: the end-to-end runs several test files need, made
+ * once per `vitest run` instead of once per file (issue 17: `.ci/run` under 6 minutes).
+ *
+ * Three `chaff run`s of the tiny figures experiment (`test/fixtures/figures-experiment.json`:
+ * 24 users, ten simulated minutes, undefended and under Padmé, three users traced), each
+ * in its own child process, all three at once:
+ * - `w1`: `--seed 3 --workers 1 --timings` (the table and the timings on stdout);
+ * - `w2`: `--workers 2 --quiet --timings` (the file's seed, 3; stdout the run directory
+ *   alone, the timings on stderr);
+ * - `s4`: `--seed 4 --workers 1`.
+ * `test/sim/cli/run.test.ts` checks determinism (w1 and w2 byte for byte, across
+ * processes and worker counts; s4 differs), the manifests, the timings and `chaff
+ * reproduce` on them; `test/notebooks/notebooks.test.ts` builds the notebooks over a copy
+ * of w1. Each test gets `{ status, stdout, stderr, dir }` per run through
+ * `inject("e2eRuns")`; a test that changes a run directory copies it first.
+ *
+ * The runs are made only when the files vitest was asked to run include one of their
+ * users (`npx vitest run test/physics/x.test.ts` makes none; `npm run test:slow` and
+ * `npx vitest run test/sim/cli/run.test.ts` make them); otherwise `e2eRuns` is null.
+ */
+import { spawn } from "node:child_process";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import type { TestProject } from "vitest/node";
+
+const ROOT = resolve(import.meta.dirname, "../..");
+export const FIGURES_EXPERIMENT = join(ROOT, "test/fixtures/figures-experiment.json");
+
+/** The test files that use the shared runs. */
+const USERS = ["test/sim/cli/run.test.ts", "test/notebooks/notebooks.test.ts"];
+
+export interface E2eRun {
+  /** The command line after `chaff`. */
+  args: string[];
+  status: number | null;
+  stdout: string;
+  stderr: string;
+  /** The run directory (`<out>/<id>`), or null when the run wrote none. */
+  dir: string | null;
+}
+
+export interface E2eRuns {
+  experiment: string;
+  w1: E2eRun;
+  w2: E2eRun;
+  s4: E2eRun;
+}
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    e2eRuns: E2eRuns | null;
+  }
+}
+
+function chaff(args: string[], out: string): Promise<E2eRun> {
+  return new Promise((ok, fail) => {
+    const child = spawn(process.execPath, [join(ROOT, "bin/chaff.js"), ...args, "--out", out], { cwd: ROOT, env: { ...process.env, CI: "1" } });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (s: string) => (stdout += s));
+    child.stderr.setEncoding("utf8").on("data", (s: string) => (stderr += s));
+    child.on("error", fail);
+    child.on("close", (status) => {
+      let dirs: string[] = [];
+      try {
+        dirs = readdirSync(out).filter((d) => !d.startsWith("."));
+      } catch {
+        // no --out directory: the run failed before writing
+      }
+      ok({ args, status, stdout, stderr, dir: dirs.length === 1 ? join(out, dirs[0]) : null });
+    });
+  });
+}
+
+/** Whether the files this vitest run was asked for include a user of the shared runs (no file filter: every file). */
+function wanted(project: TestProject): boolean {
+  const filters = (project.vitest.config as { filters?: string[] }).filters ?? [];
+  if (filters.length === 0) return true;
+  return USERS.some((u) => filters.some((f) => resolve(ROOT, u).includes(f.replace(/^\.\//, "")) || resolve(f) === resolve(ROOT, u)));
+}
+
+let tmp = "";
+
+export async function setup(project: TestProject): Promise<void> {
+  if (!wanted(project)) {
+    project.provide("e2eRuns", null);
+    return;
+  }
+  tmp = mkdtempSync(join(tmpdir(), "chaff-e2e-"));
+  const [w1, w2, s4] = await Promise.all([
+    chaff(["run", FIGURES_EXPERIMENT, "--seed", "3", "--workers", "1", "--timings"], join(tmp, "w1")),
+    chaff(["run", FIGURES_EXPERIMENT, "--workers", "2", "--quiet", "--timings"], join(tmp, "w2")),
+    chaff(["run", FIGURES_EXPERIMENT, "--seed", "4", "--workers", "1"], join(tmp, "s4")),
+  ]);
+  project.provide("e2eRuns", { experiment: FIGURES_EXPERIMENT, w1, w2, s4 });
+}
+
+export async function teardown(): Promise<void> {
+  if (tmp) rmSync(tmp, { recursive: true, force: true });
+}

@@ -35,8 +35,11 @@ const sideSchema = z
 export const defenseSchema = z
   .object({
     name: z.string().min(1).max(64).regex(/^[A-Za-z0-9._-]+$/, "expected letters, digits, '.', '_' or '-'"),
-    device: sideSchema.default({ shaper: "none", params: {} }),
-    server: sideSchema.default({ shaper: "none", params: {} }),
+    // Defaults holding objects are functions: zod copies a default value only one level
+    // deep, so a parse that fills a default side's params in place would write into the
+    // schema itself, and every later parse (and `chaff schema`) in that process would see it.
+    device: sideSchema.default(() => ({ shaper: "none", params: {} })),
+    server: sideSchema.default(() => ({ shaper: "none", params: {} })),
   })
   .strict();
 
@@ -159,7 +162,7 @@ export const experimentSchema = z
     conversations: z
       .array(z.object({ model: z.string().min(1), params }).strict())
       .min(1)
-      .default([{ model: "messaging", params: {} }]),
+      .default(() => [{ model: "messaging", params: {} }]),
     transport: transportSchema.prefault({}),
     network: networkSchema.prefault({}),
     topology: topologySchema.optional().describe("access networks, ISPs and VPN exits the users are placed on (default: one scope holding every user, one VPN exit per user)"),

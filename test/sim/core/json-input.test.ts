@@ -45,6 +45,11 @@ describe("JSON input files", () => {
     reads.bytes = 0;
     expect(problems(() => readJsonFile(p, { label: "experiment file" }))).toEqual([`experiment file ${p}: 300 MiB, larger than the 16 MiB accepted`]);
     expect(reads.bytes).toBe(0);
+    // The count is live: a file under the cap is read through it, byte for byte.
+    const ok = join(tmp, "counted.json");
+    writeFileSync(ok, "[1,2,3]");
+    expect(readJsonFile(ok)).toEqual([1, 2, 3]);
+    expect(reads.bytes).toBe(7);
     const q = join(tmp, "small-cap.json");
     writeFileSync(q, "[1,2,3]");
     expect(problems(() => readJsonFile(q, { maxBytes: 4 }))).toEqual([`file ${q}: 7 bytes, larger than the 4 bytes accepted`]);

@@ -183,8 +183,13 @@ export class VolumeCorrelationObserver implements Observer {
     this.tap = new BinnedVolume({ users: ctx.users, start: ctx.start, end: ctx.end, binWidth, measure: params.measure });
   }
 
-  /** The standardized rows of uplink, downlink or both, and the pairing terms over them (direction-pairing.ts). */
-  plan(): RowPairingPlan {
+  /**
+   * The standardized rows of uplink, downlink or both, and the pairing terms over them
+   * (direction-pairing.ts). `reuse`: the kernels keep the scale pass's blocks for the link task in this thread
+   * (`ScaleBlockMemo`); off when the blocks are scored on a pool, which never asks these
+   * kernels.
+   */
+  plan(reuse = true): RowPairingPlan {
     const { users, bins, up, down } = this.tap;
     const p = this.params;
     const memo = new ScaleBlockMemo();
@@ -195,7 +200,10 @@ export class VolumeCorrelationObserver implements Observer {
       for (let i = 0; i < total.length; i++) total[i] = up[i] + down[i];
       return memo.series(standardizedCopy(total, users, bins, p.rank));
     };
-    const kernelOf = (X: Float32Array, Y: Float32Array) => memo.wrap(X, Y, correlationKernel(X, Y, bins, { maxLag: p.maxLagBins, peak: p.peak, block: p.block }));
+    const kernelOf = (X: Float32Array, Y: Float32Array) => {
+      const kernel = correlationKernel(X, Y, bins, { maxLag: p.maxLagBins, peak: p.peak, block: p.block });
+      return reuse ? memo.wrap(X, Y, kernel) : kernel;
+    };
     return rowPairingPlan(p.pairing, series, kernelOf, {
       users,
       combine: p.combine,
@@ -212,7 +220,7 @@ export class VolumeCorrelationObserver implements Observer {
     const p = this.params;
     if (p.workers === 1) return this.score(labels);
     const { users, bins } = this.tap;
-    const plan = this.plan();
+    const plan = this.plan(false);
     const pool = this.ctx.pairPools?.(p.workers) ?? inlinePairPool();
     try {
       return await linkTaskParallel(labels.pairs(p.task), { streams: plan.streams, terms: plan.rowTerms, n: users, d: bins }, {

@@ -1,16 +1,19 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
-import { describe, expect, it } from "vitest";
-import { CollectError, collectSweep, COLLECTED_FILE } from "../../../sim/sweep/collect.ts";
+import { beforeAll, describe, expect, it } from "vitest";
+import { CollectError, collectSweep, COLLECTED_FILE, type CollectResult } from "../../../sim/sweep/collect.ts";
 import { parseExperiment } from "../../../sim/experiment/parse.ts";
+import type { Experiment } from "../../../sim/experiment/schema.ts";
 import { runSweep } from "../../../sim/sweep/runner.ts";
 import { enumeratePoints } from "../../../sim/sweep/plan.ts";
 import { reproduceRun } from "../../../sim/runs/reproduce.ts";
 
 const ROOT = resolve(import.meta.dirname, "../../..");
-const SWEEP = join(ROOT, "sim/experiment/builtin/sweep-cover-rate.json");
+// The builtin sweep-cover-rate's shape (three rates by two seeds, two arms) at a scale where
+// a point costs a fraction of a CPU second: what is checked here is rows and files.
+const SWEEP = join(ROOT, "test/fixtures/sweep/cover-rate-small.json");
 const raw = () => JSON.parse(readFileSync(SWEEP, "utf8"));
 
 const tmp = (tag: string) => mkdtempSync(join(tmpdir(), `chaff-${tag}-`));
@@ -24,25 +27,34 @@ async function parquetRows(path: string): Promise<Record<string, unknown>[]> {
 }
 
 describe("sweep, shards and collect", () => {
-  it("gives the same rows for --shard 0/1 as for the union of 0/3, 1/3, 2/3, and for 1 and 2 workers", async () => {
-    const exp = await parseExperiment(raw());
-    const points = enumeratePoints(exp).length;
-    expect(points).toBeGreaterThanOrEqual(6);
-
-    const whole = tmp("whole");
+  // The whole sweep, and the same sweep as three shards into one directory, each collected:
+  // compared with each other below, and the sharded one reproduced from its manifest.
+  let exp: Experiment;
+  let points = 0;
+  let whole = "";
+  let sharded = "";
+  const shardPoints: number[] = [];
+  let a: CollectResult;
+  let b: CollectResult;
+  beforeAll(async () => {
+    exp = await parseExperiment(raw());
+    points = enumeratePoints(exp).length;
+    whole = tmp("whole");
     await runSweep({ experiment: exp, out: whole, shard: { index: 0, count: 1 }, workers: 1 });
-    const sharded = tmp("sharded");
-    for (let i = 0; i < 3; i++) {
-      const r = await runSweep({ experiment: exp, out: sharded, shard: { index: i, count: 3 }, workers: 1 });
-      expect(r.shardPoints).toBe(Math.ceil((points - i) / 3));
-    }
+    sharded = tmp("sharded");
+    for (let i = 0; i < 3; i++) shardPoints.push((await runSweep({ experiment: exp, out: sharded, shard: { index: i, count: 3 }, workers: 1 })).shardPoints);
+    a = await collectSweep(whole);
+    b = await collectSweep(sharded);
+  });
+
+  it("gives the same rows for --shard 0/1 as for the union of 0/3, 1/3, 2/3, and for 1 and 2 workers", async () => {
+    expect(points).toBeGreaterThanOrEqual(6);
+    for (let i = 0; i < 3; i++) expect(shardPoints[i]).toBe(Math.ceil((points - i) / 3));
     expect(readdirSync(sharded).filter((f) => f.startsWith("rows.shard-")).sort()).toEqual([
       "rows.shard-0-of-3.jsonl",
       "rows.shard-1-of-3.jsonl",
       "rows.shard-2-of-3.jsonl",
     ]);
-    const a = await collectSweep(whole);
-    const b = await collectSweep(sharded);
     expect(a.points).toBe(points);
     expect(b.points).toBe(points);
     const rowsA = readFileSync(join(whole, COLLECTED_FILE));
@@ -74,7 +86,6 @@ describe("sweep, shards and collect", () => {
   });
 
   it("collect names what is missing or duplicated, and a sweep refuses a directory of another experiment", async () => {
-    const exp = await parseExperiment(raw());
     const dir = tmp("partial");
     await runSweep({ experiment: exp, out: dir, shard: { index: 1, count: 3 }, workers: 1 });
     let err: CollectError | null = null;
@@ -98,18 +109,19 @@ describe("sweep, shards and collect", () => {
   });
 
   it("reproduces a collected sweep from its manifest, and names a shard file changed afterwards", async () => {
-    const exp = await parseExperiment(raw());
+    // A copy of the three-shard sweep collected above, so changing it leaves the original.
     const dir = tmp("repro");
-    for (let i = 0; i < 2; i++) await runSweep({ experiment: exp, out: dir, shard: { index: i, count: 2 }, workers: 1 });
-    await collectSweep(dir);
+    cpSync(sharded, dir, { recursive: true });
     const ok = await reproduceRun(dir);
     expect(ok.problems).toEqual([]);
-    expect(ok.verified).toEqual(expect.arrayContaining(["rows.collected.jsonl", "rows.parquet", "summary.json", "rows.shard-0-of-2.jsonl", "rows.shard-1-of-2.jsonl"]));
-    const shard = join(dir, "rows.shard-1-of-2.jsonl");
+    expect(ok.verified).toEqual(
+      expect.arrayContaining(["rows.collected.jsonl", "rows.parquet", "summary.json", "rows.shard-0-of-3.jsonl", "rows.shard-1-of-3.jsonl", "rows.shard-2-of-3.jsonl"]),
+    );
+    const shard = join(dir, "rows.shard-1-of-3.jsonl");
     writeFileSync(shard, readFileSync(shard, "utf8").replace(/"seed":(\d)/, (_m, d) => `"seed":${(Number(d) + 1) % 10}`));
     const bad = await reproduceRun(dir);
     expect(bad.ok).toBe(false);
     expect(bad.problems).toHaveLength(1);
-    expect(bad.problems[0]).toMatch(/^rows\.shard-1-of-2\.jsonl: the file does not match its recorded SHA-256/);
+    expect(bad.problems[0]).toMatch(/^rows\.shard-1-of-3\.jsonl: the file does not match its recorded SHA-256/);
   });
 });

@@ -94,14 +94,16 @@ export class Egress extends EgressActions {
     const cold = this.cold;
     const v = this.c + C_VIRTUAL_FREE_AT;
     // the packet's finish on the virtual link: real packets only, unpadded, gate open
-    cold[v] = (now > cold[v] ? now : cold[v]) + this.link.serialization(wire);
+    const free = cold[v];
+    const virt = (now > free ? now : free) + this.link.serialization(wire);
+    cold[v] = virt;
     cold[this.c + C_QUEUED_BYTES] += wire;
     const q = this.pool;
     q[r + Q_WIRE] = wire;
     q[r + Q_PAY] = payload;
     q[r + Q_FLOW] = flow;
     q[r + Q_ENQ] = now;
-    q[r + Q_VIRT] = cold[v];
+    q[r + Q_VIRT] = virt;
     this.justQueued = i;
     (this.shaper as Shaper).onQueued(now, wire, this);
     this.justQueued = -1;

@@ -103,22 +103,26 @@ export function shapeTrace(shaper: Shaper, input: Trace, opts: ShapeTraceOptions
   // inlined into it, can outgrow V8's inlining budget, and a µs time passed to a call
   // that is not inlined is boxed (16 B per packet)
   const clock = egress.clock;
+  // the input's columns in locals: a store the loop makes to a `Trace` field (the output's
+  // `push`) would otherwise make V8 reload them on every packet
+  const { time, size, payload, dir, kind, flow } = input;
+  const n = input.length;
   let i = 0;
   for (;;) {
     // the head's time read in place: `peekTime()` returns a double, boxed if V8 does not inline it
     const nextTimer = queue.count === 0 ? Infinity : queue.times[0];
-    const nextInput = i < input.length ? input.time[i] : Infinity;
+    const nextInput = i < n ? time[i] : Infinity;
     // input (class 0) before timers (class 1) at equal times
     if (nextInput <= nextTimer && nextInput <= until) {
-      if (input.dir[i] === UP) {
-        clock[0] = input.time[i];
-        egress.enqueueAt(0, input.size[i], input.payload[i], input.flow[i]);
+      if (dir[i] === UP) {
+        clock[0] = nextInput;
+        egress.enqueueAt(0, size[i], payload[i], flow[i]);
       } else {
         if (listens) {
-          clock[0] = input.time[i];
-          egress.receiveAt(0, input.size[i], input.kind[i] as Kind);
+          clock[0] = nextInput;
+          egress.receiveAt(0, size[i], kind[i] as Kind);
         }
-        if (!countOnly) out.push(input.time[i], input.size[i], input.payload[i], DOWN, input.kind[i] as Kind, input.flow[i]);
+        if (!countOnly) out.push(nextInput, size[i], payload[i], DOWN, kind[i] as Kind, flow[i]);
       }
       i++;
     } else if (nextTimer <= until) {

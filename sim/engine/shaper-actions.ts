@@ -231,6 +231,7 @@ export abstract class EgressActions extends EgressStreams implements ShaperActio
     const real = q[r + Q_PAY];
     const pay = real < wire ? real : wire;
     const flow = q[r + Q_FLOW];
+    const virt = q[r + Q_VIRT];
     const hot = this.hot;
     const h = this.h;
     const now = this.now;
@@ -243,7 +244,7 @@ export abstract class EgressActions extends EgressStreams implements ShaperActio
     const cold = this.cold;
     const c = this.c;
     cold[c + C_QUEUED_BYTES] -= wire;
-    this.sink.onPiece(this.cur, flow, pay, wire, true, finish - q[r + Q_VIRT], arrival);
+    this.sink.onPiece(this.cur, flow, pay, wire, true, finish - virt, arrival);
     hot[h + H_WIRE_BYTES] += wire;
     cold[c + C_REAL_PACKETS]++;
     cold[c + C_REAL_BYTES] += pay;

@@ -74,9 +74,14 @@ function chaff(args: string[], out: string): Promise<E2eRun> {
   });
 }
 
-/** Whether the files this vitest run was asked for include a user of the shared runs (no file filter: every file). */
+/**
+ * Whether the files this vitest run was asked for include a user of the shared runs.
+ * Vitest matches its command-line file filters as substrings of a test file's path and
+ * keeps them as `filenamePattern` (set before any global setup runs); without filters
+ * every file runs.
+ */
 function wanted(project: TestProject): boolean {
-  const filters = (project.vitest.config as { filters?: string[] }).filters ?? [];
+  const filters = (project.vitest as unknown as { filenamePattern?: string[] }).filenamePattern ?? [];
   if (filters.length === 0) return true;
   return USERS.some((u) => filters.some((f) => resolve(ROOT, u).includes(f.replace(/^\.\//, "")) || resolve(f) === resolve(ROOT, u)));
 }

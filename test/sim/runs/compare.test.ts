@@ -8,7 +8,8 @@ import { parseExperiment } from "../../../sim/experiment/parse.ts";
 import { InputError } from "../../../sim/core/validation.ts";
 import type { MetricRow } from "../../../sim/runs/metric-rows.ts";
 import { runId, writeRun } from "../../../sim/runs/run-dir.ts";
-import { runFiles } from "../../../sim/runs/outputs.ts";
+import { prettyJson } from "../../../sim/core/canonical-json.ts";
+import { runExperiment } from "../../../sim/experiment/run.ts";
 
 const ROOT = resolve(import.meta.dirname, "../../..");
 const row = (estimate: number | null, lo: number | null, hi: number | null, metric = "auc", observer: string | null = "x@isp"): MetricRow => ({
@@ -68,8 +69,10 @@ describe("chaff compare", () => {
     const dirs: string[] = [];
     for (const raw of [strong, weak]) {
       const exp = await parseExperiment(raw);
-      const { files } = await runFiles(exp);
-      dirs.push(writeRun(mkdtempSync(join(tmpdir(), "chaff-cmp-")), runId(exp.name, exp.seed, exp), exp, files));
+      // compare reads a run directory's metrics.json alone: the run is written with that
+      // output only (the same bytes chaff run writes, sim/runs/outputs.ts), no figures rendered
+      const { metrics } = await runExperiment(exp);
+      dirs.push(writeRun(mkdtempSync(join(tmpdir(), "chaff-cmp-")), runId(exp.name, exp.seed, exp), exp, { "metrics.json": prettyJson(metrics) }));
     }
     const [base, run] = dirs;
 

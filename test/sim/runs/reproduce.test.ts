@@ -1,8 +1,8 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { describe, expect, it } from "vitest";
+import { basename, join, resolve } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
 import { parseExperiment } from "../../../sim/experiment/parse.ts";
 import { reproduceRun } from "../../../sim/runs/reproduce.ts";
 import { runId, writeRun } from "../../../sim/runs/run-dir.ts";
@@ -11,10 +11,18 @@ import { runFiles } from "../../../sim/runs/outputs.ts";
 const ROOT = resolve(import.meta.dirname, "../../..");
 const TINY = join(ROOT, "test/fixtures/tiny-experiment.json");
 
-async function recordRun(): Promise<string> {
+/** The tiny experiment for two simulated minutes, recorded once for the file; each test tampers with its own copy. */
+let recorded = "";
+beforeAll(async () => {
   const exp = await parseExperiment({ ...JSON.parse(readFileSync(TINY, "utf8")), durationSeconds: 120 });
   const { files } = await runFiles(exp);
-  return writeRun(mkdtempSync(join(tmpdir(), "chaff-repro-")), runId(exp.name, exp.seed, exp), exp, files);
+  recorded = writeRun(mkdtempSync(join(tmpdir(), "chaff-repro-")), runId(exp.name, exp.seed, exp), exp, files);
+});
+
+function recordRun(): string {
+  const dir = join(mkdtempSync(join(tmpdir(), "chaff-repro-")), basename(recorded));
+  cpSync(recorded, dir, { recursive: true });
+  return dir;
 }
 
 /** Changes one byte: the first digit after `"estimate": ` becomes another digit. */
@@ -27,7 +35,7 @@ function flipOneByte(path: string): void {
 
 describe("reproduce", () => {
   it("verifies an untouched run, and fails naming the file and the first differing field when one byte of metrics.json changes", async () => {
-    const dir = await recordRun();
+    const dir = recordRun();
     const ok = await reproduceRun(dir);
     expect(ok.problems).toEqual([]);
     const outputs = Object.keys(JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8")).outputs).sort();
@@ -49,7 +57,7 @@ describe("reproduce", () => {
   });
 
   it("names a tampered experiment in the manifest, and a re-run that no longer matches", async () => {
-    const dir = await recordRun();
+    const dir = recordRun();
     const mpath = join(dir, "manifest.json");
     const manifest = JSON.parse(readFileSync(mpath, "utf8"));
     // Edit the experiment but keep its recorded hash: the manifest no longer vouches for it.

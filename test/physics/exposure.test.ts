@@ -14,13 +14,20 @@
  * - `chaff exposure --baseline` exits 1 for a policy that exposes more than the baseline
  *   (no-protection judged against the vpn policy's committed baseline), naming the
  *   vantage × observer that rose, and 0 for the policy against its own baseline.
+ *
+ * Each policy runs once: the no-protection and vpn figures are read off the run
+ * directories those two `chaff exposure --baseline` commands write (the same experiment
+ * the in-process runner would run: policy-experiment.ts at CI size, whose results do not
+ * depend on the process or the workers), and the vpn-shaping summary is computed from the
+ * run's metrics as report.html shows it (exposureView), without drawing the run's other
+ * figures, which nothing here reads.
  */
 import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { experimentFrom } from "../../sim/cli/load-experiment.ts";
 import { runExperiment } from "../../sim/experiment/run.ts";
 import { parsePolicyFile } from "../../sim/exposure/policy-file.ts";
@@ -28,17 +35,37 @@ import { policyExperiment } from "../../sim/exposure/policy-experiment.ts";
 import { CI } from "../../sim/exposure/population.ts";
 import type { ExposureCell, ExposureSummary } from "../../sim/exposure/summary.ts";
 import { NETWORK_VANTAGES } from "../../sim/exposure/verdicts.ts";
-import { reportFiles } from "../../sim/report/html.ts";
+import { exposureView } from "../../sim/exposure/outputs.ts";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const run = promisify(execFile);
 const scratch = mkdtempSync(join(tmpdir(), "chaff-exposure-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
+/** The policy run in process: its exposure summary, from the run's metrics. */
 async function exposure(name: string): Promise<ExposureSummary> {
   const p = await parsePolicyFile(JSON.parse(readFileSync(join(ROOT, "sim/exposure/policies", `${name}.json`), "utf8")));
   const exp = await experimentFrom(await policyExperiment(p, CI));
-  return JSON.parse(reportFiles(await runExperiment(exp))["exposure.json"] as string) as ExposureSummary;
+  return exposureView((await runExperiment(exp)).metrics).summary;
+}
+
+interface CliRun {
+  code: number;
+  out: string;
+  /** The exposure.json of the run directory the command wrote (the first line it prints with --quiet). */
+  summary: ExposureSummary;
+}
+
+/** `chaff exposure POLICY --size ci --quiet --baseline FILE` in a child process, and what it wrote. */
+async function cliExposure(policy: string, baseline: string): Promise<CliRun> {
+  const args = [join(ROOT, "bin/chaff.js"), "exposure", policy, "--size", "ci", "--workers", "1", "--quiet", "--out", scratch, "--baseline", baseline];
+  const { code, out, err } = await run(process.execPath, args, { cwd: ROOT, maxBuffer: 64 * 1024 * 1024 }).then(
+    (r) => ({ code: 0, out: r.stdout, err: r.stderr }),
+    (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, out: e.stdout, err: e.stderr }),
+  );
+  if (code !== 0 && code !== 1) throw new Error(`chaff exposure ${policy} exited ${code}:\n${err}`);
+  const dir = out.split("\n")[0];
+  return { code, out, summary: JSON.parse(readFileSync(join(dir, "exposure.json"), "utf8")) as ExposureSummary };
 }
 
 const cell = (s: ExposureSummary, defense: string, where: string, observer: string): ExposureCell => {
@@ -48,16 +75,27 @@ const cell = (s: ExposureSummary, defense: string, where: string, observer: stri
 };
 
 describe("exposure: what each vantage learns under each policy (CI size)", () => {
-  it("plain DNS: the hotspot's local observer identifies the messaging service near-certainly", async () => {
-    const s = await exposure("no-protection");
+  let worse: CliRun;
+  let same: CliRun;
+  let shaping: ExposureSummary;
+  beforeAll(async () => {
+    [worse, same, shaping] = await Promise.all([
+      cliExposure("no-protection", "results/baselines/exposure-vpn.json"),
+      cliExposure("vpn", "results/baselines/exposure-vpn.json"),
+      exposure("vpn-shaping"),
+    ]);
+  }, 900_000);
+
+  it("plain DNS: the hotspot's local observer identifies the messaging service near-certainly", () => {
+    const s = worse.summary;
     const c = cell(s, "none", "local[cafe-hotspot]", "service-identification");
     expect(c.auc.resolvable).toBe(true);
     expect(c.auc.estimate!).toBeGreaterThanOrEqual(0.95);
     expect(s.verdicts.some((v) => v.startsWith("The local-network observer of cafe-hotspot identifies the messaging service near-certainly"))).toBe(true);
-  }, 600_000);
+  });
 
-  it("encrypted DNS + ECH + VPN: service identification at chance at the hotspot and the ISP, while the ISPs' timing correlation still links", async () => {
-    const s = await exposure("vpn");
+  it("encrypted DNS + ECH + VPN: service identification at chance at the hotspot and the ISP, while the ISPs' timing correlation still links", () => {
+    const s = same.summary;
     for (const where of ["local[cafe-hotspot]", "isp[fiber-co]", "isp"]) {
       const c = cell(s, "none", where, "service-identification");
       expect(c.auc.lo!, where).toBeLessThanOrEqual(0.5);
@@ -67,10 +105,10 @@ describe("exposure: what each vantage learns under each policy (CI size)", () =>
     expect(Math.max(...timing.map((c) => c.auc.lo ?? 0))).toBeGreaterThan(0.6);
     expect(s.verdicts.some((v) => v.startsWith("The local-network observer of cafe-hotspot cannot tell who uses the messaging service (at chance"))).toBe(true);
     expect(s.verdicts.some((v) => v.startsWith("The ISP (every instance at once, colluding) links who talks to whom") && v.includes("this policy adds no shaper"))).toBe(true);
-  }, 600_000);
+  });
 
-  it("VPN + shaper: the strongest timing observer on the network path is lower by a paired difference excluding 0, and the cost is stated", async () => {
-    const s = await exposure("vpn-shaping");
+  it("VPN + shaper: the strongest timing observer on the network path is lower by a paired difference excluding 0, and the cost is stated", () => {
+    const s = shaping;
     const [base, shaped] = s.arms;
     expect(shaped.device).not.toBe("none");
     let lowered = false;
@@ -83,18 +121,12 @@ describe("exposure: what each vantage learns under each policy (CI size)", () =>
     expect(lowered).toBe(true);
     expect(s.verdicts.some((v) => /^The shaper \(shaped: .*\) costs .*% more bandwidth/.test(v))).toBe(true);
     expect(s.verdicts.some((v) => v.startsWith("The strongest timing observer on the network path") && v.includes("(lower)"))).toBe(true);
-  }, 600_000);
+  });
 
-  it("--baseline exits 1 for a policy that exposes more (no-protection against the vpn baseline), naming what rose; 0 against its own", async () => {
-    const cli = (args: string[]) => run(process.execPath, [join(ROOT, "bin/chaff.js"), ...args], { cwd: ROOT, maxBuffer: 64 * 1024 * 1024 }).then(
-      (r) => ({ code: 0, out: r.stdout }),
-      (e: { code: number; stdout: string }) => ({ code: e.code, out: e.stdout }),
-    );
-    const worse = await cli(["exposure", "no-protection", "--size", "ci", "--workers", "1", "--quiet", "--out", scratch, "--baseline", "results/baselines/exposure-vpn.json"]);
+  it("--baseline exits 1 for a policy that exposes more (no-protection against the vpn baseline), naming what rose; 0 against its own", () => {
     expect(worse.code).toBe(1);
     expect(worse.out).toMatch(/none\s+local\[cafe-hotspot\] service-identification\s+auc\s+.*WORSE/);
-    const same = await cli(["exposure", "vpn", "--size", "ci", "--workers", "1", "--quiet", "--out", scratch, "--baseline", "results/baselines/exposure-vpn.json"]);
     expect(same.out).toContain("No vantage × observer exposes more than the baseline.");
     expect(same.code).toBe(0);
-  }, 600_000);
+  });
 });

@@ -5,7 +5,7 @@ import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { collectSweep } from "../../../sim/sweep/collect.ts";
 import { parseExperiment } from "../../../sim/experiment/parse.ts";
-import { runSweep } from "../../../sim/sweep/runner.ts";
+import { runSweep, type SweepStart } from "../../../sim/sweep/runner.ts";
 
 const ROOT = resolve(import.meta.dirname, "../../..");
 const CHAFF = join(ROOT, "bin/chaff.js");
@@ -58,15 +58,18 @@ describe("a killed sweep", () => {
     expect(new Set(ids).size).toBe(total);
 
     // The same rows as a sweep never interrupted, once collected.
+    const experiment = await parseExperiment(exp);
     const clean = join(dir, "clean");
-    await runSweep({ experiment: await parseExperiment(exp), out: clean, shard: { index: 0, count: 1 }, workers: 1 });
+    await runSweep({ experiment, out: clean, shard: { index: 0, count: 1 }, workers: 1 });
     for (const d of [out, clean]) expect((await collectSweep(d)).points).toBe(total);
     expect(readFileSync(join(out, "rows.collected.jsonl")).equals(readFileSync(join(clean, "rows.collected.jsonl")))).toBe(true);
 
-    // A third start has nothing left to do.
-    const third = spawnSync(process.execPath, [CHAFF, "sweep", file, "--out", out], { cwd: ROOT, encoding: "utf8" });
-    expect(third.status).toBe(0);
-    expect(third.stderr).toMatch(new RegExp(`${total} already done, 0 to run`));
+    // A third start has nothing left to do. (In this process: the command's line saying so
+    // is the second start's, checked above.)
+    let start: SweepStart | null = null;
+    const third = await runSweep({ experiment, out, shard: { index: 0, count: 1 }, workers: 1, onStart: (s) => (start = s) });
+    expect(start).toMatchObject({ done: total, todo: 0 });
+    expect(third.ran).toBe(0);
     expect(lines(rows)).toHaveLength(total);
   });
 });

@@ -47,7 +47,7 @@ describe("every built-in policy at small scale", () => {
     it(`${name}: a well-formed exposure.json, heat map and report section`, async () => {
       const { exp, result } = await runPolicy(name);
       const exposure = exposureOutputs(result.metrics);
-      const files = { ...exposure.files, "report.html": reportHtml({ metrics: result.metrics, figures: {}, exposure }) };
+      const files: Record<string, string | Uint8Array> = { ...exposure.files, "report.html": reportHtml({ metrics: result.metrics, figures: {}, exposure }) };
       const text = files["exposure.json"] as string;
       expect(text).not.toMatch(/NaN|Infinity/);
       const s = JSON.parse(text) as ExposureSummary;

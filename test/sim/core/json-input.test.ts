@@ -38,18 +38,33 @@ describe("JSON input files", () => {
     expect(readJsonFile(p)).toEqual({ a: [1, { b: 2 }] });
   });
 
-  it("refuses a file above the size cap with one line, without reading it (a sparse 300 MB file)", () => {
+  it("refuses a file above the size cap with one line, without reading it (a sparse 300 MB file)", async () => {
+    // A fresh copy of the reader, so it reads through the counting readSync even when an
+    // earlier test file in this process loaded it before the mock (fast tests share modules).
+    vi.resetModules();
+    const fresh = await import("../../../sim/core/json-input.ts");
+    const { InputError: FreshInputError } = await import("../../../sim/core/validation.ts");
+    const freshProblems = (f: () => unknown): string[] => {
+      try {
+        f();
+      } catch (e) {
+        expect(e).toBeInstanceOf(FreshInputError);
+        return (e as InputError).problems;
+      }
+      throw new Error("expected an InputError");
+    };
+    // The count is live: a file under the cap is read through it, byte for byte.
+    const ok = join(tmp, "counted.json");
+    writeFileSync(ok, "[1,2,3]");
+    reads.bytes = 0;
+    expect(fresh.readJsonFile(ok)).toEqual([1, 2, 3]);
+    expect(reads.bytes).toBe(7);
     const p = join(tmp, "big.json");
     writeFileSync(p, "");
     truncateSync(p, 300 * 1024 * 1024);
     reads.bytes = 0;
-    expect(problems(() => readJsonFile(p, { label: "experiment file" }))).toEqual([`experiment file ${p}: 300 MiB, larger than the 16 MiB accepted`]);
+    expect(freshProblems(() => fresh.readJsonFile(p, { label: "experiment file" }))).toEqual([`experiment file ${p}: 300 MiB, larger than the 16 MiB accepted`]);
     expect(reads.bytes).toBe(0);
-    // The count is live: a file under the cap is read through it, byte for byte.
-    const ok = join(tmp, "counted.json");
-    writeFileSync(ok, "[1,2,3]");
-    expect(readJsonFile(ok)).toEqual([1, 2, 3]);
-    expect(reads.bytes).toBe(7);
     const q = join(tmp, "small-cap.json");
     writeFileSync(q, "[1,2,3]");
     expect(problems(() => readJsonFile(q, { maxBytes: 4 }))).toEqual([`file ${q}: 7 bytes, larger than the 4 bytes accepted`]);

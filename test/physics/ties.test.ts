@@ -1,10 +1,10 @@
 /**
  * Physics of ties and activity (issue 11 item 3), on full simulations, not tuned to pass:
- * - a user's activity does not change with the population size: in two-day worlds of 50
- *   and 120 users (with sleep and idle background traffic), users 0–49 start their
- *   conversations at exactly the same times (an exact property of the seeding, so the
- *   larger world need only be larger: it is the 120-user world the checks below run on,
- *   instead of a world of its own);
+ * - a user's activity does not change with the population size: in worlds of 50 and 120
+ *   users (with sleep and idle background traffic), users 0–49 start their conversations
+ *   at exactly the same times over the first six hours (an exact property of the seeding,
+ *   so the larger world need only be larger: it is the two-day 120-user world the checks
+ *   below run on, instead of a world of its own, and the 50-user world runs six hours);
  * - with heavy-tailed tie strength pairs talk again and again: over two days a user's
  *   top partner gets about half of the conversations it starts (a quarter with equal
  *   ties), and at least as many linked pairs talk more than once within six hours;
@@ -81,15 +81,15 @@ let small: Awaited<ReturnType<typeof run>>;
 beforeAll(async () => {
   strong = await run({ users, sleep: {} }, 48, true);
   equal = await run({ users, sleep: {}, tieStrength: "equal" }, 48, true);
-  small = await run({ users: 50, sleep: {} }, 48, true);
-}, 600_000); // three two-day worlds
+  small = await run({ users: 50, sleep: {} }, 6, true);
+}, 600_000);
 
 describe("activity does not change with the population size", () => {
   it("starts users 0–49's conversations at the same times in worlds of 50 and 120 users", () => {
     const starts = (r: WorldResult) => {
       const c = r.truth.conversations;
       const out: string[] = [];
-      for (let i = 0; i < c.length; i++) if (c.a[i] < 50) out.push(`${c.a[i]}@${c.start[i]}`);
+      for (let i = 0; i < c.length; i++) if (c.a[i] < 50 && c.start[i] < 6 * HOUR) out.push(`${c.a[i]}@${c.start[i]}`);
       return out.sort();
     };
     const a = starts(small.result);

@@ -21,11 +21,12 @@ vi.mock("node:fs", async (importOriginal) => {
 const tmp = mkdtempSync(join(tmpdir(), "chaff-json-input-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-function problems(f: () => unknown): string[] {
+/** The problems of the InputError `f` throws (`errorClass`: the class of a freshly imported copy of the module). */
+function problems(f: () => unknown, errorClass: typeof InputError = InputError): string[] {
   try {
     f();
   } catch (e) {
-    expect(e).toBeInstanceOf(InputError);
+    expect(e).toBeInstanceOf(errorClass);
     return (e as InputError).problems;
   }
   throw new Error("expected an InputError");
@@ -44,15 +45,6 @@ describe("JSON input files", () => {
     vi.resetModules();
     const fresh = await import("../../../sim/core/json-input.ts");
     const { InputError: FreshInputError } = await import("../../../sim/core/validation.ts");
-    const freshProblems = (f: () => unknown): string[] => {
-      try {
-        f();
-      } catch (e) {
-        expect(e).toBeInstanceOf(FreshInputError);
-        return (e as InputError).problems;
-      }
-      throw new Error("expected an InputError");
-    };
     // The count is live: a file under the cap is read through it, byte for byte.
     const ok = join(tmp, "counted.json");
     writeFileSync(ok, "[1,2,3]");
@@ -63,7 +55,7 @@ describe("JSON input files", () => {
     writeFileSync(p, "");
     truncateSync(p, 300 * 1024 * 1024);
     reads.bytes = 0;
-    expect(freshProblems(() => fresh.readJsonFile(p, { label: "experiment file" }))).toEqual([`experiment file ${p}: 300 MiB, larger than the 16 MiB accepted`]);
+    expect(problems(() => fresh.readJsonFile(p, { label: "experiment file" }), FreshInputError)).toEqual([`experiment file ${p}: 300 MiB, larger than the 16 MiB accepted`]);
     expect(reads.bytes).toBe(0);
     const q = join(tmp, "small-cap.json");
     writeFileSync(q, "[1,2,3]");

@@ -11,7 +11,7 @@
 import type { ExposureArm, ExposureSummary } from "./summary-types.ts";
 import { num, withInterval } from "./verdicts.ts";
 import { formatMsInterval } from "../report/figures/units.ts";
-import { code, markdownTable, mdText, noHtml } from "../report/text.ts";
+import { code, markdownTable, mdText, noHtml, terminalText } from "../report/text.ts";
 
 /** The rows (header first) of one arm's vantage × observer table. */
 export function exposureRows(arm: ExposureArm): string[][] {
@@ -42,6 +42,7 @@ export function costRows(s: ExposureSummary): string[][] {
 
 /** Plain text tables, columns padded. */
 export function textTable(rows: string[][]): string {
+  rows = rows.map((r) => r.map(terminalText));
   const widths = rows[0].map((_, j) => Math.max(...rows.map((r) => [...r[j]].length)));
   return rows.map((r) => r.map((c, j) => c + " ".repeat(widths[j] - [...c].length)).join("  ").trimEnd()).join("\n");
 }

@@ -70,7 +70,21 @@ export function summaryTable(m: RunMetrics): string[][] {
   return rows;
 }
 
+/**
+ * Text safe for a terminal: control characters (C0, DEL, C1: an escape sequence could
+ * move the cursor, rewrite earlier lines or retitle the window) are shown as `\u{1b}`.
+ * Names in a results file may be hostile, and every table chaff prints or writes passes
+ * its cells through this.
+ *
+ * @example
+ * terminalText("none\u001b[2J") // "none\\u{1b}[2J"
+ */
+export function terminalText(s: string): string {
+  return s.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\u{${c.charCodeAt(0).toString(16)}}`);
+}
+
 export function textTable(rows: string[][]): string {
+  rows = rows.map((r) => r.map(terminalText));
   const widths = rows[0].map((_, j) => Math.max(...rows.map((r) => r[j].length)));
   return rows.map((r, i) => {
     const line = r.map((c, j) => c.padEnd(widths[j])).join("  ").trimEnd();
@@ -79,7 +93,7 @@ export function textTable(rows: string[][]): string {
 }
 
 export function markdownTable(rows: string[][]): string {
-  const esc = (s: string) => s.replace(/[|<>&]/g, (c) => (c === "|" ? "\\|" : c === "<" ? "&lt;" : c === ">" ? "&gt;" : "&amp;"));
+  const esc = (s: string) => terminalText(s).replace(/[|<>&]/g, (c) => (c === "|" ? "\\|" : c === "<" ? "&lt;" : c === ">" ? "&gt;" : "&amp;"));
   const [head, ...body] = rows;
   return [`| ${head.map(esc).join(" | ")} |`, `|${head.map(() => "---").join("|")}|`, ...body.map((r) => `| ${r.map(esc).join(" | ")} |`)].join("\n");
 }

@@ -32,7 +32,8 @@
  * c.regressions // => 1 when, say, the cover defense's AUC interval moved above the baseline's
  * markdownTable(compareTable(c))
  */
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
+import { readJsonFile } from "../core/json-input.ts";
 import { join } from "node:path";
 import { z } from "zod";
 import { issueLines } from "../core/validation.ts";
@@ -87,12 +88,8 @@ export interface Comparison {
 export function loadMetrics(path: string): RunMetrics {
   const file = existsSync(path) && statSync(path).isDirectory() ? join(path, "metrics.json") : path;
   if (!existsSync(file)) throw new InputError([`${file}: does not exist (expected a metrics.json or a run directory)`]);
-  let m: unknown;
-  try {
-    m = JSON.parse(readFileSync(file, "utf8"));
-  } catch (e) {
-    throw new InputError([`${file}: not valid JSON (${(e as Error).message})`]);
-  }
+  // Bounded, UTF-8, depth- and key-checked like every file chaff reads (a baseline may be hostile).
+  const m = readJsonFile(file, { label: "metrics file" });
   if (!m || typeof m !== "object" || !Array.isArray((m as { arms?: unknown }).arms)) {
     throw new InputError([`${file}: expected a metrics.json written by chaff run (an object with an "arms" list)`]);
   }

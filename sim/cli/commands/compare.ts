@@ -53,7 +53,7 @@ function counts(c: Comparison): string {
 export async function compareCommand(baselinePath: string, runPath: string, opts: CompareOptions): Promise<void> {
   const tolerances = await tolerancesFrom(opts);
   const { compareRuns, compareTable, loadMetrics } = await import("../../runs/compare.ts");
-  const { markdownTable } = await import("../../report/text.ts");
+  const { markdownTable, terminalText } = await import("../../report/text.ts");
   const c = compareRuns(loadMetrics(baselinePath), loadMetrics(runPath), tolerances);
   const worse = c.judgements.filter((j) => j.verdict === "WORSE" || j.verdict === "missing");
   const table = compareTable(c, { onlyChanges: opts.changes });
@@ -61,7 +61,7 @@ export async function compareCommand(baselinePath: string, runPath: string, opts
     `## chaff compare`,
     "",
     `Baseline \`${baselinePath}\`, run \`${runPath}\`. Every figure reads higher-is-worse (privacy: the observer does better; cost: the defense costs more).`,
-    ...c.notes.map((n) => `\n> note: ${n}`),
+    ...c.notes.map((n) => `\n> note: ${terminalText(n)}`),
     "",
     table.length > 1 ? markdownTable(table) : "No figure moved beyond its tolerance.",
     "",
@@ -69,7 +69,7 @@ export async function compareCommand(baselinePath: string, runPath: string, opts
     "",
     worse.length === 0
       ? "No regression."
-      : `**${worse.length} regression(s)**: ${worse.map((j) => `${j.defense} / ${j.observer ?? "cost"} / ${j.metric} (${j.verdict})`).join("; ")}.`,
+      : `**${worse.length} regression(s)**: ${terminalText(worse.map((j) => `${j.defense} / ${j.observer ?? "cost"} / ${j.metric} (${j.verdict})`).join("; "))}.`,
     "",
   ];
   const text = lines.join("\n");

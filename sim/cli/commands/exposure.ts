@@ -109,6 +109,7 @@ export async function exposureCommand(policy: string, opts: ExposureOptions): Pr
   const { runToDir } = await import("../run-to-dir.ts");
   const { judgePosture, postureRows } = await import("../../exposure/posture.ts");
   const { exposureText, textTable } = await import("../../exposure/table.ts");
+  const { terminalText } = await import("../../report/text.ts");
 
   // the normal runner's files: for an exposure experiment they include exposure.json,
   // exposure.md and the heat map (sim/report/html.ts reportFiles), so chaff reproduce agrees
@@ -127,7 +128,7 @@ export async function exposureCommand(policy: string, opts: ExposureOptions): Pr
     const lines = [
       "",
       `## chaff exposure ${p.name} against ${opts.baseline}`,
-      ...posture.notes.map((n) => `note: ${n}`),
+      ...posture.notes.map((n) => `note: ${terminalText(n)}`),
       rows.length > 1 ? textTable(rows) : "No vantage × observer exposes more than the baseline.",
       posture.regressions > 0 ? `${posture.regressions} figure(s) rose beyond ${tolerance === undefined ? "their intervals" : `+${tolerance}`} (or went missing): the policy exposes more than its baseline.` : "No regression.",
       "",

@@ -3,15 +3,17 @@
  * reach the terminal (and the Markdown chaff writes) as visible text, never as a control
  * character; and a baseline chaff compare reads is bounded like every other file.
  */
-import { mkdtempSync, rmSync, truncateSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
+import { compareCommand } from "../../../sim/cli/commands/compare.ts";
 import { markdownTable, terminalText, textTable } from "../../../sim/report/text.ts";
 import { textTable as exposureTextTable } from "../../../sim/exposure/table.ts";
 import { loadMetrics } from "../../../sim/runs/compare.ts";
 import { InputError } from "../../../sim/core/validation.ts";
 
+const ROOT = join(import.meta.dirname, "../../..");
 const tmp = mkdtempSync(join(tmpdir(), "chaff-terminal-text-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
@@ -49,5 +51,26 @@ describe("terminal-safe text", () => {
     const proto = join(tmp, "proto.json");
     writeFileSync(proto, '{"arms": [], "__proto__": {"x": 1}}');
     expect(() => loadMetrics(proto)).toThrow(/__proto__/);
+  });
+
+  it("chaff compare prints a hostile baseline's names as text: the table, the regression line", async () => {
+    // The committed gate baseline with one defense renamed: that defense is missing from the run, so its name is printed.
+    const gate = JSON.parse(readFileSync(join(ROOT, "results/baselines/gate.json"), "utf8")) as { arms: { defense: string }[] };
+    gate.arms[1]!.defense = hostile;
+    const baseline = join(tmp, "hostile-baseline.json");
+    writeFileSync(baseline, JSON.stringify(gate));
+    const out: string[] = [];
+    const write = vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => (out.push(String(chunk)), true));
+    const exitCode = process.exitCode;
+    try {
+      await compareCommand(baseline, join(ROOT, "results/baselines/gate.json"), { changes: true });
+    } finally {
+      write.mockRestore();
+      process.exitCode = exitCode;
+    }
+    const text = out.join("");
+    expect(text).toContain("padme\\u{1b}[2J");
+    expect(text).toMatch(/regression\(s\)\*\*: .*padme\\u\{1b\}/);
+    expect(text.split("\n").some((l) => controls.test(l))).toBe(false);
   });
 });

@@ -53,7 +53,9 @@ function counts(c: Comparison): string {
 export async function compareCommand(baselinePath: string, runPath: string, opts: CompareOptions): Promise<void> {
   const tolerances = await tolerancesFrom(opts);
   const { compareRuns, compareTable, loadMetrics } = await import("../../runs/compare.ts");
-  const { markdownTable, terminalText } = await import("../../report/text.ts");
+  const { markdownTable, mdText, terminalText } = await import("../../report/text.ts");
+  // Names and notes come from the two metrics files (possibly hostile), and this text is Markdown (CI step summaries) shown in a terminal.
+  const safe = (s: string) => mdText(terminalText(s));
   const c = compareRuns(loadMetrics(baselinePath), loadMetrics(runPath), tolerances);
   const worse = c.judgements.filter((j) => j.verdict === "WORSE" || j.verdict === "missing");
   const table = compareTable(c, { onlyChanges: opts.changes });
@@ -61,7 +63,7 @@ export async function compareCommand(baselinePath: string, runPath: string, opts
     `## chaff compare`,
     "",
     `Baseline \`${baselinePath}\`, run \`${runPath}\`. Every figure reads higher-is-worse (privacy: the observer does better; cost: the defense costs more).`,
-    ...c.notes.map((n) => `\n> note: ${terminalText(n)}`),
+    ...c.notes.map((n) => `\n> note: ${safe(n)}`),
     "",
     table.length > 1 ? markdownTable(table) : "No figure moved beyond its tolerance.",
     "",
@@ -69,7 +71,7 @@ export async function compareCommand(baselinePath: string, runPath: string, opts
     "",
     worse.length === 0
       ? "No regression."
-      : `**${worse.length} regression(s)**: ${terminalText(worse.map((j) => `${j.defense} / ${j.observer ?? "cost"} / ${j.metric} (${j.verdict})`).join("; "))}.`,
+      : `**${worse.length} regression(s)**: ${worse.map((j) => `${safe(j.defense)} / ${safe(j.observer ?? "cost")} / ${safe(j.metric)} (${j.verdict})`).join("; ")}.`,
     "",
   ];
   const text = lines.join("\n");

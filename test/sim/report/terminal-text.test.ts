@@ -55,8 +55,11 @@ describe("terminal-safe text", () => {
 
   it("chaff compare prints a hostile baseline's names as text: the table, the regression line", async () => {
     // The committed gate baseline with one defense renamed: that defense is missing from the run, so its name is printed.
-    const gate = JSON.parse(readFileSync(join(ROOT, "results/baselines/gate.json"), "utf8")) as { arms: { defense: string }[] };
+    const gate = JSON.parse(readFileSync(join(ROOT, "results/baselines/gate.json"), "utf8")) as { arms: { defense: string; device: { shaper: string } }[] };
     gate.arms[1]!.defense = hostile;
+    // and raw HTML, for the Markdown this output is too (CI step summaries): a renamed defense, a shaper named in a note
+    gate.arms[2]!.defense = "<img src=x onerror=alert(1)>";
+    gate.arms[3]!.device.shaper = "<script>alert(2)</script>";
     const baseline = join(tmp, "hostile-baseline.json");
     writeFileSync(baseline, JSON.stringify(gate));
     const out: string[] = [];
@@ -70,7 +73,11 @@ describe("terminal-safe text", () => {
     }
     const text = out.join("");
     expect(text).toContain("padme\\u{1b}[2J");
-    expect(text).toMatch(/regression\(s\)\*\*: .*padme\\u\{1b\}/);
+    // in the regression line the name is Markdown text as well, so its backslash is escaped too
+    expect(text).toMatch(/regression\(s\)\*\*: .*padme\\\\u\{1b\}/);
     expect(text.split("\n").some((l) => controls.test(l))).toBe(false);
+    expect(text).toContain("note: ");
+    expect(text).not.toMatch(/<img|<script/);
+    expect(text).toContain("&lt;img src=x onerror=alert(1)&gt;");
   });
 });

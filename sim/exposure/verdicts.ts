@@ -174,7 +174,7 @@ export function verdicts(s: ExposureSummary): string[] {
         sentence += learns(r)
           ? `; it remains with the shaper (${arm.defense}: ${d.observer} AUC ${withInterval(d.auc)}${paired})`
           : below.length
-            ? `${paired}${leak}`
+            ? `; with the shaper (${arm.defense})${paired}${leak}`
             : `; timing correlation remains until a shaper is added: with the shaper (${arm.defense}) the strongest reads ${withInterval(d.auc)} (${d.observer}${paired})`;
       }
     }

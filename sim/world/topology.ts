@@ -38,18 +38,19 @@ const nameSchema = z
   .max(64)
   .regex(/^[A-Za-z0-9._-]+$/, "expected letters, digits, '.', '_' or '-'");
 
+/** Bystanders over all networks together, at most. */
+export const MAX_BYSTANDERS = 100_000;
+
 export const accessNetworkSchema = z
   .object({
     name: nameSchema.describe("the network's name (an observer's `scope` at the local vantage)"),
     kind: z.enum(NETWORK_KINDS).describe("home or office Wi-Fi, a public hotspot, or a mobile carrier's radio network"),
     isp: nameSchema.describe("the ISP this network's traffic goes through (one of `isps`)"),
     weight: z.number().positive().max(1e6).default(1).describe("relative share of the messaging users placed here"),
-    bystanders: z.number().int().min(0).max(100_000).default(0).describe("devices on this network that do not run the messenger (service identification's negatives)"),
+    bystanders: z.number().int().min(0).max(MAX_BYSTANDERS).default(0).describe("devices on this network that do not run the messenger (service identification's negatives)"),
   })
   .strict();
 
-/** Bystanders over all networks together, at most. */
-export const MAX_BYSTANDERS = 100_000;
 
 export const topologySchema = z
   .object({

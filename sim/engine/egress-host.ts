@@ -20,7 +20,7 @@ export interface EgressSink {
 }
 
 /**
- * How an egress asks the engine to call `Egress.fire(slot, at[0], token)` at a later
+ * How an egress asks the engine to call `Egress.fireAt(slot, token)` (with the time in its clock register) at a later
  * time. The time comes in a one-double register, not as an argument: a µs time is a
  * double past 2^30, and passing one to a call V8 does not inline boxes it (see
  * `event-queue.ts`'s `pushStamped`, which takes it the same way). Read it before

@@ -67,12 +67,6 @@ export class Egress extends EgressActions {
     this.fireAt(slot, token);
   }
 
-  /** A packet from the peer arrived at slot `slot` (only for shapers that listen). */
-  receive(slot: number, now: Micros, size: number, kind: Kind): void {
-    this.clock[0] = now;
-    this.receiveAt(slot, size, kind);
-  }
-
   /** `start` at the time in `clock[0]`. */
   startAt(slot: number): void {
     const now = this.clock[0];

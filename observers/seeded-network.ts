@@ -12,7 +12,8 @@
  * Optimiser: Adam (Kingma & Ba, ICLR 2015), tfjs's own.
  *
  * This file holds what the observers share: the backend, dense and 1-D convolution
- * layers with seeded weights, feature standardization and a seeded mini-batch loop.
+ * layers with seeded weights and a seeded mini-batch loop (feature standardization is
+ * standardizer.ts).
  *
  * TensorFlow.js is loaded on first use (`cpuBackend()`, which every layer and `fit`
  * call), not when this file is imported: the observer registry imports every observer,
@@ -101,8 +102,6 @@ export function mlp(widths: readonly number[], rng: Rng): Layer {
   for (let k = 0; k + 1 < widths.length; k++) layers.push(dense(widths[k], widths[k + 1], rng.child(`layer/${k}`), k + 2 < widths.length ? "relu" : "linear"));
   return sequential(layers);
 }
-
-export { standardize, standardizer, type Standardizer } from "./standardizer.ts";
 
 export interface FitOptions {
   readonly epochs: number;

@@ -69,7 +69,7 @@ export default defineConfig({
     // Vitest's default is one core fewer than the machine has: one test process on CI's two
     // cores. Most test files are single-threaded, so a process per core runs the suite in
     // about half the wall time (tests that start worker pools share the cores with it).
-    maxWorkers: Math.max(availableParallelism(), 1),
+    maxWorkers: availableParallelism(),
     projects: [
       // Fast files share their process's loaded modules (`isolate: false`): each file then
       // pays only for the modules no earlier file in its process loaded. Imports were a

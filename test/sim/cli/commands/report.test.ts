@@ -24,7 +24,7 @@ function makeRun(id: string, withData = true): string {
   return writeRun(tmp, id, { seed: 7 }, files);
 }
 
-describe("chaff report", async () => {
+describe("chaff report", () => {
   it("writes a self-contained report.html and a report.md identical to the run's", async () => {
     const dir = makeRun("full");
     const before = readFileSync(join(dir, "report.md"), "utf8");

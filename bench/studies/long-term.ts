@@ -115,6 +115,8 @@ export async function undefendedDisclosure(raw: Record<string, unknown>) {
   const exp = await parseExperiment(raw);
   const end = exp.durationSeconds * SECOND;
   const index = exp.observers.findIndex((o) => o.observer === "statistical-disclosure");
+  // Alone, it is observer 0, so its stream is the file's only when it is the file's first observer.
+  if (index !== 0) throw new Error(`undefendedDisclosure: statistical-disclosure must be the experiment's first observer (it is at ${index}), or its stream differs from the full run's`);
   const alone = { ...exp, observers: [exp.observers[index]] };
   const arm = await buildArm(alone, exp.defenses.find((d) => d.name === "none")!, end, { radio: false });
   const result = arm.world.run();

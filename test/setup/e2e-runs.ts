@@ -56,7 +56,8 @@ declare module "vitest" {
 
 function chaff(args: string[], out: string): Promise<E2eRun> {
   return new Promise((ok, fail) => {
-    const child = spawn(process.execPath, [join(ROOT, "bin/chaff.js"), ...args, "--out", out], { cwd: ROOT, env: { ...process.env, CI: "1" } });
+    // killed after 10 minutes (status null, which the tests report), so a hung run cannot stall the slow project
+    const child = spawn(process.execPath, [join(ROOT, "bin/chaff.js"), ...args, "--out", out], { cwd: ROOT, env: { ...process.env, CI: "1" }, timeout: 600_000 });
     let stdout = "";
     let stderr = "";
     child.stdout.setEncoding("utf8").on("data", (s: string) => (stdout += s));

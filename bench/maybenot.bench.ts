@@ -2,8 +2,8 @@
  * Maybenot core benchmark (issue 14 item 6): events per second of chaff's Maybenot
  * framework (`shapers/maybenot/framework.ts`, the re-implementation of
  * maybenot-io/maybenot's `Framework::trigger_events`) over a 1,000,000-event trace,
- * with a multi-machine defense: the four DAITA machines (`shared/data`), or, if that
- * file is absent, the repository's generated padding defenses.
+ * with a multi-machine defense: the four DAITA machines (shipped with the tests,
+ * `test/shapers/maybenot/data/daita-v2-machines.txt`).
  *
  * The event trace is real integrator traffic, not a synthetic mix: the DAITA machines
  * run as the `maybenot` shaper over a messaging-like packet trace (60% uplink, bursts
@@ -22,7 +22,7 @@
  *
  *   npx tsx bench/maybenot.bench.ts [--repeats N] [--warmup N]   (or `npm run bench maybenot`)
  */
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { availableParallelism, loadavg } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -50,10 +50,8 @@ const REPEATS = arg("--repeats", 9);
 const WARMUP = arg("--warmup", 3);
 
 function machineStrings(): { label: string; machines: string[] } {
-  const daita = join(HERE, "..", "..", "shared", "data", "daita-v2-machines.txt");
-  if (existsSync(daita)) return { label: "the four DAITA machines", machines: lines(readFileSync(daita, "utf8")) };
-  const pub = lines(readFileSync(join(HERE, "..", "test", "shapers", "maybenot", "data", "public-machines.txt"), "utf8"));
-  return { label: "four generated padding machines (DAITA file absent)", machines: pub.slice(4, 8) };
+  const daita = join(HERE, "..", "test", "shapers", "maybenot", "data", "daita-v2-machines.txt");
+  return { label: "the four DAITA machines", machines: lines(readFileSync(daita, "utf8")) };
 }
 
 function lines(text: string): string[] {

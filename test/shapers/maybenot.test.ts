@@ -7,9 +7,9 @@ import type { MaybenotIntegrator } from "../../shapers/maybenot/integrator.ts";
 import { validateShaperParams } from "../../sim/experiment/registries.ts";
 import { PADDING, REAL, UP } from "../../sim/core/kinds.ts";
 import { rows, run } from "./run.ts";
-import { SHARED_DATA, block, machine, machineLines, pad, state } from "./maybenot/helpers.ts";
+import { DATA, block, machine, machineLines, pad, state } from "./maybenot/helpers.ts";
 
-const DAITA = machineLines(readFileSync(join(SHARED_DATA, "daita-v2-machines.txt"), "utf8"));
+const DAITA = machineLines(readFileSync(join(DATA, "daita-v2-machines.txt"), "utf8"));
 const NOOP = "02eNpjYEAHjOgCAAA0AAI=";
 
 /** Pads every `gap` µs after the first real packet is queued, `limit` times. */

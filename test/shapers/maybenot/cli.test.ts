@@ -7,7 +7,7 @@ import { decodeText, encodeText, exportText } from "../../../sim/cli/commands/ma
 import { exportShaper } from "../../../shapers/maybenot/export.ts";
 import { parseMachine } from "../../../shapers/maybenot/codec.ts";
 import { InputError } from "../../../sim/core/validation.ts";
-import { SHARED_DATA } from "./helpers.ts";
+import { DATA } from "./helpers.ts";
 
 const ROOT = resolve(import.meta.dirname, "../../..");
 const NOOP = "02eNpjYEAHjOgCAAA0AAI=";
@@ -20,7 +20,7 @@ describe("chaff machine decode / encode", () => {
   });
 
   it("reads files: DAITA's four machines decode to an array and encode to four lines", () => {
-    const file = join(SHARED_DATA, "daita-v2-machines.txt");
+    const file = join(DATA, "daita-v2-machines.txt");
     const list = JSON.parse(decodeText(file)) as unknown[];
     expect(list).toHaveLength(4);
     const dir = mkdtempSync(join(tmpdir(), "chaff-machine-"));

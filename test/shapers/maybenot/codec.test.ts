@@ -16,10 +16,10 @@ import { BincodeWriter } from "../../../shapers/maybenot/bincode.ts";
 import { DIST_TYPES } from "../../../shapers/maybenot/dist.ts";
 import { STATE_END, STATE_SIGNAL, U64_MAX } from "../../../shapers/maybenot/constants.ts";
 import { machineFromJson, machineToJson } from "../../../shapers/maybenot/json.ts";
-import { DATA, SHARED_DATA, machine, machineLines, pad, state } from "./helpers.ts";
+import { DATA, machine, machineLines, pad, state } from "./helpers.ts";
 
 const PUBLIC = machineLines(readFileSync(join(DATA, "public-machines.txt"), "utf8"));
-const DAITA = machineLines(readFileSync(join(SHARED_DATA, "daita-v2-machines.txt"), "utf8"));
+const DAITA = machineLines(readFileSync(join(DATA, "daita-v2-machines.txt"), "utf8"));
 const NOOP = "02eNpjYEAHjOgCAAA0AAI=";
 
 function expectError(f: () => unknown, pattern: RegExp): void {

@@ -12,10 +12,14 @@ import type { Machine } from "../../../shapers/maybenot/machine.ts";
 import { emptyState, type State } from "../../../shapers/maybenot/state.ts";
 
 export const HERE = dirname(fileURLToPath(import.meta.url));
+/**
+ * The public test data, shipped with the tests (a clone anywhere runs them): Maybenot's
+ * published machine strings (`public-machines.txt`, with their sources), the four DAITA
+ * v2 machines as deployed (`daita-v2-machines.txt`, one string per line, byte for byte
+ * as given to the project), and fuzzer finds.
+ */
 export const DATA = join(HERE, "data");
 export const VECTORS = join(HERE, "vectors");
-/** `shared/` next to the repository (a fresh clone placed next to it works too). */
-export const SHARED_DATA = join(HERE, "..", "..", "..", "..", "shared", "data");
 
 export function state(trans: Partial<Record<EventName, (number | [number, number])[]>>, action: Action | null = null, counterA: Counter | null = null, counterB: Counter | null = null): State {
   const s = emptyState();

@@ -20,15 +20,14 @@ import type { Labels } from "../../observers/labels.ts";
 import { summarizeScores } from "../../observers/metrics/summarize-scores.ts";
 import type { StatisticalDisclosureObserver } from "../../observers/statistical-disclosure.ts";
 import { buildArm } from "../../sim/experiment/build-arm.ts";
-import { CONTACT_KINDS, pairLabels } from "../../sim/experiment/labels.ts";
+import { CONTACT_KIND_CODES, pairLabels } from "../../sim/experiment/labels.ts";
 import { parseExperiment } from "../../sim/experiment/parse.ts";
 import { truthUntil } from "../../sim/experiment/truth-until.ts";
 import { stream } from "../../sim/core/rng.ts";
 import { HOUR, SECOND, type Micros } from "../../sim/core/time.ts";
-import { CONVERSATION_KINDS, type Truth } from "../../sim/world/truth.ts";
+import type { Truth } from "../../sim/world/truth.ts";
 import type { Study } from "./study.ts";
 
-const CONTACT = new Set<number>(CONTACT_KINDS.map((k) => CONVERSATION_KINDS.indexOf(k)));
 
 /** long-term.json, optionally reduced to `users` users and `days` days; everything else (ties, rhythm, sleep, observers, seed) the file's. */
 export function longTermExperiment(users?: number, days?: number): Record<string, unknown> & { defenses: { name: string }[]; metrics: Record<string, unknown> } {
@@ -86,7 +85,7 @@ export function strongestPartnerNamed(truth: Truth, sda: StatisticalDisclosureOb
     counts.set(a, m);
   };
   for (let i = 0; i < c.length; i++) {
-    if (!CONTACT.has(c.kind[i])) continue;
+    if (!CONTACT_KIND_CODES.has(c.kind[i])) continue;
     add(c.a[i], c.b[i]);
     add(c.b[i], c.a[i]);
   }

@@ -57,7 +57,8 @@ export const CONTACT_KINDS = ["direct", "voice-call", "video-call"] as const;
 /** Message types that make a window active. */
 export const ACTIVE_TYPES = ["text", "photo", "video", "voice-note", "file", "call"] as const;
 
-const CONTACT_KIND_CODES = new Set<number>(CONTACT_KINDS.map((k) => CONVERSATION_KINDS.indexOf(k)));
+/** The conversation-kind codes (`Truth.conversations.kind`) of CONTACT_KINDS. */
+export const CONTACT_KIND_CODES: ReadonlySet<number> = new Set<number>(CONTACT_KINDS.map((k) => CONVERSATION_KINDS.indexOf(k)));
 const GROUP_KIND = CONVERSATION_KINDS.indexOf("group");
 
 /** Every unordered pair {g[x], g[y]}, x < y, of each group (with `active` set, only of the groups with a thread in the run). */

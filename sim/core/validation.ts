@@ -62,6 +62,17 @@ export function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
 }
 
 /**
+ * The value an issue is about: the raw input's, or, when the input left it out and a
+ * cross-field check (`superRefine`) refused the default it got, that default as the check
+ * passed it in `params.value` ("8 (the default)" rather than "missing").
+ */
+function shownValue(issue: z.core.$ZodIssue, raw: unknown): string {
+  const params = issue.code === "custom" ? (issue.params as { value?: unknown } | undefined) : undefined;
+  if (raw === undefined && params && "value" in params) return `${showValue(params.value)} (the default)`;
+  return showValue(raw);
+}
+
+/**
  * Zod issues as problem lines `<label><path> = <value>: <message>`, the path relative to
  * `prefix` and the value looked up in `root` (the raw input the schema saw). Unknown keys
  * get a line each.
@@ -72,7 +83,7 @@ export function issueLines(issues: readonly z.core.$ZodIssue[], root: unknown, p
     if (issue.code === "unrecognized_keys") {
       return issue.keys.map((key) => `${where([...issue.path, key])} = ${showValue(valueAt(root, [...issue.path, key]))}: unknown key; check the spelling against \`chaff schema\``);
     }
-    return [`${where(issue.path)} = ${showValue(valueAt(root, issue.path))}: ${issue.message}`];
+    return [`${where(issue.path)} = ${shownValue(issue, valueAt(root, issue.path))}: ${issue.message}`];
   });
 }
 

@@ -117,13 +117,13 @@ export const populationSchema = z
   .strict()
   .superRefine((p, ctx) => {
     if (p.contactsPerUser > p.users - 1) {
-      ctx.addIssue({ code: "custom", path: ["contactsPerUser"], message: `expected at most users − 1 = ${p.users - 1}` });
+      ctx.addIssue({ code: "custom", path: ["contactsPerUser"], params: { value: p.contactsPerUser }, message: `expected at most users − 1 = ${p.users - 1}` });
     }
     if (p.groupSizeMax < p.groupSizeMin) {
-      ctx.addIssue({ code: "custom", path: ["groupSizeMax"], message: `expected at least groupSizeMin = ${p.groupSizeMin}` });
+      ctx.addIssue({ code: "custom", path: ["groupSizeMax"], params: { value: p.groupSizeMax }, message: `expected at least groupSizeMin = ${p.groupSizeMin}` });
     }
     if (p.groupsPerUser > 0 && p.groupSizeMin > p.users) {
-      ctx.addIssue({ code: "custom", path: ["groupSizeMin"], message: `expected at most users = ${p.users}` });
+      ctx.addIssue({ code: "custom", path: ["groupSizeMin"], params: { value: p.groupSizeMin }, message: `expected at most users = ${p.users}` });
     }
     if (p.diurnalProfile.every((w) => w === 0)) {
       ctx.addIssue({ code: "custom", path: ["diurnalProfile"], message: "expected at least one positive weight" });

@@ -21,6 +21,8 @@ describe("population parameters", () => {
     expect(() => parsePopulationParams({ users: -3 })).toThrow(/population parameter users = -3: .*2/);
     expect(() => parsePopulationParams({ contactsPerUser: Number.NaN })).toThrow(/contactsPerUser = NaN/);
     expect(() => parsePopulationParams({ users: 5, contactsPerUser: 8 })).toThrow(/contactsPerUser = 8: expected at most users − 1 = 4/);
+    // a default the other fields make impossible is named with its value, not as "missing"
+    expect(() => parsePopulationParams({ users: 5 })).toThrow(/contactsPerUser = 8 \(the default\): expected at most users − 1 = 4/);
     expect(() => parsePopulationParams({ groupSizeMin: 10, groupSizeMax: 5 })).toThrow(/groupSizeMax = 5: expected at least groupSizeMin = 10/);
     expect(() => parsePopulationParams({ startHour: 24 })).toThrow(/startHour = 24/);
     expect(() => parsePopulationParams({ diurnalProfile: [1, 2] })).toThrow(/diurnalProfile/);

@@ -43,6 +43,8 @@ export const SLOW_TESTS = [
   "test/sim/experiment/recorded.test.ts",
   "test/sim/parallel/arm-part-task.test.ts",
   "test/sim/capture/cli.test.ts",
+  // the policy posture check (CI), on runs shared with test/physics/exposure.test.ts
+  "test/sim/exposure/posture.test.ts",
   "test/notebooks/notebooks.test.ts",
 ];
 

@@ -16,7 +16,7 @@
  * - The default conversation mix (1:1 messaging, groups, voice calls, idle background).
  *
  * Sizes: `FULL` (what `chaff exposure` runs by default: 60 users, 30 simulated minutes)
- * and `CI` (48 users, 20 minutes: the committed baselines and `.ci/exposure`); `--users`
+ * and `CI` (48 users, 20 minutes: the committed baselines and `test/sim/exposure/posture.test.ts`); `--users`
  * and `--duration` override either.
  */
 import type { TopologySpec } from "../world/topology.ts";
@@ -31,7 +31,7 @@ export interface ExposurePopulation {
 
 /** What `chaff exposure` runs without --users / --duration. */
 export const FULL: ExposurePopulation = { users: 60, durationSeconds: 1800, seed: 13, resamples: 500 };
-/** The size of the committed baselines and the CI check (`.ci/exposure`). */
+/** The size of the committed baselines and the CI check (`test/sim/exposure/posture.test.ts`). */
 export const CI: ExposurePopulation = { users: 48, durationSeconds: 1200, seed: 13, resamples: 400 };
 
 /** The local scopes exposure runs observe: the café's hotspot and one home network. */

@@ -1,6 +1,6 @@
 /**
  * The policy posture check: does a run of a policy expose more than its committed
- * baseline? CI's question (`chaff exposure POLICY --baseline FILE`, `.ci/exposure`).
+ * baseline? CI's question (`chaff exposure POLICY --baseline FILE`, `test/sim/exposure/posture.test.ts`).
  *
  * Both sides are exposure summaries (`exposure.json`, summary.ts). Every cell's oriented
  * AUC and TPR at 1e-2 and 1e-3 (defense × vantage instance × observer) and every
@@ -23,6 +23,8 @@ import type { MetricRow } from "../runs/metric-rows.ts";
 import type { Figure } from "../runs/metrics.ts";
 import type { ExposureSummary } from "./summary-types.ts";
 import { withInterval } from "./verdicts.ts";
+import { textTable } from "./table.ts";
+import { terminalText } from "../report/text.ts";
 
 export interface PostureJudgement {
   defense: string;
@@ -117,6 +119,27 @@ export function postureRows(p: Posture, opts: { all?: boolean } = {}): string[][
     rows.push([j.defense, j.who, j.metric, f(j.baseline), f(j.run), j.rule, j.verdict]);
   }
   return rows;
+}
+
+/**
+ * What `chaff exposure POLICY --baseline FILE` prints after the run: a heading naming the
+ * policy and the baseline, the judgement's notes, the table of what moved (or a line saying
+ * nothing did) and the verdict line. The command exits 1 exactly when `p.regressions > 0`.
+ *
+ * @example
+ * postureText(judgePosture(baseline, run), { policy: "vpn", baseline: "exposure-vpn.json" })
+ * // => "\n## chaff exposure vpn against exposure-vpn.json\nNo vantage × observer exposes more than the baseline.\nNo regression.\n"
+ */
+export function postureText(p: Posture, opts: { policy: string; baseline: string; tolerance?: number }): string {
+  const rows = postureRows(p);
+  return [
+    "",
+    `## chaff exposure ${terminalText(opts.policy)} against ${terminalText(opts.baseline)}`,
+    ...p.notes.map((n) => `note: ${terminalText(n)}`),
+    rows.length > 1 ? textTable(rows) : "No vantage × observer exposes more than the baseline.",
+    p.regressions > 0 ? `${p.regressions} figure(s) rose beyond ${opts.tolerance === undefined ? "their intervals" : `+${opts.tolerance}`} (or went missing): the policy exposes more than its baseline.` : "No regression.",
+    "",
+  ].join("\n");
 }
 
 export { METRICS as POSTURE_METRICS };

@@ -15,57 +15,29 @@
  *   (no-protection judged against the vpn policy's committed baseline), naming the
  *   vantage × observer that rose, and 0 for the policy against its own baseline.
  *
- * Each policy runs once: the no-protection and vpn figures are read off the run
- * directories those two `chaff exposure --baseline` commands write (the same experiment
- * the in-process runner would run: policy-experiment.ts at CI size, whose results do not
- * depend on the process or the workers), and the vpn-shaping summary is computed from the
- * run's metrics as report.html shows it (exposureView), without drawing the run's other
- * figures, which nothing here reads.
+ * Each policy runs once per `vitest run`: the figures are read off the run directories of
+ * the posture check (`chaff exposure POLICY --size ci --workers 1 --quiet --baseline
+ * results/baselines/exposure-POLICY.json`, made by the slow project's global setup,
+ * test/setup/e2e-runs.ts, and judged by test/sim/exposure/posture.test.ts). The "exits 1"
+ * claim judges the no-protection run against the vpn policy's baseline with the posture
+ * check the command runs (`judgePosture`) and the text it prints (`postureText`); that the
+ * command turns a regression into exit 1 is test/sim/exposure/cli-baseline.test.ts.
  */
-import { execFile } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { promisify } from "node:util";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { experimentFrom } from "../../sim/cli/load-experiment.ts";
-import { runExperiment } from "../../sim/experiment/run.ts";
-import { parsePolicyFile } from "../../sim/exposure/policy-file.ts";
-import { policyExperiment } from "../../sim/exposure/policy-experiment.ts";
-import { CI } from "../../sim/exposure/population.ts";
+import { beforeAll, describe, expect, inject, it } from "vitest";
+import { loadBaseline } from "../../sim/cli/commands/exposure.ts";
+import { judgePosture, postureText, type Posture } from "../../sim/exposure/posture.ts";
 import type { ExposureCell, ExposureSummary } from "../../sim/exposure/summary.ts";
 import { NETWORK_VANTAGES } from "../../sim/exposure/verdicts.ts";
-import { exposureView } from "../../sim/exposure/outputs.ts";
 
 const ROOT = resolve(import.meta.dirname, "../..");
-const run = promisify(execFile);
-const scratch = mkdtempSync(join(tmpdir(), "chaff-exposure-"));
-afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-/** The policy run in process: its exposure summary, from the run's metrics. */
-async function exposure(name: string): Promise<ExposureSummary> {
-  const p = await parsePolicyFile(JSON.parse(readFileSync(join(ROOT, "sim/exposure/policies", `${name}.json`), "utf8")));
-  const exp = await experimentFrom(await policyExperiment(p, CI));
-  return exposureView((await runExperiment(exp)).metrics).summary;
-}
-
-interface CliRun {
-  code: number;
-  out: string;
-  /** The exposure.json of the run directory the command wrote (the first line it prints with --quiet). */
-  summary: ExposureSummary;
-}
-
-/** `chaff exposure POLICY --size ci --quiet --baseline FILE` in a child process, and what it wrote. */
-async function cliExposure(policy: string, baseline: string): Promise<CliRun> {
-  const args = [join(ROOT, "bin/chaff.js"), "exposure", policy, "--size", "ci", "--workers", "1", "--quiet", "--out", scratch, "--baseline", baseline];
-  const { code, out, err } = await run(process.execPath, args, { cwd: ROOT, maxBuffer: 64 * 1024 * 1024 }).then(
-    (r) => ({ code: 0, out: r.stdout, err: r.stderr }),
-    (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, out: e.stdout, err: e.stderr }),
-  );
-  if (code !== 0 && code !== 1) throw new Error(`chaff exposure ${policy} exited ${code}:\n${err}`);
-  const dir = out.split("\n")[0];
-  return { code, out, summary: JSON.parse(readFileSync(join(dir, "exposure.json"), "utf8")) as ExposureSummary };
+/** The exposure summary a posture run wrote (its run directory's exposure.json). */
+function summaryOf(policy: string): ExposureSummary {
+  const r = inject("postureRuns")![policy];
+  if (r.status !== 0 || r.dir === null) throw new Error(`chaff exposure ${policy} exited ${r.status}:\n${r.stdout}\n${r.stderr}`);
+  return JSON.parse(readFileSync(join(r.dir, "exposure.json"), "utf8")) as ExposureSummary;
 }
 
 const cell = (s: ExposureSummary, defense: string, where: string, observer: string): ExposureCell => {
@@ -75,19 +47,21 @@ const cell = (s: ExposureSummary, defense: string, where: string, observer: stri
 };
 
 describe("exposure: what each vantage learns under each policy (CI size)", () => {
-  let worse: CliRun;
-  let same: CliRun;
+  let plain: ExposureSummary;
+  let vpn: ExposureSummary;
   let shaping: ExposureSummary;
-  beforeAll(async () => {
-    [worse, same, shaping] = await Promise.all([
-      cliExposure("no-protection", "results/baselines/exposure-vpn.json"),
-      cliExposure("vpn", "results/baselines/exposure-vpn.json"),
-      exposure("vpn-shaping"),
-    ]);
-  }, 900_000);
+  /** The no-protection run judged against the vpn policy's baseline, and the vpn run against its own. */
+  let worse: Posture;
+  let same: Posture;
+  beforeAll(() => {
+    [plain, vpn, shaping] = ["no-protection", "vpn", "vpn-shaping"].map(summaryOf);
+    const vpnBaseline = loadBaseline(join(ROOT, "results/baselines/exposure-vpn.json"));
+    worse = judgePosture(vpnBaseline, plain);
+    same = judgePosture(vpnBaseline, vpn);
+  });
 
   it("plain DNS: the hotspot's local observer identifies the messaging service near-certainly", () => {
-    const s = worse.summary;
+    const s = plain;
     const c = cell(s, "none", "local[cafe-hotspot]", "service-identification");
     expect(c.auc.resolvable).toBe(true);
     expect(c.auc.estimate!).toBeGreaterThanOrEqual(0.95);
@@ -95,7 +69,7 @@ describe("exposure: what each vantage learns under each policy (CI size)", () =>
   });
 
   it("encrypted DNS + ECH + VPN: service identification at chance at the hotspot and the ISP, while the ISPs' timing correlation still links", () => {
-    const s = same.summary;
+    const s = vpn;
     for (const where of ["local[cafe-hotspot]", "isp[fiber-co]", "isp"]) {
       const c = cell(s, "none", where, "service-identification");
       expect(c.auc.lo!, where).toBeLessThanOrEqual(0.5);
@@ -124,9 +98,11 @@ describe("exposure: what each vantage learns under each policy (CI size)", () =>
   });
 
   it("--baseline exits 1 for a policy that exposes more (no-protection against the vpn baseline), naming what rose; 0 against its own", () => {
-    expect(worse.code).toBe(1);
-    expect(worse.out).toMatch(/none\s+local\[cafe-hotspot\] service-identification\s+auc\s+.*WORSE/);
-    expect(same.out).toContain("No vantage × observer exposes more than the baseline.");
-    expect(same.code).toBe(0);
+    expect(worse.regressions).toBeGreaterThan(0);
+    const text = postureText(worse, { policy: "no-protection", baseline: "results/baselines/exposure-vpn.json" });
+    expect(text).toMatch(/none\s+local\[cafe-hotspot\] service-identification\s+auc\s+.*WORSE/);
+    expect(text).toMatch(/\d+ figure\(s\) rose beyond their intervals/);
+    expect(same.regressions).toBe(0);
+    expect(postureText(same, { policy: "vpn", baseline: "results/baselines/exposure-vpn.json" })).toContain("No vantage × observer exposes more than the baseline.");
   });
 });

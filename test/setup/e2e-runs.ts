@@ -15,9 +15,19 @@
  * of w1. Each test gets `{ status, stdout, stderr, dir }` per run through
  * `inject("e2eRuns")`; a test that changes a run directory copies it first.
  *
- * The runs are made only when the files vitest was asked to run include one of their
- * users (`npx vitest run test/physics/x.test.ts` makes none; `npm run test:slow` and
- * `npx vitest run test/sim/cli/run.test.ts` make them); otherwise `e2eRuns` is null.
+ * And the policy posture check: `chaff exposure POLICY --size ci --workers 1 --quiet
+ * --baseline results/baselines/exposure-POLICY.json` for each built-in policy, each in its
+ * own child process, the command CI's posture question is answered by (issue 13). The
+ * runs are what CI judges (`test/sim/exposure/posture.test.ts`: every policy exits 0,
+ * nothing rose) and what the exposure physics reads (`test/physics/exposure.test.ts`: the
+ * run directories' exposure.json), so each policy is simulated once per `vitest run`
+ * (it was twice: once in CI's posture script, once in the physics test). Each test gets
+ * `{ status, stdout, stderr, dir }` per policy through `inject("postureRuns")`.
+ *
+ * Each set of runs is made only when the files vitest was asked to run include one of its
+ * users (`npx vitest run test/physics/ties.test.ts` makes none; `npm run test:slow` and
+ * `npx vitest run test/sim/cli/run.test.ts` make the ones they read); otherwise it is null.
+ * At most four child processes run at once (each is one thread, bar w2's two workers).
  */
 import { spawn } from "node:child_process";
 import { mkdtempSync, readdirSync, rmSync } from "node:fs";
@@ -30,6 +40,13 @@ export const FIGURES_EXPERIMENT = join(ROOT, "test/fixtures/figures-experiment.j
 
 /** The test files that use the shared runs. */
 const USERS = ["test/sim/cli/run.test.ts", "test/notebooks/notebooks.test.ts"];
+/** The test files that use the posture runs. */
+const POSTURE_USERS = ["test/sim/exposure/posture.test.ts", "test/physics/exposure.test.ts"];
+/** The built-in policies (sim/exposure/policies/), judged against results/baselines/exposure-<policy>.json. */
+export const POSTURE_POLICIES = readdirSync(join(ROOT, "sim/exposure/policies"))
+  .filter((f) => f.endsWith(".json"))
+  .map((f) => f.slice(0, -5))
+  .sort();
 
 export interface E2eRun {
   /** The command line after `chaff`. */
@@ -51,10 +68,27 @@ export interface E2eRuns {
 declare module "vitest" {
   export interface ProvidedContext {
     e2eRuns: E2eRuns | null;
+    postureRuns: Record<string, E2eRun> | null;
   }
 }
 
-function chaff(args: string[], out: string): Promise<E2eRun> {
+/** At most this many child processes at once: enough to keep two cores busy without crowding memory. */
+const MAX_CHILDREN = 4;
+let running = 0;
+const queued: (() => void)[] = [];
+
+async function chaff(args: string[], out: string): Promise<E2eRun> {
+  if (running >= MAX_CHILDREN) await new Promise<void>((go) => queued.push(go));
+  running++;
+  try {
+    return await spawnChaff(args, out);
+  } finally {
+    running--;
+    queued.shift()?.();
+  }
+}
+
+function spawnChaff(args: string[], out: string): Promise<E2eRun> {
   return new Promise((ok, fail) => {
     // killed after 10 minutes (status null, which the tests report), so a hung run cannot stall the slow project
     const child = spawn(process.execPath, [join(ROOT, "bin/chaff.js"), ...args, "--out", out], { cwd: ROOT, env: { ...process.env, CI: "1" }, timeout: 600_000 });
@@ -81,26 +115,37 @@ function chaff(args: string[], out: string): Promise<E2eRun> {
  * keeps them as `filenamePattern` (set before any global setup runs); without filters
  * every file runs.
  */
-function wanted(project: TestProject): boolean {
+function wanted(project: TestProject, users: string[]): boolean {
   const filters = (project.vitest as unknown as { filenamePattern?: string[] }).filenamePattern ?? [];
   if (filters.length === 0) return true;
-  return USERS.some((u) => filters.some((f) => resolve(ROOT, u).includes(f.replace(/^\.\//, "")) || resolve(f) === resolve(ROOT, u)));
+  return users.some((u) => filters.some((f) => resolve(ROOT, u).includes(f.replace(/^\.\//, "")) || resolve(f) === resolve(ROOT, u)));
 }
 
 let tmp = "";
 
 export async function setup(project: TestProject): Promise<void> {
-  if (!wanted(project)) {
-    project.provide("e2eRuns", null);
-    return;
-  }
-  tmp = mkdtempSync(join(tmpdir(), "chaff-e2e-"));
-  const [w1, w2, s4] = await Promise.all([
-    chaff(["run", FIGURES_EXPERIMENT, "--seed", "3", "--workers", "1", "--timings"], join(tmp, "w1")),
-    chaff(["run", FIGURES_EXPERIMENT, "--workers", "2", "--quiet", "--timings"], join(tmp, "w2")),
-    chaff(["run", FIGURES_EXPERIMENT, "--seed", "4", "--workers", "1"], join(tmp, "s4")),
-  ]);
-  project.provide("e2eRuns", { experiment: FIGURES_EXPERIMENT, w1, w2, s4 });
+  const runs = wanted(project, USERS);
+  const posture = wanted(project, POSTURE_USERS);
+  if (runs || posture) tmp = mkdtempSync(join(tmpdir(), "chaff-e2e-"));
+  // the posture runs first: they are the longest, so the queue ends with short runs
+  const postureRuns = posture
+    ? Promise.all(
+        POSTURE_POLICIES.map((p) =>
+          chaff(["exposure", p, "--size", "ci", "--workers", "1", "--quiet", "--baseline", join(ROOT, "results/baselines", `exposure-${p}.json`)], join(tmp, `exposure-${p}`)),
+        ),
+      )
+    : null;
+  const e2eRuns = runs
+    ? Promise.all([
+        chaff(["run", FIGURES_EXPERIMENT, "--seed", "3", "--workers", "1", "--timings"], join(tmp, "w1")),
+        chaff(["run", FIGURES_EXPERIMENT, "--workers", "2", "--quiet", "--timings"], join(tmp, "w2")),
+        chaff(["run", FIGURES_EXPERIMENT, "--seed", "4", "--workers", "1"], join(tmp, "s4")),
+      ])
+    : null;
+  const made = await e2eRuns;
+  project.provide("e2eRuns", made ? { experiment: FIGURES_EXPERIMENT, w1: made[0], w2: made[1], s4: made[2] } : null);
+  const byPolicy = await postureRuns;
+  project.provide("postureRuns", byPolicy ? Object.fromEntries(POSTURE_POLICIES.map((p, i) => [p, byPolicy[i]])) : null);
 }
 
 export async function teardown(): Promise<void> {

@@ -107,9 +107,8 @@ export async function exposureCommand(policy: string, opts: ExposureOptions): Pr
   const out = resolve(opts.out ?? resolve(REPO_ROOT, "results", "runs"));
   assertWritableDir(out, "--out");
   const { runToDir } = await import("../run-to-dir.ts");
-  const { judgePosture, postureRows } = await import("../../exposure/posture.ts");
-  const { exposureText, textTable } = await import("../../exposure/table.ts");
-  const { terminalText } = await import("../../report/text.ts");
+  const { judgePosture, postureText } = await import("../../exposure/posture.ts");
+  const { exposureText } = await import("../../exposure/table.ts");
 
   // the normal runner's files: for an exposure experiment they include exposure.json,
   // exposure.md and the heat map (sim/report/html.ts reportFiles), so chaff reproduce agrees
@@ -124,16 +123,7 @@ export async function exposureCommand(policy: string, opts: ExposureOptions): Pr
 
   if (baseline) {
     const posture = judgePosture(baseline, summary, { tolerance });
-    const rows = postureRows(posture);
-    const lines = [
-      "",
-      `## chaff exposure ${p.name} against ${opts.baseline}`,
-      ...posture.notes.map((n) => `note: ${terminalText(n)}`),
-      rows.length > 1 ? textTable(rows) : "No vantage × observer exposes more than the baseline.",
-      posture.regressions > 0 ? `${posture.regressions} figure(s) rose beyond ${tolerance === undefined ? "their intervals" : `+${tolerance}`} (or went missing): the policy exposes more than its baseline.` : "No regression.",
-      "",
-    ];
-    (opts.json ? process.stderr : process.stdout).write(lines.join("\n"));
+    (opts.json ? process.stderr : process.stdout).write(postureText(posture, { policy: p.name, baseline: opts.baseline!, tolerance }));
     if (posture.regressions > 0) process.exitCode = 1;
   }
 }

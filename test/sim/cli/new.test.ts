@@ -6,7 +6,7 @@
  * registry and the shuffled-labels check, the import rules) in a child vitest, typecheck
  * the generated files, and remove everything again (the index lines too) in `finally`.
  */
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -17,14 +17,21 @@ import { InputError } from "../../../sim/core/validation.ts";
 const ROOT = resolve(import.meta.dirname, "../../..");
 const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("VITEST") && k !== "NODE_OPTIONS" && k !== "TEST"));
 const chaff = (args: string[]) => spawnSync(process.execPath, [join(ROOT, "bin/chaff.js"), ...args], { cwd: ROOT, encoding: "utf8", env });
+/** A child process run to its end: its exit status and what it printed (run without blocking, so two can share the cores). */
+function run(args: string[], options: { env?: NodeJS.ProcessEnv } = {}): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((ok, fail) => {
+    const child = spawn(process.execPath, args, { cwd: ROOT, env: options.env ?? process.env });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (s: string) => (stdout += s));
+    child.stderr.setEncoding("utf8").on("data", (s: string) => (stderr += s));
+    child.on("error", fail);
+    child.on("close", (status) => ok({ status, stdout, stderr }));
+  });
+}
 /** Runs test files in a child vitest, keeping only the tests whose full name matches `pattern`. */
 const vitest = (files: string[], pattern: string) =>
-  spawnSync(process.execPath, [join(ROOT, "node_modules/vitest/vitest.mjs"), "run", "--reporter=verbose", "-t", pattern, ...files], {
-    cwd: ROOT,
-    encoding: "utf8",
-    env: { ...env, CI: "1", NO_COLOR: "1", FORCE_COLOR: "0" },
-    maxBuffer: 64 << 20,
-  });
+  run([join(ROOT, "node_modules/vitest/vitest.mjs"), "run", "--reporter=verbose", "-t", pattern, ...files], { env: { ...env, CI: "1", NO_COLOR: "1", FORCE_COLOR: "0" } });
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 /** A name no one else uses, sorting in the middle of the shapers (so the index insertion is exercised mid-list). */
@@ -33,12 +40,12 @@ function uniqueName(): string {
 }
 
 /** Typechecks `files` (and what they import) with the project's compiler options. */
-function typecheck(files: string[]): { status: number | null; output: string } {
+async function typecheck(files: string[]): Promise<{ status: number | null; output: string }> {
   const dir = mkdtempSync(join(tmpdir(), "chaff-new-tsc-"));
   try {
     const config = join(dir, "tsconfig.json");
     writeFileSync(config, JSON.stringify({ extends: join(ROOT, "tsconfig.json"), compilerOptions: { typeRoots: [join(ROOT, "node_modules/@types")] }, include: files.map((f) => join(ROOT, f)) }));
-    const r = spawnSync(process.execPath, [join(ROOT, "node_modules/typescript/bin/tsc"), "-p", config], { cwd: ROOT, encoding: "utf8" });
+    const r = await run([join(ROOT, "node_modules/typescript/bin/tsc"), "-p", config]);
     return { status: r.status, output: `${r.stdout}${r.stderr}` };
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -60,7 +67,7 @@ function cleanUp(kind: "shaper" | "observer", name: string): void {
 }
 
 describe("chaff new", () => {
-  it("shaper: the file, its test, its experiment and its index line pass the shaper suites and the typechecker unmodified", { timeout: 900_000 }, () => {
+  it("shaper: the file, its test, its experiment and its index line pass the shaper suites and the typechecker unmodified", { timeout: 900_000 }, async () => {
     const name = uniqueName();
     try {
       const r = chaff(["new", "shaper", name]);
@@ -69,17 +76,20 @@ describe("chaff new", () => {
       expect(r.stdout).toContain(`added ${name} to shapers/index.ts`);
       const index = readFileSync(join(ROOT, "shapers/index.ts"), "utf8");
       expect(index).toContain(`import { definition as newTest`);
-      // its own tests, and the suites over every shaper (conservation, parameters, the index, the import rules) for it
-      const t = vitest(
-        [`test/shapers/${name}.test.ts`, "test/shapers/index.test.ts", "test/shapers/conservation.test.ts", "test/shapers/params.test.ts", "test/architecture/imports.test.ts"],
-        `${escape(name)}|shapers/index\\.ts|import rules`,
-      );
+      // its own tests, and the suites over every shaper (conservation, parameters, the index, the import rules) for it,
+      // with the typechecker beside them (both only read the files)
+      const [t, tsc] = await Promise.all([
+        vitest(
+          [`test/shapers/${name}.test.ts`, "test/shapers/index.test.ts", "test/shapers/conservation.test.ts", "test/shapers/params.test.ts", "test/architecture/imports.test.ts"],
+          `${escape(name)}|shapers/index\\.ts|import rules`,
+        ),
+        typecheck([`shapers/${name}.ts`, `test/shapers/${name}.test.ts`, "shapers/index.ts"]),
+      ]);
       expect(t.status, `${t.stdout}\n${t.stderr}`).toBe(0);
       expect(t.stdout).toMatch(/Test Files\s+5 passed/);
       expect(t.stdout).toMatch(new RegExp(`conservation: .* > ${escape(name)}`));
       expect(t.stdout).toMatch(new RegExp(`shaper parameters > ${escape(name)} > defaults parse`));
       expect(t.stdout).toMatch(/exports exactly the shapers the lab discovers/);
-      const tsc = typecheck([`shapers/${name}.ts`, `test/shapers/${name}.test.ts`, "shapers/index.ts"]);
       expect(tsc.status, tsc.output).toBe(0);
       // asking again is refused, and nothing changes
       const again = chaff(["new", "shaper", name]);
@@ -93,21 +103,23 @@ describe("chaff new", () => {
     for (const f of componentFiles("shaper", name)) expect(existsSync(join(ROOT, f.path))).toBe(false);
   });
 
-  it("observer: the file, its test and its experiment pass the observer suites and the typechecker unmodified", { timeout: 900_000 }, () => {
+  it("observer: the file, its test and its experiment pass the observer suites and the typechecker unmodified", { timeout: 900_000 }, async () => {
     const name = uniqueName();
     try {
       const r = chaff(["new", "observer", name]);
       expect(r.status, r.stderr).toBe(0);
       expect(r.stdout).toContain(`wrote observers/${name}.ts (the observer), test/observers/${name}.test.ts (its tests), experiments/${name}.json (an experiment)`);
-      // its own tests, the registry, the shuffled-labels check of it, the import rules
-      const t = vitest(
-        [`test/observers/${name}.test.ts`, "test/observers/registry.test.ts", "test/observers/shuffled-labels.test.ts", "test/architecture/imports.test.ts"],
-        `${escape(name)}|observer registry|import rules`,
-      );
+      // its own tests, the registry, the shuffled-labels check of it, the import rules; the typechecker beside them
+      const [t, tsc] = await Promise.all([
+        vitest(
+          [`test/observers/${name}.test.ts`, "test/observers/registry.test.ts", "test/observers/shuffled-labels.test.ts", "test/architecture/imports.test.ts"],
+          `${escape(name)}|observer registry|import rules`,
+        ),
+        typecheck([`observers/${name}.ts`, `test/observers/${name}.test.ts`]),
+      ]);
       expect(t.status, `${t.stdout}\n${t.stderr}`).toBe(0);
       expect(t.stdout).toMatch(/Test Files\s+4 passed/);
       expect(t.stdout).toMatch(new RegExp(`${escape(name)} is far above chance on the true labels and at chance on shuffled ones`));
-      const tsc = typecheck([`observers/${name}.ts`, `test/observers/${name}.test.ts`]);
       expect(tsc.status, tsc.output).toBe(0);
     } finally {
       cleanUp("observer", name);

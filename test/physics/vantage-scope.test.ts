@@ -3,12 +3,16 @@
  * parser and the runner's arm (`runDefense`), on small constructed experiments:
  *
  * (a) a local observer on one hotspot sees only the hotspot's users, so it cannot link a
- *     pair with an end elsewhere: on what its tap saw (the observer scored directly on the
- *     arm's world), volume-correlation's link AUC over pairs with at least one end off the
+ *     pair with an end elsewhere: on what its tap saw (the arm's own observer, its scores
+ *     on every pair as it returned them to the runner, before the runner keeps its
+ *     scope's), volume-correlation's link AUC over pairs with at least one end off the
  *     hotspot is 0.5 within its interval (every such pair scores alike), while the same
  *     observer links pairs inside the hotspot well; and the runner scores a scoped
  *     observer on its own scope's pairs only (sim/experiment/scope-cases.ts), so those
- *     unseen pairs cannot pull its figures toward chance;
+ *     unseen pairs cannot pull its figures toward chance. One world: the runner's arm
+ *     (this test once built and ran the same world a second time for the unrestricted
+ *     scores; the runner's observer is now watched instead, which also ties both sides of
+ *     the comparison to one observer);
  * (b) a VPN exit shared by more users hides more at the exit's upstream: the upstream
  *     sees the exit's flows mixed (fan-out: each user's stream is the exit's sum), so
  *     volume correlation's link AUC falls as users per exit grow (1, 4, 16 of 48 users).
@@ -17,7 +21,7 @@
  *     paired difference AUC(1 per exit) − AUC(16 per exit) is taken on the same user
  *     bootstrap replicates.
  */
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import type { TaskScores } from "../../observers/observer.ts";
 import { drawUserWeights } from "../../observers/metrics/user-weights.ts";
 import { replicateScoreMetrics } from "../../observers/metrics/replicate-score-metrics.ts";
@@ -26,8 +30,8 @@ import { stream } from "../../sim/core/rng.ts";
 import { SECOND } from "../../sim/core/time.ts";
 import { parseExperiment } from "../../sim/experiment/parse.ts";
 import { runDefense } from "../../sim/experiment/run-arm.ts";
-import { buildArm } from "../../sim/experiment/build-arm.ts";
-import { labelsFromTruth } from "../../sim/experiment/labels.ts";
+import { getObserver } from "../../sim/experiment/registries.ts";
+import type { Labels } from "../../observers/labels.ts";
 import { placeUsers } from "../../sim/world/topology.ts";
 
 const USERS = 48;
@@ -74,14 +78,34 @@ describe("scoped vantages", () => {
       },
       observers: [{ observer: "volume-correlation", vantage: "local", scope: "hotspot" }],
     });
-    // what the tap saw: the arm's world, the observer scored on every pair
-    const setup = await buildArm(exp, exp.defenses[0], DURATION * SECOND, { radio: false });
-    const result = setup.world.run();
-    const raw = setup.observers[0].observer.score(labelsFromTruth(result.truth, USERS));
+    // What the tap saw, scored on every pair: each volume-correlation observer the runner
+    // builds is watched, and its scores kept as it hands them to the runner (before the
+    // runner keeps the scope's pairs). The runner builds two: the training run's (a
+    // population of its own, for the score direction), then the arm's.
+    const def = await getObserver("volume-correlation");
+    const create = def.create;
+    const handed: Promise<TaskScores>[] = [];
+    const watch = vi.spyOn(def, "create").mockImplementation((params, ctx) => {
+      const observer = create.call(def, params, ctx);
+      const score = observer.scoreAsync ? observer.scoreAsync.bind(observer) : async (l: Labels) => observer.score(l);
+      observer.scoreAsync = (labels) => {
+        const s = score(labels);
+        handed.push(s);
+        return s;
+      };
+      return observer;
+    });
+    let run: Awaited<ReturnType<typeof runDefense>>;
+    try {
+      run = await runDefense(exp, exp.defenses[0], DURATION * SECOND);
+    } finally {
+      watch.mockRestore();
+    }
+    expect(handed).toHaveLength(2);
+    const raw = await handed[1];
     // the placement the arm ran with: the experiment's `topology` stream, as buildArm draws it
     const placement = placeUsers(exp.topology, USERS, false, stream(exp.seed, "topology"));
     const on = (u: number) => placement.network[u] === 1;
-    const run = await runDefense(exp, exp.defenses[0], DURATION * SECOND);
     const o = run.scores[0];
     const w = weights();
     const inside = pairsWhere(raw, (u, v) => on(u) && on(v));

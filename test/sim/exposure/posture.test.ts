@@ -13,12 +13,21 @@
  * run` by the slow project's global setup (test/setup/e2e-runs.ts) and shared with the
  * exposure physics (test/physics/exposure.test.ts).
  *
+ * Each run directory is also checked for well-formed exposure files, as the command
+ * writes them: one cell per observer use and arm, every number finite (no NaN anywhere),
+ * the heat map drawn, the report page carrying the exposure section. (The fast project
+ * checks the same on one policy at a small size: test/sim/exposure/run.test.ts.)
+ *
  * Regenerate a baseline (deliberately, after a change meant to move it) with:
  *
  *   node bin/chaff.js exposure POLICY --size ci --workers 1 --quiet --out "$(mktemp -d)" --write-baseline results/baselines/exposure-POLICY.json
  */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, inject, it } from "vitest";
+import type { ExposureSummary } from "../../../sim/exposure/summary.ts";
 import { POSTURE_POLICIES } from "../../setup/e2e-runs.ts";
+import { expectWellFormedExposure } from "./well-formed.ts";
 
 const runs = inject("postureRuns");
 
@@ -38,6 +47,19 @@ describe("policy posture: no built-in policy exposes more than its committed bas
       expect(r.stdout).toContain(`## chaff exposure ${policy} against `);
       expect(r.stdout).toContain("No vantage × observer exposes more than the baseline.");
       expect(r.stdout).toMatch(/\nNo regression\.\n/);
+    });
+
+    it(`${policy}: well-formed exposure files in its run directory`, () => {
+      const dir = runs![policy].dir!;
+      const read = (f: string) => readFileSync(join(dir, f), "utf8");
+      const experiment = JSON.parse(read("manifest.json")).experiment;
+      expectWellFormedExposure(policy, experiment, {
+        "exposure.json": read("exposure.json"),
+        "exposure.md": read("exposure.md"),
+        "figures/exposure-heatmap.svg": read("figures/exposure-heatmap.svg"),
+        "report.html": read("report.html"),
+      });
+      expect((JSON.parse(read("exposure.json")) as ExposureSummary).users).toBe(48);
     });
   }
 });

@@ -3,8 +3,26 @@
  * run's metrics and verdicts.ts, table.ts, posture.ts and the heat map read. Types only,
  * apart from the computation, so the readers need not import it.
  */
-import type { Figure, Interval, PairedDifference } from "../runs/metrics.ts";
+import type { Figure, Interval, PairedDifference, PairedVerdict } from "../runs/metrics.ts";
 import type { AnonymitySet } from "./anonymity-set.ts";
+
+/**
+ * A paired verdict against the unshaped arm as every exposure output reads it: the
+ * runner's (`lower`, `higher`, `no detectable change`, `not resolvable`), or `reversed`
+ * where the attacker would read the compared figure flipped in either arm (below chance),
+ * so the difference of the unflipped figures neither credits nor blames the shaper.
+ * Decided once, in summary.ts (`exposureVerdict`); only `lower` is credit.
+ */
+export type ExposureVerdict = PairedVerdict | "reversed";
+
+/** A paired difference against the unshaped arm, with its exposure verdict. */
+export interface VersusUnshaped {
+  difference: Interval;
+  verdict: ExposureVerdict;
+}
+
+/** The strongest observer of a task against the unshaped arm (the runner's paired difference), with its exposure verdict. */
+export type StrongestVersusUnshaped = Omit<PairedDifference, "verdict"> & { verdict: ExposureVerdict };
 
 export interface ExposureCell {
   /** `vantage` or `vantage[scope]`: the vantage instance. */
@@ -18,8 +36,8 @@ export interface ExposureCell {
   auc: Figure;
   tprAt: Record<string, Figure>;
   anonymitySet: AnonymitySet | null;
-  /** Shaped arms only: this figure minus the unshaped arm's, paired, by metric (`auc`, `tpr@1e-3`). */
-  versusUnshaped: Record<string, { difference: Interval; verdict: string }> | null;
+  /** Shaped arms only: this figure minus the unshaped arm's, paired, by metric (`auc`, `tpr@1e-3`); `reversed` where this observer's AUC is below chance in either arm. */
+  versusUnshaped: Record<string, VersusUnshaped> | null;
 }
 
 export interface ExposureCost {
@@ -37,8 +55,8 @@ export interface ExposureArm {
   cells: ExposureCell[];
   /** Per task, the strongest observer over every vantage (the run's `strongest`), with its replicates for paired baselines. */
   strongest: { task: string; observer: string; auc: Figure; tprAt: Record<string, Figure>; replicates: Record<string, string> }[];
-  /** Shaped arms: the strongest observer per task against the unshaped arm, paired (`auc`, `tpr@1e-3`). */
-  strongestVersusUnshaped: PairedDifference[] | null;
+  /** Shaped arms: the strongest observer per task against the unshaped arm, paired (`auc`, `tpr@1e-3`); `reversed` where, in either arm, some observer of the task read flipped beats the strongest. */
+  strongestVersusUnshaped: StrongestVersusUnshaped[] | null;
 }
 
 export interface ExposureSummary {

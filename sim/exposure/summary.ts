@@ -12,6 +12,19 @@
  * p99, radio energy per device-hour. Then plain-words verdicts per vantage instance and
  * task (verdicts.ts).
  *
+ * Below chance, once for every output: the runner orients each observer on its training
+ * run, yet an AUC can still fall below 0.5 on the test population; an attacker who
+ * knows the defense reads such a signal flipped. The runner's paired difference compares
+ * the unflipped figures, so it says nothing about what that attacker reads: where the
+ * compared figure reads flipped in either arm, its verdict becomes `reversed` (no credit,
+ * and no alarm of its own). For a cell: its AUC estimate is below 0.5 in the shaped or the
+ * unshaped arm. For a task's strongest observer: some observer of the task, read flipped,
+ * beats it in either arm (1 − AUC above the strongest's AUC). The estimate decides, not
+ * the interval: an open choice, taken in the attacker's favour (a figure at 0.49 whose
+ * interval holds 0.5 earns no credit either). The AUC's reading decides the TPR@1e-3
+ * comparison too (same scores, same direction). The table, the verdicts, the cost
+ * sentence and the report read the verdict and derive nothing again.
+ *
  * Scopes come from the metrics (`ObserverResult.scope`, and the paired differences'
  * observer names `<observer>@<vantage>:<scope>`) or, for runs written before the runner
  * recorded them, from the experiment's observer list, whose order the arms keep.
@@ -22,12 +35,12 @@
  * const s = exposureSummary(metrics, { policy: "vpn", scopes: exp.observers.map((o) => o.scope) });
  * s.arms[0].cells.find((c) => c.vantage === "local" && c.task === "service")?.auc // => { estimate: 1, lo: 1, hi: 1, resolvable: true } (illustrative)
  */
-import { observerKey, type Figure, type PairedDifference, type RunMetrics } from "../runs/metrics.ts";
+import { observerKey, type ArmResult, type Figure, type ObserverResult, type PairedDifference, type PairedVerdict, type RunMetrics } from "../runs/metrics.ts";
 import { anonymitySet } from "./anonymity-set.ts";
-import type { ExposureArm, ExposureCell, ExposureSummary } from "./summary-types.ts";
+import type { ExposureArm, ExposureCell, ExposureSummary, ExposureVerdict } from "./summary-types.ts";
 import { verdicts } from "./verdicts.ts";
 
-export type { ExposureArm, ExposureCell, ExposureCost, ExposureSummary } from "./summary-types.ts";
+export type { ExposureArm, ExposureCell, ExposureCost, ExposureSummary, ExposureVerdict } from "./summary-types.ts";
 
 /** The FPRs the summary reports TPR at (keys as in metrics.json). */
 export const EXPOSURE_FPRS = ["1e-2", "1e-3"] as const;
@@ -51,6 +64,34 @@ function pickTpr(tprAt: Record<string, Figure>): Record<string, Figure> {
     out[k] = t ? { estimate: t.estimate, lo: t.lo, hi: t.hi, resolvable: t.resolvable } : { estimate: null, lo: null, hi: null, resolvable: false };
   }
   return out;
+}
+
+/**
+ * Would an attacker who knows the defense do better reading some observer flipped than
+ * reading `compared` as it is? `estimates` are the AUC estimates of the observers in
+ * question (the observer itself for a cell: true exactly when its AUC is below 0.5; every
+ * observer of the task for a strongest). False when `compared` is not resolvable.
+ */
+export function readsFlipped(compared: Figure | null | undefined, estimates: readonly (number | null)[]): boolean {
+  if (!compared || !compared.resolvable || compared.estimate === null) return false;
+  const s = compared.estimate;
+  return estimates.some((e) => e !== null && 1 - e > s);
+}
+
+/** The exposure verdict of a paired difference (see the header): the runner's, or `reversed` where the figure reads flipped in either arm. */
+export function exposureVerdict(runner: PairedVerdict, flipped: boolean): ExposureVerdict {
+  return runner !== "not resolvable" && flipped ? "reversed" : runner;
+}
+
+/** A cell's AUC, when it reads below chance (flipped) in itself. */
+const cellFlipped = (o: ObserverResult | undefined) => o !== undefined && readsFlipped(o.summary.auc, [o.summary.auc.estimate]);
+
+/** Per task, does some observer read flipped beat the arm's strongest? */
+function strongestFlipped(arm: ArmResult | null, task: string): boolean {
+  if (!arm) return false;
+  const st = (arm.strongest ?? []).find((x) => x.task === task);
+  const estimates = arm.observers.filter((o) => o.task === task && o.summary.auc.resolvable).map((o) => o.summary.auc.estimate);
+  return st !== undefined && readsFlipped(st.auc, estimates);
 }
 
 /** `vantage` or `vantage[scope]`. */
@@ -78,12 +119,16 @@ export function exposureSummary(m: RunMetrics, opts: SummaryOptions = {}): Expos
       if (shaped && arm.versusUndefended) {
         versusUnshaped = {};
         const key = observerKey(o);
+        // the same observer use in the unshaped arm (the runner keeps the experiment's order in every arm)
+        const u = unshaped.observers[i];
+        const twin = u && u.observer === o.observer && u.vantage === o.vantage && u.task === o.task && u.scope === o.scope ? u : undefined;
+        const flipped = cellFlipped(o) || cellFlipped(twin);
         for (const metric of COMPARED) {
           const same = (d: PairedDifference) => d.metric === metric && d.task === o.task;
           // by the observer's full name (with its scope, as the runner records it); for
           // runs written before scopes had names, by order among the same observer@vantage
           const hit = recorded ? arm.versusUndefended.find((d) => same(d) && d.observer === key) : arm.versusUndefended.filter((d) => same(d) && d.observer.split("#")[0] === name)[k];
-          if (hit) versusUnshaped[metric] = { difference: hit.difference, verdict: hit.verdict };
+          if (hit) versusUnshaped[metric] = { difference: hit.difference, verdict: exposureVerdict(hit.verdict, flipped) };
         }
       }
       const s = o.summary;
@@ -109,7 +154,12 @@ export function exposureSummary(m: RunMetrics, opts: SummaryOptions = {}): Expos
       cost: { bandwidthOverhead: c.bandwidthOverhead.total, latencyP50Ms: c.addedLatencyMs.p50, latencyP99Ms: c.addedLatencyMs.p99, joulesPerHour: c.energy.joulesPerHour },
       cells,
       strongest: (arm.strongest ?? []).map((st) => ({ task: st.task, observer: st.observer, auc: st.auc, tprAt: pickTpr(st.tprAt), replicates: Object.fromEntries(Object.entries(st.replicates ?? {}).filter(([k]) => COMPARED.includes(k))) })),
-      strongestVersusUnshaped: shaped && arm.versusUndefended ? arm.versusUndefended.filter((d) => d.observer.startsWith("strongest:") && COMPARED.includes(d.metric)) : null,
+      strongestVersusUnshaped:
+        shaped && arm.versusUndefended
+          ? arm.versusUndefended
+              .filter((d) => d.observer.startsWith("strongest:") && COMPARED.includes(d.metric))
+              .map((d) => ({ ...d, verdict: exposureVerdict(d.verdict, strongestFlipped(arm, d.task) || strongestFlipped(unshaped, d.task)) }))
+          : null,
     };
   });
   const out: ExposureSummary = {

@@ -9,7 +9,7 @@
  * process.stdout.write(exposureMarkdown(summary));
  */
 import type { ExposureArm, ExposureSummary } from "./summary-types.ts";
-import { num, withInterval } from "./verdicts.ts";
+import { num, verdictWords, withInterval } from "./verdicts.ts";
 import { formatMsInterval } from "../report/figures/units.ts";
 import { code, markdownTable, mdText, noHtml, terminalText } from "../report/text.ts";
 
@@ -24,7 +24,8 @@ export function exposureRows(arm: ExposureArm): string[][] {
     const row = [c.where, c.observer, c.task, c.auc.resolvable ? withInterval(c.auc) : "not resolvable", tpr("1e-2"), tpr("1e-3"), set];
     if (shaped) {
       const d = c.versusUnshaped?.auc;
-      row.push(d ? `${withInterval(d.difference)} ${d.verdict}` : "–");
+      // the summary's verdict (summary.ts): `reversed` where the attacker reads a figure flipped, never "lower"
+      row.push(d ? `${withInterval(d.difference)} ${verdictWords(d.verdict)}` : "–");
     }
     rows.push(row);
   }

@@ -11,14 +11,17 @@
  * - an upper bound below 0.5: the direction learned in training did not carry over to
  *   this run: also "cannot tell" (the observer has no usable reading here);
  * - not resolvable: too few cases to say (the figure's own reasons are in metrics.json).
- * Timing tasks (`link`, `group-link`, `activity`) say whether the correlation "remains
- * until a shaper is added", or remains with it.
+ * Timing tasks (`link`, `group-link`, `activity`) say whether the correlation remains with
+ * the shaper, or "remains until a shaper is added": only when the observer's paired AUC
+ * difference is `lower` (credit only through a paired difference whose interval excludes
+ * 0). Every credit reads the summary's verdicts (summary.ts): a comparison the attacker
+ * would read flipped (below chance) carries `reversed` there, said here as no credit.
  *
  * @example
  * verdicts(summary)[0] // => "The local-network observer of cafe-hotspot identifies the messaging service near-certainly (service-identification: AUC 1.00 [1.00, 1.00])." (illustrative)
  */
 import type { Figure } from "../runs/metrics.ts";
-import type { ExposureArm, ExposureCell, ExposureSummary } from "./summary-types.ts";
+import type { ExposureArm, ExposureCell, ExposureSummary, ExposureVerdict } from "./summary-types.ts";
 import { formatMs } from "../report/figures/units.ts";
 
 const TIMING = new Set(["link", "group-link", "activity"]);
@@ -64,6 +67,11 @@ export function num(x: number | null): string {
 export function withInterval(i: { estimate: number | null; lo: number | null; hi: number | null }): string {
   if (i.estimate === null) return "not resolvable";
   return i.lo === null || i.hi === null ? num(i.estimate) : `${num(i.estimate)} [${num(i.lo)}, ${num(i.hi)}]`;
+}
+
+/** What a paired verdict says, in words: `reversed` says why it earns no credit. */
+export function verdictWords(v: ExposureVerdict): string {
+  return v === "reversed" ? "reversed: below chance in one arm, which the attacker reads flipped; no credit" : v;
 }
 
 export type Reading = "near-certain" | "clear" | "weak" | "chance" | "below-chance" | "not resolvable";
@@ -123,11 +131,9 @@ function networkStrongest(base: ExposureArm, arm: ExposureArm): string | null {
     const i = base.cells.indexOf(c);
     const d = arm.cells[i];
     if (!d || d.where !== c.where || d.observer !== c.observer) continue;
-    const reversed = reading(d.auc) === "below-chance";
     const diffs = ["auc", "tpr@1e-3"].flatMap((m) => {
       const v = d.versusUnshaped?.[m];
-      // a fall to below chance is a reversed signal, not a hidden one: never credited
-      return v && v.verdict !== "not resolvable" ? [`${m === "auc" ? "AUC" : "TPR@1e-3"} ${withInterval(v.difference)} (${reversed && v.verdict === "lower" ? "below chance with the shaper: a reversed signal, no credit" : v.verdict})`] : [];
+      return v && v.verdict !== "not resolvable" ? [`${m === "auc" ? "AUC" : "TPR@1e-3"} ${withInterval(v.difference)} (${verdictWords(v.verdict)})`] : [];
     });
     parts.push(`for ${task}, ${c.observer} at ${c.where} (AUC ${withInterval(c.auc)} without the shaper, ${withInterval(d.auc)} with it${diffs.length ? `; paired difference ${diffs.join(", ")}` : ""})`);
   }
@@ -163,26 +169,27 @@ export function verdicts(s: ExposureSummary): string[] {
         const d = strongestCell(same);
         const own = same.find((x) => x.observer === c.observer);
         const diff = own?.versusUnshaped?.auc;
-        // an observer the shaper pushes below chance shows a reversed signal: the defense leaks, it earns no credit
-        const reversedOwn = own !== undefined && reading(own.auc) === "below-chance";
-        const paired = diff ? `; paired difference in ${c.observer}'s AUC ${withInterval(diff.difference)}: ${reversedOwn && diff.verdict === "lower" ? "no credit" : diff.verdict}` : "";
-        const below = same.filter((x) => reading(x.auc) === "below-chance");
-        const leak = below.length
-          ? `; with the shaper ${below.map((x) => `${x.observer} reads below chance (AUC ${withInterval(x.auc)})`).join(", ")}: the direction learned on the training population did not hold, a reversed signal rather than a hidden one, so the defense earns no credit there`
+        const paired = diff ? `; paired difference in ${c.observer}'s AUC ${withInterval(diff.difference)}: ${verdictWords(diff.verdict)}` : "";
+        // observers whose comparison reads flipped (summary.ts): a reversed signal, not a hidden one
+        const reversed = same.filter((x) => x.versusUnshaped?.auc?.verdict === "reversed");
+        const leak = reversed.length
+          ? `; ${reversed.map((x) => `${x.observer} reads AUC ${withInterval(x.auc)} with the shaper`).join(", ")}, below chance in one arm: the direction learned on the training population did not hold, a reversed signal rather than a hidden one, so the defense earns no credit there`
           : "";
         const r = reading(d.auc);
         sentence += learns(r)
           ? `; it remains with the shaper (${arm.defense}: ${d.observer} AUC ${withInterval(d.auc)}${paired})`
-          : below.length
+          : reversed.length
             ? `; with the shaper (${arm.defense})${paired}${leak}`
-            : `; timing correlation remains until a shaper is added: with the shaper (${arm.defense}) the strongest reads ${withInterval(d.auc)} (${d.observer}${paired})`;
+            : diff?.verdict === "lower"
+              ? `; timing correlation remains until a shaper is added: with the shaper (${arm.defense}) the strongest reads ${withInterval(d.auc)} (${d.observer}${paired})`
+              : `; with the shaper (${arm.defense}) the strongest reads ${withInterval(d.auc)} (${d.observer}${paired}), not shown lower by a paired difference: no credit`;
       }
     }
     out.push(`${sentence}.`);
   }
   for (const arm of shaped) {
     const pct = arm.cost.bandwidthOverhead.estimate === null ? null : arm.cost.bandwidthOverhead.estimate * 100;
-    const moves = (arm.strongestVersusUnshaped ?? []).map((d) => `the strongest ${d.observer.replace("strongest:", "")} observer's ${d.metric === "auc" ? "AUC" : d.metric.replace("tpr", "TPR")} ${d.verdict === "not resolvable" ? "cannot be compared (not resolvable)" : `moves by ${withInterval(d.difference)} (${d.verdict})`}`);
+    const moves = (arm.strongestVersusUnshaped ?? []).map((d) => `the strongest ${d.observer.replace("strongest:", "")} observer's ${d.metric === "auc" ? "AUC" : d.metric.replace("tpr", "TPR")} ${d.verdict === "not resolvable" ? "cannot be compared (not resolvable)" : `moves by ${withInterval(d.difference)} (${verdictWords(d.verdict)})`}`);
     out.push(`The shaper (${arm.defense}: ${arm.device} / ${arm.server}) costs ${num(pct)}% more bandwidth, ${arm.cost.latencyP50Ms.estimate === null ? "an unmeasured" : formatMs(arm.cost.latencyP50Ms.estimate)} added latency at p50 and ${arm.cost.latencyP99Ms.estimate === null ? "an unmeasured one" : formatMs(arm.cost.latencyP99Ms.estimate)} at p99, and ${num(arm.cost.joulesPerHour.estimate)} J per device-hour${moves.length ? `; paired against no shaper, over every vantage, ${moves.join(", ")}` : ""}.`);
     const net = networkStrongest(base, arm);
     if (net) out.push(net);

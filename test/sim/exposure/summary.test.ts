@@ -2,9 +2,10 @@ import { describe, expect, it } from "vitest";
 import { anonymitySet } from "../../../sim/exposure/anonymity-set.ts";
 import { judgePosture, postureRows } from "../../../sim/exposure/posture.ts";
 import { exposureSummary } from "../../../sim/exposure/summary.ts";
-import { exposureMarkdown } from "../../../sim/exposure/table.ts";
+import { exposureMarkdown, exposureRows } from "../../../sim/exposure/table.ts";
 import { reading } from "../../../sim/exposure/verdicts.ts";
-import type { ArmResult, Figure, ObserverResult, RunMetrics } from "../../../sim/runs/metrics.ts";
+import { NEWLY_RESOLVABLE, NO_LONGER_RESOLVABLE } from "../../../sim/runs/compare.ts";
+import type { ArmResult, Figure, ObserverResult, PairedDifference, RunMetrics, Strongest } from "../../../sim/runs/metrics.ts";
 
 const fig = (estimate: number, lo: number, hi: number): Figure => ({ estimate, lo, hi, resolvable: true });
 const NONE: Figure = { estimate: null, lo: null, hi: null, resolvable: false };
@@ -34,7 +35,7 @@ function observer(name: string, vantage: ObserverResult["vantage"], task: Observ
   };
 }
 
-function arm(defense: string, shaper: string, observers: ObserverResult[], versus: ArmResult["versusUndefended"] = null): ArmResult {
+function arm(defense: string, shaper: string, observers: ObserverResult[], versus: ArmResult["versusUndefended"] = null, strongest: Strongest[] = []): ArmResult {
   const i = { estimate: 0, lo: 0, hi: 0 };
   return {
     defense,
@@ -43,7 +44,7 @@ function arm(defense: string, shaper: string, observers: ObserverResult[], versu
     traffic: { messages: 1, delivered: 1, conversations: 1, packets: 1 },
     cost: { bandwidthOverhead: { total: i, device: i, server: i }, addedLatencyMs: { p50: i, p95: i, p99: i, messages: 1 }, endToEndLatencyMs: { p50: i, p95: i, p99: i }, energy: { radio: "lte", joulesPerHour: i, wakeupsPerHour: i }, budget: { refusedPadding: 0, forcedReleases: 0 } },
     observers,
-    strongest: [],
+    strongest,
     versusUndefended: versus,
   };
 }
@@ -59,6 +60,18 @@ function run(ispShaped: Figure): RunMetrics {
   const d = (observer: string, task: "service" | "link", est: number, lo: number, hi: number, verdict: "lower" | "no detectable change") => ({ observer, task, metric: "auc", defended: null, undefended: null, difference: { estimate: est, lo, hi }, verdict });
   const versus = [d("service-identification@local", "service", 0, 0, 0, "no detectable change"), d("service-identification@local", "service", 0, -0.01, 0.01, "no detectable change"), d("event-matching@isp", "link", -0.3, -0.4, -0.2, "lower")];
   return { experiment: "exposure-test", purpose: "a constructed run", seed: 1, durationSeconds: 60, users: 40, arms: [arm("none", "none", base), arm("shaped", "constant-rate", shaped, versus)] };
+}
+
+const diff = (observer: string, task: PairedDifference["task"], est: number, lo: number, hi: number, verdict: PairedDifference["verdict"]): PairedDifference => ({ observer, task, metric: "auc", defended: null, undefended: null, difference: { estimate: est, lo, hi }, verdict });
+
+/** `run` with each arm's strongest link observer (the ISP one) and its paired difference, as the runner records them. */
+function linkRun(ispShaped: Figure): RunMetrics {
+  const m = run(ispShaped);
+  const strongest = (auc: Figure): Strongest => ({ task: "link", observer: "event-matching@isp", observers: 1, auc, tprAt: {}, top1: null, top5: null, replicates: {} });
+  m.arms[0].strongest = [strongest(fig(0.9, 0.8, 0.95))];
+  m.arms[1].strongest = [strongest(ispShaped)];
+  m.arms[1].versusUndefended!.push(diff("strongest:link", "link", -0.3, -0.4, -0.2, "lower"));
+  return m;
 }
 
 describe("anonymity set", () => {
@@ -111,13 +124,54 @@ describe("exposureSummary", () => {
   });
 
   it("never credits a shaper that pushes an observer below chance: a reversed signal is not a hidden one", () => {
-    // the shaped ISP observer reads 0.16 [0.08, 0.27]: its paired difference is "lower", yet the verdict gives no credit
-    const r = exposureSummary(run(fig(0.16, 0.08, 0.27)), { scopes: ["cafe", "home", undefined] });
+    // the shaped ISP observer reads 0.16 [0.08, 0.27]: the runner's paired difference says
+    // "lower" (interval excluding 0), yet an attacker reads it flipped (0.84): no output credits it
+    const r = exposureSummary(linkRun(fig(0.16, 0.08, 0.27)), { scopes: ["cafe", "home", undefined] });
+    const cell = r.arms[1].cells[2];
+    expect(cell.versusUnshaped?.auc.verdict).toBe("reversed");
+    expect(cell.versusUnshaped?.auc.difference).toEqual({ estimate: -0.3, lo: -0.4, hi: -0.2 });
+    expect(r.arms[1].strongestVersusUnshaped?.map((d) => [d.observer, d.verdict])).toEqual([["strongest:link", "reversed"]]);
+    // the table cell
+    const row = exposureRows(r.arms[1]).find((x) => x[0] === "isp")!;
+    expect(row.at(-1)).toMatch(/^-0\.30 \[-0\.40, -0\.20\] reversed: .*no credit$/);
+    // the verdict sentence
     const isp = r.verdicts.find((v) => v.startsWith("The ISP (every instance at once, colluding) links who talks to whom clearly"))!;
-    expect(isp).toMatch(/event-matching's AUC -0\.30 \[-0\.40, -0\.20\]: no credit/);
-    expect(isp).toMatch(/event-matching reads below chance \(AUC 0\.16 \[0\.08, 0\.27\]\)/);
-    expect(isp).not.toMatch(/: lower/);
+    expect(isp).toMatch(/event-matching's AUC -0\.30 \[-0\.40, -0\.20\]: reversed: below chance in one arm, which the attacker reads flipped; no credit/);
+    expect(isp).toMatch(/event-matching reads AUC 0\.16 \[0\.08, 0\.27\] with the shaper, below chance in one arm: .*a reversed signal rather than a hidden one, so the defense earns no credit there/);
     expect(isp).not.toMatch(/until a shaper is added/);
+    // the cost sentence: the strongest link observer's fall is reversed, not lower
+    const cost = r.verdicts.find((v) => v.startsWith("The shaper (shaped"))!;
+    expect(cost).toMatch(/the strongest link observer's AUC moves by -0\.30 \[-0\.40, -0\.20\] \(reversed: .*no credit\)/);
+    // nowhere (verdicts, table, Markdown) is the fall called "lower"
+    for (const text of [...r.verdicts, exposureMarkdown(r)]) expect(text).not.toMatch(/\blower\b/);
+  });
+
+  it("keeps the credit of a fall that stays above chance (paired interval excluding 0)", () => {
+    const r = exposureSummary(linkRun(fig(0.6, 0.52, 0.7)), { scopes: ["cafe", "home", undefined] });
+    expect(r.arms[1].cells[2].versusUnshaped?.auc.verdict).toBe("lower");
+    expect(r.arms[1].strongestVersusUnshaped?.map((d) => d.verdict)).toEqual(["lower"]);
+    expect(exposureRows(r.arms[1]).find((x) => x[0] === "isp")!.at(-1)).toBe("-0.30 [-0.40, -0.20] lower");
+    expect(r.verdicts.find((v) => v.startsWith("The ISP (every instance at once"))).toMatch(/event-matching's AUC -0\.30 \[-0\.40, -0\.20\]: lower\)/);
+    expect(r.verdicts.find((v) => v.startsWith("The shaper (shaped"))).toMatch(/AUC moves by -0\.30 \[-0\.40, -0\.20\] \(lower\)/);
+    expect(r.verdicts.join("\n")).not.toMatch(/reversed/);
+  });
+
+  it("gives no credit to a fall below chance in the unshaped arm either, nor to a strongest that a flipped observer beats", () => {
+    // unshaped 0.3, shaped 0.2: "lower" unflipped, yet the attacker reads 0.7 → 0.8, a rise
+    const m = linkRun(fig(0.2, 0.1, 0.3));
+    m.arms[0].observers[2] = { ...m.arms[0].observers[2], summary: { ...m.arms[0].observers[2].summary, auc: fig(0.3, 0.2, 0.4) } };
+    expect(exposureSummary(m).arms[1].cells[2].versusUnshaped?.auc.verdict).toBe("reversed");
+    // the strongest link observer reads 0.6 with the shaper, but a second link observer
+    // there reads 0.1 (0.9 read flipped): the strongest's fall earns no credit
+    const k = linkRun(fig(0.6, 0.52, 0.7));
+    const second = (auc: Figure): ObserverResult => ({ ...k.arms[0].observers[2], observer: "volume-correlation", summary: { ...k.arms[0].observers[2].summary, auc } });
+    k.arms[0].observers.push(second(fig(0.55, 0.5, 0.6)));
+    k.arms[1].observers.push(second(fig(0.1, 0.05, 0.15)));
+    k.arms[1].versusUndefended!.push(diff("volume-correlation@isp", "link", -0.45, -0.5, -0.4, "lower"));
+    const r = exposureSummary(k);
+    expect(r.arms[1].cells[2].versusUnshaped?.auc.verdict).toBe("lower");
+    expect(r.arms[1].cells[3].versusUnshaped?.auc.verdict).toBe("reversed");
+    expect(r.arms[1].strongestVersusUnshaped?.map((d) => d.verdict)).toEqual(["reversed"]);
   });
 
   it("reads intervals as the header says", () => {
@@ -157,9 +211,10 @@ describe("posture against a baseline", () => {
     const hidden = exposureSummary(run(NONE), { scopes });
     const shown = exposureSummary(run(fig(0.6, 0.52, 0.7)), { scopes });
     const rose = judgePosture(hidden, shown).judgements.filter((j) => j.who.includes("event-matching") && j.metric === "auc" && j.defense === "shaped");
-    expect(rose.map((j) => [j.verdict, j.rule])).toEqual([["WORSE", "newly resolvable"]]);
+    expect(rose.map((j) => [j.verdict, j.rule])).toEqual([["WORSE", NEWLY_RESOLVABLE]]);
+    expect(postureRows(judgePosture(hidden, shown)).some((r) => r[1] === "isp event-matching" && r[5] === NEWLY_RESOLVABLE && r[6] === "WORSE")).toBe(true);
     const fell = judgePosture(shown, hidden).judgements.filter((j) => j.who.includes("event-matching") && j.metric === "auc" && j.defense === "shaped");
-    expect(fell.map((j) => [j.verdict, j.rule])).toEqual([["missing", "no longer resolvable"]]);
+    expect(fell.map((j) => [j.verdict, j.rule])).toEqual([["missing", NO_LONGER_RESOLVABLE]]);
     expect(judgePosture(shown, hidden).regressions).toBeGreaterThan(0);
   });
 });

@@ -10,7 +10,9 @@
  * - without: worse when the run's whole interval lies above the baseline's (overlap);
  * - the strongest observer per task, when both runs are the same experiment, seed,
  *   population and duration and kept their replicates: on the paired difference, worse
- *   when its interval lies above 0 (as compare.ts does; unless a tolerance is given).
+ *   when its interval lies above 0 (as compare.ts does; unless a tolerance is given);
+ * - a figure only one side resolves, by `judge`'s own rule: newly resolvable is worse
+ *   (exposure the baseline could not show), no longer resolvable is `missing`.
  * A cell in the baseline that the run lacks is `missing` (the policy's observers
  * changed: regenerate the baseline deliberately). The check fails on `WORSE` or `missing`.
  *
@@ -18,7 +20,7 @@
  * const p = judgePosture(baseline, summary, { tolerance: 0.02 });
  * p.regressions // => 0 when nothing rose beyond 0.02
  */
-import { judge, pairedVerdict, type Verdict } from "../runs/compare.ts";
+import { judgeFigure, pairedVerdict, type Verdict } from "../runs/compare.ts";
 import type { MetricRow } from "../runs/metric-rows.ts";
 import type { Figure } from "../runs/metrics.ts";
 import type { ExposureSummary } from "./summary-types.ts";
@@ -85,7 +87,7 @@ export function judgePosture(baseline: ExposureSummary, run: ExposureSummary, op
   }
   const sameDraws = notes.length === 0;
   const t = opts.tolerance === undefined ? { ci: true } : { abs: opts.tolerance };
-  const rule = opts.tolerance === undefined ? "CI overlap" : `+${opts.tolerance}`;
+  const rule = opts.tolerance === undefined ? "CI overlap" : `±${opts.tolerance}`;
   const b = entries(baseline);
   const r = entries(run);
   const judgements: PostureJudgement[] = [];
@@ -95,16 +97,8 @@ export function judgePosture(baseline: ExposureSummary, run: ExposureSummary, op
       judgements.push({ defense: x.defense, who: x.who, metric: x.metric, baseline: x.figure, run: null, verdict: "missing", rule });
       continue;
     }
-    // a figure that becomes resolvable shows exposure the baseline could not (a regression
-    // until judged and re-baselined); one that stops being resolvable hides what was measured
-    const before = x.figure?.resolvable === true && x.figure.estimate !== null;
-    const after = y.figure?.resolvable === true && y.figure.estimate !== null;
-    if (before !== after) {
-      judgements.push({ defense: x.defense, who: x.who, metric: x.metric, baseline: x.figure, run: y.figure, verdict: after ? "WORSE" : "missing", rule: after ? "newly resolvable" : "no longer resolvable" });
-      continue;
-    }
     const p = sameDraws && opts.tolerance === undefined ? pairedVerdict(x.replicates, y.replicates) : null;
-    judgements.push({ defense: x.defense, who: x.who, metric: x.metric, baseline: x.figure, run: y.figure, verdict: p ?? judge(row(x), row(y), t), rule: p ? "paired difference" : rule });
+    judgements.push({ defense: x.defense, who: x.who, metric: x.metric, baseline: x.figure, run: y.figure, ...(p ? { verdict: p, rule: "paired difference" } : judgeFigure(row(x), row(y), t)) });
   }
   for (const [key, y] of r) if (!b.has(key)) judgements.push({ defense: y.defense, who: y.who, metric: y.metric, baseline: null, run: y.figure, verdict: "new", rule });
   return { judgements, regressions: judgements.filter((j) => j.verdict === "WORSE" || j.verdict === "missing").length, notes };

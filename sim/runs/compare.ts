@@ -22,10 +22,21 @@
  *   set for the metric).
  * Parameter differences between the two runs' defenses are listed in the notes.
  *
+ * - **resolvability changed** (`judgeFigure`, before any tolerance): a figure that only
+ *   one side can estimate. A privacy figure the baseline could not resolve and the run
+ *   can is `WORSE` (rule "newly resolvable"): it shows exposure the baseline never showed,
+ *   and a baseline without an estimate cannot vouch for it — favouring the attacker. One
+ *   the baseline resolved and the run cannot is `missing` ("no longer resolvable"): the
+ *   run hides what was measured. A cost figure that becomes resolvable is `new` (nothing
+ *   in the baseline to judge it against: reported, not a failure — a cost the baseline
+ *   could not measure, such as latency with no message delayed, is no promise the run
+ *   broke); one that stops being resolvable is `missing`, like a privacy figure (a
+ *   measurement lost, e.g. no message delivered: regenerate the baseline deliberately).
+ *
  * Verdicts: `ok`, `better`, `WORSE`, `missing` (in the baseline, not in the run: the
- * experiment changed, so the baseline must be regenerated), `new` (only in the run),
- * `not resolvable` (no estimate on one side or both). The gate fails on `WORSE` and
- * `missing`.
+ * experiment changed, so the baseline must be regenerated; or no longer resolvable),
+ * `new` (only in the run; or a cost newly resolvable), `not resolvable` (no estimate on
+ * either side). The gate fails on `WORSE` and `missing`.
  *
  * @example
  * const c = compareRuns(baseline, run, { default: { ci: true } });
@@ -116,19 +127,43 @@ function describe(t: Tolerance): string {
   return parts.join(" or ");
 }
 
-/** Judges one figure. */
+/** The rule text of a privacy figure the baseline could not resolve and the run can. */
+export const NEWLY_RESOLVABLE = "newly resolvable: worse, favouring the attacker";
+/** The rule text of a cost figure the baseline could not resolve and the run can. */
+export const NEWLY_RESOLVABLE_COST = "newly resolvable cost: nothing to judge it against";
+/** The rule text of a figure the baseline resolved and the run cannot. */
+export const NO_LONGER_RESOLVABLE = "no longer resolvable";
+
+/**
+ * Judges one figure and says how: by resolvability when only one side has an estimate
+ * (see the header; a row whose observer is null is a cost figure), otherwise by the
+ * tolerance (`describe(t)`). "Higher is worse" throughout.
+ */
+export function judgeFigure(baseline: MetricRow, run: MetricRow, t: Tolerance): { verdict: Verdict; rule: string } {
+  const cost = run.observer === null;
+  if (baseline.estimate === null && run.estimate === null) return { verdict: "not resolvable", rule: describe(t) };
+  if (baseline.estimate === null) return cost ? { verdict: "new", rule: NEWLY_RESOLVABLE_COST } : { verdict: "WORSE", rule: NEWLY_RESOLVABLE };
+  if (run.estimate === null) return { verdict: "missing", rule: NO_LONGER_RESOLVABLE };
+  return { verdict: judgeEstimates(baseline.estimate, baseline, run.estimate, run, t), rule: describe(t) };
+}
+
+/** Judges one figure (the verdict of `judgeFigure`). */
 export function judge(baseline: MetricRow, run: MetricRow, t: Tolerance): Verdict {
-  if (baseline.estimate === null || run.estimate === null) return "not resolvable";
+  return judgeFigure(baseline, run, t).verdict;
+}
+
+/** Both sides resolvable: by the tolerance (a figure without an interval is a zero-width one). */
+function judgeEstimates(b: number, baseline: MetricRow, r: number, run: MetricRow, t: Tolerance): Verdict {
   if (t.abs !== undefined || t.rel !== undefined) {
-    const slack = Math.max(t.abs ?? 0, (t.rel ?? 0) * Math.abs(baseline.estimate));
-    if (run.estimate > baseline.estimate + slack) return "WORSE";
-    if (run.estimate < baseline.estimate - slack) return "better";
+    const slack = Math.max(t.abs ?? 0, (t.rel ?? 0) * Math.abs(b));
+    if (r > b + slack) return "WORSE";
+    if (r < b - slack) return "better";
     return "ok";
   }
-  const bLo = baseline.lo ?? baseline.estimate;
-  const bHi = baseline.hi ?? baseline.estimate;
-  const rLo = run.lo ?? run.estimate;
-  const rHi = run.hi ?? run.estimate;
+  const bLo = baseline.lo ?? b;
+  const bHi = baseline.hi ?? b;
+  const rLo = run.lo ?? r;
+  const rHi = run.hi ?? r;
   if (rLo > bHi) return "WORSE";
   if (rHi < bLo) return "better";
   return "ok";
@@ -219,7 +254,8 @@ export function compareRuns(baseline: RunMetrics, run: RunMetrics, tolerances: T
     const t = toleranceFor(tolerances, x);
     const paired = y && t.abs === undefined && t.rel === undefined ? pairedVerdict(bRep.get(key), rRep.get(key)) : null;
     if (paired) judgements.push({ defense: x.defense, observer: x.observer, metric: x.metric, baseline: x, run: y, verdict: paired, rule: "paired difference" });
-    else judgements.push({ defense: x.defense, observer: x.observer, metric: x.metric, baseline: x, run: y, verdict: y ? judge(x, y, t) : "missing", rule: describe(t) });
+    else if (y) judgements.push({ defense: x.defense, observer: x.observer, metric: x.metric, baseline: x, run: y, ...judgeFigure(x, y, t) });
+    else judgements.push({ defense: x.defense, observer: x.observer, metric: x.metric, baseline: x, run: y, verdict: "missing", rule: describe(t) });
   }
   for (const [key, y] of r) {
     if (seen.has(key)) continue;

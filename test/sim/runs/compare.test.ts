@@ -29,7 +29,12 @@ describe("judging one figure", () => {
     expect(judge(row(0.5, 0.45, 0.55), row(0.4, 0.35, 0.44), ci)).toBe("better");
     expect(judge(row(0.5, null, null), row(0.5, null, null), ci)).toBe("ok");
     expect(judge(row(0.5, null, null), row(0.51, null, null), ci)).toBe("WORSE");
-    expect(judge(row(null, null, null), row(0.5, 0.4, 0.6), ci)).toBe("not resolvable");
+    expect(judge(row(null, null, null), row(null, null, null), ci)).toBe("not resolvable");
+    // only one side resolves (judgeFigure): a privacy figure newly resolvable is worse
+    // (favouring the attacker), a cost one is new; one no longer resolvable is missing
+    expect(judge(row(null, null, null), row(0.5, 0.4, 0.6), ci)).toBe("WORSE");
+    expect(judge(row(null, null, null, "latency.p99", null), row(5, 4, 6, "latency.p99", null), ci)).toBe("new");
+    expect(judge(row(0.5, 0.4, 0.6), row(null, null, null), ci)).toBe("missing");
   });
 
   it("by absolute or relative slack around the baseline estimate", () => {

@@ -71,7 +71,7 @@ export function withInterval(i: { estimate: number | null; lo: number | null; hi
 
 /** What a paired verdict says, in words: `reversed` says why it earns no credit. */
 export function verdictWords(v: ExposureVerdict): string {
-  return v === "reversed" ? "reversed: below chance in one arm, which the attacker reads flipped; no credit" : v;
+  return v === "reversed" ? "reversed: a figure below chance, which the attacker reads flipped; no credit" : v;
 }
 
 export type Reading = "near-certain" | "clear" | "weak" | "chance" | "below-chance" | "not resolvable";
@@ -173,7 +173,7 @@ export function verdicts(s: ExposureSummary): string[] {
         // observers whose comparison reads flipped (summary.ts): a reversed signal, not a hidden one
         const reversed = same.filter((x) => x.versusUnshaped?.auc?.verdict === "reversed");
         const leak = reversed.length
-          ? `; ${reversed.map((x) => `${x.observer} reads AUC ${withInterval(x.auc)} with the shaper`).join(", ")}, below chance in one arm: the direction learned on the training population did not hold, a reversed signal rather than a hidden one, so the defense earns no credit there`
+          ? `; ${reversed.map((x) => `${x.observer} reads AUC ${withInterval(x.auc)} with the shaper`).join(", ")}, below chance with or without it: the direction learned on the training population did not hold, a reversed signal rather than a hidden one, so the defense earns no credit there`
           : "";
         const r = reading(d.auc);
         sentence += learns(r)

@@ -15,15 +15,16 @@
  * Below chance, once for every output: the runner orients each observer on its training
  * run, yet an AUC can still fall below 0.5 on the test population; an attacker who
  * knows the defense reads such a signal flipped. The runner's paired difference compares
- * the unflipped figures, so it says nothing about what that attacker reads: where the
- * compared figure reads flipped in either arm, its verdict becomes `reversed` (no credit,
- * and no alarm of its own). For a cell: its AUC estimate is below 0.5 in the shaped or the
- * unshaped arm. For a task's strongest observer: some observer of the task, read flipped,
- * beats it in either arm (1 − AUC above the strongest's AUC). The estimate decides, not
- * the interval: an open choice, taken in the attacker's favour (a figure at 0.49 whose
- * interval holds 0.5 earns no credit either). The AUC's reading decides the TPR@1e-3
- * comparison too (same scores, same direction). The table, the verdicts, the cost
- * sentence and the report read the verdict and derive nothing again.
+ * the unflipped figures, so a "lower" there may be a fall through chance to a reversed
+ * signal; such a verdict becomes `reversed` (no credit). For a cell: the AUC difference
+ * read flipped (sim/runs/flipped-difference.ts: the paired interval shifted by what
+ * flipping adds to each arm's estimate) no longer lies below 0; a fall to chance keeps its
+ * credit, a fall through it does not. For a task's strongest observer: some observer of
+ * the task, read flipped, beats it in either arm (1 − AUC above the strongest's AUC), an
+ * open choice taken in the attacker's favour (its estimate decides, not its interval).
+ * The AUC's reading decides the TPR@1e-3 comparison too (same scores, same direction).
+ * Only "lower" is ever changed: a "higher" stays an alarm. The table, the verdicts, the
+ * cost sentence and the report read the verdict and derive nothing again.
  *
  * Scopes come from the metrics (`ObserverResult.scope`, and the paired differences'
  * observer names `<observer>@<vantage>:<scope>`) or, for runs written before the runner
@@ -35,7 +36,8 @@
  * const s = exposureSummary(metrics, { policy: "vpn", scopes: exp.observers.map((o) => o.scope) });
  * s.arms[0].cells.find((c) => c.vantage === "local" && c.task === "service")?.auc // => { estimate: 1, lo: 1, hi: 1, resolvable: true } (illustrative)
  */
-import { observerKey, type ArmResult, type Figure, type ObserverResult, type PairedDifference, type PairedVerdict, type RunMetrics } from "../runs/metrics.ts";
+import { observerKey, type ArmResult, type Figure, type PairedDifference, type PairedVerdict, type RunMetrics } from "../runs/metrics.ts";
+import { fallSurvivesFlip } from "../runs/flipped-difference.ts";
 import { anonymitySet } from "./anonymity-set.ts";
 import type { ExposureArm, ExposureCell, ExposureSummary, ExposureVerdict } from "./summary-types.ts";
 import { verdicts } from "./verdicts.ts";
@@ -78,13 +80,10 @@ export function readsFlipped(compared: Figure | null | undefined, estimates: rea
   return estimates.some((e) => e !== null && 1 - e > s);
 }
 
-/** The exposure verdict of a paired difference (see the header): the runner's, or `reversed` where the figure reads flipped in either arm. */
+/** The exposure verdict of a paired difference (see the header): the runner's, or `reversed` for a "lower" that reading flipped takes away. */
 export function exposureVerdict(runner: PairedVerdict, flipped: boolean): ExposureVerdict {
-  return runner !== "not resolvable" && flipped ? "reversed" : runner;
+  return runner === "lower" && flipped ? "reversed" : runner;
 }
-
-/** A cell's AUC, when it reads below chance (flipped) in itself. */
-const cellFlipped = (o: ObserverResult | undefined) => o !== undefined && readsFlipped(o.summary.auc, [o.summary.auc.estimate]);
 
 /** Per task, does some observer read flipped beat the arm's strongest? */
 function strongestFlipped(arm: ArmResult | null, task: string): boolean {
@@ -119,15 +118,23 @@ export function exposureSummary(m: RunMetrics, opts: SummaryOptions = {}): Expos
       if (shaped && arm.versusUndefended) {
         versusUnshaped = {};
         const key = observerKey(o);
-        // the same observer use in the unshaped arm (the runner keeps the experiment's order in every arm)
-        const u = unshaped.observers[i];
-        const twin = u && u.observer === o.observer && u.vantage === o.vantage && u.task === o.task && u.scope === o.scope ? u : undefined;
-        const flipped = cellFlipped(o) || cellFlipped(twin);
-        for (const metric of COMPARED) {
+        const find = (metric: string) => {
           const same = (d: PairedDifference) => d.metric === metric && d.task === o.task;
           // by the observer's full name (with its scope, as the runner records it); for
           // runs written before scopes had names, by order among the same observer@vantage
-          const hit = recorded ? arm.versusUndefended.find((d) => same(d) && d.observer === key) : arm.versusUndefended.filter((d) => same(d) && d.observer.split("#")[0] === name)[k];
+          return recorded ? arm.versusUndefended!.find((d) => same(d) && d.observer === key) : arm.versusUndefended!.filter((d) => same(d) && d.observer.split("#")[0] === name)[k];
+        };
+        // the AUC's fall, read flipped, decides for both compared metrics; each arm's
+        // estimate from the difference, or from the observer's own summary (the same
+        // observer use in the unshaped arm: the runner keeps the experiment's order)
+        const auc = find("auc");
+        const u = unshaped.observers[i];
+        const twin = u && u.observer === o.observer && u.vantage === o.vantage && u.task === o.task && u.scope === o.scope ? u : undefined;
+        const flipped =
+          auc !== undefined &&
+          !fallSurvivesFlip({ defended: auc.defended ?? o.summary.auc.estimate, undefended: auc.undefended ?? twin?.summary.auc.estimate ?? null, difference: auc.difference });
+        for (const metric of COMPARED) {
+          const hit = find(metric);
           if (hit) versusUnshaped[metric] = { difference: hit.difference, verdict: exposureVerdict(hit.verdict, flipped) };
         }
       }

@@ -8,6 +8,7 @@
  */
 import { FIGURE_CAPTIONS, FIGURE_TITLES, FIGURES } from "./figures/captions.ts";
 import { formatMsInterval } from "./figures/units.ts";
+import { fallSurvivesFlip } from "../runs/flipped-difference.ts";
 import { observerKey, type ArmResult, type Figure, type HorizonPoint, type PairedDifference, type RunMetrics, type Strongest } from "../runs/metrics.ts";
 
 import type { Interval } from "../runs/metrics.ts";
@@ -125,6 +126,17 @@ function fmtDiff(d: PairedDifference, digits = 3): string {
  * decision, so no figure below chance is ever counted as a gain), the activity
  * detector at FPR 1e-2, its cost, and whether it hit its budget.
  */
+/**
+ * A "lower" AUC that is a fall through chance to a reversed signal, not a hidden one: read
+ * flipped, as an adversary who knows the defense reads an observer below 0.5, the paired
+ * difference no longer lies below 0 (sim/runs/flipped-difference.ts; the exposure summary
+ * applies the same rule). Such a fall earns the defense no credit; a fall to chance keeps it.
+ */
+function reversedFall(d: PairedDifference): boolean {
+  return d.metric === "auc" && d.verdict === "lower" && !fallSurvivesFlip(d);
+}
+const REVERSED = "a fall through chance: read flipped, as an adversary who knows the defense reads it, the signal is reversed, not removed, so no credit";
+
 export function findings(m: RunMetrics): string[] {
   const out: string[] = [];
   const base = baselineOf(m);
@@ -154,10 +166,14 @@ export function findings(m: RunMetrics): string[] {
     const auc = diffs.filter((d) => d.metric === "auc");
     const strongestLink = auc.find((d) => d.observer === "strongest:link");
     if (strongestLink && strongestLink.verdict !== "not resolvable") {
-      parts.push(`against the undefended arm the strongest link AUC is ${strongestLink.verdict === "no detectable change" ? "not detectably changed" : strongestLink.verdict} (${fmtDiff(strongestLink)})`);
+      const said = reversedFall(strongestLink) ? REVERSED : strongestLink.verdict === "no detectable change" ? "not detectably changed" : strongestLink.verdict;
+      parts.push(`against the undefended arm the strongest link AUC is ${said} (${fmtDiff(strongestLink)})`);
     }
     const per = auc.filter((d) => !d.observer.startsWith("strongest:"));
-    const lower = per.filter((d) => d.verdict === "lower");
+    // a fall below chance is not credited: the signal is reversed, not removed
+    const reversed = per.filter(reversedFall);
+    if (reversed.length) parts.push(`it pushes ${reversed.map((d) => `${d.observer} (${fmtDiff(d)})`).join(", ")} below chance, ${REVERSED}`);
+    const lower = per.filter((d) => d.verdict === "lower" && !reversedFall(d));
     const higher = per.filter((d) => d.verdict === "higher");
     const same = per.filter((d) => d.verdict === "no detectable change");
     if (lower.length) parts.push(`it lowers the AUC of ${lower.map((d) => `${d.observer} (${fmtDiff(d)})`).join(", ")}`);

@@ -156,10 +156,19 @@ describe("exposureSummary", () => {
     expect(r.verdicts.join("\n")).not.toMatch(/reversed/);
   });
 
+  it("keeps the credit of a fall to chance: 0.9 → 0.48 reads 0.9 → 0.52 flipped, still lower by its interval", () => {
+    const m = linkRun(fig(0.48, 0.4, 0.56));
+    m.arms[1].versusUndefended![2] = diff("event-matching@isp", "link", -0.42, -0.5, -0.34, "lower");
+    const r = exposureSummary(m, { scopes: ["cafe", "home", undefined] });
+    expect(r.arms[1].cells[2].versusUnshaped?.auc.verdict).toBe("lower");
+    expect(exposureRows(r.arms[1]).find((x) => x[0] === "isp")!.at(-1)).toBe("-0.42 [-0.50, -0.34] lower");
+  });
+
   it("gives no credit to a fall below chance in the unshaped arm either, nor to a strongest that a flipped observer beats", () => {
     // unshaped 0.3, shaped 0.2: "lower" unflipped, yet the attacker reads 0.7 → 0.8, a rise
     const m = linkRun(fig(0.2, 0.1, 0.3));
     m.arms[0].observers[2] = { ...m.arms[0].observers[2], summary: { ...m.arms[0].observers[2].summary, auc: fig(0.3, 0.2, 0.4) } };
+    m.arms[1].versusUndefended![2] = diff("event-matching@isp", "link", -0.1, -0.15, -0.05, "lower");
     expect(exposureSummary(m).arms[1].cells[2].versusUnshaped?.auc.verdict).toBe("reversed");
     // the strongest link observer reads 0.6 with the shaper, but a second link observer
     // there reads 0.1 (0.9 read flipped): the strongest's fall earns no credit

@@ -1,4 +1,6 @@
 import { availableParallelism } from "node:os";
+import { resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
 /**
@@ -48,6 +50,11 @@ export const SLOW_TESTS = [
   "test/notebooks/notebooks.test.ts",
 ];
 
+const ROOT = resolve(fileURLToPath(new URL(".", import.meta.url)));
+
+/** The lab's sources (not the tests' own helpers), which the slow project loads natively (test/setup/native-sources.ts). */
+const NATIVE_SOURCES = new RegExp(`^${ROOT.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}/(sim|observers|shapers)/.*\\.ts$`);
+
 /**
  * `--exclude` given on the command line. Vitest 4 applies it to the root configuration
  * only, not to inline projects, so each project adds it here: `npm test` runs `chaff
@@ -82,7 +89,20 @@ export default defineConfig({
       { extends: true, test: { name: "fast", include: ["test/**/*.test.ts"], exclude: [...SLOW_TESTS, ...excluded], isolate: false } },
       // the end-to-end runs several slow files share, made once (test/setup/e2e-runs.ts);
       // slow files share loaded modules too (all 182 tests pass so: 241 s wall, 465 CPU-s)
-      { extends: true, test: { name: "slow", include: SLOW_TESTS, exclude: excluded, globalSetup: ["test/setup/e2e-runs.ts"], isolate: false } },
+      // and load the lab's sources natively, as `chaff run` does (test/setup/native-sources.ts:
+      // vitest's module runner made the same simulation about twice as costly)
+      {
+        extends: true,
+        test: {
+          name: "slow",
+          include: SLOW_TESTS,
+          exclude: excluded,
+          globalSetup: ["test/setup/e2e-runs.ts"],
+          isolate: false,
+          setupFiles: ["test/setup/native-sources.ts"],
+          server: { deps: { external: [NATIVE_SOURCES] } },
+        },
+      },
     ],
   },
 });

@@ -24,32 +24,20 @@
  * are skipped here: this world has packets only, no metadata records. Their own tests
  * hold them to the same rule (other labels move the same scores between the sides).
  */
-import { register } from "tsx/esm/api";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { summarizeScores } from "../../observers/metrics.ts";
 import type { Labels, PairTask } from "../../observers/labels.ts";
 import type { Observer, ObserverDefinition, TaskScores } from "../../observers/observer.ts";
-import type { LinkLabels } from "../../observers/pair-labels.ts";
-import type { Truth } from "../../sim/world/truth.ts";
-import type { Synthetic } from "./synthetic.ts";
-
-// The observers, their training and the synthetic worlds run in modules loaded through
-// Node's own loader (tsx, as `chaff run` loads them), not vitest's module runner, whose
-// rewritten imports keep V8 from inlining cross-module calls (test/physics/ties.test.ts
-// has the measurement). Same code, same results.
-const loader = register({ namespace: "test-observers-shuffled-labels" });
-afterAll(() => loader.unregister());
-const native = <M>(path: string) => loader.import(path, import.meta.url) as Promise<M>;
-const { summarizeScores } = await native<typeof import("../../observers/metrics.ts")>("../../observers/metrics.ts");
-const { labelsFromPairs, pairCode } = await native<typeof import("../../observers/pair-labels.ts")>("../../observers/pair-labels.ts");
-const { labelsFromTruth } = await native<typeof import("../../sim/experiment/labels.ts")>("../../sim/experiment/labels.ts");
-const { loadObservers, validateObserverParams } = await native<typeof import("../../sim/experiment/registries.ts")>("../../sim/experiment/registries.ts");
-const { stream } = await native<typeof import("../../sim/core/rng.ts")>("../../sim/core/rng.ts");
-const { TYPE_CODE, Truth: TruthTable } = await native<typeof import("../../sim/world/truth.ts")>("../../sim/world/truth.ts");
-const { synthetic } = await native<typeof import("./synthetic.ts")>("./synthetic.ts");
+import { labelsFromPairs, pairCode, type LinkLabels } from "../../observers/pair-labels.ts";
+import { labelsFromTruth } from "../../sim/experiment/labels.ts";
+import { loadObservers, validateObserverParams } from "../../sim/experiment/registries.ts";
+import { stream } from "../../sim/core/rng.ts";
+import { TYPE_CODE, Truth } from "../../sim/world/truth.ts";
+import { synthetic, type Synthetic } from "./synthetic.ts";
 
 /** A copy of `t` with every user u renamed perm[u] (the server, −1, stays). */
 function permuteUsers(t: Truth, perm: Int32Array): Truth {
-  const out = new TruthTable();
+  const out = new Truth();
   const p = (u: number) => (u >= 0 ? perm[u] : u);
   const m = t.messages;
   for (let i = 0; i < m.length; i++) {

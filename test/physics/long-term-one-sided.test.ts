@@ -19,16 +19,8 @@
  * which writes its figures to results/studies/long-term.json for the README.
  * test/physics/one-sided-link.test.ts asks the same of the traffic link observers.
  */
-import { register } from "tsx/esm/api";
-import { afterAll, describe, expect, it } from "vitest";
-
-// The world is simulated by modules loaded through Node's own loader (tsx, as `chaff run`
-// and the study load them), not vitest's module runner, whose rewritten imports keep V8
-// from inlining the engine's cross-module calls (test/physics/ties.test.ts has the
-// measurement). Same code, same results.
-const loader = register({ namespace: "test-physics-long-term-one-sided" });
-afterAll(() => loader.unregister());
-const { oneSidedAucs, oneSidedExperiment } = (await loader.import("../../bench/studies/long-term.ts", import.meta.url)) as typeof import("../../bench/studies/long-term.ts");
+import { describe, expect, it } from "vitest";
+import { oneSidedAucs, oneSidedExperiment } from "../../bench/studies/long-term.ts";
 
 describe("the attacker who looks both ways (one-sided.json, first hour of 12, 60 of its 100 users)", () => {
   it("a device-only ideal constant-rate defense leaves pairs linkable (AUC lower bound above 0.6)", async () => {

@@ -17,27 +17,14 @@
  * is exact, and the 48-hour worlds are what "evidence accumulates over days" needs; the
  * week-long version of the last two is `npm run study -- long-term`.
  */
-import { register } from "tsx/esm/api";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
+import { labelsFromTruth } from "../../sim/experiment/labels.ts";
+import { buildArm } from "../../sim/experiment/build-arm.ts";
+import { parseExperiment } from "../../sim/experiment/parse.ts";
 import type { StatisticalDisclosureObserver } from "../../observers/statistical-disclosure.ts";
+import { HOUR } from "../../sim/core/time.ts";
+import { CONVERSATION_KINDS } from "../../sim/world/truth.ts";
 import type { WorldResult } from "../../sim/world/world.ts";
-
-/**
- * The simulation is loaded by Node's own module loader (tsx, as `chaff run` loads it), not
- * through vitest's module runner: vitest rewrites every import into a property read on a
- * module object, which keeps V8 from inlining the engine's cross-module calls and
- * constants, and the same 48-hour world ran 2.3 times slower for it (12.0 against 5.3
- * CPU-s, measured 2026-12-07). Same code, same results; one namespace, so one copy of
- * each module for this file.
- */
-const loader = register({ namespace: "test-physics-ties" });
-afterAll(() => loader.unregister());
-const native = <M>(path: string) => loader.import(path, import.meta.url) as Promise<M>;
-const { labelsFromTruth } = await native<typeof import("../../sim/experiment/labels.ts")>("../../sim/experiment/labels.ts");
-const { buildArm } = await native<typeof import("../../sim/experiment/build-arm.ts")>("../../sim/experiment/build-arm.ts");
-const { parseExperiment } = await native<typeof import("../../sim/experiment/parse.ts")>("../../sim/experiment/parse.ts");
-const { HOUR } = await native<typeof import("../../sim/core/time.ts")>("../../sim/core/time.ts");
-const { CONVERSATION_KINDS } = await native<typeof import("../../sim/world/truth.ts")>("../../sim/world/truth.ts");
 
 const DIRECT = CONVERSATION_KINDS.indexOf("direct");
 

@@ -21,27 +21,18 @@
  *     paired difference AUC(1 per exit) − AUC(16 per exit) is taken on the same user
  *     bootstrap replicates.
  */
-import { register } from "tsx/esm/api";
-import { afterAll, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import type { TaskScores } from "../../observers/observer.ts";
+import { drawUserWeights } from "../../observers/metrics/user-weights.ts";
+import { replicateScoreMetrics } from "../../observers/metrics/replicate-score-metrics.ts";
+import { replicateInterval } from "../../observers/metrics/replicate-interval.ts";
+import { stream } from "../../sim/core/rng.ts";
+import { SECOND } from "../../sim/core/time.ts";
+import { parseExperiment } from "../../sim/experiment/parse.ts";
+import { runDefense } from "../../sim/experiment/run-arm.ts";
+import { getObserver } from "../../sim/experiment/registries.ts";
 import type { Labels } from "../../observers/labels.ts";
-
-// The simulation and scoring modules load through Node's own loader (tsx, as `chaff run`
-// loads them), not vitest's module runner, whose rewritten imports keep V8 from inlining
-// the engine's cross-module calls (test/physics/ties.test.ts has the measurement); one
-// namespace, so the registry watched below is the one the runner reads. Same results.
-const loader = register({ namespace: "test-physics-vantage-scope" });
-afterAll(() => loader.unregister());
-const native = <M>(path: string) => loader.import(path, import.meta.url) as Promise<M>;
-const { drawUserWeights } = await native<typeof import("../../observers/metrics/user-weights.ts")>("../../observers/metrics/user-weights.ts");
-const { replicateScoreMetrics } = await native<typeof import("../../observers/metrics/replicate-score-metrics.ts")>("../../observers/metrics/replicate-score-metrics.ts");
-const { replicateInterval } = await native<typeof import("../../observers/metrics/replicate-interval.ts")>("../../observers/metrics/replicate-interval.ts");
-const { stream } = await native<typeof import("../../sim/core/rng.ts")>("../../sim/core/rng.ts");
-const { SECOND } = await native<typeof import("../../sim/core/time.ts")>("../../sim/core/time.ts");
-const { parseExperiment } = await native<typeof import("../../sim/experiment/parse.ts")>("../../sim/experiment/parse.ts");
-const { runDefense } = await native<typeof import("../../sim/experiment/run-arm.ts")>("../../sim/experiment/run-arm.ts");
-const { getObserver } = await native<typeof import("../../sim/experiment/registries.ts")>("../../sim/experiment/registries.ts");
-const { placeUsers } = await native<typeof import("../../sim/world/topology.ts")>("../../sim/world/topology.ts");
+import { placeUsers } from "../../sim/world/topology.ts";
 
 const USERS = 48;
 const DURATION = 1200;

@@ -12,16 +12,8 @@
  * The check can fail: on the same worlds, an interval that resamples cases as if they
  * were independent falls below 85%.
  */
-import { register } from "tsx/esm/api";
-import { afterAll, describe, expect, it } from "vitest";
-
-// The 80 worlds are simulated by modules loaded through Node's own loader (tsx, as `chaff
-// run` loads them), not vitest's module runner, whose rewritten imports keep V8 from
-// inlining the engine's cross-module calls (test/physics/ties.test.ts has the
-// measurement). Same code, same results.
-const loader = register({ namespace: "test-observers-metrics-calibration" });
-afterAll(() => loader.unregister());
-const { calibrate, coverageTable } = (await loader.import("../../../bench/calibrate.ts", import.meta.url)) as typeof import("../../../bench/calibrate.ts");
+import { describe, expect, it } from "vitest";
+import { calibrate, coverageTable } from "../../../bench/calibrate.ts";
 
 describe("interval calibration", () => {
   it("the lab's 95% intervals cover the across-seed mean at least 85% of the time", async () => {

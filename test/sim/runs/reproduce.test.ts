@@ -2,20 +2,11 @@ import { spawnSync } from "node:child_process";
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join, resolve } from "node:path";
-import { register } from "tsx/esm/api";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-
-// The runs (simulation, scoring, figures) happen in modules loaded through Node's own
-// loader (tsx, as `chaff run` and `chaff reproduce` load them), not vitest's module
-// runner, whose rewritten imports keep V8 from inlining cross-module calls
-// (test/physics/ties.test.ts has the measurement). Same code, same outputs.
-const loader = register({ namespace: "test-sim-runs-reproduce" });
-afterAll(() => loader.unregister());
-const native = <M>(path: string) => loader.import(path, import.meta.url) as Promise<M>;
-const { parseExperiment } = await native<typeof import("../../../sim/experiment/parse.ts")>("../../../sim/experiment/parse.ts");
-const { reproduceRun } = await native<typeof import("../../../sim/runs/reproduce.ts")>("../../../sim/runs/reproduce.ts");
-const { runId, writeRun } = await native<typeof import("../../../sim/runs/run-dir.ts")>("../../../sim/runs/run-dir.ts");
-const { runFiles } = await native<typeof import("../../../sim/runs/outputs.ts")>("../../../sim/runs/outputs.ts");
+import { beforeAll, describe, expect, it } from "vitest";
+import { parseExperiment } from "../../../sim/experiment/parse.ts";
+import { reproduceRun } from "../../../sim/runs/reproduce.ts";
+import { runId, writeRun } from "../../../sim/runs/run-dir.ts";
+import { runFiles } from "../../../sim/runs/outputs.ts";
 
 const ROOT = resolve(import.meta.dirname, "../../..");
 const TINY = join(ROOT, "test/fixtures/tiny-experiment.json");

@@ -112,20 +112,8 @@ function withoutRealLinks(shuffled: Labels, real: Labels): Labels {
   };
 }
 
-/**
- * Parameters other than the defaults, where the default spends CPU the property does not
- * need. The sequence correlator trains its embedding networks for 10 epochs by default
- * (about 5 of this file's 10 CPU-s); on this synthetic world 2 epochs already separate
- * the true links, and what the test asks of the shuffled labels is about what the scorer
- * reads, not how well it learned. Measured 2026-12-07 (this file's worlds and seeds):
- * true labels AUC 0.9999 [0.9991, 1] at 2 epochs (1 [1, 1] at 10; the test asks lo > 0.6;
- * 1 and 3 epochs give 0.9999 [0.9991, 1] too); shuffled labels [0.350, 0.782] at 2 epochs
- * ([0.239, 0.703] at 10), holding ½ with 0.15 to spare on the low side.
- */
-const PARAMS: Record<string, Record<string, unknown>> = { "sequence-correlator": { epochs: 2 } };
-
 function feed(def: ObserverDefinition, syn: Synthetic, seed: number): Observer {
-  const obs = def.create(validateObserverParams(def, PARAMS[def.name] ?? {}), { users: syn.users, start: syn.start, end: syn.end, rng: stream(seed, `observer/${def.name}`) });
+  const obs = def.create(validateObserverParams(def, {}), { users: syn.users, start: syn.start, end: syn.end, rng: stream(seed, `observer/${def.name}`) });
   syn.feed(obs.tap);
   return obs;
 }

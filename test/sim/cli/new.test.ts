@@ -1,16 +1,17 @@
 /**
  * `chaff new shaper|observer NAME` writes files that pass `npm test` as written. Proven
- * the direct way: generate into the real folders under a unique name, run the generated
- * test together with the suites that hold every registered component (shapers/index.ts
- * against the registry, conservation and parameters of every shaper, the observer
- * registry and the shuffled-labels check, the import rules) in a child vitest, typecheck
- * the generated files, and remove everything again (the index lines too) in `finally`.
+ * the direct way: generate a shaper and an observer into the real folders under unique
+ * names, run the generated tests together with the suites that hold every registered
+ * component (shapers/index.ts against the registry, conservation and parameters of every
+ * shaper, the observer registry and the shuffled-labels check, the import rules) in one
+ * child vitest, typecheck the generated files beside it, and remove everything again (the
+ * index line too) after.
  */
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addToShaperIndex, componentFiles, newComponent, removeFromShaperIndex, renderTemplate, TEMPLATES_DIR } from "../../../sim/cli/commands/new.ts";
 import { InputError } from "../../../sim/core/validation.ts";
 
@@ -35,8 +36,8 @@ const vitest = (files: string[], pattern: string) =>
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 /** A name no one else uses, sorting in the middle of the shapers (so the index insertion is exercised mid-list). */
-function uniqueName(): string {
-  return `new-test-${process.pid.toString(36)}-${Date.now().toString(36)}`;
+function uniqueName(kind: string): string {
+  return `new-test-${kind}-${process.pid.toString(36)}-${Date.now().toString(36)}`;
 }
 
 /** Typechecks `files` (and what they import) with the project's compiler options. */
@@ -67,64 +68,80 @@ function cleanUp(kind: "shaper" | "observer", name: string): void {
 }
 
 describe("chaff new", () => {
-  it("shaper: the file, its test, its experiment and its index line pass the shaper suites and the typechecker unmodified", { timeout: 900_000 }, async () => {
-    const name = uniqueName();
-    try {
-      const r = chaff(["new", "shaper", name]);
-      expect(r.status, r.stderr).toBe(0);
-      expect(r.stdout).toContain(`wrote shapers/${name}.ts (the shaper), test/shapers/${name}.test.ts (its tests), experiments/${name}.json (an experiment with a sweep)`);
-      expect(r.stdout).toContain(`added ${name} to shapers/index.ts`);
-      const index = readFileSync(join(ROOT, "shapers/index.ts"), "utf8");
-      expect(index).toContain(`import { definition as newTest`);
-      // its own tests, and the suites over every shaper (conservation, parameters, the index, the import rules) for it,
-      // with the typechecker beside them (both only read the files)
-      const [t, tsc] = await Promise.all([
-        vitest(
-          [`test/shapers/${name}.test.ts`, "test/shapers/index.test.ts", "test/shapers/conservation.test.ts", "test/shapers/params.test.ts", "test/architecture/imports.test.ts"],
-          `${escape(name)}|shapers/index\\.ts|import rules`,
-        ),
-        typecheck([`shapers/${name}.ts`, `test/shapers/${name}.test.ts`, "shapers/index.ts"]),
-      ]);
-      expect(t.status, `${t.stdout}\n${t.stderr}`).toBe(0);
-      expect(t.stdout).toMatch(/Test Files\s+5 passed/);
-      expect(t.stdout).toMatch(new RegExp(`conservation: .* > ${escape(name)}`));
-      expect(t.stdout).toMatch(new RegExp(`shaper parameters > ${escape(name)} > defaults parse`));
-      expect(t.stdout).toMatch(/exports exactly the shapers the lab discovers/);
-      expect(tsc.status, tsc.output).toBe(0);
-      // asking again is refused, and nothing changes
-      const again = chaff(["new", "shaper", name]);
-      expect(again.status).toBe(2);
-      expect(again.stderr).toContain(`error: shapers/${name}.ts already exists; choose another name (nothing was written)`);
-      expect(readFileSync(join(ROOT, "shapers/index.ts"), "utf8")).toBe(index);
-    } finally {
-      cleanUp("shaper", name);
-    }
-    expect(readFileSync(join(ROOT, "shapers/index.ts"), "utf8")).not.toContain(name);
-    for (const f of componentFiles("shaper", name)) expect(existsSync(join(ROOT, f.path))).toBe(false);
+  // Both components are generated at once and checked by one child vitest and one
+  // typechecker run beside it (both only read the files): the suites over every shaper
+  // and every observer, and the import rules, run once for both.
+  const shaper = uniqueName("shaper");
+  const observer = uniqueName("observer");
+  let made: { shaper: ReturnType<typeof chaff>; observer: ReturnType<typeof chaff>; index: string };
+  let suites: Awaited<ReturnType<typeof vitest>>;
+  let types: Awaited<ReturnType<typeof typecheck>>;
+  let cleaned = false;
+  const cleanBoth = () => {
+    if (cleaned) return;
+    cleaned = true;
+    cleanUp("shaper", shaper);
+    cleanUp("observer", observer);
+  };
+  beforeAll(async () => {
+    made = { shaper: chaff(["new", "shaper", shaper]), observer: chaff(["new", "observer", observer]), index: readFileSync(join(ROOT, "shapers/index.ts"), "utf8") };
+    if (made.shaper.status !== 0 || made.observer.status !== 0) return;
+    [suites, types] = await Promise.all([
+      vitest(
+        [
+          `test/shapers/${shaper}.test.ts`,
+          "test/shapers/index.test.ts",
+          "test/shapers/conservation.test.ts",
+          "test/shapers/params.test.ts",
+          `test/observers/${observer}.test.ts`,
+          "test/observers/registry.test.ts",
+          "test/observers/shuffled-labels.test.ts",
+          "test/architecture/imports.test.ts",
+        ],
+        `${escape(shaper)}|shapers/index\\.ts|${escape(observer)}|observer registry|import rules`,
+      ),
+      typecheck([`shapers/${shaper}.ts`, `test/shapers/${shaper}.test.ts`, "shapers/index.ts", `observers/${observer}.ts`, `test/observers/${observer}.test.ts`]),
+    ]);
+  }, 900_000);
+  afterAll(cleanBoth);
+
+  it("shaper: the file, its test, its experiment and its index line pass the shaper suites and the typechecker unmodified", () => {
+    const r = made.shaper;
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain(`wrote shapers/${shaper}.ts (the shaper), test/shapers/${shaper}.test.ts (its tests), experiments/${shaper}.json (an experiment with a sweep)`);
+    expect(r.stdout).toContain(`added ${shaper} to shapers/index.ts`);
+    expect(made.index).toContain(`import { definition as newTestShaper`);
+    // its own tests, and the suites over every shaper (conservation, parameters, the index, the import rules) for it
+    expect(suites.status, `${suites.stdout}\n${suites.stderr}`).toBe(0);
+    expect(suites.stdout).toMatch(/Test Files\s+8 passed/);
+    expect(suites.stdout).toMatch(new RegExp(`conservation: .* > ${escape(shaper)}`));
+    expect(suites.stdout).toMatch(new RegExp(`shaper parameters > ${escape(shaper)} > defaults parse`));
+    expect(suites.stdout).toMatch(/exports exactly the shapers the lab discovers/);
+    expect(types.status, types.output).toBe(0);
+    // asking again is refused, and nothing changes
+    const again = chaff(["new", "shaper", shaper]);
+    expect(again.status).toBe(2);
+    expect(again.stderr).toContain(`error: shapers/${shaper}.ts already exists; choose another name (nothing was written)`);
+    expect(readFileSync(join(ROOT, "shapers/index.ts"), "utf8")).toBe(made.index);
   });
 
-  it("observer: the file, its test and its experiment pass the observer suites and the typechecker unmodified", { timeout: 900_000 }, async () => {
-    const name = uniqueName();
-    try {
-      const r = chaff(["new", "observer", name]);
-      expect(r.status, r.stderr).toBe(0);
-      expect(r.stdout).toContain(`wrote observers/${name}.ts (the observer), test/observers/${name}.test.ts (its tests), experiments/${name}.json (an experiment)`);
-      // its own tests, the registry, the shuffled-labels check of it, the import rules; the typechecker beside them
-      const [t, tsc] = await Promise.all([
-        vitest(
-          [`test/observers/${name}.test.ts`, "test/observers/registry.test.ts", "test/observers/shuffled-labels.test.ts", "test/architecture/imports.test.ts"],
-          `${escape(name)}|observer registry|import rules`,
-        ),
-        typecheck([`observers/${name}.ts`, `test/observers/${name}.test.ts`]),
-      ]);
-      expect(t.status, `${t.stdout}\n${t.stderr}`).toBe(0);
-      expect(t.stdout).toMatch(/Test Files\s+4 passed/);
-      expect(t.stdout).toMatch(new RegExp(`${escape(name)} is far above chance on the true labels and at chance on shuffled ones`));
-      expect(tsc.status, tsc.output).toBe(0);
-    } finally {
-      cleanUp("observer", name);
+  it("observer: the file, its test and its experiment pass the observer suites and the typechecker unmodified", () => {
+    const r = made.observer;
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain(`wrote observers/${observer}.ts (the observer), test/observers/${observer}.test.ts (its tests), experiments/${observer}.json (an experiment)`);
+    // its own tests, the registry, the shuffled-labels check of it, the import rules
+    expect(suites.status, `${suites.stdout}\n${suites.stderr}`).toBe(0);
+    expect(suites.stdout).toMatch(new RegExp(`${escape(observer)} is far above chance on the true labels and at chance on shuffled ones`));
+    expect(suites.stdout).toMatch(/observer registry/);
+    expect(types.status, types.output).toBe(0);
+  });
+
+  it("removes both again: their files and the shaper's index line", () => {
+    cleanBoth();
+    expect(readFileSync(join(ROOT, "shapers/index.ts"), "utf8")).not.toContain(shaper);
+    for (const [kind, name] of [["shaper", shaper], ["observer", observer]] as const) {
+      for (const f of componentFiles(kind, name)) expect(existsSync(join(ROOT, f.path)), f.path).toBe(false);
     }
-    for (const f of componentFiles("observer", name)) expect(existsSync(join(ROOT, f.path))).toBe(false);
   });
 
   it("refuses a bad kind, a bad name or a taken one, writing nothing (exit 2 on the command line)", async () => {

@@ -88,7 +88,8 @@ export default defineConfig({
       // is the leak this found).
       { extends: true, test: { name: "fast", include: ["test/**/*.test.ts"], exclude: [...SLOW_TESTS, ...excluded], isolate: false } },
       // the end-to-end runs several slow files share, made once (test/setup/e2e-runs.ts);
-      // slow files share loaded modules too (all 182 tests pass so: 241 s wall, 465 CPU-s)
+      // slow files share loaded modules too (all 195 tests pass so: 175 s wall, 330 CPU-s at
+      // low load on 2 cores, the global setup's runs included)
       // and load the lab's sources natively, as `chaff run` does (test/setup/native-sources.ts:
       // vitest's module runner made the same simulation about twice as costly)
       {

@@ -25,8 +25,7 @@ import type { MetricRow } from "../runs/metric-rows.ts";
 import type { Figure } from "../runs/metrics.ts";
 import type { ExposureSummary } from "./summary-types.ts";
 import { withInterval } from "./verdicts.ts";
-import { textTable } from "./table.ts";
-import { terminalText } from "../report/text.ts";
+import { terminalText, textTable } from "../report/text.ts";
 
 export interface PostureJudgement {
   defense: string;
@@ -130,7 +129,7 @@ export function postureText(p: Posture, opts: { policy: string; baseline: string
     "",
     `## chaff exposure ${terminalText(opts.policy)} against ${terminalText(opts.baseline)}`,
     ...p.notes.map((n) => `note: ${terminalText(n)}`),
-    rows.length > 1 ? textTable(rows) : "No vantage × observer exposes more than the baseline.",
+    rows.length > 1 ? textTable(rows, { rule: false }) : "No vantage × observer exposes more than the baseline.",
     p.regressions > 0 ? `${p.regressions} figure(s) rose beyond ${opts.tolerance === undefined ? "their intervals" : `+${opts.tolerance}`} (or went missing): the policy exposes more than its baseline.` : "No regression.",
     "",
   ].join("\n");

@@ -11,7 +11,7 @@
 import type { ExposureArm, ExposureSummary } from "./summary-types.ts";
 import { num, verdictWords, withInterval } from "./verdicts.ts";
 import { formatMsInterval } from "../report/figures/units.ts";
-import { code, markdownTable, mdText, noHtml, terminalText } from "../report/text.ts";
+import { code, markdownTable, mdText, noHtml, textTable } from "../report/text.ts";
 
 /** The rows (header first) of one arm's vantage × observer table. */
 export function exposureRows(arm: ExposureArm): string[][] {
@@ -41,12 +41,6 @@ export function costRows(s: ExposureSummary): string[][] {
   ];
 }
 
-/** Plain text tables, columns padded. */
-export function textTable(rows: string[][]): string {
-  rows = rows.map((r) => r.map(terminalText));
-  const widths = rows[0].map((_, j) => Math.max(...rows.map((r) => [...r[j]].length)));
-  return rows.map((r) => r.map((c, j) => c + " ".repeat(widths[j] - [...c].length)).join("  ").trimEnd()).join("\n");
-}
 
 /** `exposure.md`. Its names and purpose come from metrics.json (a file: possibly hostile), so none reaches the Markdown as raw HTML. */
 export function exposureMarkdown(s: ExposureSummary): string {
@@ -76,7 +70,7 @@ export function exposureMarkdown(s: ExposureSummary): string {
 /** What `chaff exposure` prints. */
 export function exposureText(s: ExposureSummary): string {
   const parts = [`exposure of ${s.policy}: ${s.users} users, ${s.durationSeconds} s simulated, seed ${s.seed}`, ""];
-  for (const a of s.arms) parts.push(`${a.defense} (${a.device} / ${a.server})`, textTable(exposureRows(a)), "");
-  parts.push("cost", textTable(costRows(s)), "", ...s.verdicts.map((v) => `- ${v}`), "");
+  for (const a of s.arms) parts.push(`${a.defense} (${a.device} / ${a.server})`, textTable(exposureRows(a), { rule: false }), "");
+  parts.push("cost", textTable(costRows(s), { rule: false }), "", ...s.verdicts.map((v) => `- ${v}`), "");
   return parts.join("\n");
 }

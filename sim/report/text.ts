@@ -84,13 +84,24 @@ export function terminalText(s: string): string {
   return s.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\u{${c.charCodeAt(0).toString(16)}}`);
 }
 
-export function textTable(rows: string[][]): string {
-  rows = rows.map((r) => r.map(terminalText));
-  const widths = rows[0].map((_, j) => Math.max(...rows.map((r) => r[j].length)));
-  return rows.map((r, i) => {
-    const line = r.map((c, j) => c.padEnd(widths[j])).join("  ").trimEnd();
-    return i === 0 ? `${line}\n${widths.map((w) => "-".repeat(w)).join("  ")}` : line;
-  }).join("\n");
+/**
+ * A plain text table for the terminal: every cell made terminal-safe (`terminalText`),
+ * columns padded to their widest cell in code points (so "×" or an astral character counts
+ * once), two spaces between columns, trailing spaces trimmed; under the header a rule of
+ * dashes unless `rule: false`. The one table writer of the command line (run, compare's
+ * notes, exposure and the posture check).
+ *
+ * @example
+ * textTable([["a", "bb"], ["ccc", "d"]]) // => "a    bb\n---  --\nccc  d"
+ * textTable([["a", "bb"], ["ccc", "d"]], { rule: false }) // => "a    bb\nccc  d"
+ */
+export function textTable(rows: string[][], opts: { rule?: boolean } = {}): string {
+  const cells = rows.map((r) => r.map(terminalText));
+  const width = (c: string) => [...c].length;
+  const widths = cells[0].map((_, j) => Math.max(...cells.map((r) => width(r[j]))));
+  const lines = cells.map((r) => r.map((c, j) => c + " ".repeat(widths[j] - width(c))).join("  ").trimEnd());
+  if (opts.rule !== false) lines.splice(1, 0, widths.map((w) => "-".repeat(w)).join("  "));
+  return lines.join("\n");
 }
 
 export function markdownTable(rows: string[][]): string {

@@ -9,7 +9,6 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it, vi } from "vitest";
 import { compareCommand } from "../../../sim/cli/commands/compare.ts";
 import { markdownTable, terminalText, textTable } from "../../../sim/report/text.ts";
-import { textTable as exposureTextTable } from "../../../sim/exposure/table.ts";
 import { loadMetrics } from "../../../sim/runs/compare.ts";
 import { InputError } from "../../../sim/core/validation.ts";
 
@@ -29,7 +28,7 @@ describe("terminal-safe text", () => {
 
   it("every table chaff prints or writes carries no control character from a cell", () => {
     const rows = [["defense", "AUC"], [hostile, "0.5"]];
-    for (const out of [textTable(rows), exposureTextTable(rows), markdownTable(rows)]) {
+    for (const out of [textTable(rows), textTable(rows, { rule: false }), markdownTable(rows)]) {
       // the table's own line breaks are the only ones
       expect(out.split("\n").some((l) => controls.test(l))).toBe(false);
       expect(out).toContain("padme\\u{1b}[2J");

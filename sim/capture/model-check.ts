@@ -34,6 +34,19 @@ export interface KsResult {
 
 const numeric = (a: number, b: number) => a - b;
 
+/**
+ * A KS p-value as the model check prints it (its table and its QQ figure): four decimals,
+ * or one significant digit in exponent form below 1e-4, "–" when there is none.
+ *
+ * @example
+ * formatP(0.03125) // => "0.0313"
+ * formatP(2e-7) // => "2.0e-7"
+ */
+export function formatP(p: number | null): string {
+  if (p === null) return "–";
+  return p < 1e-4 ? p.toExponential(1) : p.toFixed(4);
+}
+
 /** The asymptotic Kolmogorov survival function Q_KS(λ). */
 export function kolmogorovQ(lambda: number): number {
   if (lambda < 0.2) return 1;

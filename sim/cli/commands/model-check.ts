@@ -13,7 +13,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { InputError } from "../../core/validation.ts";
 import { loadTrace } from "../../capture/load-trace.ts";
-import { modelCheck } from "../../capture/model-check.ts";
+import { formatP, modelCheck } from "../../capture/model-check.ts";
 import { loadOptions, type ImportOptions } from "./import.ts";
 
 export interface ModelCheckOptions extends ImportOptions {
@@ -47,7 +47,7 @@ export async function modelCheckCommand(model: string, capture: string, opts: Mo
     process.stdout.write(`${JSON.stringify({ model: names.model, capture: names.capture, ...result }, null, 2)}\n`);
   } else {
     const header = ["feature", "dir", "n model", "n capture", "median model", "median capture", "KS D", "p"];
-    const rows = result.rows.map((r) => [r.feature === "size" ? "size (B)" : "gap (µs)", r.dir, String(r.model.n), String(r.capture.n), fmt(r.model.median), fmt(r.capture.median), r.ks.d.toFixed(3), r.ks.p === null ? "–" : r.ks.p < 1e-4 ? r.ks.p.toExponential(1) : r.ks.p.toFixed(4)]);
+    const rows = result.rows.map((r) => [r.feature === "size" ? "size (B)" : "gap (µs)", r.dir, String(r.model.n), String(r.capture.n), fmt(r.model.median), fmt(r.capture.median), r.ks.d.toFixed(3), formatP(r.ks.p)]);
     const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
     const line = (cells: string[]) => cells.map((s, i) => (i < 2 ? s.padEnd(widths[i]) : s.padStart(widths[i]))).join("  ");
     process.stdout.write(`model: ${names.model} (${m.trace.length} packets)\ncapture: ${names.capture} (${c.trace.length} packets)\n\n${line(header)}\n${rows.map(line).join("\n")}\n\n`);

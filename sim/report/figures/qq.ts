@@ -7,13 +7,9 @@
  * writeFileSync("qq.svg", qqFigure(modelCheck(model, capture), { model: "run", capture: "lo.pcap" }));
  */
 import * as Plot from "@observablehq/plot";
-import type { ModelCheckResult } from "../../capture/model-check.ts";
+import { formatP, type ModelCheckResult } from "../../capture/model-check.ts";
 import { arrange, figure, plotSvg, textBlock, type SvgPiece } from "./svg.ts";
 
-function fmtP(p: number | null): string {
-  if (p === null) return "–";
-  return p < 1e-4 ? p.toExponential(1) : p.toFixed(4);
-}
 
 /**
  * The model-check figure: one quantile–quantile panel per feature (packet size and gap,
@@ -25,7 +21,7 @@ export function qqFigure(result: ModelCheckResult, names: { model: string; captu
   const panels: SvgPiece[] = [];
   for (const row of result.rows) {
     const label = `${row.feature === "size" ? "packet size (bytes)" : "gap (µs)"}, ${row.dir === "up" ? "uplink" : "downlink"}`;
-    const head = textBlock([{ text: `${label}: D = ${row.ks.d.toFixed(3)}, p = ${fmtP(row.ks.p)} (n = ${row.model.n} vs ${row.capture.n})`, size: 11, bold: true }], 300);
+    const head = textBlock([{ text: `${label}: D = ${row.ks.d.toFixed(3)}, p = ${formatP(row.ks.p)} (n = ${row.model.n} vs ${row.capture.n})`, size: 11, bold: true }], 300);
     if (row.qq.length === 0) {
       panels.push(arrange([head, textBlock([{ text: "no data on one side", size: 11, color: "#777" }], 300)], "column", 4));
       continue;

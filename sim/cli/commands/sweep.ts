@@ -9,7 +9,7 @@ import { resolve } from "node:path";
 import { formatSummary, summarizeDirectory } from "./summary.ts";
 import { InputError } from "../../core/validation.ts";
 import { formatShard, parseShard } from "../../sweep/shard.ts";
-import { loadExperiment } from "../load-experiment.ts";
+import { loadExperiment, parseIntegerOption } from "../load-experiment.ts";
 import { progress } from "../progress.ts";
 
 export interface SweepOptions {
@@ -22,8 +22,7 @@ export interface SweepOptions {
 /** A `--workers` option: an integer from 1 to 9999, or the sweep pool's default (every core) without one. */
 export async function parseWorkers(text: string | undefined): Promise<number> {
   if (text === undefined) return (await import("../../sweep/pool.ts")).defaultWorkers();
-  if (!/^[1-9][0-9]{0,3}$/.test(text)) throw new InputError([`--workers = ${JSON.stringify(text)}: expected an integer from 1 to 9999`]);
-  return Number(text);
+  return parseIntegerOption("--workers", text, 1, 9999);
 }
 
 export async function sweepCommand(file: string, opts: SweepOptions): Promise<void> {

@@ -11,7 +11,8 @@ import { runFiles } from "../runs/outputs.ts";
 import { runId, writeRun } from "../runs/run-dir.ts";
 import { progress } from "./progress.ts";
 
-export async function runToDir(experiment: Experiment, opts: { out: string; workers: number; quiet: boolean; label: string }) {
+/** Runs the experiment's files with the progress bar (what `chaff baseline` needs: the files, no run directory). */
+export async function runWithProgress(experiment: Experiment, opts: { workers: number; quiet?: boolean; label: string }) {
   const bar = progress(opts.label, { quiet: opts.quiet });
   const arms = experiment.defenses.length;
   const run = await runFiles(experiment, {
@@ -20,6 +21,11 @@ export async function runToDir(experiment: Experiment, opts: { out: string; work
     onArmDone: (done, total) => bar.update(done / total, `${done}/${total} defenses`),
   });
   bar.stop();
+  return run;
+}
+
+export async function runToDir(experiment: Experiment, opts: { out: string; workers: number; quiet: boolean; label: string }) {
+  const run = await runWithProgress(experiment, opts);
   const dir = writeRun(opts.out, runId(experiment.name, experiment.seed, experiment), experiment, run.files, undefined, run.timings);
   return { ...run, dir };
 }

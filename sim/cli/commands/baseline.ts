@@ -7,23 +7,15 @@
 import type { Command } from "commander";
 import { resolve } from "node:path";
 import { loadExperiment } from "../load-experiment.ts";
-import { progress } from "../progress.ts";
 import { parseWorkers } from "./sweep.ts";
 
 export async function baselineCommand(file: string | undefined, opts: { out?: string; workers?: string; quiet?: boolean }): Promise<void> {
   const workers = await parseWorkers(opts.workers);
   const { experiment } = await loadExperiment(file);
   const { REPO_ROOT, writeFileAtomic } = await import("../../runs/run-dir.ts");
-  const { runFiles } = await import("../../runs/outputs.ts");
+  const { runWithProgress } = await import("../run-to-dir.ts");
   const out = resolve(opts.out ?? resolve(REPO_ROOT, "results", "baselines", `${experiment.name}.json`));
-  const bar = progress(`chaff baseline ${experiment.name}`, { quiet: opts.quiet });
-  const arms = experiment.defenses.length;
-  const { files } = await runFiles(experiment, {
-    workers,
-    onProgress: workers > 1 ? undefined : (arm, f) => bar.update((arm + f) / arms, experiment.defenses[arm].name),
-    onArmDone: (done, total) => bar.update(done / total, `${done}/${total} defenses`),
-  });
-  bar.stop();
+  const { files } = await runWithProgress(experiment, { workers, quiet: opts.quiet, label: `chaff baseline ${experiment.name}` });
   writeFileAtomic(out, files["metrics.json"]);
   if (!opts.quiet) process.stderr.write(`wrote ${out}\n`);
 }

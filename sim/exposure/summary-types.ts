@@ -9,9 +9,9 @@ import type { AnonymitySet } from "./anonymity-set.ts";
 /**
  * A paired verdict against the unshaped arm as every exposure output reads it: the
  * runner's (`lower`, `higher`, `no detectable change`, `not resolvable`), or `reversed`
- * where the attacker would read the compared figure flipped in either arm (below chance),
- * so the difference of the unflipped figures neither credits nor blames the shaper.
- * Decided once, in summary.ts (`exposureVerdict`); only `lower` is credit.
+ * for a runner's `lower` that is a fall through chance: read flipped, as the attacker
+ * reads an observer below 0.5, it is no fall (sim/runs/flipped-difference.ts). Decided
+ * once, in summary.ts (`exposureVerdict`); only `lower` is credit.
  */
 export type ExposureVerdict = PairedVerdict | "reversed";
 
@@ -36,7 +36,7 @@ export interface ExposureCell {
   auc: Figure;
   tprAt: Record<string, Figure>;
   anonymitySet: AnonymitySet | null;
-  /** Shaped arms only: this figure minus the unshaped arm's, paired, by metric (`auc`, `tpr@1e-3`); `reversed` where this observer's AUC is below chance in either arm. */
+  /** Shaped arms only: this figure minus the unshaped arm's, paired, by metric (`auc`, `tpr@1e-3`); `reversed` where this observer's fall, read flipped, is no fall. */
   versusUnshaped: Record<string, VersusUnshaped> | null;
 }
 

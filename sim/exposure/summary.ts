@@ -70,9 +70,8 @@ function pickTpr(tprAt: Record<string, Figure>): Record<string, Figure> {
 
 /**
  * Would an attacker who knows the defense do better reading some observer flipped than
- * reading `compared` as it is? `estimates` are the AUC estimates of the observers in
- * question (the observer itself for a cell: true exactly when its AUC is below 0.5; every
- * observer of the task for a strongest). False when `compared` is not resolvable.
+ * reading `compared` (a task's strongest observer) as it is? `estimates` are the AUC
+ * estimates of every observer of the task. False when `compared` is not resolvable.
  */
 export function readsFlipped(compared: Figure | null | undefined, estimates: readonly (number | null)[]): boolean {
   if (!compared || !compared.resolvable || compared.estimate === null) return false;

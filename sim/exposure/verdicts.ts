@@ -71,7 +71,7 @@ export function withInterval(i: { estimate: number | null; lo: number | null; hi
 
 /** What a paired verdict says, in words: `reversed` says why it earns no credit. */
 export function verdictWords(v: ExposureVerdict): string {
-  return v === "reversed" ? "reversed: a figure below chance, which the attacker reads flipped; no credit" : v;
+  return v === "reversed" ? "reversed: a fall through chance, which the attacker reads flipped; no credit" : v;
 }
 
 export type Reading = "near-certain" | "clear" | "weak" | "chance" | "below-chance" | "not resolvable";

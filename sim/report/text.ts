@@ -129,15 +129,6 @@ function fmtDiff(d: PairedDifference, digits = 3): string {
 }
 
 /**
- * Findings in plain words, each computed, none written by hand: for the undefended arm,
- * how well each observer does against chance; for every defense, its strongest link
- * observer, the observers it lowers or raises — judged only on the paired difference
- * with the undefended arm (the same users resampled in both), never on overlapping
- * intervals — the observers it inverts (an adversary who knows the defense flips its
- * decision, so no figure below chance is ever counted as a gain), the activity
- * detector at FPR 1e-2, its cost, and whether it hit its budget.
- */
-/**
  * A "lower" AUC that is a fall through chance to a reversed signal, not a hidden one: read
  * flipped, as an adversary who knows the defense reads an observer below 0.5, the paired
  * difference no longer lies below 0 (sim/runs/flipped-difference.ts; the exposure summary
@@ -148,6 +139,15 @@ function reversedFall(d: PairedDifference): boolean {
 }
 const REVERSED = "a fall through chance: read flipped, as an adversary who knows the defense reads it, the signal is reversed, not removed, so no credit";
 
+/**
+ * Findings in plain words, each computed, none written by hand: for the undefended arm,
+ * how well each observer does against chance; for every defense, its strongest link
+ * observer, the observers it lowers or raises — judged only on the paired difference
+ * with the undefended arm (the same users resampled in both), never on overlapping
+ * intervals — the observers it inverts (an adversary who knows the defense flips its
+ * decision, so no figure below chance is ever counted as a gain), the activity
+ * detector at FPR 1e-2, its cost, and whether it hit its budget.
+ */
 export function findings(m: RunMetrics): string[] {
   const out: string[] = [];
   const base = baselineOf(m);
@@ -181,7 +181,7 @@ export function findings(m: RunMetrics): string[] {
       parts.push(`against the undefended arm the strongest link AUC is ${said} (${fmtDiff(strongestLink)})`);
     }
     const per = auc.filter((d) => !d.observer.startsWith("strongest:"));
-    // a fall below chance is not credited: the signal is reversed, not removed
+    // a fall through chance is not credited: the signal is reversed, not removed
     const reversed = per.filter(reversedFall);
     if (reversed.length) parts.push(`it pushes ${reversed.map((d) => `${d.observer} (${fmtDiff(d)})`).join(", ")} below chance, ${REVERSED}`);
     const lower = per.filter((d) => d.verdict === "lower" && !reversedFall(d));

@@ -24,6 +24,7 @@ function flipGain(auc: number): number {
   return auc < 0.5 ? 1 - 2 * auc : 0;
 }
 
+/** False without both estimates and an upper bound: no credit that cannot be checked (the attacker's side). */
 export function fallSurvivesFlip(d: { defended: number | null; undefended: number | null; difference: Interval }): boolean {
   if (d.defended === null || d.undefended === null || d.difference.hi === null) return false;
   return d.difference.hi + flipGain(d.defended) - flipGain(d.undefended) < 0;

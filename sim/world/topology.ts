@@ -51,7 +51,6 @@ export const accessNetworkSchema = z
   })
   .strict();
 
-
 export const topologySchema = z
   .object({
     isps: z.array(nameSchema).min(1).max(1000).describe("the ISPs (an observer's `scope` at the isp vantage)"),

@@ -136,7 +136,7 @@ describe("exposureSummary", () => {
     expect(row.at(-1)).toMatch(/^-0\.30 \[-0\.40, -0\.20\] reversed: .*no credit$/);
     // the verdict sentence
     const isp = r.verdicts.find((v) => v.startsWith("The ISP (every instance at once, colluding) links who talks to whom clearly"))!;
-    expect(isp).toMatch(/event-matching's AUC -0\.30 \[-0\.40, -0\.20\]: reversed: a figure below chance, which the attacker reads flipped; no credit/);
+    expect(isp).toMatch(/event-matching's AUC -0\.30 \[-0\.40, -0\.20\]: reversed: a fall through chance, which the attacker reads flipped; no credit/);
     expect(isp).toMatch(/event-matching reads AUC 0\.16 \[0\.08, 0\.27\] with the shaper, below chance with or without it: .*a reversed signal rather than a hidden one, so the defense earns no credit there/);
     expect(isp).not.toMatch(/until a shaper is added/);
     // the cost sentence: the strongest link observer's fall is reversed, not lower

@@ -42,7 +42,13 @@ export const FIGURES_EXPERIMENT = join(ROOT, "test/fixtures/figures-experiment.j
 const USERS = ["test/sim/cli/run.test.ts", "test/notebooks/notebooks.test.ts"];
 /** The test files that use the posture runs. */
 const POSTURE_USERS = ["test/sim/exposure/posture.test.ts", "test/physics/exposure.test.ts"];
-/** The built-in policies (sim/exposure/policies/), judged against results/baselines/exposure-<policy>.json. */
+/**
+ * The built-in policies (sim/exposure/policies/), judged against
+ * results/baselines/exposure-<policy>.json: the folder's listing, as `builtinPolicies()`
+ * (sim/cli/commands/exposure.ts) makes it. Not that function itself: this file runs in
+ * vitest's main process, where the slow project's sources load natively and no TypeScript
+ * loader is registered (test/setup/native-sources.ts registers one in the test workers).
+ */
 export const POSTURE_POLICIES = readdirSync(join(ROOT, "sim/exposure/policies"))
   .filter((f) => f.endsWith(".json"))
   .map((f) => f.slice(0, -5))
